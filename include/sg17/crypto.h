@@ -1,0 +1,139 @@
+/*
+ * sg17/crypto.h - classical primitives over OpenSSL libcrypto 3.0:
+ * SHA-2, HMAC, HKDF, ANSI X9.63 KDF, AES (CTR, GCM, key wrap), X25519,
+ * P-256 ECDH/ECDSA, Ed25519 and the random number source.
+ * Nothing here is hand-rolled; every function is a thin checked wrapper.
+ */
+#ifndef SG17_CRYPTO_H
+#define SG17_CRYPTO_H
+
+#include "sg17/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- hashes ---------------------------------------------------------- */
+typedef enum sg17_hash_alg {
+    SG17_HASH_SHA224 = 1,
+    SG17_HASH_SHA256,
+    SG17_HASH_SHA384,
+    SG17_HASH_SHA512,
+    SG17_HASH_SHA512_224,
+    SG17_HASH_SHA512_256,
+    SG17_HASH_SHA3_224,
+    SG17_HASH_SHA3_256,
+    SG17_HASH_SHA3_384,
+    SG17_HASH_SHA3_512,
+    SG17_HASH_SHAKE128, /**< 256-bit output where a fixed length is needed */
+    SG17_HASH_SHAKE256, /**< 512-bit output where a fixed length is needed */
+} sg17_hash_alg;
+
+/** Digest length in bytes of alg (SHAKE: the FIPS 204/205 pre-hash length), 0 if unknown. */
+SG17_API size_t sg17_hash_len(sg17_hash_alg alg);
+
+/** One-shot digest of any sg17_hash_alg; out must hold sg17_hash_len(alg) bytes. */
+SG17_API SG17_MUST_CHECK int sg17_hash(sg17_hash_alg alg, const uint8_t *in, size_t len,
+                                       uint8_t *out);
+
+SG17_API void sg17_sha256(uint8_t out[32], const uint8_t *in, size_t len);
+SG17_API void sg17_sha384(uint8_t out[48], const uint8_t *in, size_t len);
+SG17_API void sg17_sha512(uint8_t out[64], const uint8_t *in, size_t len);
+
+/**
+ * Incremental SHA-256 whose state can be copied by value (midstate reuse
+ * for LMS and SLH-DSA). Opaque storage large enough for OpenSSL's SHA256_CTX.
+ */
+typedef struct sg17_sha256_ctx {
+    uint64_t opaque[16];
+} sg17_sha256_ctx;
+SG17_API void sg17_sha256_init(sg17_sha256_ctx *c);
+SG17_API void sg17_sha256_update(sg17_sha256_ctx *c, const uint8_t *in, size_t len);
+SG17_API void sg17_sha256_final(sg17_sha256_ctx *c, uint8_t out[32]);
+
+typedef struct sg17_sha512_ctx {
+    uint64_t opaque[28];
+} sg17_sha512_ctx;
+SG17_API void sg17_sha512_init(sg17_sha512_ctx *c);
+SG17_API void sg17_sha512_update(sg17_sha512_ctx *c, const uint8_t *in, size_t len);
+SG17_API void sg17_sha512_final(sg17_sha512_ctx *c, uint8_t out[64]);
+
+/* ---- MACs and KDFs ---------------------------------------------------- */
+/** HMAC (RFC 2104) with SHA-256/384/512; out holds sg17_hash_len(alg) bytes. */
+SG17_API SG17_MUST_CHECK int sg17_hmac(sg17_hash_alg alg, const uint8_t *key, size_t key_len,
+                                       const uint8_t *msg, size_t msg_len, uint8_t *out);
+/** HKDF (RFC 5869) extract+expand. */
+SG17_API SG17_MUST_CHECK int sg17_hkdf(sg17_hash_alg alg, const uint8_t *salt, size_t salt_len,
+                                       const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
+                                       size_t info_len, uint8_t *out, size_t out_len);
+/** ANSI X9.63 KDF (SEC 1 §3.6.1) with SHA-256, as TS 33.501 Annex C uses it. */
+SG17_API SG17_MUST_CHECK int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, size_t z_len,
+                                           const uint8_t *shared_info, size_t info_len,
+                                           uint8_t *out, size_t out_len);
+
+/* ---- AES --------------------------------------------------------------- */
+/** AES-CTR (key 16 or 32 bytes, 16-byte initial counter block); in-place allowed. */
+SG17_API SG17_MUST_CHECK int sg17_aes_ctr(const uint8_t *key, size_t key_len, const uint8_t iv[16],
+                                          const uint8_t *in, size_t len, uint8_t *out);
+/** AES-GCM seal: out = ciphertext (len bytes), tag (16 bytes). */
+SG17_API SG17_MUST_CHECK int sg17_aes_gcm_seal(const uint8_t *key, size_t key_len,
+                                               const uint8_t *iv, size_t iv_len,
+                                               const uint8_t *aad, size_t aad_len,
+                                               const uint8_t *in, size_t len, uint8_t *out,
+                                               uint8_t tag[16]);
+/** AES-GCM open; SG17_E_VERIFY on a bad tag (out is wiped). */
+SG17_API SG17_MUST_CHECK int sg17_aes_gcm_open(const uint8_t *key, size_t key_len,
+                                               const uint8_t *iv, size_t iv_len,
+                                               const uint8_t *aad, size_t aad_len,
+                                               const uint8_t *in, size_t len,
+                                               const uint8_t tag[16], uint8_t *out);
+/** AES key wrap (RFC 3394). out_len = in_len + 8. */
+SG17_API SG17_MUST_CHECK int sg17_aes_kw_wrap(const uint8_t *kek, size_t kek_len,
+                                              const uint8_t *in, size_t in_len, uint8_t *out);
+/** AES key unwrap (RFC 3394). out_len = in_len - 8; SG17_E_VERIFY on integrity failure. */
+SG17_API SG17_MUST_CHECK int sg17_aes_kw_unwrap(const uint8_t *kek, size_t kek_len,
+                                                const uint8_t *in, size_t in_len, uint8_t *out);
+
+/* ---- randomness -------------------------------------------------------- */
+/** Fill out with len bytes from the CSPRNG (OpenSSL RAND_bytes, or the test source). */
+SG17_API SG17_MUST_CHECK int sg17_randombytes(uint8_t *out, size_t len);
+/** A deterministic source for tests: fn(ctx, out, len) returns 0 on success. */
+typedef int (*sg17_rng_fn)(void *ctx, uint8_t *out, size_t len);
+/** Replace the RNG (NULL restores OpenSSL). Not thread-safe; tests only. */
+SG17_API void sg17_rng_set_source(sg17_rng_fn fn, void *ctx);
+
+/* ---- X25519 (RFC 7748) ------------------------------------------------- */
+SG17_API SG17_MUST_CHECK int sg17_x25519_keygen(uint8_t sk[32], uint8_t pk[32]);
+SG17_API SG17_MUST_CHECK int sg17_x25519_public(uint8_t pk[32], const uint8_t sk[32]);
+/** shared = X25519(sk, peer); SG17_E_VERIFY if the result is all-zero. */
+SG17_API SG17_MUST_CHECK int sg17_x25519(uint8_t shared[32], const uint8_t sk[32],
+                                         const uint8_t peer[32]);
+
+/* ---- P-256 (SEC 1, FIPS 186-5) ----------------------------------------- */
+/** Key pair: 32-byte scalar and 65-byte uncompressed point (04||X||Y). */
+SG17_API SG17_MUST_CHECK int sg17_p256_keygen(uint8_t sk[32], uint8_t pk[65]);
+SG17_API SG17_MUST_CHECK int sg17_p256_public(uint8_t pk[65], const uint8_t sk[32]);
+/** Compress 04||X||Y to 02/03||X, or decompress (validating the point). */
+SG17_API SG17_MUST_CHECK int sg17_p256_compress(uint8_t out[33], const uint8_t pk[65]);
+SG17_API SG17_MUST_CHECK int sg17_p256_decompress(uint8_t out[65], const uint8_t pk[33]);
+/** ECDH: shared X coordinate; peer is 33 (compressed) or 65 bytes; invalid points → SG17_E_FORMAT. */
+SG17_API SG17_MUST_CHECK int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32],
+                                            const uint8_t *peer, size_t peer_len);
+/** ECDSA-SHA256 with raw r||s (64 bytes) signatures. */
+SG17_API SG17_MUST_CHECK int sg17_p256_sign(uint8_t sig[64], const uint8_t sk[32],
+                                            const uint8_t *msg, size_t len);
+SG17_API SG17_MUST_CHECK int sg17_p256_verify(const uint8_t sig[64], const uint8_t *pk,
+                                              size_t pk_len, const uint8_t *msg, size_t len);
+
+/* ---- Ed25519 (RFC 8032) ------------------------------------------------ */
+SG17_API SG17_MUST_CHECK int sg17_ed25519_keygen(uint8_t sk[32], uint8_t pk[32]);
+SG17_API SG17_MUST_CHECK int sg17_ed25519_public(uint8_t pk[32], const uint8_t sk[32]);
+SG17_API SG17_MUST_CHECK int sg17_ed25519_sign(uint8_t sig[64], const uint8_t sk[32],
+                                               const uint8_t *msg, size_t len);
+SG17_API SG17_MUST_CHECK int sg17_ed25519_verify(const uint8_t sig[64], const uint8_t pk[32],
+                                                 const uint8_t *msg, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
