@@ -1,0 +1,51 @@
+/*
+ * sg17 - command-line front end: `sg17 <module> <command> [options] [FILE|-]`.
+ * main() dispatches to cmd_<module>(); exit codes are in cli.h and docs/sg17.1.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sg17/common.h"
+
+static const struct {
+    const char *name;
+    cli_module_fn fn;
+    const char *summary;
+} modules[] = {
+    {"hash", cmd_hash, "hash a file: sha256, sha384, sha512, sha3-256, sha3-512, shake128, shake256"},
+    {"pqc", cmd_pqc, "post-quantum keys, signatures, KEMs and ACVP vector runs (X.1811)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sg17 <module> <command> [options] [FILE|-]\n"
+               "       sg17 --help | --version\n\nmodules:\n");
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++)
+        fprintf(f, "  %-8s %s\n", modules[i].name, modules[i].summary);
+    fprintf(f, "\nRun `sg17 <module> --help` for a module's commands.\n"
+               "Exit codes: 0 ok, 1 negative verdict, 2 usage, 3 operational failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("sg17 %s\n", sg17_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
+        if (strcmp(argv[1], modules[i].name) == 0)
+            return modules[i].fn(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "sg17: unknown module '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}
