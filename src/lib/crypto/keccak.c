@@ -27,6 +27,11 @@ static const uint64_t keccak_rc[24] = {
  * rotated by the rho offset), then chi and iota. Index of lane (x,y) is
  * x + 5y. The rho offsets are FIPS 202 Table 2.
  */
+/* Built twice on x86-64 (baseline and x86-64-v3 with BMI1's ANDN for chi);
+ * the loader picks one by CPU (GCC function multiversioning). Same outputs. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("default", "arch=x86-64-v3")))
+#endif
 void sg17_keccak_f1600(uint64_t s[25])
 {
     uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
