@@ -1,0 +1,128 @@
+/*
+ * K-PKE, the CPA-secure public-key encryption scheme inside ML-KEM
+ * (FIPS 203 §5: KeyGen Alg. 13, Encrypt Alg. 14, Decrypt Alg. 15).
+ * The matrix A-hat is generated one row at a time to keep the stack small.
+ */
+#include <string.h>
+
+#include "ct_internal.h"
+#include "pqc/mlkem/mlkem_internal.h"
+#include "sg17/keccak.h"
+
+/* FIPS 203 Alg. 13. ek gets 384k + 32 bytes, dk_pke 384k bytes. */
+void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
+                       const uint8_t d[32])
+{
+    const unsigned k = p->k;
+    uint8_t in[33], rs[64]; /* rs = rho || sigma */
+    mlkem_polyvec s, e;
+    mlkem_poly row[MLKEM_KMAX], t;
+    uint8_t n = 0;
+
+    memcpy(in, d, 32);
+    in[32] = (uint8_t)k; /* domain separation by k (final FIPS 203, Alg. 13 l. 1) */
+    sg17_sha3_512(rs, in, sizeof in);
+    const uint8_t *rho = rs, *sigma = rs + 32;
+    /* rho is published as the tail of ek; SampleNTT may branch on it. */
+    SG17_CT_DECLASSIFY(rs, 32);
+
+    for (unsigned i = 0; i < k; i++)
+        mlkem_sample_cbd_prf(&s.v[i], sigma, n++, p->eta1);
+    for (unsigned i = 0; i < k; i++)
+        mlkem_sample_cbd_prf(&e.v[i], sigma, n++, p->eta1);
+    for (unsigned i = 0; i < k; i++) {
+        mlkem_poly_ntt(&s.v[i]);
+        mlkem_poly_ntt(&e.v[i]);
+    }
+    for (unsigned i = 0; i < k; i++) {
+        for (unsigned j = 0; j < k; j++)
+            mlkem_sample_ntt(&row[j], rho, (uint8_t)j, (uint8_t)i); /* A-hat[i, j] */
+        mlkem_polyvec_basemul_acc(&t, row, s.v, k);
+        mlkem_poly_tomont(&t); /* undo the R^-1 of the Montgomery products */
+        mlkem_poly_add(&t, &t, &e.v[i]);
+        mlkem_poly_tobytes(ek + MLKEM_POLYBYTES * i, &t);
+    }
+    memcpy(ek + MLKEM_POLYBYTES * k, rho, 32);
+    for (unsigned i = 0; i < k; i++)
+        mlkem_poly_tobytes(dk_pke + MLKEM_POLYBYTES * i, &s.v[i]);
+
+    sg17_memzero(in, sizeof in);
+    sg17_memzero(rs, sizeof rs);
+    sg17_memzero(&s, sizeof s);
+    sg17_memzero(&e, sizeof e);
+    sg17_memzero(&t, sizeof t);
+}
+
+/* FIPS 203 Alg. 14. c gets 32 (du k + dv) bytes. */
+void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
+                        const uint8_t m[32], const uint8_t r[32])
+{
+    const unsigned k = p->k;
+    mlkem_polyvec that, y, e1;
+    mlkem_poly row[MLKEM_KMAX], u, v, e2, mu;
+    const uint8_t *rho = ek + MLKEM_POLYBYTES * k;
+    uint8_t n = 0;
+
+    for (unsigned i = 0; i < k; i++)
+        mlkem_poly_frombytes(&that.v[i], ek + MLKEM_POLYBYTES * i);
+    for (unsigned i = 0; i < k; i++)
+        mlkem_sample_cbd_prf(&y.v[i], r, n++, p->eta1);
+    for (unsigned i = 0; i < k; i++)
+        mlkem_sample_cbd_prf(&e1.v[i], r, n++, p->eta2);
+    mlkem_sample_cbd_prf(&e2, r, n, p->eta2);
+    for (unsigned i = 0; i < k; i++)
+        mlkem_poly_ntt(&y.v[i]);
+
+    /* u = NTT^-1(A-hat^T o y-hat) + e1; row i of A-hat^T is A-hat[j, i] = SampleNTT(rho||i||j). */
+    for (unsigned i = 0; i < k; i++) {
+        for (unsigned j = 0; j < k; j++)
+            mlkem_sample_ntt(&row[j], rho, (uint8_t)i, (uint8_t)j);
+        mlkem_polyvec_basemul_acc(&u, row, y.v, k);
+        mlkem_poly_invntt(&u);
+        mlkem_poly_add(&u, &u, &e1.v[i]);
+        mlkem_poly_compress(c + 32 * p->du * i, &u, p->du);
+    }
+
+    /* mu = Decompress_1(ByteDecode_1(m)): bit b becomes b * 1665, by mask. */
+    for (unsigned i = 0; i < MLKEM_N; i++) {
+        uint16_t bit = (uint16_t)((m[i >> 3] >> (i & 7)) & 1U);
+        mu.c[i] = (int16_t)((0U - (uint32_t)bit) & ((MLKEM_Q + 1) / 2));
+    }
+    mlkem_polyvec_basemul_acc(&v, that.v, y.v, k);
+    mlkem_poly_invntt(&v);
+    mlkem_poly_add(&v, &v, &e2);
+    mlkem_poly_add(&v, &v, &mu);
+    mlkem_poly_compress(c + 32 * p->du * k, &v, p->dv);
+
+    sg17_memzero(&y, sizeof y);
+    sg17_memzero(&e1, sizeof e1);
+    sg17_memzero(&e2, sizeof e2);
+    sg17_memzero(&mu, sizeof mu);
+    sg17_memzero(&u, sizeof u);
+    sg17_memzero(&v, sizeof v);
+}
+
+/* FIPS 203 Alg. 15. */
+void mlkem_kpke_decrypt(const mlkem_params *p, uint8_t m[32], const uint8_t *dk_pke,
+                        const uint8_t *c)
+{
+    const unsigned k = p->k;
+    mlkem_polyvec u, s;
+    mlkem_poly v, w;
+
+    for (unsigned i = 0; i < k; i++) {
+        mlkem_poly_decompress(&u.v[i], c + 32 * p->du * i, p->du);
+        mlkem_poly_ntt(&u.v[i]);
+        mlkem_poly_frombytes(&s.v[i], dk_pke + MLKEM_POLYBYTES * i);
+    }
+    mlkem_poly_decompress(&v, c + 32 * p->du * k, p->dv);
+    mlkem_polyvec_basemul_acc(&w, s.v, u.v, k);
+    mlkem_poly_invntt(&w);
+    mlkem_poly_sub(&w, &v, &w);
+    mlkem_poly_compress(m, &w, 1);
+
+    sg17_memzero(&u, sizeof u);
+    sg17_memzero(&s, sizeof s);
+    sg17_memzero(&v, sizeof v);
+    sg17_memzero(&w, sizeof w);
+}

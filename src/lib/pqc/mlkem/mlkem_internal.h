@@ -1,0 +1,89 @@
+/*
+ * ML-KEM internals (FIPS 203): parameter sets, polynomial arithmetic in
+ * R_q = Z_q[X]/(X^256 + 1), the NTT, sampling, encoding and K-PKE.
+ *
+ * Representation: coefficients are int16_t. Unless noted, a polynomial
+ * holds values congruent mod q = 3329 with |coefficient| < 2^15; encoders
+ * normalise to [0, q) themselves. NTT-domain products use Montgomery
+ * multiplication with R = 2^16.
+ */
+#ifndef SG17_MLKEM_INTERNAL_H
+#define SG17_MLKEM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sg17/mlkem.h"
+
+#define MLKEM_N 256
+#define MLKEM_Q 3329
+#define MLKEM_KMAX 4
+#define MLKEM_POLYBYTES 384 /* ByteEncode_12 of one polynomial */
+#define MLKEM_SYMBYTES 32
+
+/* FIPS 203 Table 2. */
+typedef struct mlkem_params {
+    unsigned k;
+    unsigned eta1;
+    unsigned eta2;
+    unsigned du;
+    unsigned dv;
+    size_t ek_bytes; /* 384k + 32 */
+    size_t dk_bytes; /* 768k + 96 */
+    size_t ct_bytes; /* 32(du k + dv) */
+} mlkem_params;
+
+typedef struct mlkem_poly {
+    int16_t c[MLKEM_N];
+} mlkem_poly;
+
+typedef struct mlkem_polyvec {
+    mlkem_poly v[MLKEM_KMAX];
+} mlkem_polyvec;
+
+/* Parameter set lookup; NULL for an unknown value. */
+const mlkem_params *mlkem_params_get(sg17_mlkem_param p);
+
+/* ---- arithmetic (poly.c) ---- */
+int16_t mlkem_montgomery_reduce(int32_t a);
+int16_t mlkem_barrett_reduce(int16_t a);
+void mlkem_poly_reduce(mlkem_poly *p);     /* to [0, q) */
+void mlkem_poly_ntt(mlkem_poly *p);        /* FIPS 203 Alg. 9; output |c| < q */
+void mlkem_poly_invntt(mlkem_poly *p);     /* Alg. 10, also removes one Montgomery factor */
+void mlkem_poly_tomont(mlkem_poly *p);     /* multiply by R mod q */
+void mlkem_poly_add(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
+void mlkem_poly_sub(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
+/* r = a x b in T_q (Alg. 11/12), times R^-1. */
+void mlkem_poly_basemul(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
+/* r = sum_i a[i] x b[i] (times R^-1), reduced to |c| < q. */
+void mlkem_polyvec_basemul_acc(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
+                               unsigned k);
+
+/* ---- encoding (poly.c), FIPS 203 Alg. 5/6 and §4.2.1 ---- */
+void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a); /* ByteEncode_12 */
+void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES]); /* ByteDecode_12 mod q */
+/* ByteEncode_d(Compress_d(a)), d in {1,4,5,10,11}; writes 32 d bytes. */
+void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d);
+/* Decompress_d(ByteDecode_d(a)); reads 32 d bytes. */
+void mlkem_poly_decompress(mlkem_poly *r, const uint8_t *a, unsigned d);
+/* Compress_d of one value x in [0, q) (multiply-shift, no division). */
+uint16_t mlkem_compress(uint16_t x, unsigned d);
+/* Decompress_d of one value y in [0, 2^d). */
+uint16_t mlkem_decompress(uint16_t y, unsigned d);
+
+/* ---- sampling (sample.c) ---- */
+/* SampleNTT(rho || j || i), FIPS 203 Alg. 7. rho is public. */
+void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i);
+/* SamplePolyCBD_eta(PRF_eta(sigma, n)), Alg. 8 with PRF from §4.1. */
+void mlkem_sample_cbd_prf(mlkem_poly *a, const uint8_t sigma[32], uint8_t n, unsigned eta);
+
+/* ---- K-PKE (kpke.c), FIPS 203 Alg. 13-15 ---- */
+void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
+                       const uint8_t d[32]);
+/* ek must have passed the modulus check (all coefficients < q). */
+void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
+                        const uint8_t m[32], const uint8_t r[32]);
+void mlkem_kpke_decrypt(const mlkem_params *p, uint8_t m[32], const uint8_t *dk_pke,
+                        const uint8_t *c);
+
+#endif

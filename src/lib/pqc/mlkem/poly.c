@@ -1,0 +1,258 @@
+/*
+ * ML-KEM polynomial arithmetic (FIPS 203 §4.3): modular reduction, the NTT
+ * and its inverse (Alg. 9/10), multiplication in T_q (Alg. 11/12), and the
+ * byte encodings with compression (§4.2.1, Alg. 5/6).
+ *
+ * Constant time: no branch, table index or division depends on coefficient
+ * values. Reductions are Montgomery (R = 2^16) and Barrett; Compress_d uses
+ * a multiply-shift (a division by q on secret data leaks through timing on
+ * many CPUs).
+ */
+#include "pqc/mlkem/mlkem_internal.h"
+
+#define QINV 62209U   /* q^-1 mod 2^16 */
+#define BARRETT_V 20159 /* round(2^26 / q) */
+#define MONT_R2 1353  /* 2^32 mod q */
+#define INVNTT_F 1441 /* 2^32 / 128 mod q: scales by 128^-1 and absorbs one R^-1 */
+
+/*
+ * zetas[i] = 17^BitRev7(i) * 2^16 mod q, centred (FIPS 203 §4.3, Appendix A
+ * table scaled into the Montgomery domain).
+ */
+static const int16_t zetas[128] = {
+    -1044, -758,  -359,  -1517, 1493,  1422,  287,   202,   -171,  622,   1577,  182,   962,
+    -1202, -1474, 1468,  573,   -1325, 264,   383,   -829,  1458,  -1602, -130,  -681,  1017,
+    732,   608,   -1542, 411,   -205,  -1571, 1223,  652,   -552,  1015,  -1293, 1491,  -282,
+    -1544, 516,   -8,    -320,  -666,  -1618, -1162, 126,   1469,  -853,  -90,   -271,  830,
+    107,   -1421, -247,  -951,  -398,  961,   -1508, -725,  448,   -1065, 677,   -1275, -1103,
+    430,   555,   843,   -1251, 871,   1550,  105,   422,   587,   177,   -235,  -291,  -460,
+    1574,  1653,  -246,  778,   1159,  -147,  -777,  1483,  -602,  1119,  -1590, 644,   -872,
+    349,   418,   329,   -156,  -75,   817,   1097,  603,   610,   1322,  -1285, -1465, 384,
+    -1215, -136,  1218,  -1335, -874,  220,   -1187, -1659, -1185, -1530, -1278, 794,   -1510,
+    -854,  -870,  478,   -108,  -308,  996,   991,   958,   -1460, 1522,  1628,
+};
+
+/* gammas[i] = 17^(2 BitRev7(i) + 1) * 2^16 mod q, centred (Alg. 11). */
+static const int16_t gammas[128] = {
+    -1103, 1103,  430,   -430,  555,   -555,  843,   -843,  -1251, 1251,  871,   -871,  1550,
+    -1550, 105,   -105,  422,   -422,  587,   -587,  177,   -177,  -235,  235,   -291,  291,
+    -460,  460,   1574,  -1574, 1653,  -1653, -246,  246,   778,   -778,  1159,  -1159, -147,
+    147,   -777,  777,   1483,  -1483, -602,  602,   1119,  -1119, -1590, 1590,  644,   -644,
+    -872,  872,   349,   -349,  418,   -418,  329,   -329,  -156,  156,   -75,   75,    817,
+    -817,  1097,  -1097, 603,   -603,  610,   -610,  1322,  -1322, -1285, 1285,  -1465, 1465,
+    384,   -384,  -1215, 1215,  -136,  136,   1218,  -1218, -1335, 1335,  -874,  874,   220,
+    -220,  -1187, 1187,  -1659, 1659,  -1185, 1185,  -1530, 1530,  -1278, 1278,  794,   -794,
+    -1510, 1510,  -854,  854,   -870,  870,   478,   -478,  -108,  108,   -308,  308,   996,
+    -996,  991,   -991,  958,   -958,  -1460, 1460,  1522,  -1522, 1628,  -1628,
+};
+
+/* a R^-1 mod q, result in (-q, q), for |a| < q 2^15. */
+int16_t mlkem_montgomery_reduce(int32_t a)
+{
+    int16_t t = (int16_t)(uint16_t)((uint32_t)a * QINV);
+    return (int16_t)((a - (int32_t)t * MLKEM_Q) >> 16);
+}
+
+/* Centred representative of a mod q, in [-(q-1)/2, (q-1)/2]. */
+int16_t mlkem_barrett_reduce(int16_t a)
+{
+    int32_t t = (BARRETT_V * (int32_t)a + (1 << 25)) >> 26;
+    return (int16_t)(a - t * MLKEM_Q);
+}
+
+static int16_t fqmul(int16_t a, int16_t b)
+{
+    return mlkem_montgomery_reduce((int32_t)a * b);
+}
+
+/* Representative in [0, q). */
+static int16_t freeze(int16_t a)
+{
+    int16_t r = mlkem_barrett_reduce(a);
+    return (int16_t)(r + ((r >> 15) & MLKEM_Q));
+}
+
+void mlkem_poly_reduce(mlkem_poly *p)
+{
+    for (unsigned i = 0; i < MLKEM_N; i++)
+        p->c[i] = freeze(p->c[i]);
+}
+
+/*
+ * FIPS 203 Alg. 9. Input |c| < q; every layer grows the bound by at most q,
+ * so int16 never overflows (8q < 2^15); the output is Barrett-reduced.
+ */
+void mlkem_poly_ntt(mlkem_poly *p)
+{
+    unsigned i = 1;
+    for (unsigned len = 128; len >= 2; len >>= 1) {
+        for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
+            const int16_t z = zetas[i++];
+            for (unsigned j = start; j < start + len; j++) {
+                int16_t t = fqmul(z, p->c[j + len]);
+                p->c[j + len] = (int16_t)(p->c[j] - t);
+                p->c[j] = (int16_t)(p->c[j] + t);
+            }
+        }
+    }
+    for (unsigned j = 0; j < MLKEM_N; j++)
+        p->c[j] = mlkem_barrett_reduce(p->c[j]);
+}
+
+/*
+ * FIPS 203 Alg. 10 for input |c| < q. The final scaling by 2^32/128 also
+ * cancels the R^-1 left by Montgomery products in T_q.
+ */
+void mlkem_poly_invntt(mlkem_poly *p)
+{
+    unsigned i = 127;
+    for (unsigned len = 2; len <= 128; len <<= 1) {
+        for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
+            const int16_t z = zetas[i--];
+            for (unsigned j = start; j < start + len; j++) {
+                int16_t t = p->c[j];
+                p->c[j] = mlkem_barrett_reduce((int16_t)(t + p->c[j + len]));
+                p->c[j + len] = fqmul(z, (int16_t)(p->c[j + len] - t));
+            }
+        }
+    }
+    for (unsigned j = 0; j < MLKEM_N; j++)
+        p->c[j] = fqmul(p->c[j], INVNTT_F);
+}
+
+void mlkem_poly_tomont(mlkem_poly *p)
+{
+    for (unsigned j = 0; j < MLKEM_N; j++)
+        p->c[j] = fqmul(p->c[j], MONT_R2);
+}
+
+void mlkem_poly_add(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
+{
+    for (unsigned j = 0; j < MLKEM_N; j++)
+        r->c[j] = (int16_t)(a->c[j] + b->c[j]);
+}
+
+void mlkem_poly_sub(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
+{
+    for (unsigned j = 0; j < MLKEM_N; j++)
+        r->c[j] = (int16_t)(a->c[j] - b->c[j]);
+}
+
+/* FIPS 203 Alg. 11 with Alg. 12 inlined; inputs |c| <= q. Output times R^-1. */
+void mlkem_poly_basemul(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
+{
+    mlkem_polyvec_basemul_acc(r, a, b, 1);
+}
+
+/*
+ * sum_i a[i] x b[i] in T_q, with lazy reduction: the k products of each
+ * coefficient are summed in 32 bits (each < 2 q^2, k <= 4, total < q 2^15)
+ * and reduced once.
+ */
+void mlkem_polyvec_basemul_acc(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
+                               unsigned k)
+{
+    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+        int32_t c0 = 0, c1 = 0;
+        for (unsigned v = 0; v < k; v++) {
+            const int16_t a0 = a[v].c[2 * i], a1 = a[v].c[2 * i + 1];
+            const int16_t b0 = b[v].c[2 * i], b1 = b[v].c[2 * i + 1];
+            c0 += (int32_t)a0 * b0 + (int32_t)fqmul(a1, b1) * gammas[i];
+            c1 += (int32_t)a0 * b1 + (int32_t)a1 * b0;
+        }
+        r->c[2 * i] = mlkem_montgomery_reduce(c0);
+        r->c[2 * i + 1] = mlkem_montgomery_reduce(c1);
+    }
+}
+
+/* Pack 256 values of d bits each (little-endian bit order, Alg. 5). */
+static void pack_bits(uint8_t *r, const uint16_t v[MLKEM_N], unsigned d)
+{
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    size_t o = 0;
+    for (unsigned i = 0; i < MLKEM_N; i++) {
+        acc |= (uint32_t)v[i] << bits;
+        bits += d;
+        while (bits >= 8) {
+            r[o++] = (uint8_t)acc;
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+}
+
+/* Unpack 256 values of d bits each (Alg. 6 without the reduction mod m). */
+static void unpack_bits(uint16_t v[MLKEM_N], const uint8_t *a, unsigned d)
+{
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    size_t in = 0;
+    const uint32_t mask = (1U << d) - 1U;
+    for (unsigned i = 0; i < MLKEM_N; i++) {
+        while (bits < d) {
+            acc |= (uint32_t)a[in++] << bits;
+            bits += 8;
+        }
+        v[i] = (uint16_t)(acc & mask);
+        acc >>= d;
+        bits -= d;
+    }
+}
+
+void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
+{
+    uint16_t v[MLKEM_N];
+    for (unsigned i = 0; i < MLKEM_N; i++)
+        v[i] = (uint16_t)freeze(a->c[i]);
+    pack_bits(r, v, 12);
+    sg17_memzero(v, sizeof v);
+}
+
+void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
+{
+    uint16_t v[MLKEM_N];
+    unpack_bits(v, a, 12);
+    for (unsigned i = 0; i < MLKEM_N; i++) {
+        /* ByteDecode_12 is defined mod q: subtract q from values >= q (masked). */
+        int16_t t = (int16_t)(v[i] - MLKEM_Q);
+        r->c[i] = (int16_t)(t + ((t >> 15) & MLKEM_Q));
+    }
+    sg17_memzero(v, sizeof v);
+}
+
+/*
+ * Compress_d(x) = round(2^d x / q) mod 2^d = floor((2^(d+1) x + q) / (2q))
+ * mod 2^d (q is odd, so there are no ties). The division by 2q = 6658 is a
+ * multiplication by ceil(2^34 / 6658) = 2580335 and a shift, exact for
+ * x < q, d <= 11 (checked exhaustively in tests/unit/mlkem_poly.c).
+ */
+uint16_t mlkem_compress(uint16_t x, unsigned d)
+{
+    uint64_t n = ((uint64_t)x << (d + 1)) + MLKEM_Q;
+    return (uint16_t)(((n * 2580335U) >> 34) & ((1U << d) - 1U));
+}
+
+/* Decompress_d(y) = round(q y / 2^d) (FIPS 203 eq. 4.8). */
+uint16_t mlkem_decompress(uint16_t y, unsigned d)
+{
+    return (uint16_t)(((uint32_t)y * MLKEM_Q + (1U << (d - 1))) >> d);
+}
+
+void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d)
+{
+    uint16_t v[MLKEM_N];
+    for (unsigned i = 0; i < MLKEM_N; i++)
+        v[i] = mlkem_compress((uint16_t)freeze(a->c[i]), d);
+    pack_bits(r, v, d);
+    sg17_memzero(v, sizeof v);
+}
+
+void mlkem_poly_decompress(mlkem_poly *r, const uint8_t *a, unsigned d)
+{
+    uint16_t v[MLKEM_N];
+    unpack_bits(v, a, d);
+    for (unsigned i = 0; i < MLKEM_N; i++)
+        r->c[i] = (int16_t)mlkem_decompress(v[i], d);
+    sg17_memzero(v, sizeof v);
+}
