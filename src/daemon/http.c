@@ -1,0 +1,361 @@
+/*
+ * The HTTP layer of sg17d over libmicrohttpd: a thread pool with internal
+ * polling, body accumulation under a hard cap (413 beyond it), the route
+ * lookup, the bearer-token check, and one log line per request.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sg17d.h"
+
+/* How much of an over-cap chunked body is read and dropped before closing. */
+#define DISCARD_MAX ((size_t)8 << 20)
+
+/* Per-request state, created on the first access-handler call. */
+typedef struct req_ctx {
+    struct timespec start;
+    char method[16];
+    char path[256];   /* for the log line only (truncated) */
+    uint8_t *body;    /* always NUL-terminated when non-NULL */
+    size_t body_len;
+    size_t body_cap;
+    int too_large;
+    size_t discarded; /* bytes dropped after the cap was hit */
+    int responded;
+    unsigned status;
+    size_t bytes;
+    char principal[SG17D_TOKEN_NAME_MAX + 1];
+} req_ctx;
+
+const char *sg17d_req_header(const sg17d_request *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *sg17d_req_query(const sg17d_request *req, const char *key)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn,
+                                       MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, req_ctx *rc,
+                                     sg17d_response *resp)
+{
+    static char empty[] = "";
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    if (resp->body != NULL) {
+        r = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body, free);
+        if (r != NULL)
+            resp->body = NULL; /* owned by MHD now */
+    } else {
+        r = MHD_create_response_from_buffer(0, empty, MHD_RESPMEM_PERSISTENT);
+    }
+    if (r == NULL) {
+        free(resp->body);
+        resp->body = NULL;
+        return MHD_NO;
+    }
+    if (resp->content_type != NULL)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (resp->allow[0] != '\0')
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+    if (resp->status == MHD_HTTP_UNAUTHORIZED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"sg17d\"");
+    ret = MHD_queue_response(conn, resp->status, r);
+    MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        rc->responded = 1;
+        rc->status = resp->status;
+        rc->bytes = resp->body_len;
+    }
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, req_ctx *rc, unsigned status,
+                                  const char *error, const char *reason)
+{
+    sg17d_response resp;
+    memset(&resp, 0, sizeof resp);
+    if (sg17d_resp_error(&resp, status, error, reason) != 0)
+        return MHD_NO;
+    return send_response(conn, rc, &resp);
+}
+
+/* Content-Length above the cap (or unparseable) means 413 before any byte is read. */
+static int length_exceeds(const char *cl, size_t cap)
+{
+    unsigned long long v = 0;
+    if (*cl < '0' || *cl > '9')
+        return 1;
+    for (const char *p = cl; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 1;
+        if (v > (unsigned long long)cap)
+            return 1;
+        v = v * 10 + (unsigned long long)(*p - '0');
+    }
+    return v > (unsigned long long)cap;
+}
+
+static int body_append(req_ctx *rc, const char *data, size_t len, size_t cap)
+{
+    size_t need;
+    if (len > cap || rc->body_len > cap - len)
+        return SG17_E_LIMIT;
+    need = rc->body_len + len;
+    if (need + 1 > rc->body_cap) {
+        size_t ncap = rc->body_cap ? rc->body_cap : 1024;
+        uint8_t *nb;
+        while (ncap < need + 1)
+            ncap *= 2;
+        if (ncap > cap + 1)
+            ncap = cap + 1;
+        nb = realloc(rc->body, ncap);
+        if (nb == NULL)
+            return SG17_E_NOMEM;
+        rc->body = nb;
+        rc->body_cap = ncap;
+    }
+    memcpy(rc->body + rc->body_len, data, len);
+    rc->body_len = need;
+    rc->body[need] = '\0';
+    return 0;
+}
+
+/* 401/403 or fills *who; returns 0 when the request may proceed. */
+static int check_auth(sg17d_server *srv, struct MHD_Connection *conn, req_ctx *rc,
+                      const sg17d_route *route, sg17d_principal *who, enum MHD_Result *ret)
+{
+    const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    char reason[160];
+    int err;
+
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+        *ret = send_error(conn, rc, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                          "an Authorization: Bearer token is required");
+        return -1;
+    }
+    h += 7;
+    while (*h == ' ')
+        h++;
+    err = sg17d_token_verify(srv->store, h, strlen(h), who);
+    if (err == SG17_E_AUTH) {
+        *ret = send_error(conn, rc, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                          "unknown or revoked token");
+        return -1;
+    }
+    if (err != 0) {
+        *ret = send_error(conn, rc, MHD_HTTP_SERVICE_UNAVAILABLE, "store_unavailable",
+                          "the token store did not answer");
+        return -1;
+    }
+    snprintf(rc->principal, sizeof rc->principal, "%s", who->name);
+    if ((who->role & route->roles) == 0) {
+        snprintf(reason, sizeof reason, "role '%s' may not use %s %s", sg17d_role_name(who->role),
+                 route->method, route->path);
+        *ret = send_error(conn, rc, MHD_HTTP_FORBIDDEN, "forbidden", reason);
+        return -1;
+    }
+    return 0;
+}
+
+static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, req_ctx *rc,
+                                const char *url, const char *method)
+{
+    sg17d_response resp;
+    sg17d_principal who;
+    sg17d_request req;
+    const sg17d_route *route = NULL;
+    enum MHD_Result ret = MHD_NO;
+    sg17d_match m;
+
+    memset(&resp, 0, sizeof resp);
+    memset(&who, 0, sizeof who);
+    m = sg17d_route_find(method, url, &route, resp.allow, sizeof resp.allow);
+    if (m == SG17D_MATCH_NOT_FOUND) {
+        return send_error(conn, rc, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
+    }
+    if (m == SG17D_MATCH_BAD_METHOD) {
+        if (sg17d_resp_error(&resp, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                             "this endpoint does not accept that method") != 0)
+            return MHD_NO;
+        return send_response(conn, rc, &resp);
+    }
+    if (route->roles != 0 && check_auth(srv, conn, rc, route, &who, &ret) != 0)
+        return ret;
+    req.method = method;
+    req.path = url;
+    req.body = rc->body ? rc->body : (const uint8_t *)"";
+    req.body_len = rc->body_len;
+    req.who = route->roles != 0 ? &who : NULL;
+    req.conn = conn;
+    if (route->fn(srv, &req, &resp) != 0 || resp.status < 100 || resp.status > 599) {
+        free(resp.body);
+        memset(&resp, 0, sizeof resp);
+        sg17_log(SG17_LOG_ERROR, "http", "handler for %s %s failed", method, route->path);
+        return send_error(conn, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                          "the handler failed; see the server log");
+    }
+    return send_response(conn, rc, &resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    sg17d_server *srv = cls;
+    req_ctx *rc = *req_cls;
+    (void)version;
+
+    if (rc == NULL) {
+        const char *cl;
+        rc = calloc(1, sizeof *rc);
+        if (rc == NULL)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &rc->start);
+        snprintf(rc->method, sizeof rc->method, "%s", method);
+        snprintf(rc->path, sizeof rc->path, "%s", url);
+        snprintf(rc->principal, sizeof rc->principal, "-");
+        *req_cls = rc;
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && length_exceeds(cl, srv->cfg.max_body_bytes)) {
+            rc->too_large = 1;
+            return send_error(conn, rc, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                              "the request body exceeds max_body_bytes");
+        }
+        return MHD_YES;
+    }
+    if (rc->responded) {
+        *upload_data_size = 0; /* discard anything after an early reply */
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        int err = 0;
+        *upload_data_size = 0;
+        if (!rc->too_large) {
+            err = body_append(rc, upload_data, n, srv->cfg.max_body_bytes);
+            if (err == SG17_E_LIMIT) {
+                /* MHD cannot reply mid-upload: drop the body, answer 413 at its end. */
+                rc->too_large = 1;
+                free(rc->body);
+                rc->body = NULL;
+                rc->body_len = rc->body_cap = 0;
+                err = 0;
+            }
+        }
+        if (rc->too_large) {
+            rc->discarded += n;
+            /* A sender that keeps streaming past the cap loses the connection. */
+            if (rc->discarded > DISCARD_MAX) {
+                sg17_log(SG17_LOG_WARN, "http", "closing: body far above max_body_bytes");
+                return MHD_NO;
+            }
+        }
+        return err == 0 ? MHD_YES : MHD_NO;
+    }
+    if (rc->too_large)
+        return send_error(conn, rc, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                          "the request body exceeds max_body_bytes");
+    return dispatch(srv, conn, rc, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    req_ctx *rc = *req_cls;
+    struct timespec now;
+    long long us;
+    (void)cls;
+    (void)conn;
+
+    if (rc == NULL)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    us = (long long)(now.tv_sec - rc->start.tv_sec) * 1000000LL +
+         (long long)(now.tv_nsec - rc->start.tv_nsec) / 1000LL;
+    sg17_log(SG17_LOG_INFO, "http", "%s \"%s\" %u %zuB %lldus principal=%s%s", rc->method,
+             rc->path, rc->status, rc->bytes, us, rc->principal,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+    free(rc->body);
+    free(rc);
+    *req_cls = NULL;
+}
+
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t n;
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    sg17_log(SG17_LOG_WARN, "mhd", "%s", msg);
+}
+
+int sg17d_http_start(sg17d_server *srv)
+{
+    struct sockaddr_in sa4;
+    struct sockaddr_in6 sa6;
+    const struct sockaddr *sa;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+    const sg17d_config *c = &srv->cfg;
+
+    memset(&sa4, 0, sizeof sa4);
+    memset(&sa6, 0, sizeof sa6);
+    if (inet_pton(AF_INET, c->listen, &sa4.sin_addr) == 1) {
+        sa4.sin_family = AF_INET;
+        sa4.sin_port = htons((uint16_t)c->port);
+        sa = (const struct sockaddr *)&sa4;
+    } else if (inet_pton(AF_INET6, c->listen, &sa6.sin6_addr) == 1) {
+        sa6.sin6_family = AF_INET6;
+        sa6.sin6_port = htons((uint16_t)c->port);
+        sa = (const struct sockaddr *)&sa6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        sg17_log(SG17_LOG_ERROR, "http", "bad listen address '%s'", c->listen);
+        return SG17_E_INVAL;
+    }
+    d = MHD_start_daemon(flags, (uint16_t)c->port, NULL, NULL, on_request, srv,
+                         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                         MHD_OPTION_SOCK_ADDR, sa,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header_bytes,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->max_connections,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                         MHD_OPTION_END);
+    if (d == NULL) {
+        sg17_log(SG17_LOG_ERROR, "http", "cannot listen on %s port %u", c->listen, c->port);
+        return SG17_E_IO;
+    }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info != NULL && info->port != 0 ? info->port : c->port;
+    srv->mhd = d;
+    return 0;
+}
+
+void sg17d_http_stop(sg17d_server *srv)
+{
+    if (srv->mhd != NULL) {
+        MHD_stop_daemon((struct MHD_Daemon *)srv->mhd);
+        srv->mhd = NULL;
+    }
+}
