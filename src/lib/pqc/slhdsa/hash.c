@@ -1,0 +1,245 @@
+/*
+ * SLH-DSA hash instantiations: SHAKE (FIPS 205 §11.1) and SHA2 (§11.2,
+ * with §11.2.2 SHA-512 for H_msg, PRF_msg, H and T at categories 3 and 5),
+ * plus the parameter table (Table 2) and base_2b (Alg. 4).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "slhdsa_internal.h"
+
+#define P(nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, sig_)                                      \
+    { nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, 2 * (n_) + 3, sig_ }
+
+static const slh_params slh_table[SG17_SLHDSA_PARAM_COUNT] = {
+    P("SLH-DSA-SHA2-128s", 0, 0, 16, 63, 7, 9, 12, 14, 30, 7856),
+    P("SLH-DSA-SHA2-128f", 0, 0, 16, 66, 22, 3, 6, 33, 34, 17088),
+    P("SLH-DSA-SHA2-192s", 0, 1, 24, 63, 7, 9, 14, 17, 39, 16224),
+    P("SLH-DSA-SHA2-192f", 0, 1, 24, 66, 22, 3, 8, 33, 42, 35664),
+    P("SLH-DSA-SHA2-256s", 0, 1, 32, 64, 8, 8, 14, 22, 47, 29792),
+    P("SLH-DSA-SHA2-256f", 0, 1, 32, 68, 17, 4, 9, 35, 49, 49856),
+    P("SLH-DSA-SHAKE-128s", 1, 0, 16, 63, 7, 9, 12, 14, 30, 7856),
+    P("SLH-DSA-SHAKE-128f", 1, 0, 16, 66, 22, 3, 6, 33, 34, 17088),
+    P("SLH-DSA-SHAKE-192s", 1, 0, 24, 63, 7, 9, 14, 17, 39, 16224),
+    P("SLH-DSA-SHAKE-192f", 1, 0, 24, 66, 22, 3, 8, 33, 42, 35664),
+    P("SLH-DSA-SHAKE-256s", 1, 0, 32, 64, 8, 8, 14, 22, 47, 29792),
+    P("SLH-DSA-SHAKE-256f", 1, 0, 32, 68, 17, 4, 9, 35, 49, 49856),
+};
+
+const slh_params *slh_params_get(sg17_slhdsa_param p)
+{
+    if ((unsigned)p >= (unsigned)SG17_SLHDSA_PARAM_COUNT)
+        return NULL;
+    return &slh_table[p];
+}
+
+void slh_base_2b(const uint8_t *x, uint32_t b, uint32_t out_len, uint32_t *out)
+{
+    size_t in = 0;
+    uint32_t bits = 0;
+    uint64_t total = 0;
+    for (uint32_t o = 0; o < out_len; o++) {
+        while (bits < b) {
+            total = (total << 8) | x[in++];
+            bits += 8;
+        }
+        bits -= b;
+        out[o] = (uint32_t)(total >> bits) & ((1U << b) - 1U);
+    }
+}
+
+void slh_ctx_init(slh_ctx *c, const slh_params *p, const uint8_t *pk_seed,
+                  const uint8_t *sk_seed)
+{
+    static const uint8_t zeros[128];
+    memset(c, 0, sizeof(*c));
+    c->p = p;
+    memcpy(c->pk_seed, pk_seed, p->n);
+    if (sk_seed)
+        memcpy(c->sk_seed, sk_seed, p->n);
+    if (p->shake) {
+        sg17_shake256_init(&c->shake);
+        sg17_keccak_absorb(&c->shake, pk_seed, p->n);
+        return;
+    }
+    /* §11.2: PK.seed || toByte(0, 64 - n) fills exactly one SHA-256 block
+     * (128 - n for SHA-512), so its compression is done once here. */
+    sg17_sha256_init(&c->s256);
+    sg17_sha256_update(&c->s256, pk_seed, p->n);
+    sg17_sha256_update(&c->s256, zeros, 64 - p->n);
+    if (p->sha512) {
+        sg17_sha512_init(&c->s512);
+        sg17_sha512_update(&c->s512, pk_seed, p->n);
+        sg17_sha512_update(&c->s512, zeros, 128 - p->n);
+    }
+}
+
+void slh_ctx_wipe(slh_ctx *c)
+{
+    sg17_memzero(c, sizeof(*c));
+}
+
+/* ADRSc = ADRS[3] || ADRS[8:16] || ADRS[19] || ADRS[20:32] (§11.2). */
+static void adrs_compress(const uint8_t adrs[32], uint8_t out[22])
+{
+    out[0] = adrs[3];
+    memcpy(out + 1, adrs + 8, 8);
+    out[9] = adrs[19];
+    memcpy(out + 10, adrs + 20, 12);
+}
+
+static void sha256_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, size_t in_len,
+                         uint8_t *out)
+{
+    uint8_t ac[22], d[32];
+    sg17_sha256_ctx s = c->s256;
+    adrs_compress(adrs, ac);
+    sg17_sha256_update(&s, ac, sizeof(ac));
+    sg17_sha256_update(&s, in, in_len);
+    sg17_sha256_final(&s, d);
+    memcpy(out, d, c->p->n);
+    c->hash_calls++;
+}
+
+static void sha512_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, size_t in_len,
+                         uint8_t *out)
+{
+    uint8_t ac[22], d[64];
+    sg17_sha512_ctx s = c->s512;
+    adrs_compress(adrs, ac);
+    sg17_sha512_update(&s, ac, sizeof(ac));
+    sg17_sha512_update(&s, in, in_len);
+    sg17_sha512_final(&s, d);
+    memcpy(out, d, c->p->n);
+    c->hash_calls++;
+}
+
+static void shake_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, size_t in_len,
+                        uint8_t *out)
+{
+    sg17_keccak_ctx s = c->shake;
+    sg17_keccak_absorb(&s, adrs, 32);
+    sg17_keccak_absorb(&s, in, in_len);
+    sg17_keccak_finalize(&s);
+    sg17_keccak_squeeze(&s, out, c->p->n);
+    c->hash_calls++;
+}
+
+void slh_F(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, uint8_t *out)
+{
+    if (c->p->shake)
+        shake_tweak(c, adrs, in, c->p->n, out);
+    else
+        sha256_tweak(c, adrs, in, c->p->n, out);
+}
+
+void slh_H(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in2n, uint8_t *out)
+{
+    slh_T(c, adrs, in2n, 2 * (size_t)c->p->n, out);
+}
+
+void slh_T(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, size_t in_len, uint8_t *out)
+{
+    if (c->p->shake)
+        shake_tweak(c, adrs, in, in_len, out);
+    else if (c->p->sha512)
+        sha512_tweak(c, adrs, in, in_len, out);
+    else
+        sha256_tweak(c, adrs, in, in_len, out);
+}
+
+void slh_PRF(slh_ctx *c, const uint8_t adrs[32], uint8_t *out)
+{
+    /* PRF is SHA-256 based at every category (§11.2.2). */
+    if (c->p->shake)
+        shake_tweak(c, adrs, c->sk_seed, c->p->n, out);
+    else
+        sha256_tweak(c, adrs, c->sk_seed, c->p->n, out);
+}
+
+int slh_PRF_msg(const slh_params *p, const uint8_t *sk_prf, const uint8_t *opt_rand,
+                const slh_msg *msg, uint8_t *out)
+{
+    if (p->shake) {
+        sg17_keccak_ctx s;
+        sg17_shake256_init(&s);
+        sg17_keccak_absorb(&s, sk_prf, p->n);
+        sg17_keccak_absorb(&s, opt_rand, p->n);
+        sg17_keccak_absorb(&s, msg->pre, msg->pre_len);
+        sg17_keccak_absorb(&s, msg->m, msg->m_len);
+        sg17_keccak_finalize(&s);
+        sg17_keccak_squeeze(&s, out, p->n);
+        sg17_keccak_wipe(&s);
+        return 0;
+    }
+    /* HMAC-SHA-x(SK.prf, opt_rand || M): sg17_hmac is one-shot, so the input
+     * is assembled once in a heap buffer. */
+    if (msg->m_len > SIZE_MAX - SLH_MAX_N - msg->pre_len)
+        return SG17_E_LIMIT;
+    size_t len = p->n + msg->pre_len + msg->m_len;
+    uint8_t *buf = malloc(len);
+    if (!buf)
+        return SG17_E_NOMEM;
+    memcpy(buf, opt_rand, p->n);
+    if (msg->pre_len)
+        memcpy(buf + p->n, msg->pre, msg->pre_len);
+    if (msg->m_len)
+        memcpy(buf + p->n + msg->pre_len, msg->m, msg->m_len);
+    uint8_t mac[64];
+    int rc = sg17_hmac(p->sha512 ? SG17_HASH_SHA512 : SG17_HASH_SHA256, sk_prf, p->n, buf, len,
+                       mac);
+    if (rc == 0)
+        memcpy(out, mac, p->n);
+    sg17_memzero(mac, sizeof(mac));
+    sg17_memzero(buf, p->n);
+    free(buf);
+    return rc;
+}
+
+void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
+               const uint8_t *pk_root, const slh_msg *msg, uint8_t *out)
+{
+    if (p->shake) {
+        sg17_keccak_ctx s;
+        sg17_shake256_init(&s);
+        sg17_keccak_absorb(&s, r, p->n);
+        sg17_keccak_absorb(&s, pk_seed, p->n);
+        sg17_keccak_absorb(&s, pk_root, p->n);
+        sg17_keccak_absorb(&s, msg->pre, msg->pre_len);
+        sg17_keccak_absorb(&s, msg->m, msg->m_len);
+        sg17_keccak_finalize(&s);
+        sg17_keccak_squeeze(&s, out, p->m);
+        return;
+    }
+    /* MGF1-SHA-x(R || PK.seed || SHA-x(R || PK.seed || PK.root || M), m). */
+    uint8_t seed[2 * SLH_MAX_N + 64 + 4], blk[64];
+    size_t dl = p->sha512 ? 64 : 32, sl = 2 * (size_t)p->n + dl;
+    memcpy(seed, r, p->n);
+    memcpy(seed + p->n, pk_seed, p->n);
+    if (p->sha512) {
+        sg17_sha512_ctx s;
+        sg17_sha512_init(&s);
+        sg17_sha512_update(&s, seed, 2 * (size_t)p->n);
+        sg17_sha512_update(&s, pk_root, p->n);
+        sg17_sha512_update(&s, msg->pre, msg->pre_len);
+        sg17_sha512_update(&s, msg->m, msg->m_len);
+        sg17_sha512_final(&s, seed + 2 * p->n);
+    } else {
+        sg17_sha256_ctx s;
+        sg17_sha256_init(&s);
+        sg17_sha256_update(&s, seed, 2 * (size_t)p->n);
+        sg17_sha256_update(&s, pk_root, p->n);
+        sg17_sha256_update(&s, msg->pre, msg->pre_len);
+        sg17_sha256_update(&s, msg->m, msg->m_len);
+        sg17_sha256_final(&s, seed + 2 * p->n);
+    }
+    for (uint32_t ctr = 0, off = 0; off < p->m; ctr++, off += (uint32_t)dl) {
+        slh_put32(seed + sl, ctr);
+        if (p->sha512)
+            sg17_sha512(blk, seed, sl + 4);
+        else
+            sg17_sha256(blk, seed, sl + 4);
+        size_t take = p->m - off < dl ? p->m - off : dl;
+        memcpy(out + off, blk, take);
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * WOTS+ one-time signatures (FIPS 205 §5): chain (Alg. 5), wots_pkGen
+ * (Alg. 6), wots_sign (Alg. 7), wots_pkFromSig (Alg. 8). lg_w = 4 for every
+ * approved set, so len1 = 2n, len2 = 3.
+ */
+#include "slhdsa_internal.h"
+
+/* Alg. 5: s iterations of F starting at position i; x is updated in place. */
+static void chain(slh_ctx *c, uint8_t *x, uint32_t i, uint32_t s, uint8_t adrs[32])
+{
+    for (uint32_t j = i; j < i + s; j++) {
+        slh_adrs_set_hash(adrs, j);
+        slh_F(c, adrs, x, x);
+    }
+}
+
+/* The len base-w digits of msg followed by its checksum (Alg. 7 lines 1-9).
+ * msg is public here (a FORS public key or an XMSS root), so the digits may
+ * drive loop bounds. */
+static void wots_digits(const slh_params *p, const uint8_t *msg, uint32_t *digits)
+{
+    uint32_t len1 = 2 * p->n, csum = 0;
+    uint8_t cb[2];
+    slh_base_2b(msg, SLH_LG_W, len1, digits);
+    for (uint32_t i = 0; i < len1; i++)
+        csum += SLH_W - 1 - digits[i];
+    /* len2 * lg_w = 12 bits, left-aligned in two bytes. */
+    csum <<= 4;
+    cb[0] = (uint8_t)(csum >> 8);
+    cb[1] = (uint8_t)csum;
+    slh_base_2b(cb, SLH_LG_W, 3, digits + len1);
+}
+
+/* Secret value of chain i: PRF with a WOTS_PRF address of the same key pair. */
+static void wots_sk(slh_ctx *c, const uint8_t adrs[32], uint32_t i, uint8_t *out)
+{
+    uint8_t sk_adrs[32];
+    memcpy(sk_adrs, adrs, 32);
+    slh_adrs_set_type_and_clear(sk_adrs, SLH_WOTS_PRF);
+    slh_adrs_set_keypair(sk_adrs, slh_adrs_get_keypair(adrs));
+    slh_adrs_set_chain(sk_adrs, i);
+    slh_PRF(c, sk_adrs, out);
+}
+
+static void wots_compress(slh_ctx *c, const uint8_t adrs[32], const uint8_t *tmp, uint8_t *pk)
+{
+    uint8_t pk_adrs[32];
+    memcpy(pk_adrs, adrs, 32);
+    slh_adrs_set_type_and_clear(pk_adrs, SLH_WOTS_PK);
+    slh_adrs_set_keypair(pk_adrs, slh_adrs_get_keypair(adrs));
+    slh_T(c, pk_adrs, tmp, (size_t)c->p->len * c->p->n, pk);
+}
+
+void slh_wots_pkgen(slh_ctx *c, uint8_t adrs[32], uint8_t *pk)
+{
+    const uint32_t n = c->p->n;
+    uint8_t tmp[SLH_MAX_LEN * SLH_MAX_N];
+    for (uint32_t i = 0; i < c->p->len; i++) {
+        wots_sk(c, adrs, i, tmp + i * n);
+        slh_adrs_set_chain(adrs, i);
+        chain(c, tmp + i * n, 0, SLH_W - 1, adrs);
+    }
+    wots_compress(c, adrs, tmp, pk);
+}
+
+void slh_wots_sign(slh_ctx *c, const uint8_t *msg, uint8_t adrs[32], uint8_t *sig)
+{
+    const uint32_t n = c->p->n;
+    uint32_t digits[SLH_MAX_LEN];
+    wots_digits(c->p, msg, digits);
+    for (uint32_t i = 0; i < c->p->len; i++) {
+        wots_sk(c, adrs, i, sig + i * n);
+        slh_adrs_set_chain(adrs, i);
+        chain(c, sig + i * n, 0, digits[i], adrs);
+    }
+}
+
+void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, uint8_t adrs[32],
+                          uint8_t *pk)
+{
+    const uint32_t n = c->p->n;
+    uint32_t digits[SLH_MAX_LEN];
+    uint8_t tmp[SLH_MAX_LEN * SLH_MAX_N];
+    wots_digits(c->p, msg, digits);
+    for (uint32_t i = 0; i < c->p->len; i++) {
+        memcpy(tmp + i * n, sig + i * n, n);
+        slh_adrs_set_chain(adrs, i);
+        chain(c, tmp + i * n, digits[i], SLH_W - 1 - digits[i], adrs);
+    }
+    wots_compress(c, adrs, tmp, pk);
+}
