@@ -41,6 +41,7 @@ status() {
 start_daemon() {
     local log=$1
     shift
+    : >"$log" # exists before the child opens it, so the poll below never misses it
     "$SG17D_BIN" "$@" 2>"$log" &
     DPID=$!
     PIDS+=("$DPID")

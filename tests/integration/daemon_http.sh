@@ -65,6 +65,7 @@ listen = 127.0.0.1
 port = 1
 threads = 2
 max_body_bytes = 1024
+max_header_bytes = 8192
 timeout_s = 5
 [store]
 path = $DB
@@ -72,6 +73,7 @@ path = $DB
 level = info
 EOF
 
+: >"$T/log"
 "$SG17D_BIN" --config "$T/sg17d.ini" --port 0 2>"$T/log" &
 PID=$!
 PORT=""
@@ -152,6 +154,16 @@ grep -q 'closing: body far above max_body_bytes' "$T/log"
 ok $? "the cut-off is logged"
 code=$(req "$URL/healthz")
 is "$code" 200 "server still healthy afterwards"
+
+# Request line and headers are capped by max_header_bytes (MHD answers these
+# itself, with the RFC codes 431/414, an HTML body and a WARN mhd log line).
+big=$(head -c 10000 /dev/zero | tr '\0' a)
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "X-Big: $big" "$URL/healthz")
+is "$code" 431 "headers over max_header_bytes -> 431"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/healthz?q=$big")
+is "$code" 414 "request line over max_header_bytes -> 414"
+code=$(req -H "X-Big: ${big:0:2000}" "$URL/healthz")
+is "$code" 200 "a 2 KB header is fine"
 
 # ---- auth ----------------------------------------------------------------------
 code=$(req "$URL/v1/whoami")
