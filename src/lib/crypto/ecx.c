@@ -1,0 +1,139 @@
+/*
+ * X25519 (RFC 7748) and Ed25519 (RFC 8032 §5.1, pure) over OpenSSL raw
+ * EVP_PKEY keys. Key generation draws the 32-byte secret from
+ * sg17_randombytes so that a test RNG source makes it deterministic.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "sg17/crypto.h"
+
+static EVP_PKEY *raw_priv(int type, const uint8_t sk[32])
+{
+    return EVP_PKEY_new_raw_private_key(type, NULL, sk, 32);
+}
+
+/* The raw 32-byte public key of a private EVP_PKEY. */
+static int raw_pub_of(int type, uint8_t pk[32], const uint8_t sk[32])
+{
+    if (pk == NULL || sk == NULL)
+        return SG17_E_INVAL;
+    EVP_PKEY *key = raw_priv(type, sk);
+    size_t n = 32;
+    int ok = key != NULL && EVP_PKEY_get_raw_public_key(key, pk, &n) == 1 && n == 32;
+    EVP_PKEY_free(key); /* OpenSSL cleanses the private key on free */
+    if (!ok) {
+        sg17_memzero(pk, 32);
+        return SG17_E_CRYPTO;
+    }
+    return 0;
+}
+
+static int keygen(int type, uint8_t sk[32], uint8_t pk[32])
+{
+    if (sk == NULL || pk == NULL)
+        return SG17_E_INVAL;
+    int rc = sg17_randombytes(sk, 32);
+    if (rc == 0)
+        rc = raw_pub_of(type, pk, sk);
+    if (rc != 0)
+        sg17_memzero(sk, 32);
+    return rc;
+}
+
+/* ---- X25519 ---------------------------------------------------------- */
+
+int sg17_x25519_keygen(uint8_t sk[32], uint8_t pk[32])
+{
+    return keygen(EVP_PKEY_X25519, sk, pk);
+}
+
+int sg17_x25519_public(uint8_t pk[32], const uint8_t sk[32])
+{
+    return raw_pub_of(EVP_PKEY_X25519, pk, sk);
+}
+
+int sg17_x25519(uint8_t shared[32], const uint8_t sk[32], const uint8_t peer[32])
+{
+    if (shared == NULL || sk == NULL || peer == NULL)
+        return SG17_E_INVAL;
+    int rc = SG17_E_CRYPTO;
+    EVP_PKEY *priv = raw_priv(EVP_PKEY_X25519, sk);
+    EVP_PKEY *pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
+    EVP_PKEY_CTX *ctx = priv != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL) : NULL;
+    if (ctx == NULL || pub == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
+        EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) != 1)
+        goto cleanup;
+    size_t n = 32;
+    /* OpenSSL's X25519 derive fails only when the result is all-zero
+     * (RFC 7748 §6.1 check, a small-order peer); report that as VERIFY. */
+    if (EVP_PKEY_derive(ctx, shared, &n) != 1 || n != 32) {
+        rc = SG17_E_VERIFY;
+        goto cleanup;
+    }
+    static const uint8_t zero[32];
+    rc = sg17_ct_memeq(shared, zero, 32) ? SG17_E_VERIFY : 0;
+cleanup:
+    if (rc != 0)
+        sg17_memzero(shared, 32);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pub);
+    EVP_PKEY_free(priv);
+    return rc;
+}
+
+/* ---- Ed25519 --------------------------------------------------------- */
+
+int sg17_ed25519_keygen(uint8_t sk[32], uint8_t pk[32])
+{
+    return keygen(EVP_PKEY_ED25519, sk, pk);
+}
+
+int sg17_ed25519_public(uint8_t pk[32], const uint8_t sk[32])
+{
+    return raw_pub_of(EVP_PKEY_ED25519, pk, sk);
+}
+
+int sg17_ed25519_sign(uint8_t sig[64], const uint8_t sk[32], const uint8_t *msg, size_t len)
+{
+    static const uint8_t empty[1];
+    if (sig == NULL || sk == NULL || (msg == NULL && len != 0))
+        return SG17_E_INVAL;
+    int rc = SG17_E_CRYPTO;
+    EVP_PKEY *key = raw_priv(EVP_PKEY_ED25519, sk);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    size_t n = 64;
+    /* Pure Ed25519: no digest, one-shot (RFC 8032 §5.1.6). */
+    if (key != NULL && md != NULL && EVP_DigestSignInit_ex(md, NULL, NULL, NULL, NULL, key, NULL) == 1 &&
+        EVP_DigestSign(md, sig, &n, msg != NULL ? msg : empty, len) == 1 && n == 64)
+        rc = 0;
+    if (rc != 0)
+        sg17_memzero(sig, 64);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+int sg17_ed25519_verify(const uint8_t sig[64], const uint8_t pk[32], const uint8_t *msg,
+                        size_t len)
+{
+    static const uint8_t empty[1];
+    if (sig == NULL || pk == NULL || (msg == NULL && len != 0))
+        return SG17_E_INVAL;
+    EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32);
+    if (key == NULL)
+        return SG17_E_FORMAT;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int rc = SG17_E_NOMEM;
+    if (md != NULL) {
+        rc = SG17_E_CRYPTO;
+        if (EVP_DigestVerifyInit_ex(md, NULL, NULL, NULL, NULL, key, NULL) == 1)
+            rc = EVP_DigestVerify(md, sig, 64, msg != NULL ? msg : empty, len) == 1
+                     ? 0
+                     : SG17_E_VERIFY;
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    return rc;
+}
