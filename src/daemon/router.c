@@ -46,6 +46,8 @@ sg17d_match sg17d_route_find(const char *method, const char *path, const sg17d_r
                 continue;
             if (strcmp(r->method, want) == 0) {
                 *out = r;
+                if (allow_cap > 0)
+                    allow[0] = '\0'; /* Allow belongs on 405 replies only */
                 return SG17D_MATCH_OK;
             }
             path_seen = 1;

@@ -196,6 +196,14 @@ is "$code" 200 "the other admin token still works"
 grep -q $'^admin2\tadmin\t.*\trevoked ' "$T/list" && grep -q $'^admin1\tadmin\t.*\tactive$' "$T/list"
 ok $? "token list shows admin2 revoked and admin1 active"
 
+# ---- concurrency: the thread pool and the store mutex under parallel load ----
+seq 1 96 | xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
+    -H "Authorization: Bearer $ADMIN" "$URL/v1/whoami" >"$T/par" 2>/dev/null
+seq 1 96 | xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
+    "$URL/healthz" >>"$T/par" 2>/dev/null
+seq 1 192 | sed "s/.*//" >>"$T/reqs"
+is "$(grep -c '^200$' "$T/par")" 192 "192 parallel requests (12 at a time) all answered 200"
+
 # ---- the store ---------------------------------------------------------------------
 is "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal "database is in WAL mode"
 uv=$(sqlite3 "$DB" 'PRAGMA user_version')
