@@ -85,7 +85,7 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
 
     /* mu = Decompress_1(ByteDecode_1(m)): bit b becomes b * 1665, by mask. */
     for (unsigned i = 0; i < MLKEM_N; i++) {
-        uint16_t bit = (uint16_t)((m[i >> 3] >> (i & 7)) & 1U);
+        uint16_t bit = (uint16_t)(((unsigned)m[i >> 3] >> (i & 7)) & 1U);
         mu.c[i] = (int16_t)((0U - (uint32_t)bit) & ((MLKEM_Q + 1) / 2));
     }
     mlkem_polyvec_basemul_acc(&v, that.v, y.v, k);
