@@ -16,8 +16,11 @@
 #define LMS_MAX_N 32
 #define LMOTS_MAX_P 265
 #define LMS_MAX_H 25
-/* Height of the subtrees kept in memory while signing (see lms_tree.c). */
+/* Height of the subtrees kept in memory while signing (see lms_tree.c);
+ * a variable so that tests can exercise the top/subtree split on small
+ * trees. Read when a tree is built. */
 #define LMS_SUBTREE_H 10
+extern unsigned sg17_lms_subtree_height;
 
 /* Domain-separation constants (RFC 8554 §4.3, §5.3). */
 #define LMS_D_PBLC 0x8080u

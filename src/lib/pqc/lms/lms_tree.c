@@ -14,6 +14,8 @@
 #include "ct_internal.h"
 #include "pqc/lms/lms_internal.h"
 
+unsigned sg17_lms_subtree_height = LMS_SUBTREE_H;
+
 static void leaf_node(const lms_tree *t, uint32_t r, const uint8_t *K, uint8_t *out)
 {
     uint8_t hdr[22];
@@ -75,7 +77,8 @@ int sg17_lms_tree_build(lms_tree *t, const lms_param *lp, const lmots_param *op,
         return SG17_E_INVAL;
     t->lp = lp;
     t->op = op;
-    t->k = lp->h < LMS_SUBTREE_H ? lp->h : LMS_SUBTREE_H;
+    unsigned k = sg17_lms_subtree_height;
+    t->k = (k == 0 || k > lp->h) ? lp->h : k;
     memcpy(t->I, I, 16);
     memcpy(t->seed, seed, op->n);
     const unsigned d0 = lp->h - t->k, m = lp->m;
