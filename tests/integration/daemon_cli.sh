@@ -140,6 +140,40 @@ else
     sed 's/^/# /' "$T/d1.log"
 fi
 
+# ---- idle-connection timeout, /healthz when the database breaks -------------------------
+printf '[server]\ntimeout_s = 1\nport = 0\n[store]\npath = %s\n' "$T/h.db" >"$T/h.ini"
+if start_daemon "$T/d2.log" --config "$T/h.ini"; then
+    if command -v curl >/dev/null 2>&1; then
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$DPORT/healthz")
+        is "$code" 200 "/healthz 200 on a fresh database"
+    fi
+    # An idle connection must be closed by the server after timeout_s = 1,
+    # long before the 6 s of the local timeout.
+    start=$(date +%s)
+    exec 3<>"/dev/tcp/127.0.0.1/$DPORT"
+    timeout 6 cat <&3 >/dev/null
+    r=$?
+    exec 3<&-
+    elapsed=$(($(date +%s) - start))
+    [ "$r" -ne 124 ] && [ "$elapsed" -le 4 ]
+    ok $? "an idle connection is closed after timeout_s (${elapsed}s)"
+    if command -v curl >/dev/null 2>&1; then
+        sqlite3 "$T/h.db" 'DROP TABLE schema_migrations'
+        code=$(curl -s -o "$T/hb" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$DPORT/healthz")
+        is "$code" 503 "/healthz 503 once the database is broken"
+        grep -q '"error":"store_unavailable"' "$T/hb"
+        ok $? "  with a JSON error body"
+    fi
+    kill -TERM "$DPID"
+    for _ in $(seq 1 20); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$DPID" 2>/dev/null; then kill -KILL "$DPID"; fi
+    wait "$DPID"
+    is "$?" 0 "  and still stops cleanly"
+else
+    ok 1 "daemon starts from a config file with port = 0"
+    sed 's/^/# /' "$T/d2.log"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ] || exit 1
 exit 0
