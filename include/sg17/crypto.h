@@ -29,20 +29,30 @@ typedef enum sg17_hash_alg {
     SG17_HASH_SHAKE256, /**< 512-bit output where a fixed length is needed */
 } sg17_hash_alg;
 
+/** Largest sg17_hash_len() of any algorithm (SHA-512, SHA3-512, SHAKE256). */
+#define SG17_HASH_MAX_BYTES 64
+
 /** Digest length in bytes of alg (SHAKE: the FIPS 204/205 pre-hash length), 0 if unknown. */
 SG17_API size_t sg17_hash_len(sg17_hash_alg alg);
 
-/** One-shot digest of any sg17_hash_alg; out must hold sg17_hash_len(alg) bytes. */
+/**
+ * One-shot digest of any sg17_hash_alg (FIPS 180-4, FIPS 202); out must hold
+ * sg17_hash_len(alg) bytes. in may be NULL when len is 0.
+ * Returns 0, SG17_E_UNSUPPORTED (unknown alg), SG17_E_INVAL or SG17_E_CRYPTO.
+ */
 SG17_API SG17_MUST_CHECK int sg17_hash(sg17_hash_alg alg, const uint8_t *in, size_t len,
                                        uint8_t *out);
 
+/** One-shot SHA-256 / SHA-384 / SHA-512 (FIPS 180-4 §6.2, §6.5, §6.4); cannot fail. */
 SG17_API void sg17_sha256(uint8_t out[32], const uint8_t *in, size_t len);
 SG17_API void sg17_sha384(uint8_t out[48], const uint8_t *in, size_t len);
 SG17_API void sg17_sha512(uint8_t out[64], const uint8_t *in, size_t len);
 
 /**
  * Incremental SHA-256 whose state can be copied by value (midstate reuse
- * for LMS and SLH-DSA). Opaque storage large enough for OpenSSL's SHA256_CTX.
+ * for LMS and SLH-DSA). Opaque storage large enough for OpenSSL's SHA256_CTX
+ * (checked by a _Static_assert). init/update/final cannot fail; after final
+ * the context must be re-initialised (or overwritten by a saved copy).
  */
 typedef struct sg17_sha256_ctx {
     uint64_t opaque[16];
@@ -59,38 +69,58 @@ SG17_API void sg17_sha512_update(sg17_sha512_ctx *c, const uint8_t *in, size_t l
 SG17_API void sg17_sha512_final(sg17_sha512_ctx *c, uint8_t out[64]);
 
 /* ---- MACs and KDFs ---------------------------------------------------- */
-/** HMAC (RFC 2104) with SHA-256/384/512; out holds sg17_hash_len(alg) bytes. */
+/**
+ * HMAC (RFC 2104, FIPS 198-1) with a fixed-length SHA-2 or SHA-3 digest (in
+ * practice SHA-256/384/512); out holds sg17_hash_len(alg) bytes.
+ * SG17_E_UNSUPPORTED for SHAKE or an unknown alg.
+ */
 SG17_API SG17_MUST_CHECK int sg17_hmac(sg17_hash_alg alg, const uint8_t *key, size_t key_len,
                                        const uint8_t *msg, size_t msg_len, uint8_t *out);
-/** HKDF (RFC 5869) extract+expand. */
+/**
+ * HKDF (RFC 5869 §2.2 extract + §2.3 expand). salt may be empty (then
+ * HashLen zero bytes), ikm may be empty. SG17_E_LIMIT if out_len > 255*HashLen.
+ */
 SG17_API SG17_MUST_CHECK int sg17_hkdf(sg17_hash_alg alg, const uint8_t *salt, size_t salt_len,
                                        const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
                                        size_t info_len, uint8_t *out, size_t out_len);
-/** ANSI X9.63 KDF (SEC 1 §3.6.1) with SHA-256, as TS 33.501 Annex C uses it. */
+/**
+ * ANSI X9.63 KDF (SEC 1 v2 §3.6.1): K_i = Hash(Z || Counter32_BE(i) || SharedInfo),
+ * i from 1, output truncated to out_len. TS 33.501 Annex C.3.4 uses SHA-256.
+ * z must be non-empty.
+ */
 SG17_API SG17_MUST_CHECK int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, size_t z_len,
                                            const uint8_t *shared_info, size_t info_len,
                                            uint8_t *out, size_t out_len);
 
 /* ---- AES --------------------------------------------------------------- */
-/** AES-CTR (key 16 or 32 bytes, 16-byte initial counter block); in-place allowed. */
+/**
+ * AES-CTR (SP 800-38A §6.5; key 16 or 32 bytes, 16-byte initial counter
+ * block incremented as a 128-bit big-endian integer); in-place allowed.
+ * Encryption and decryption are the same operation.
+ */
 SG17_API SG17_MUST_CHECK int sg17_aes_ctr(const uint8_t *key, size_t key_len, const uint8_t iv[16],
                                           const uint8_t *in, size_t len, uint8_t *out);
-/** AES-GCM seal: out = ciphertext (len bytes), tag (16 bytes). */
+/**
+ * AES-GCM seal (SP 800-38D; key 16, 24 or 32 bytes; IV 1..1024 bytes, 12
+ * recommended): out = ciphertext (len bytes), tag (16 bytes). In-place allowed.
+ */
 SG17_API SG17_MUST_CHECK int sg17_aes_gcm_seal(const uint8_t *key, size_t key_len,
                                                const uint8_t *iv, size_t iv_len,
                                                const uint8_t *aad, size_t aad_len,
                                                const uint8_t *in, size_t len, uint8_t *out,
                                                uint8_t tag[16]);
-/** AES-GCM open; SG17_E_VERIFY on a bad tag (out is wiped). */
+/** AES-GCM open (SP 800-38D); SG17_E_VERIFY on a bad tag (out is wiped). */
 SG17_API SG17_MUST_CHECK int sg17_aes_gcm_open(const uint8_t *key, size_t key_len,
                                                const uint8_t *iv, size_t iv_len,
                                                const uint8_t *aad, size_t aad_len,
                                                const uint8_t *in, size_t len,
                                                const uint8_t tag[16], uint8_t *out);
-/** AES key wrap (RFC 3394). out_len = in_len + 8. */
+/** AES key wrap (RFC 3394 §2.2.1, SP 800-38F KW; KEK 16/24/32 bytes; in_len a
+ *  multiple of 8, at least 16). out_len = in_len + 8. */
 SG17_API SG17_MUST_CHECK int sg17_aes_kw_wrap(const uint8_t *kek, size_t kek_len,
                                               const uint8_t *in, size_t in_len, uint8_t *out);
-/** AES key unwrap (RFC 3394). out_len = in_len - 8; SG17_E_VERIFY on integrity failure. */
+/** AES key unwrap (RFC 3394 §2.2.2). out_len = in_len - 8; SG17_E_FORMAT for a bad
+ *  length, SG17_E_VERIFY on integrity failure (out is wiped). */
 SG17_API SG17_MUST_CHECK int sg17_aes_kw_unwrap(const uint8_t *kek, size_t kek_len,
                                                 const uint8_t *in, size_t in_len, uint8_t *out);
 
@@ -103,31 +133,55 @@ typedef int (*sg17_rng_fn)(void *ctx, uint8_t *out, size_t len);
 SG17_API void sg17_rng_set_source(sg17_rng_fn fn, void *ctx);
 
 /* ---- X25519 (RFC 7748) ------------------------------------------------- */
+/** X25519 key pair (RFC 7748 §6.1): sk is 32 bytes from sg17_randombytes, pk = X25519(sk, 9). */
 SG17_API SG17_MUST_CHECK int sg17_x25519_keygen(uint8_t sk[32], uint8_t pk[32]);
+/** pk = X25519(sk, 9) (RFC 7748 §6.1). */
 SG17_API SG17_MUST_CHECK int sg17_x25519_public(uint8_t pk[32], const uint8_t sk[32]);
-/** shared = X25519(sk, peer); SG17_E_VERIFY if the result is all-zero. */
+/** shared = X25519(sk, peer) (RFC 7748 §5); SG17_E_VERIFY if the result is all-zero
+ *  (small-order peer, the §6.1 check); shared is then zeroed. */
 SG17_API SG17_MUST_CHECK int sg17_x25519(uint8_t shared[32], const uint8_t sk[32],
                                          const uint8_t peer[32]);
 
 /* ---- P-256 (SEC 1, FIPS 186-5) ----------------------------------------- */
-/** Key pair: 32-byte scalar and 65-byte uncompressed point (04||X||Y). */
+/**
+ * Key pair: 32-byte big-endian scalar d in [1, n-1] (FIPS 186-5 A.4.2
+ * rejection sampling over sg17_randombytes) and the 65-byte uncompressed
+ * point (04||X||Y, SEC 1 §2.3.3).
+ */
 SG17_API SG17_MUST_CHECK int sg17_p256_keygen(uint8_t sk[32], uint8_t pk[65]);
+/** pk = d*G uncompressed; SG17_E_FORMAT if sk is 0 or >= n. */
 SG17_API SG17_MUST_CHECK int sg17_p256_public(uint8_t pk[65], const uint8_t sk[32]);
-/** Compress 04||X||Y to 02/03||X, or decompress (validating the point). */
+/**
+ * Compress 04||X||Y to 02/03||X, or decompress (SEC 1 §2.3.3/§2.3.4). Both
+ * validate the point (coordinates < p, on the curve, not infinity):
+ * SG17_E_FORMAT otherwise, also for the X9.62 hybrid forms 06/07.
+ */
 SG17_API SG17_MUST_CHECK int sg17_p256_compress(uint8_t out[33], const uint8_t pk[65]);
 SG17_API SG17_MUST_CHECK int sg17_p256_decompress(uint8_t out[65], const uint8_t pk[33]);
-/** ECDH: shared X coordinate; peer is 33 (compressed) or 65 bytes; invalid points → SG17_E_FORMAT. */
+/** ECDH (SEC 1 §3.3.1): shared X coordinate; peer is 33 (compressed) or 65 bytes;
+ *  invalid points → SG17_E_FORMAT; sk 0 or >= n → SG17_E_FORMAT. */
 SG17_API SG17_MUST_CHECK int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32],
                                             const uint8_t *peer, size_t peer_len);
-/** ECDSA-SHA256 with raw r||s (64 bytes) signatures. */
+/**
+ * ECDSA-SHA256 (FIPS 186-5 §6.4) with raw r||s (64 bytes, big-endian)
+ * signatures; high S is produced and accepted. The per-signature nonce
+ * comes from OpenSSL's own DRBG, not from sg17_randombytes (OpenSSL 3.0 has
+ * no deterministic RFC 6979 mode), so signatures are not reproducible under
+ * a test RNG source. verify: pk 33 or 65 bytes (SG17_E_FORMAT if invalid),
+ * SG17_E_VERIFY for a wrong signature, including r or s of 0 or >= n.
+ */
 SG17_API SG17_MUST_CHECK int sg17_p256_sign(uint8_t sig[64], const uint8_t sk[32],
                                             const uint8_t *msg, size_t len);
 SG17_API SG17_MUST_CHECK int sg17_p256_verify(const uint8_t sig[64], const uint8_t *pk,
                                               size_t pk_len, const uint8_t *msg, size_t len);
 
 /* ---- Ed25519 (RFC 8032) ------------------------------------------------ */
+/** Ed25519 key pair (RFC 8032 §5.1.5): sk is the 32-byte seed from sg17_randombytes. */
 SG17_API SG17_MUST_CHECK int sg17_ed25519_keygen(uint8_t sk[32], uint8_t pk[32]);
+/** Public key of a 32-byte seed (RFC 8032 §5.1.5). */
 SG17_API SG17_MUST_CHECK int sg17_ed25519_public(uint8_t pk[32], const uint8_t sk[32]);
+/** Pure Ed25519 sign / verify (RFC 8032 §5.1.6, §5.1.7); verify returns SG17_E_VERIFY
+ *  for a wrong signature. */
 SG17_API SG17_MUST_CHECK int sg17_ed25519_sign(uint8_t sig[64], const uint8_t sk[32],
                                                const uint8_t *msg, size_t len);
 SG17_API SG17_MUST_CHECK int sg17_ed25519_verify(const uint8_t sig[64], const uint8_t pk[32],
