@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "ct_internal.h"
 #include "sg17/crypto.h"
 
 static EVP_PKEY *raw_priv(int type, const uint8_t sk[32])
@@ -72,8 +73,12 @@ int sg17_x25519(uint8_t shared[32], const uint8_t sk[32], const uint8_t peer[32]
         rc = SG17_E_VERIFY;
         goto cleanup;
     }
+    /* Whether the result is zero depends only on the peer point (small
+     * order gives zero for every clamped scalar), so it may be public. */
     static const uint8_t zero[32];
-    rc = sg17_ct_memeq(shared, zero, 32) ? SG17_E_VERIFY : 0;
+    int is_zero = sg17_ct_memeq(shared, zero, 32);
+    SG17_CT_DECLASSIFY(&is_zero, sizeof is_zero);
+    rc = is_zero ? SG17_E_VERIFY : 0;
 cleanup:
     if (rc != 0)
         sg17_memzero(shared, 32);
