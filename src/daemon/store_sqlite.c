@@ -4,12 +4,15 @@
  * foreign keys on, synchronous=NORMAL (durable across process crashes; WAL
  * may lose the last commits on power loss, which SQLite documents).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sg17/log.h"
 #include "store.h"
@@ -318,12 +321,32 @@ static const sg17d_store_ops sqlite_ops = {
     .token_revoke = s_token_revoke,
 };
 
+/*
+ * The database holds credential hashes: create it 0600 ourselves (SQLite
+ * would use 0644 & ~umask); its -wal and -shm files inherit the mode.
+ */
+static int create_private(const char *path)
+{
+    int fd;
+    if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
+        return 0; /* special names and URIs are SQLite's business */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        sg17_log(SG17_LOG_ERROR, "store", "cannot open %s: %s", path, strerror(errno));
+        return SG17_E_IO;
+    }
+    close(fd);
+    return 0;
+}
+
 int sg17d_sqlite_open(sg17d_store **out, const char *path)
 {
     sqlite_store *q;
     int rc;
 
     *out = NULL;
+    if ((rc = create_private(path)) != 0)
+        return rc;
     q = calloc(1, sizeof *q);
     if (q == NULL)
         return SG17_E_NOMEM;

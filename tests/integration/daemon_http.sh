@@ -206,6 +206,7 @@ is "$(grep -c '^200$' "$T/par")" 192 "192 parallel requests (12 at a time) all a
 
 # ---- the store ---------------------------------------------------------------------
 is "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal "database is in WAL mode"
+is "$(stat -c %a "$DB")" 600 "database file is mode 0600"
 uv=$(sqlite3 "$DB" 'PRAGMA user_version')
 [ "$uv" -ge 1 ] 2>/dev/null
 ok $? "schema version recorded (user_version = $uv)"
