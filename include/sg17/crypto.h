@@ -95,7 +95,9 @@ SG17_API SG17_MUST_CHECK int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, 
 /* ---- AES --------------------------------------------------------------- */
 /**
  * AES-CTR (SP 800-38A §6.5; key 16 or 32 bytes, 16-byte initial counter
- * block incremented as a 128-bit big-endian integer); in-place allowed.
+ * block incremented as a 128-bit big-endian integer, as OpenSSL does; this
+ * equals the SP 800-38A B.1 m-bit increment unless the low m bits of the
+ * counter wrap within the message); in-place allowed.
  * Encryption and decryption are the same operation.
  */
 SG17_API SG17_MUST_CHECK int sg17_aes_ctr(const uint8_t *key, size_t key_len, const uint8_t iv[16],
