@@ -168,6 +168,17 @@ static void test_validity(void)
     static const uint8_t surrogate[] = {0x63, 0xed, 0xa0, 0x80};
     tap_int_eq(decode(surrogate, sizeof surrogate, NULL, &e), SG17_E_FORMAT,
                "encoded surrogate rejected");
+    /* Found by fuzz_cbor: libcbor 0.8's cbor_is_bool() aborts on a float. */
+    static const uint8_t half[] = {0xf9, 0x74, 0x81};
+    int bv = -1;
+    rc = sg17_cbor_decode(half, sizeof half, NULL, &it, &e);
+    tap_ok(rc == 0 && sg17_cbor_get_bool(it, &bv) == SG17_E_FORMAT && bv == -1,
+           "get_bool on a half float is FORMAT, not an abort");
+    sg17_cbor_free(it);
+    static const uint8_t nul[] = {0xf6};
+    rc = sg17_cbor_decode(nul, sizeof nul, NULL, &it, &e);
+    tap_ok(rc == 0 && sg17_cbor_get_bool(it, &bv) == SG17_E_FORMAT, "get_bool on null");
+    sg17_cbor_free(it);
     static const uint8_t bytes_ok[] = {0x42, 0xc3, 0x28};
     tap_int_eq(decode(bytes_ok, sizeof bytes_ok, NULL, &e), 0, "same bytes fine in a bstr");
 }

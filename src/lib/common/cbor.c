@@ -427,9 +427,13 @@ int sg17_cbor_get_tstr(const cbor_item_t *it, const char **p, size_t *len)
 
 int sg17_cbor_get_bool(const cbor_item_t *it, int *out)
 {
-    if (it == NULL || !cbor_is_bool(it))
+    /* Not cbor_is_bool(): libcbor 0.8 asserts (aborts) when given a float. */
+    if (it == NULL || !cbor_isa_float_ctrl(it) || cbor_float_get_width(it) != CBOR_FLOAT_0)
         return SG17_E_FORMAT;
-    *out = cbor_get_bool(it) ? 1 : 0;
+    uint8_t v = cbor_ctrl_value(it);
+    if (v != CBOR_CTRL_TRUE && v != CBOR_CTRL_FALSE)
+        return SG17_E_FORMAT;
+    *out = v == CBOR_CTRL_TRUE ? 1 : 0;
     return 0;
 }
 
