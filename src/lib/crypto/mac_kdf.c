@@ -2,6 +2,7 @@
  * HMAC (RFC 2104 / FIPS 198-1), HKDF (RFC 5869) and the ANSI X9.63 KDF
  * (SEC 1 v2 §3.6.1) over OpenSSL 3.0 EVP_MAC / EVP_KDF.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -30,6 +31,24 @@ static const char *kdf_digest_name(sg17_hash_alg alg)
     }
 }
 
+/* HMAC and the KDFs are fetched once per process; fetching on every call
+ * costs about as much as a short HMAC itself. */
+static EVP_MAC *hmac_alg;
+static EVP_KDF *hkdf_alg, *x963_alg;
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+    hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    hkdf_alg = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    x963_alg = EVP_KDF_fetch(NULL, "X963KDF", NULL);
+}
+
+static int fetched(void)
+{
+    return pthread_once(&fetch_once, fetch_all) == 0;
+}
+
 /* OSSL_PARAM takes non-const pointers; OpenSSL only reads these buffers. */
 static void *unconst(const void *p)
 {
@@ -53,8 +72,7 @@ int sg17_hmac(sg17_hash_alg alg, const uint8_t *key, size_t key_len, const uint8
         return SG17_E_INVAL;
     size_t md_len = sg17_hash_len(alg);
     int rc = SG17_E_CRYPTO;
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_CTX *ctx = fetched() && hmac_alg != NULL ? EVP_MAC_CTX_new(hmac_alg) : NULL;
     if (ctx == NULL)
         goto cleanup;
     OSSL_PARAM params[2] = {
@@ -71,22 +89,20 @@ cleanup:
     if (rc != 0)
         sg17_memzero(out, md_len);
     EVP_MAC_CTX_free(ctx); /* frees (and OpenSSL cleanses) the keyed state */
-    EVP_MAC_free(mac);
     return rc;
 }
 
 /* Run the named EVP_KDF with the given parameters into out. */
-static int run_kdf(const char *name, OSSL_PARAM *params, uint8_t *out, size_t out_len)
+static int run_kdf(int x963, OSSL_PARAM *params, uint8_t *out, size_t out_len)
 {
     int rc = SG17_E_CRYPTO;
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, name, NULL);
+    EVP_KDF *kdf = fetched() ? (x963 ? x963_alg : hkdf_alg) : NULL;
     EVP_KDF_CTX *ctx = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
     if (ctx != NULL && EVP_KDF_derive(ctx, out, out_len, params) == 1)
         rc = 0;
     if (rc != 0)
         sg17_memzero(out, out_len);
     EVP_KDF_CTX_free(ctx);
-    EVP_KDF_free(kdf);
     return rc;
 }
 
@@ -113,7 +129,7 @@ static int hkdf_empty_ikm(sg17_hash_alg alg, const char *dname, const uint8_t *s
             params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
                                                             unconst(info), info_len);
         params[n] = OSSL_PARAM_construct_end();
-        rc = run_kdf("HKDF", params, out, out_len);
+        rc = run_kdf(0, params, out, out_len);
     }
     sg17_memzero(prk, sizeof prk);
     return rc;
@@ -148,7 +164,7 @@ int sg17_hkdf(sg17_hash_alg alg, const uint8_t *salt, size_t salt_len, const uin
         params[n++] =
             OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, unconst(info), info_len);
     params[n] = OSSL_PARAM_construct_end();
-    return run_kdf("HKDF", params, out, out_len);
+    return run_kdf(0, params, out, out_len);
 }
 
 int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, size_t z_len, const uint8_t *shared_info,
@@ -173,5 +189,5 @@ int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, size_t z_len, const uint8
         params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
                                                         unconst(shared_info), info_len);
     params[n] = OSSL_PARAM_construct_end();
-    return run_kdf("X963KDF", params, out, out_len);
+    return run_kdf(1, params, out, out_len);
 }

@@ -223,13 +223,16 @@ int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32], const uint8_t *peer
     int rc = peer_uncompressed(q, peer, peer_len);
     if (rc != 0)
         return rc;
+    /* The peer is already validated (on the curve, not infinity; with
+     * cofactor 1 that puts it in the prime-order group), so OpenSSL's own
+     * peer check, which adds a full n*Q multiplication, is skipped. */
     rc = SG17_E_CRYPTO;
     EVP_PKEY *priv = make_pkey(sk, NULL);
     EVP_PKEY *pub = make_pkey(NULL, q);
     EVP_PKEY_CTX *ctx = priv != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL) : NULL;
     size_t n = 32;
     if (ctx != NULL && pub != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
-        EVP_PKEY_derive_set_peer_ex(ctx, pub, 1) == 1 && EVP_PKEY_derive(ctx, shared, &n) == 1 &&
+        EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) == 1 && EVP_PKEY_derive(ctx, shared, &n) == 1 &&
         n == 32)
         rc = 0;
     if (rc != 0)
