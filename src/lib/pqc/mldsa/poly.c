@@ -6,6 +6,16 @@
  */
 #include "mldsa_internal.h"
 
+/* The NTT and pointwise loops are built twice on x86-64 (baseline and
+ * x86-64-v3, where GCC vectorises them with AVX2); the loader picks one by
+ * CPU (function multiversioning), as for Keccak. Same results, no branches. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define MLDSA_MULTIVERSION __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define MLDSA_MULTIVERSION
+#endif
+
 /*
  * zetas[m] = zeta^BitRev8(m) * 2^32 mod q, centred, zeta = 1753 the 512-th
  * root of unity of FIPS 204 §7.5 (table of Appendix B, in Montgomery form).
@@ -68,6 +78,7 @@ int32_t mldsa_caddq(int32_t a)
 
 /* FIPS 204 Alg. 41 (NTT), zetas in Montgomery form. Input |c| < q,
  * output |c| < 9q (no intermediate reduction). */
+MLDSA_MULTIVERSION
 void mldsa_poly_ntt(mldsa_poly *a)
 {
     unsigned m = 0;
@@ -86,6 +97,7 @@ void mldsa_poly_ntt(mldsa_poly *a)
 /* FIPS 204 Alg. 42 (NTT^-1), then multiply by 2^64/256 mod q so that the
  * Montgomery factor 2^-32 of a preceding pointwise product cancels.
  * Input |c| < q, output |c| < q. */
+MLDSA_MULTIVERSION
 void mldsa_poly_invntt_tomont(mldsa_poly *a)
 {
     const int64_t f = 41978; /* 2^64 / 256 mod q */
@@ -105,6 +117,7 @@ void mldsa_poly_invntt_tomont(mldsa_poly *a)
 }
 
 /* r (+)= a o b * 2^-32 (Alg. 45 MultiplyNTT with Montgomery reduction). */
+MLDSA_MULTIVERSION
 void mldsa_poly_pointwise_acc(mldsa_poly *r, const mldsa_poly *a, const mldsa_poly *b, int first)
 {
     for (unsigned j = 0; j < MLDSA_N; j++) {
