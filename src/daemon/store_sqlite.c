@@ -127,27 +127,34 @@ static int migrate(sqlite3 *db, const sg17d_migration *steps, size_t n)
                   "schema_migrations");
     if (rc == 0)
         rc = query_int(db, "PRAGMA user_version", &cur);
+    if (rc == 0 && cur < 0) {
+        sg17_log(SG17_LOG_ERROR, "store", "database schema version %lld is invalid", (long long)cur);
+        rc = SG17_E_STATE;
+    }
     if (rc == 0 && cur > (int64_t)n) {
         sg17_log(SG17_LOG_ERROR, "store",
                  "database schema version %lld is newer than this sg17d (%zu)", (long long)cur, n);
         rc = SG17_E_STATE;
     }
-    for (size_t i = (size_t)(cur < 0 ? 0 : cur); rc == 0 && i < n; i++) {
+    for (size_t i = (size_t)cur; rc == 0 && i < n; i++) {
         rc = exec_sql(db, steps[i].sql, steps[i].name);
         if (rc == 0)
             rc = record_step(db, &steps[i]);
-        if (rc == 0)
-            sg17_log(SG17_LOG_INFO, "store", "schema migrated to version %d (%s)",
-                     steps[i].version, steps[i].name);
     }
     if (rc == 0 && (size_t)cur < n) {
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%zu", n);
         rc = exec_sql(db, pragma, "user_version");
     }
     if (rc == 0)
-        return exec_sql(db, "COMMIT", "commit migration");
-    (void)exec_sql(db, "ROLLBACK", "rollback migration");
-    return rc;
+        rc = exec_sql(db, "COMMIT", "commit migration");
+    if (rc != 0) {
+        (void)exec_sql(db, "ROLLBACK", "rollback migration");
+        return rc;
+    }
+    for (size_t i = (size_t)cur; i < n; i++)
+        sg17_log(SG17_LOG_INFO, "store", "schema migrated to version %d (%s)", steps[i].version,
+                 steps[i].name);
+    return 0;
 }
 
 static void s_close(sg17d_store *s)
