@@ -223,9 +223,13 @@ if grep -q "${ADMIN#sg17_}" "$T/dump" "$DB" "$DB-wal" 2>/dev/null; then r=1; els
 ok $r "the token itself is nowhere in the database or its WAL"
 
 # ---- logging --------------------------------------------------------------------------
-sleep 0.2 # the completion callback runs after the reply has been sent
-lines=$(grep -c ' INFO http: ' "$T/log")
+# The completion callback (which logs) runs just after the reply is sent: poll.
 reqs=$(wc -l <"$T/reqs")
+for _ in $(seq 1 60); do
+    lines=$(grep -c ' INFO http: ' "$T/log")
+    [ "$lines" -ge "$reqs" ] && break
+    sleep 0.05
+done
 is "$lines" "$reqs" "one log line per request ($reqs requests)"
 grep -Eq 'INFO http: GET "/no/such/thing" 404 [0-9]+B [0-9]+us principal=-' "$T/log"
 ok $? "log line has method, path, status, bytes, duration and principal"
