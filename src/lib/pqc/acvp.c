@@ -1,4 +1,5 @@
-/* ACVP vector-file runner: reads the file, dispatches to a family handler. */
+/* ACVP vector-file runner: reads the file, dispatches to a family handler.
+ * The handlers are referenced directly so that static links pull them in. */
 #include <stdlib.h>
 #include <string.h>
 

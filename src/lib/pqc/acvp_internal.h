@@ -32,12 +32,12 @@ int sg17_acvp_bool(const json_t *obj, const char *key); /* 1, 0, or -1 absent */
 typedef int (*sg17_acvp_handler)(const json_t *root, const char *algorithm, const char *mode,
                                  sg17_acvp_result *r);
 int sg17_acvp_mlkem(const json_t *root, const char *algorithm, const char *mode,
-                    sg17_acvp_result *r) __attribute__((weak));
+                    sg17_acvp_result *r);
 int sg17_acvp_mldsa(const json_t *root, const char *algorithm, const char *mode,
-                    sg17_acvp_result *r) __attribute__((weak));
+                    sg17_acvp_result *r);
 int sg17_acvp_slhdsa(const json_t *root, const char *algorithm, const char *mode,
-                     sg17_acvp_result *r) __attribute__((weak));
+                     sg17_acvp_result *r);
 int sg17_acvp_lms(const json_t *root, const char *algorithm, const char *mode,
-                  sg17_acvp_result *r) __attribute__((weak));
+                  sg17_acvp_result *r);
 
 #endif
