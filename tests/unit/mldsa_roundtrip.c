@@ -91,6 +91,15 @@ static void test_set(sg17_mldsa_param p)
     tap_int_eq(sg17_mldsa_verify(p, sig, sgn, pk2, pkn, msg, mlen, ctx, 8), SG17_E_VERIFY,
                "flipped rho bit fails");
 
+    /* random garbage of the right length never verifies and never crashes */
+    int garbage_ok = 1;
+    for (int i = 0; i < 100; i++) {
+        tap_rand_bytes(bad, sgn);
+        rc = sg17_mldsa_verify(p, bad, sgn, pk, pkn, msg, mlen, ctx, 8);
+        garbage_ok &= rc == SG17_E_VERIFY || rc == SG17_E_FORMAT;
+    }
+    tap_ok(garbage_ok, "100 random signatures rejected with VERIFY/FORMAT");
+
     /* lengths and hint encoding */
     memcpy(bad, sig, sgn);
     bad[sgn] = 0;
