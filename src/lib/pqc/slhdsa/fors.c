@@ -16,15 +16,25 @@ static void fors_sk(slh_ctx *c, const uint8_t adrs[32], uint32_t idx, uint8_t *o
     slh_PRF(c, sk_adrs, out);
 }
 
-/* Alg. 15, z = 0: leaf idx = F(sk_idx) at height 0, index idx. */
+/* Alg. 15, z = 0, for leaves idx .. idx + 3: F(sk_i) at height 0, index i. */
 static void fors_leaf(slh_ctx *c, uint8_t adrs[32], uint32_t idx, uint8_t *out)
 {
-    uint8_t sk[SLH_MAX_N];
-    fors_sk(c, adrs, idx, sk);
-    slh_adrs_set_height(adrs, 0);
-    slh_adrs_set_index(adrs, idx);
-    slh_F(c, adrs, sk, out);
-    sg17_memzero(sk, sizeof(sk));
+    const uint32_t n = c->p->n;
+    uint8_t a[4][32];
+    uint8_t *const o[4] = {out, out + n, out + 2 * n, out + 3 * n};
+    for (uint32_t j = 0; j < 4; j++) {
+        memcpy(a[j], adrs, 32);
+        slh_adrs_set_type_and_clear(a[j], SLH_FORS_PRF);
+        slh_adrs_set_keypair(a[j], slh_adrs_get_keypair(adrs));
+        slh_adrs_set_index(a[j], idx + j);
+    }
+    slh_PRF_x4(c, a, o); /* the secret values, replaced in place by their leaves */
+    for (uint32_t j = 0; j < 4; j++) {
+        memcpy(a[j], adrs, 32);
+        slh_adrs_set_height(a[j], 0);
+        slh_adrs_set_index(a[j], idx + j);
+    }
+    slh_F_x4(c, a, (const uint8_t *const *)o, o);
 }
 
 static void fors_roots_to_pk(slh_ctx *c, const uint8_t adrs[32], const uint8_t *roots,

@@ -243,3 +243,67 @@ void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
         memcpy(out + off, blk, take);
     }
 }
+
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Four single-block SHAKE256(PK.seed || ADRS || in, 8n) calls in one 4-way
+ * permutation: 2n + 32 <= 96 bytes always fits the 136-byte rate. */
+static void shake_tweak_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4],
+                           uint8_t *const out[4])
+{
+    const uint32_t n = c->p->n;
+    uint64_t s[25][4];
+    uint8_t blk[SG17_SHAKE256_RATE];
+    for (int j = 0; j < 4; j++) {
+        memset(blk, 0, sizeof(blk));
+        memcpy(blk, c->pk_seed, n);
+        memcpy(blk + n, adrs[j], 32);
+        memcpy(blk + n + 32, in[j], n);
+        blk[2 * n + 32] = 0x1F; /* SHAKE domain bits and first pad bit */
+        blk[sizeof(blk) - 1] |= 0x80;
+        for (int i = 0; i < 17; i++)
+            s[i][j] = le64(blk + 8 * i);
+        for (int i = 17; i < 25; i++)
+            s[i][j] = 0;
+    }
+    slh_keccakx4_f1600(s);
+    for (int j = 0; j < 4; j++)
+        for (uint32_t i = 0; i < n / 8; i++)
+            put_le64(out[j] + 8 * i, s[i][j]);
+    c->hash_calls += 4;
+    sg17_memzero(s, sizeof(s));
+    sg17_memzero(blk, sizeof(blk));
+}
+
+void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8_t *const out[4])
+{
+    if (c->p->shake && slh_keccakx4_available()) {
+        shake_tweak_x4(c, adrs, in, out);
+        return;
+    }
+    for (int j = 0; j < 4; j++)
+        slh_F(c, adrs[j], in[j], out[j]);
+}
+
+void slh_PRF_x4(slh_ctx *c, uint8_t adrs[4][32], uint8_t *const out[4])
+{
+    if (c->p->shake && slh_keccakx4_available()) {
+        const uint8_t *const in[4] = {c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed};
+        shake_tweak_x4(c, adrs, in, out);
+        return;
+    }
+    for (int j = 0; j < 4; j++)
+        slh_PRF(c, adrs[j], out[j]);
+}

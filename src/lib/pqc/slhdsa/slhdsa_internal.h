@@ -148,10 +148,11 @@ void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
 void slh_base_2b(const uint8_t *x, uint32_t b, uint32_t out_len, uint32_t *out);
 
 /* WOTS+ (§5). adrs carries layer/tree/keypair. */
-void slh_wots_pkgen(slh_ctx *c, uint8_t adrs[32], uint8_t *pk);
 void slh_wots_sign(slh_ctx *c, const uint8_t *msg, uint8_t adrs[32], uint8_t *sig);
 void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, uint8_t adrs[32],
                           uint8_t *pk);
+
+void slh_wots_pkgen_x4(slh_ctx *c, const uint8_t adrs[32], uint32_t kp, uint8_t *out);
 
 /*
  * Tree hash over 2^height leaves produced by leaf(c, adrs, idx_offset + i, out)
@@ -160,6 +161,8 @@ void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, ui
  * and the root. Memory O(height * n); no recursion.
  */
 typedef void (*slh_leaf_fn)(slh_ctx *c, uint8_t adrs[32], uint32_t idx, uint8_t *out);
+/* leaf(...) computes the four leaves idx .. idx + 3 into out (4n bytes);
+ * height >= 2 for every approved set (h' >= 3, a >= 6). */
 void slh_treehash(slh_ctx *c, uint8_t adrs[32], slh_leaf_fn leaf, uint32_t height,
                   uint32_t idx_offset, uint32_t leaf_idx, uint8_t *auth, uint8_t *root);
 
@@ -188,6 +191,15 @@ SG17_MUST_CHECK int slh_verify_msg(const slh_params *p, const uint8_t *sig, size
 SG17_MUST_CHECK int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len,
                                      const uint8_t *ctx, size_t ctx_len,
                                      uint8_t pre[SLH_MAX_PREFIX], size_t *len);
+
+/* Four Keccak-f[1600] permutations (AVX2 when available, else scalar). */
+int slh_keccakx4_available(void);
+void slh_keccakx4_f1600(uint64_t s[25][4]);
+
+/* Four independent F (or PRF) calls: out[j] = F(PK.seed, adrs[j], in[j]).
+ * in[j] may equal out[j]. Uses 4-way Keccak for SHAKE sets. */
+void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8_t *const out[4]);
+void slh_PRF_x4(slh_ctx *c, uint8_t adrs[4][32], uint8_t *const out[4]);
 
 /* Strong symbol of acvp_slhdsa.c; referencing it links the ACVP handler. */
 extern const int slh_acvp_anchor;

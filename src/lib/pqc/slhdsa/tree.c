@@ -14,7 +14,7 @@ void slh_treehash(slh_ctx *c, uint8_t adrs[32], slh_leaf_fn leaf, uint32_t heigh
     const uint32_t n = c->p->n;
     uint8_t stack[(SLH_MAX_A + 1) * SLH_MAX_N];
     uint32_t heights[SLH_MAX_A + 1];
-    uint8_t leaf_adrs[32], node_adrs[32];
+    uint8_t leaf_adrs[32], node_adrs[32], leaves[4 * SLH_MAX_N];
     size_t sp = 0;
 
     /* For XMSS the inner nodes carry type TREE; FORS keeps FORS_TREE and the key pair. */
@@ -23,8 +23,11 @@ void slh_treehash(slh_ctx *c, uint8_t adrs[32], slh_leaf_fn leaf, uint32_t heigh
         slh_adrs_set_type_and_clear(node_adrs, SLH_TREE);
 
     for (uint32_t i = 0; i < (1U << height); i++) {
-        memcpy(leaf_adrs, adrs, 32);
-        leaf(c, leaf_adrs, idx_offset + i, stack + sp * n);
+        if ((i & 3U) == 0) {
+            memcpy(leaf_adrs, adrs, 32);
+            leaf(c, leaf_adrs, idx_offset + i, leaves);
+        }
+        memcpy(stack + sp * n, leaves + (i & 3U) * n, n);
         heights[sp] = 0;
         if (auth && (i ^ 1U) == leaf_idx)
             memcpy(auth, stack + sp * n, n);
@@ -42,14 +45,14 @@ void slh_treehash(slh_ctx *c, uint8_t adrs[32], slh_leaf_fn leaf, uint32_t heigh
     }
     memcpy(root, stack, n);
     sg17_memzero(stack, sizeof(stack));
+    sg17_memzero(leaves, sizeof(leaves));
 }
 
-/* XMSS leaf idx: the WOTS+ public key of key pair idx (Alg. 9, z = 0). */
+/* XMSS leaves idx .. idx + 3: WOTS+ public keys of those key pairs (Alg. 9, z = 0). */
 static void xmss_leaf(slh_ctx *c, uint8_t adrs[32], uint32_t idx, uint8_t *out)
 {
     slh_adrs_set_type_and_clear(adrs, SLH_WOTS_HASH);
-    slh_adrs_set_keypair(adrs, idx);
-    slh_wots_pkgen(c, adrs, out);
+    slh_wots_pkgen_x4(c, adrs, idx, out);
 }
 
 void slh_xmss_root(slh_ctx *c, uint8_t adrs[32], uint8_t *root)

@@ -1,6 +1,6 @@
 /*
  * WOTS+ one-time signatures (FIPS 205 §5): chain (Alg. 5), wots_pkGen
- * (Alg. 6), wots_sign (Alg. 7), wots_pkFromSig (Alg. 8). lg_w = 4 for every
+ * (Alg. 6, four key pairs at a time), wots_sign (Alg. 7), wots_pkFromSig (Alg. 8). lg_w = 4 for every
  * approved set, so len1 = 2n, len2 = 3.
  */
 #include "slhdsa_internal.h"
@@ -51,18 +51,6 @@ static void wots_compress(slh_ctx *c, const uint8_t adrs[32], const uint8_t *tmp
     slh_T(c, pk_adrs, tmp, (size_t)c->p->len * c->p->n, pk);
 }
 
-void slh_wots_pkgen(slh_ctx *c, uint8_t adrs[32], uint8_t *pk)
-{
-    const uint32_t n = c->p->n;
-    uint8_t tmp[SLH_MAX_LEN * SLH_MAX_N];
-    for (uint32_t i = 0; i < c->p->len; i++) {
-        wots_sk(c, adrs, i, tmp + i * n);
-        slh_adrs_set_chain(adrs, i);
-        chain(c, tmp + i * n, 0, SLH_W - 1, adrs);
-    }
-    wots_compress(c, adrs, tmp, pk);
-}
-
 void slh_wots_sign(slh_ctx *c, const uint8_t *msg, uint8_t adrs[32], uint8_t *sig)
 {
     const uint32_t n = c->p->n;
@@ -88,4 +76,39 @@ void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, ui
         chain(c, tmp + i * n, digits[i], SLH_W - 1 - digits[i], adrs);
     }
     wots_compress(c, adrs, tmp, pk);
+}
+
+/* Four WOTS+ public keys at once: key pairs kp .. kp + 3 of the XMSS tree in
+ * adrs (Alg. 6 for each), with the PRF and chain steps of the four key
+ * pairs hashed side by side. out gets 4 * n bytes. */
+void slh_wots_pkgen_x4(slh_ctx *c, const uint8_t adrs[32], uint32_t kp, uint8_t *out)
+{
+    const uint32_t n = c->p->n;
+    uint8_t tmp[4][SLH_MAX_LEN * SLH_MAX_N];
+    uint8_t a[4][32];
+    for (uint32_t i = 0; i < c->p->len; i++) {
+        uint8_t *const v[4] = {tmp[0] + i * n, tmp[1] + i * n, tmp[2] + i * n, tmp[3] + i * n};
+        for (uint32_t j = 0; j < 4; j++) {
+            memcpy(a[j], adrs, 32);
+            slh_adrs_set_type_and_clear(a[j], SLH_WOTS_PRF);
+            slh_adrs_set_keypair(a[j], kp + j);
+            slh_adrs_set_chain(a[j], i);
+        }
+        slh_PRF_x4(c, a, v);
+        for (uint32_t j = 0; j < 4; j++) {
+            slh_adrs_set_type_and_clear(a[j], SLH_WOTS_HASH);
+            slh_adrs_set_keypair(a[j], kp + j);
+            slh_adrs_set_chain(a[j], i);
+        }
+        for (uint32_t s = 0; s < SLH_W - 1; s++) {
+            for (uint32_t j = 0; j < 4; j++)
+                slh_adrs_set_hash(a[j], s);
+            slh_F_x4(c, a, (const uint8_t *const *)v, v);
+        }
+    }
+    for (uint32_t j = 0; j < 4; j++) {
+        memcpy(a[j], adrs, 32);
+        slh_adrs_set_keypair(a[j], kp + j);
+        wots_compress(c, a[j], tmp[j], out + j * n);
+    }
 }
