@@ -135,6 +135,26 @@ SG17_API SG17_MUST_CHECK int sg17_mldsa_hash_verify(sg17_mldsa_param param, cons
                                                     const uint8_t *ctx, size_t ctx_len);
 
 /**
+ * HashML-DSA.Sign (FIPS 204 Alg. 4) given PH(M) computed by the caller (e.g.
+ * streamed over a large file): digest_len must equal the length of ph's
+ * output (sg17_mldsa_prehash_oid), else SG17_E_INVAL.
+ */
+SG17_API SG17_MUST_CHECK int sg17_mldsa_hash_sign_digest(sg17_mldsa_param param, uint8_t *sig,
+                                                         const uint8_t *sk, sg17_hash_alg ph,
+                                                         const uint8_t *digest,
+                                                         size_t digest_len, const uint8_t *ctx,
+                                                         size_t ctx_len, unsigned flags);
+
+/** HashML-DSA.Verify (FIPS 204 Alg. 5) given PH(M); returns as sg17_mldsa_hash_verify. */
+SG17_API SG17_MUST_CHECK int sg17_mldsa_hash_verify_digest(sg17_mldsa_param param,
+                                                           const uint8_t *sig, size_t sig_len,
+                                                           const uint8_t *pk, size_t pk_len,
+                                                           sg17_hash_alg ph,
+                                                           const uint8_t *digest,
+                                                           size_t digest_len,
+                                                           const uint8_t *ctx, size_t ctx_len);
+
+/**
  * ML-DSA.Sign_internal (FIPS 204 Alg. 7) on an already formatted M'.
  * @param rnd 32 bytes; NULL draws fresh randomness (hedged). Pass 32 zero
  *            bytes for the deterministic variant.

@@ -152,6 +152,21 @@ static void test_set(sg17_mldsa_param p)
         hash_ok &= sg17_mldsa_verify(p, sig, sgn, pk, pkn, msg, mlen, ctx, 3) == SG17_E_VERIFY;
     }
     tap_ok(hash_ok, "HashML-DSA with all 12 pre-hashes: verifies, other hash / pure fail");
+    uint8_t digest[64];
+    tap_int_eq(sg17_hash(SG17_HASH_SHA512, msg, mlen, digest), 0, "SHA-512 of the message");
+    tap_int_eq(sg17_mldsa_hash_sign_digest(p, sig, sk, SG17_HASH_SHA512, digest, 64, ctx, 3,
+                                           SG17_MLDSA_DETERMINISTIC),
+               0, "HashML-DSA sign given PH(M)");
+    tap_int_eq(sg17_mldsa_hash_sign(p, sig2, sk, SG17_HASH_SHA512, msg, mlen, ctx, 3,
+                                    SG17_MLDSA_DETERMINISTIC),
+               0, "HashML-DSA sign given M");
+    tap_ok(memcmp(sig, sig2, sgn) == 0, "digest and message interfaces agree");
+    tap_int_eq(sg17_mldsa_hash_verify_digest(p, sig, sgn, pk, pkn, SG17_HASH_SHA512, digest, 64,
+                                             ctx, 3),
+               0, "HashML-DSA verify given PH(M)");
+    tap_int_eq(sg17_mldsa_hash_verify_digest(p, sig, sgn, pk, pkn, SG17_HASH_SHA512, digest, 32,
+                                             ctx, 3),
+               SG17_E_INVAL, "digest of the wrong length: SG17_E_INVAL");
 
     /* a malformed expanded key (s1 coefficient code 7 with eta = 2, or 15
      * with eta = 4) is refused */

@@ -210,6 +210,23 @@ int sg17_mldsa_hash_sign(sg17_mldsa_param param, uint8_t *sig, const uint8_t *sk
     return rc;
 }
 
+int sg17_mldsa_hash_sign_digest(sg17_mldsa_param param, uint8_t *sig, const uint8_t *sk,
+                                sg17_hash_alg ph, const uint8_t *digest, size_t digest_len,
+                                const uint8_t *ctx, size_t ctx_len, unsigned flags)
+{
+    uint8_t oid[11];
+    size_t dlen = 0;
+    const mldsa_params *p = check_args(param, sig, sk, digest, digest_len, ctx, ctx_len);
+    if (!p)
+        return SG17_E_INVAL;
+    int rc = sg17_mldsa_prehash_oid(ph, oid, &dlen);
+    if (rc != 0)
+        return rc;
+    if (digest_len != dlen)
+        return SG17_E_INVAL;
+    return sign_formatted(p, sig, sk, 1, ctx, ctx_len, oid, sizeof oid, digest, dlen, flags);
+}
+
 int sg17_mldsa_sign_internal(sg17_mldsa_param param, uint8_t *sig, const uint8_t *sk,
                              const uint8_t *mprime, size_t mprime_len, const uint8_t rnd[32])
 {
@@ -339,4 +356,23 @@ int sg17_mldsa_verify_mu(sg17_mldsa_param param, const uint8_t *sig, size_t sig_
     if (sig_len != p->sig_bytes || pk_len != p->pk_bytes)
         return SG17_E_FORMAT;
     return mldsa_verify_mu_internal(p, sig, pk, mu);
+}
+
+int sg17_mldsa_hash_verify_digest(sg17_mldsa_param param, const uint8_t *sig, size_t sig_len,
+                                  const uint8_t *pk, size_t pk_len, sg17_hash_alg ph,
+                                  const uint8_t *digest, size_t digest_len, const uint8_t *ctx,
+                                  size_t ctx_len)
+{
+    uint8_t oid[11];
+    size_t dlen = 0;
+    const mldsa_params *p = check_args(param, sig, pk, digest, digest_len, ctx, ctx_len);
+    if (!p)
+        return SG17_E_INVAL;
+    int rc = sg17_mldsa_prehash_oid(ph, oid, &dlen);
+    if (rc != 0)
+        return rc;
+    if (digest_len != dlen)
+        return SG17_E_INVAL;
+    return verify_formatted(p, sig, sig_len, pk, pk_len, 1, ctx, ctx_len, oid, sizeof oid, digest,
+                            dlen);
 }
