@@ -104,8 +104,7 @@ SG17_API SG17_MUST_CHECK int sg17_cbor_get_bstr(const cbor_item_t *it, const uin
 
 /** Definite-length text string (borrowed, NOT NUL-terminated).
  *  @return 0 or SG17_E_FORMAT. */
-SG17_API SG17_MUST_CHECK int sg17_cbor_get_tstr(const cbor_item_t *it, const char **p,
-                                                size_t *len);
+SG17_API SG17_MUST_CHECK int sg17_cbor_get_tstr(const cbor_item_t *it, const char **p, size_t *len);
 
 /** Boolean (simple values 20/21). @return 0 or SG17_E_FORMAT. */
 SG17_API SG17_MUST_CHECK int sg17_cbor_get_bool(const cbor_item_t *it, int *out);

@@ -78,14 +78,12 @@ SG17_API SG17_MUST_CHECK int sg17_json_load_file(const char *path, const sg17_js
  * @return 0, SG17_E_FORMAT (missing, wrong type, too long; err names the key).
  */
 SG17_API SG17_MUST_CHECK int sg17_json_get_str(const json_t *obj, const char *key, size_t max_len,
-                                               const char **out, size_t *len,
-                                               sg17_json_error *err);
+                                               const char **out, size_t *len, sg17_json_error *err);
 
 /** Get obj[key] as an integer in [min, max].
  *  @return 0 or SG17_E_FORMAT (missing, not an integer, out of range). */
 SG17_API SG17_MUST_CHECK int sg17_json_get_int(const json_t *obj, const char *key, long long min,
-                                               long long max, long long *out,
-                                               sg17_json_error *err);
+                                               long long max, long long *out, sg17_json_error *err);
 
 /** Get obj[key] as a boolean (0 or 1). @return 0 or SG17_E_FORMAT. */
 SG17_API SG17_MUST_CHECK int sg17_json_get_bool(const json_t *obj, const char *key, int *out,
@@ -97,8 +95,8 @@ SG17_API SG17_MUST_CHECK int sg17_json_get_bool(const json_t *obj, const char *k
  * string gives *out == NULL, *out_len == 0.
  * @return 0, SG17_E_FORMAT (missing, not hex, odd length, too long), SG17_E_NOMEM.
  */
-SG17_API SG17_MUST_CHECK int sg17_json_get_hex(const json_t *obj, const char *key,
-                                               size_t max_bytes, uint8_t **out, size_t *out_len,
+SG17_API SG17_MUST_CHECK int sg17_json_get_hex(const json_t *obj, const char *key, size_t max_bytes,
+                                               uint8_t **out, size_t *out_len,
                                                sg17_json_error *err);
 
 /** Get obj[key], a hex string, decoded into exactly len bytes at out.
@@ -109,9 +107,9 @@ SG17_API SG17_MUST_CHECK int sg17_json_get_hex_fixed(const json_t *obj, const ch
 
 /** Get obj[key] as an array with min_len..max_len elements (borrowed).
  *  @return 0 or SG17_E_FORMAT. */
-SG17_API SG17_MUST_CHECK int sg17_json_get_array(const json_t *obj, const char *key,
-                                                 size_t min_len, size_t max_len,
-                                                 const json_t **out, sg17_json_error *err);
+SG17_API SG17_MUST_CHECK int sg17_json_get_array(const json_t *obj, const char *key, size_t min_len,
+                                                 size_t max_len, const json_t **out,
+                                                 sg17_json_error *err);
 
 /** Get obj[key] as an object (borrowed). @return 0 or SG17_E_FORMAT. */
 SG17_API SG17_MUST_CHECK int sg17_json_get_object(const json_t *obj, const char *key,

@@ -49,8 +49,7 @@ static int reencode(sg17_buf *b, const cbor_item_t *it, unsigned depth)
     case CBOR_TYPE_STRING:
         if (!cbor_string_is_definite(it))
             return enc_chunks(b, it, 3);
-        return sg17_cbor_enc_tstr(b, (const char *)cbor_string_handle(it),
-                                  cbor_string_length(it));
+        return sg17_cbor_enc_tstr(b, (const char *)cbor_string_handle(it), cbor_string_length(it));
     case CBOR_TYPE_ARRAY:
         rc = sg17_cbor_enc_array(b, cbor_array_size(it));
         for (size_t i = 0; rc == 0 && i < cbor_array_size(it); i++)

@@ -150,8 +150,8 @@ static void test_validity(void)
     sg17_cbor_free(it);
     it = NULL;
     /* Every one-byte tag head 6..20 inside a nested structure, with strings. */
-    static const uint8_t many[] = {0x83, 0xc6, 0x61, 'a', 0xd4, 0xc7, 0x42, 1, 2,
-                                   0x9f, 0xd0, 0x00, 0xd8, 0x09, 0x01, 0xff};
+    static const uint8_t many[] = {0x83, 0xc6, 0x61, 'a',  0xd4, 0xc7, 0x42, 1,
+                                   2,    0x9f, 0xd0, 0x00, 0xd8, 0x09, 0x01, 0xff};
     rc = sg17_cbor_decode(many, sizeof many, NULL, &it, &e);
     const cbor_item_t *el = sg17_cbor_array_at(it, 1);
     tap_ok(rc == 0 && sg17_cbor_get_tag(el, &tag, &c) == 0 && tag == 20 &&

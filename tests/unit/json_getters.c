@@ -22,8 +22,7 @@ static void test_getters(const json_t *o)
     tap_int_eq(sg17_json_get_str(o, "n", 64, &s, NULL, &e), SG17_E_FORMAT, "int is not a string");
     tap_ok(strstr(e.text, "'n'") != NULL && strstr(e.text, "string") != NULL, "%s", e.text);
     tap_int_eq(sg17_json_get_str(o, "missing", 64, &s, NULL, &e), SG17_E_FORMAT, "missing key");
-    tap_ok(strstr(e.text, "'missing'") != NULL && strstr(e.text, "missing") != NULL, "%s",
-           e.text);
+    tap_ok(strstr(e.text, "'missing'") != NULL && strstr(e.text, "missing") != NULL, "%s", e.text);
 
     long long x = 0;
     tap_int_eq(sg17_json_get_int(o, "n", 0, 1000, &x, &e), 0, "get_int");

@@ -7,8 +7,7 @@
 #include "sg17/json.h"
 #include "tap.h"
 
-static int parse_str(const char *s, const sg17_json_limits *lim, json_t **out,
-                     sg17_json_error *err)
+static int parse_str(const char *s, const sg17_json_limits *lim, json_t **out, sg17_json_error *err)
 {
     return sg17_json_parse(s, strlen(s), lim, out, err);
 }

@@ -19,6 +19,7 @@ static int fail(sg17_cbor_error *err, size_t off, int rc, const char *fmt, ...)
         va_list ap;
         err->offset = off;
         va_start(ap, fmt);
+        /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started above (tidy 14 FP) */
         (void)vsnprintf(err->text, sizeof err->text, fmt, ap);
         va_end(ap);
     }
@@ -79,9 +80,9 @@ static int utf8_valid(const uint8_t *s, size_t n)
 /* Scanner frames: what the enclosing item still expects. */
 enum frame_kind { FR_DEF, FR_INDEF_ARRAY, FR_INDEF_MAP, FR_INDEF_STR };
 struct frame {
-    uint64_t left;  /* FR_DEF: items still due; FR_INDEF_MAP: items seen so far */
+    uint64_t left; /* FR_DEF: items still due; FR_INDEF_MAP: items seen so far */
     uint8_t kind;
-    uint8_t major;  /* FR_INDEF_STR: 2 or 3, the type every chunk must have */
+    uint8_t major; /* FR_INDEF_STR: 2 or 3, the type every chunk must have */
 };
 
 struct scan {
@@ -143,8 +144,7 @@ static int scan_head(struct scan *s, int *done)
 
     if (ib == 0xff) {
         if (top == NULL || top->kind == FR_DEF)
-            return fail(s->err, start, SG17_E_FORMAT,
-                        "break outside an indefinite-length item");
+            return fail(s->err, start, SG17_E_FORMAT, "break outside an indefinite-length item");
         if (top->kind == FR_INDEF_MAP && (top->left & 1U))
             return fail(s->err, start, SG17_E_FORMAT, "break where a map value is due");
         s->sp--;
@@ -213,11 +213,9 @@ static int scan_head(struct scan *s, int *done)
     case 7:
         if (ai == 24 && val < 32)
             return fail(s->err, start, SG17_E_FORMAT,
-                        "two-byte encoding of simple value %llu (< 32)",
-                        (unsigned long long)val);
+                        "two-byte encoding of simple value %llu (< 32)", (unsigned long long)val);
         break;
-    default: /* major types 0 and 1: the head is the whole item */
-        break;
+    default: /* major types 0 and 1: the head is the whole item */ break;
     }
     *done = item_done(s);
     return 0;
@@ -242,6 +240,7 @@ static void emit(struct scan *s, size_t start)
 static int run_scan(struct scan *s, const uint8_t *buf, size_t len, const sg17_cbor_limits *lim,
                     sg17_cbor_error *err, uint8_t *out)
 {
+    memset(s, 0, sizeof *s);
     if (err != NULL) {
         err->offset = 0;
         err->text[0] = '\0';
@@ -254,13 +253,8 @@ static int run_scan(struct scan *s, const uint8_t *buf, size_t len, const sg17_c
                     s->lim.max_bytes);
     s->p = buf;
     s->len = len;
-    s->pos = 0;
-    s->items = 0;
-    s->sp = 0;
     s->err = err;
-    s->direct_tags = 0;
     s->out = out;
-    s->out_len = 0;
     for (;;) {
         int done = 0;
         size_t start = s->pos;
@@ -347,8 +341,7 @@ static int key_is_text(const cbor_item_t *k, const char *want, size_t n)
 }
 
 /* Linear lookup that also refuses a key present twice. */
-static int map_find(const cbor_item_t *map, int64_t ikey, const char *tkey,
-                    const cbor_item_t **out)
+static int map_find(const cbor_item_t *map, int64_t ikey, const char *tkey, const cbor_item_t **out)
 {
     *out = NULL;
     if (map == NULL || !cbor_isa_map(map))
@@ -638,14 +631,15 @@ int sg17_cbor_enc_map_sorted(sg17_buf *b, const sg17_cbor_pair *pairs, size_t n)
             return SG17_E_INVAL;
     const sg17_cbor_pair **order = NULL;
     if (n > 0) {
-        if (n > SIZE_MAX / sizeof *order)
+        const size_t psize = sizeof(const sg17_cbor_pair *);
+        if (n > SIZE_MAX / psize)
             return SG17_E_LIMIT;
-        order = malloc(n * sizeof *order);
+        order = malloc(n * psize);
         if (order == NULL)
             return SG17_E_NOMEM;
         for (size_t i = 0; i < n; i++)
             order[i] = &pairs[i];
-        qsort(order, n, sizeof *order, pair_cmp);
+        qsort((void *)order, n, psize, pair_cmp);
     }
     int rc = 0;
     for (size_t i = 1; i < n && rc == 0; i++)
