@@ -9,6 +9,8 @@
  *   SLH-DSA RFC 9909: the raw private key SK.seed||SK.prf||PK.seed||PK.root
  *   Ed25519 RFC 8410: CurvePrivateKey OCTET STRING (32 B)
  *   P-256   RFC 5915 ECPrivateKey with id-ecPublicKey/prime256v1 (RFC 5480)
+ *   X-Wing  draft-connolly-cfrg-xwing-kem: the 32-byte seed, raw
+ *   ML-DSA-65+Ed25519  draft-ietf-lamps-pq-composite-sigs: mldsaSeed || Ed25519 key, raw
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,12 @@
 
 #include "pqc/pqc_internal.h"
 #include "sg17/crypto.h"
+#include "sg17/hybrid.h"
 #include "sg17/keyfmt.h"
 #include "sg17/mldsa.h"
 #include "sg17/mlkem.h"
 #include "sg17/slhdsa.h"
+#include "sg17/xwing.h"
 
 /* OIDs (DER content octets). NIST CSOR: 2.16.840.1.101.3.4.{4,3}.x */
 #define NIST_OID(arc, x) {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, arc, x}
@@ -38,6 +42,11 @@ static const uint8_t OID_SLHDSA[12][9] = {
 static const uint8_t OID_HSS[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D,
                                   0x01, 0x09, 0x10, 0x03, 0x11};
 static const uint8_t OID_ED25519[] = {0x2B, 0x65, 0x70}; /* RFC 8410 */
+/* X-Wing 1.3.6.1.4.1.62253.25722 (draft-connolly-cfrg-xwing-kem) */
+static const uint8_t OID_XWING[] = {0x2B, 0x06, 0x01, 0x04, 0x01, 0x83,
+                                    0xE6, 0x2D, 0x81, 0xC8, 0x7A};
+/* id-MLDSA65-Ed25519-SHA512 1.3.6.1.5.5.7.6.48 (draft-ietf-lamps-pq-composite-sigs) */
+static const uint8_t OID_MLDSA65_ED25519[] = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x06, 0x30};
 
 /* P-256 SPKI prefix (RFC 5480): SEQ { SEQ { id-ecPublicKey, prime256v1 }, BIT STRING } */
 static const uint8_t P256_SPKI_PREFIX[] = {
@@ -73,10 +82,20 @@ static const pqc_alg fixed_algs[] = {
     A("slh-dsa-shake-192f", FAM_SLHDSA, SG17_PQC_SIG, SG17_SLHDSA_SHAKE_192F, OID_SLHDSA[9]),
     A("slh-dsa-shake-256s", FAM_SLHDSA, SG17_PQC_SIG, SG17_SLHDSA_SHAKE_256S, OID_SLHDSA[10]),
     A("slh-dsa-shake-256f", FAM_SLHDSA, SG17_PQC_SIG, SG17_SLHDSA_SHAKE_256F, OID_SLHDSA[11]),
+    A("x-wing", FAM_XWING, SG17_PQC_KEM, 0, OID_XWING),
+    A("ml-dsa-65+ed25519", FAM_COMPOSITE, SG17_PQC_SIG, 0, OID_MLDSA65_ED25519),
     A("ed25519", FAM_ED25519, SG17_PQC_SIG, 0, OID_ED25519),
     {"p256", FAM_P256, SG17_PQC_SIG, 0, NULL, 0, {0, {0}, {0}}},
 };
 #define N_FIXED (sizeof fixed_algs / sizeof fixed_algs[0])
+
+static const pqc_alg *p256_alg(void)
+{
+    for (size_t i = 0; i < N_FIXED; i++)
+        if (fixed_algs[i].family == FAM_P256)
+            return &fixed_algs[i];
+    return NULL;
+}
 
 /* Example stateful names shown in listings; any lms-/hss- name parses. */
 static const char *const hss_examples[] = {
@@ -279,6 +298,19 @@ static int derive_public(sg17_pqc_key *k)
         if (k->sk_len != 32 || (rc = set_buf(&k->pk, &k->pk_len, NULL, 65)) != 0)
             return k->sk_len != 32 ? SG17_E_FORMAT : rc;
         return sg17_p256_public(k->pk, k->sk);
+    case FAM_XWING:
+        if (k->sk_len != SG17_XWING_SECRETKEY_BYTES)
+            return SG17_E_FORMAT;
+        if ((rc = set_buf(&k->pk, &k->pk_len, NULL, SG17_XWING_PUBLICKEY_BYTES)) != 0)
+            return rc;
+        return sg17_xwing_keygen_derand(k->pk, k->sk);
+    case FAM_COMPOSITE:
+        if (k->sk_len != SG17_HYBRID_MLDSA65_ED25519_SECRETKEY_BYTES)
+            return SG17_E_FORMAT;
+        if ((rc = set_buf(&k->pk, &k->pk_len, NULL,
+                          SG17_HYBRID_MLDSA65_ED25519_PUBLICKEY_BYTES)) != 0)
+            return rc;
+        return sg17_hybrid_mldsa65_ed25519_public(k->pk, k->sk);
     default:
         return SG17_E_UNSUPPORTED;
     }
@@ -321,6 +353,18 @@ int sg17_pqc_generate(const char *name, const char *key_path, sg17_pqc_key **out
             rc = sg17_slhdsa_keygen(p, k->pk, k->sk);
         goto cleanup;
     }
+    case FAM_XWING:
+        rc = set_buf(&k->sk, &k->sk_len, NULL, SG17_XWING_SECRETKEY_BYTES);
+        if (rc == 0)
+            rc = sg17_randombytes(k->sk, k->sk_len);
+        break;
+    case FAM_COMPOSITE:
+        rc = set_buf(&k->sk, &k->sk_len, NULL, SG17_HYBRID_MLDSA65_ED25519_SECRETKEY_BYTES);
+        if (rc == 0)
+            rc = set_buf(&k->pk, &k->pk_len, NULL, SG17_HYBRID_MLDSA65_ED25519_PUBLICKEY_BYTES);
+        if (rc == 0)
+            rc = sg17_hybrid_mldsa65_ed25519_keygen(k->pk, k->sk);
+        goto cleanup;
     case FAM_HSS: {
         size_t pkl = sg17_hss_public_key_len(&k->alg.hss);
         if (!key_path) {
@@ -391,6 +435,8 @@ int sg17_pqc_pkcs8_encode(const sg17_pqc_key *k, uint8_t **der, size_t *der_len)
         return 0;
     }
     case FAM_SLHDSA:
+    case FAM_XWING:
+    case FAM_COMPOSITE:
         break; /* raw key */
     default:
         return SG17_E_UNSUPPORTED;
@@ -450,6 +496,8 @@ static size_t expected_pk_len(const sg17_pqc_key *k)
     case FAM_SLHDSA: return sg17_slhdsa_pk_bytes((sg17_slhdsa_param)k->alg.param);
     case FAM_ED25519: return 32;
     case FAM_P256: return 65;
+    case FAM_XWING: return SG17_XWING_PUBLICKEY_BYTES;
+    case FAM_COMPOSITE: return SG17_HYBRID_MLDSA65_ED25519_PUBLICKEY_BYTES;
     default: return 0;
     }
 }
@@ -465,7 +513,7 @@ int sg17_pqc_spki_decode(const uint8_t *der, size_t len, sg17_pqc_key **out)
         return SG17_E_NOMEM;
     if (len == sizeof P256_SPKI_PREFIX + 65 &&
         memcmp(der, P256_SPKI_PREFIX, sizeof P256_SPKI_PREFIX) == 0) {
-        k->alg = fixed_algs[N_FIXED - 1];
+        k->alg = *p256_alg();
         pk = der + sizeof P256_SPKI_PREFIX;
         pk_len = 65;
         rc = 0;
@@ -514,7 +562,7 @@ static int p256_pkcs8_decode(const uint8_t *der, size_t len, sg17_pqc_key *k)
         return SG17_E_FORMAT;
     if (sg17_der_read(&p, end, 0x04, &v, &vl) || vl != 32)
         return SG17_E_FORMAT;
-    k->alg = fixed_algs[N_FIXED - 1];
+    k->alg = *p256_alg();
     return set_buf(&k->sk, &k->sk_len, v, 32);
 }
 
@@ -584,6 +632,8 @@ int sg17_pqc_pkcs8_decode(const uint8_t *der, size_t len, sg17_pqc_key **out)
             rc = set_buf(&k->sk, &k->sk_len, v, vl);
         break;
     case FAM_SLHDSA:
+    case FAM_XWING:
+    case FAM_COMPOSITE:
         rc = set_buf(&k->sk, &k->sk_len, priv, priv_len);
         break;
     default:
@@ -642,6 +692,7 @@ static size_t sig_len_of(const sg17_pqc_key *k)
     case FAM_HSS: return sg17_hss_signature_len(&k->alg.hss);
     case FAM_ED25519:
     case FAM_P256: return 64;
+    case FAM_COMPOSITE: return SG17_HYBRID_MLDSA65_ED25519_SIGNATURE_BYTES;
     default: return 0;
     }
 }
@@ -686,6 +737,9 @@ int sg17_pqc_sign(sg17_pqc_key *k, const uint8_t *msg, size_t len, const uint8_t
     case FAM_P256:
         rc = sg17_p256_sign(s, k->sk, msg, len);
         break;
+    case FAM_COMPOSITE:
+        rc = sg17_hybrid_mldsa65_ed25519_sign(s, k->sk, msg, len, ctx, ctx_len);
+        break;
     default:
         rc = SG17_E_UNSUPPORTED;
     }
@@ -726,6 +780,9 @@ int sg17_pqc_verify(const sg17_pqc_key *k, const uint8_t *msg, size_t len, const
         if (sig_len != 64 || ctx_len)
             return SG17_E_VERIFY;
         return sg17_p256_verify(sig, k->pk, k->pk_len, msg, len);
+    case FAM_COMPOSITE:
+        return sg17_hybrid_mldsa65_ed25519_verify(sig, sig_len, k->pk, k->pk_len, msg, len, ctx,
+                                                  ctx_len);
     default:
         return SG17_E_UNSUPPORTED;
     }
@@ -735,6 +792,19 @@ int sg17_pqc_encaps(const sg17_pqc_key *k, uint8_t **ct, size_t *ct_len, uint8_t
 {
     *ct = NULL;
     *ct_len = 0;
+    if (k->alg.family == FAM_XWING) {
+        uint8_t *c = malloc(SG17_XWING_CIPHERTEXT_BYTES);
+        if (!c)
+            return SG17_E_NOMEM;
+        int rc = sg17_xwing_encaps(c, ss, k->pk, k->pk_len);
+        if (rc) {
+            free(c);
+            return rc;
+        }
+        *ct = c;
+        *ct_len = SG17_XWING_CIPHERTEXT_BYTES;
+        return 0;
+    }
     if (k->alg.family != FAM_MLKEM)
         return SG17_E_INVAL;
     sg17_mlkem_param p = (sg17_mlkem_param)k->alg.param;
@@ -754,6 +824,8 @@ int sg17_pqc_encaps(const sg17_pqc_key *k, uint8_t **ct, size_t *ct_len, uint8_t
 
 int sg17_pqc_decaps(const sg17_pqc_key *k, const uint8_t *ct, size_t ct_len, uint8_t ss[32])
 {
+    if (k->alg.family == FAM_XWING && k->is_private)
+        return sg17_xwing_decaps(ss, ct, ct_len, k->sk, k->sk_len);
     if (k->alg.family != FAM_MLKEM || !k->is_private)
         return SG17_E_INVAL;
     sg17_mlkem_param p = (sg17_mlkem_param)k->alg.param;
