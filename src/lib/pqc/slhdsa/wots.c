@@ -14,6 +14,51 @@ static void chain(slh_ctx *c, uint8_t *x, uint32_t i, uint32_t s, uint8_t adrs[3
     }
 }
 
+/*
+ * Run the len chains of one key pair: chain i advances steps[i] times from
+ * position start[i] (Alg. 5 for each). With the 4-way SHAKE path, chains
+ * are grouped four at a time in order of decreasing length, so lanes idle
+ * little; start/steps come from public digits, so this order is public.
+ */
+static void chains(slh_ctx *c, uint8_t *vals, const uint32_t *start, const uint32_t *steps,
+                   uint8_t adrs[32])
+{
+    const uint32_t n = c->p->n, len = c->p->len;
+    if (!c->p->shake || !slh_keccakx4_available()) {
+        for (uint32_t i = 0; i < len; i++) {
+            slh_adrs_set_chain(adrs, i);
+            chain(c, vals + i * n, start[i], steps[i], adrs);
+        }
+        return;
+    }
+    uint32_t order[SLH_MAX_LEN + 3];
+    uint8_t a[4][32], dummy[SLH_MAX_N] = {0};
+    for (uint32_t i = 0; i < len; i++) {
+        uint32_t j = i;
+        for (; j > 0 && steps[order[j - 1]] < steps[i]; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (uint32_t g = 0; g < len; g += 4) {
+        uint32_t lanes = len - g < 4 ? len - g : 4, max = steps[order[g]];
+        for (uint32_t j = 0; j < 4; j++) {
+            memcpy(a[j], adrs, 32);
+            slh_adrs_set_chain(a[j], j < lanes ? order[g + j] : 0);
+        }
+        for (uint32_t t = 0; t < max; t++) {
+            uint8_t *io[4];
+            for (uint32_t j = 0; j < 4; j++) {
+                uint32_t ci = j < lanes ? order[g + j] : 0;
+                int live = j < lanes && t < steps[ci];
+                io[j] = live ? vals + ci * n : dummy;
+                slh_adrs_set_hash(a[j], live ? start[ci] + t : 0);
+            }
+            slh_F_x4(c, a, (const uint8_t *const *)io, io);
+        }
+    }
+    sg17_memzero(dummy, sizeof(dummy));
+}
+
 /* The len base-w digits of msg followed by its checksum (Alg. 7 lines 1-9).
  * msg is public here (a FORS public key or an XMSS root), so the digits may
  * drive loop bounds. */
@@ -53,28 +98,23 @@ static void wots_compress(slh_ctx *c, const uint8_t adrs[32], const uint8_t *tmp
 
 void slh_wots_sign(slh_ctx *c, const uint8_t *msg, uint8_t adrs[32], uint8_t *sig)
 {
-    const uint32_t n = c->p->n;
-    uint32_t digits[SLH_MAX_LEN];
+    uint32_t digits[SLH_MAX_LEN], zero[SLH_MAX_LEN] = {0};
     wots_digits(c->p, msg, digits);
-    for (uint32_t i = 0; i < c->p->len; i++) {
-        wots_sk(c, adrs, i, sig + i * n);
-        slh_adrs_set_chain(adrs, i);
-        chain(c, sig + i * n, 0, digits[i], adrs);
-    }
+    for (uint32_t i = 0; i < c->p->len; i++)
+        wots_sk(c, adrs, i, sig + i * c->p->n);
+    chains(c, sig, zero, digits, adrs);
 }
 
 void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, uint8_t adrs[32],
                           uint8_t *pk)
 {
-    const uint32_t n = c->p->n;
-    uint32_t digits[SLH_MAX_LEN];
+    uint32_t digits[SLH_MAX_LEN], rest[SLH_MAX_LEN];
     uint8_t tmp[SLH_MAX_LEN * SLH_MAX_N];
     wots_digits(c->p, msg, digits);
-    for (uint32_t i = 0; i < c->p->len; i++) {
-        memcpy(tmp + i * n, sig + i * n, n);
-        slh_adrs_set_chain(adrs, i);
-        chain(c, tmp + i * n, digits[i], SLH_W - 1 - digits[i], adrs);
-    }
+    for (uint32_t i = 0; i < c->p->len; i++)
+        rest[i] = SLH_W - 1 - digits[i];
+    memcpy(tmp, sig, (size_t)c->p->len * c->p->n);
+    chains(c, tmp, digits, rest, adrs);
     wots_compress(c, adrs, tmp, pk);
 }
 
