@@ -41,7 +41,8 @@ SG17_API void sg17_buf_init(sg17_buf *b, size_t cap);
 SG17_API SG17_MUST_CHECK int sg17_buf_reserve(sg17_buf *b, size_t extra);
 
 /**
- * Append n bytes from p (p may be NULL when n == 0).
+ * Append n bytes from p (p may be NULL when n == 0, and may point into b's
+ * own contents).
  * @return 0, SG17_E_LIMIT (buffer unchanged) if the cap would be exceeded,
  *         SG17_E_NOMEM (buffer unchanged).
  */

@@ -34,6 +34,7 @@ static int enc_chunks(sg17_buf *b, const cbor_item_t *it, unsigned major)
 }
 
 /* Recursion depth is bounded by FUZZ_DEPTH via the decode limits. */
+/* NOLINTNEXTLINE(misc-no-recursion): harness-only, depth capped by FUZZ_DEPTH */
 static int reencode(sg17_buf *b, const cbor_item_t *it, unsigned depth)
 {
     int rc = 0;

@@ -117,8 +117,29 @@ static void test_reader(void)
     tap_int_eq(sg17_rd_skip(&r, 0), 0, "skip 0 on empty reader");
 }
 
+static void test_self_append(void)
+{
+    sg17_buf b;
+    sg17_buf_init(&b, 1 << 20);
+    static const uint8_t seed[5] = {1, 2, 3, 4, 5};
+    int ok = sg17_buf_append(&b, seed, sizeof seed) == 0;
+    /* Doubling by appending the buffer to itself forces reallocations. */
+    for (int i = 0; ok && i < 12; i++)
+        ok = sg17_buf_append(&b, b.data, b.len) == 0;
+    tap_ok(ok, "self-append across reallocations");
+    tap_int_eq(b.len, 5 << 12, "length doubled 12 times");
+    int same = 1;
+    for (size_t i = 0; i < b.len; i++)
+        same &= b.data[i] == seed[i % 5];
+    tap_ok(same, "contents intact after self-appends");
+    tap_int_eq(sg17_buf_append(&b, b.data + 1, 3), 0, "append of an interior slice");
+    tap_ok(b.data[b.len - 3] == 2 && b.data[b.len - 1] == 4, "slice copied");
+    sg17_buf_free(&b, 1);
+}
+
 int main(void)
 {
+    test_self_append();
     test_append_and_cap();
     test_growth();
     test_reader();

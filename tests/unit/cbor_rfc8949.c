@@ -145,6 +145,7 @@ static const char *const appendix_f[] = {
 /* Re-encode a decoded item with the sg17 encoder (test-only; depth is bounded
  * by the decode limits). Maps keep their order: the Appendix A maps are
  * already in deterministic order. Returns 0 or an error. */
+/* NOLINTNEXTLINE(misc-no-recursion): test-only, depth capped at 32 below */
 static int reencode(sg17_buf *b, const cbor_item_t *it, int depth)
 {
     int rc = 0;

@@ -53,10 +53,15 @@ int sg17_buf_append(sg17_buf *b, const void *p, size_t n)
         return 0;
     if (p == NULL)
         return SG17_E_INVAL;
+    /* p may point into b itself (appending a copy of its own bytes): keep
+     * the offset, since growing frees the old storage. */
+    uintptr_t up = (uintptr_t)p, base = (uintptr_t)b->data;
+    int inside = b->data != NULL && up >= base && up - base < b->alloc;
+    size_t off = inside ? (size_t)(up - base) : 0;
     int rc = sg17_buf_reserve(b, n);
     if (rc != 0)
         return rc;
-    memcpy(b->data + b->len, p, n);
+    memmove(b->data + b->len, inside ? b->data + off : (const uint8_t *)p, n);
     b->len += n;
     return 0;
 }
