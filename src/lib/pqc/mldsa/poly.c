@@ -82,8 +82,12 @@ MLDSA_MULTIVERSION
 void mldsa_poly_ntt(mldsa_poly *a)
 {
     unsigned m = 0;
-    for (unsigned len = 128; len > 0; len >>= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
+    /* Group counts are shifts: some compilers turn a `start += 2 * len`
+     * loop bound into a (public, but scanner-visible) div instruction. */
+    for (unsigned lg = 8; lg-- > 0;) {
+        const unsigned len = 1u << lg;
+        for (unsigned g = 0; g < (128u >> lg); g++) {
+            const unsigned start = g << (lg + 1);
             int64_t z = zetas[++m];
             for (unsigned j = start; j < start + len; j++) {
                 int32_t t = mldsa_montgomery_reduce(z * a->c[j + len]);
@@ -102,8 +106,10 @@ void mldsa_poly_invntt_tomont(mldsa_poly *a)
 {
     const int64_t f = 41978; /* 2^64 / 256 mod q */
     unsigned m = MLDSA_N;
-    for (unsigned len = 1; len < MLDSA_N; len <<= 1) {
-        for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
+    for (unsigned lg = 0; lg < 8; lg++) {
+        const unsigned len = 1u << lg;
+        for (unsigned g = 0; g < (128u >> lg); g++) {
+            const unsigned start = g << (lg + 1);
             int64_t z = -zetas[--m];
             for (unsigned j = start; j < start + len; j++) {
                 int32_t t = a->c[j];
