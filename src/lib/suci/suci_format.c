@@ -29,18 +29,20 @@ int suci_realm_valid(const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (c == '.') {
-            if (label == 0)
+            if (label == 0 || s[i - 1] == '-')
                 return 0;
             label = 0;
             continue;
         }
+        if (c == '-' && label == 0)
+            return 0;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-'))
             return 0;
         if (++label > 63)
             return 0;
     }
-    return label > 0;
+    return label > 0 && s[len - 1] != '-';
 }
 
 /* A username: printable ASCII without '@' or space, 1..253 octets. */
