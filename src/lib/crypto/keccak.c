@@ -20,80 +20,122 @@ static const uint64_t keccak_rc[24] = {
     0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-#define ROL64(a, n) (((a) << (n)) | ((a) >> ((64 - (n)) & 63)))
+/*
+ * The round body is written once as a macro over lane operations (XOR,
+ * XOR5, ANDN, ROL, RCV) so that the scalar permutation below and the 4-way
+ * AVX2 one (sg17_keccak_f1600x4) share it.
+ */
+/*
+ * One Keccak-f[1600] round (FIPS 202 §3.3: Rnd = iota o chi o pi o rho o
+ * theta) from state variables A<x><y> into E<x><y>; lane (x, y) is
+ * A[x + 5y]. pi moves lane (x, y) to (y, 2x + 3y), so output row y' of chi
+ * reads lanes A[(x' + 3y') mod 5, x'] for x' = 0..4, each rotated by its rho
+ * offset (FIPS 202 Table 2). XOR/ANDN/ROL/RCV are supplied by the includer.
+ */
+#define KECCAK_ROUND(A, E, rc)                                                           \
+    do {                                                                                 \
+        c0 = XOR5(A##00, A##01, A##02, A##03, A##04);                                    \
+        c1 = XOR5(A##10, A##11, A##12, A##13, A##14);                                    \
+        c2 = XOR5(A##20, A##21, A##22, A##23, A##24);                                    \
+        c3 = XOR5(A##30, A##31, A##32, A##33, A##34);                                    \
+        c4 = XOR5(A##40, A##41, A##42, A##43, A##44);                                    \
+        d0 = XOR(c4, ROL(c1, 1));                                                        \
+        d1 = XOR(c0, ROL(c2, 1));                                                        \
+        d2 = XOR(c1, ROL(c3, 1));                                                        \
+        d3 = XOR(c2, ROL(c4, 1));                                                        \
+        d4 = XOR(c3, ROL(c0, 1));                                                        \
+        b0 = XOR(A##00, d0);                                                             \
+        b1 = ROL(XOR(A##11, d1), 44);                                                    \
+        b2 = ROL(XOR(A##22, d2), 43);                                                    \
+        b3 = ROL(XOR(A##33, d3), 21);                                                    \
+        b4 = ROL(XOR(A##44, d4), 14);                                                    \
+        E##00 = XOR(XOR(b0, ANDN(b1, b2)), RCV(rc));                                     \
+        E##10 = XOR(b1, ANDN(b2, b3));                                                   \
+        E##20 = XOR(b2, ANDN(b3, b4));                                                   \
+        E##30 = XOR(b3, ANDN(b4, b0));                                                   \
+        E##40 = XOR(b4, ANDN(b0, b1));                                                   \
+        b0 = ROL(XOR(A##30, d3), 28);                                                    \
+        b1 = ROL(XOR(A##41, d4), 20);                                                    \
+        b2 = ROL(XOR(A##02, d0), 3);                                                     \
+        b3 = ROL(XOR(A##13, d1), 45);                                                    \
+        b4 = ROL(XOR(A##24, d2), 61);                                                    \
+        E##01 = XOR(b0, ANDN(b1, b2));                                                   \
+        E##11 = XOR(b1, ANDN(b2, b3));                                                   \
+        E##21 = XOR(b2, ANDN(b3, b4));                                                   \
+        E##31 = XOR(b3, ANDN(b4, b0));                                                   \
+        E##41 = XOR(b4, ANDN(b0, b1));                                                   \
+        b0 = ROL(XOR(A##10, d1), 1);                                                     \
+        b1 = ROL(XOR(A##21, d2), 6);                                                     \
+        b2 = ROL(XOR(A##32, d3), 25);                                                    \
+        b3 = ROL(XOR(A##43, d4), 8);                                                     \
+        b4 = ROL(XOR(A##04, d0), 18);                                                    \
+        E##02 = XOR(b0, ANDN(b1, b2));                                                   \
+        E##12 = XOR(b1, ANDN(b2, b3));                                                   \
+        E##22 = XOR(b2, ANDN(b3, b4));                                                   \
+        E##32 = XOR(b3, ANDN(b4, b0));                                                   \
+        E##42 = XOR(b4, ANDN(b0, b1));                                                   \
+        b0 = ROL(XOR(A##40, d4), 27);                                                    \
+        b1 = ROL(XOR(A##01, d0), 36);                                                    \
+        b2 = ROL(XOR(A##12, d1), 10);                                                    \
+        b3 = ROL(XOR(A##23, d2), 15);                                                    \
+        b4 = ROL(XOR(A##34, d3), 56);                                                    \
+        E##03 = XOR(b0, ANDN(b1, b2));                                                   \
+        E##13 = XOR(b1, ANDN(b2, b3));                                                   \
+        E##23 = XOR(b2, ANDN(b3, b4));                                                   \
+        E##33 = XOR(b3, ANDN(b4, b0));                                                   \
+        E##43 = XOR(b4, ANDN(b0, b1));                                                   \
+        b0 = ROL(XOR(A##20, d2), 62);                                                    \
+        b1 = ROL(XOR(A##31, d3), 55);                                                    \
+        b2 = ROL(XOR(A##42, d4), 39);                                                    \
+        b3 = ROL(XOR(A##03, d0), 41);                                                    \
+        b4 = ROL(XOR(A##14, d1), 2);                                                     \
+        E##04 = XOR(b0, ANDN(b1, b2));                                                   \
+        E##14 = XOR(b1, ANDN(b2, b3));                                                   \
+        E##24 = XOR(b2, ANDN(b3, b4));                                                   \
+        E##34 = XOR(b3, ANDN(b4, b0));                                                   \
+        E##44 = XOR(b4, ANDN(b0, b1));                                                   \
+    } while (0)
+
+#define LANES(X)                                                                         \
+    X(00) X(10) X(20) X(30) X(40) X(01) X(11) X(21) X(31) X(41) X(02) X(12) X(22) X(32) \
+        X(42) X(03) X(13) X(23) X(33) X(43) X(04) X(14) X(24) X(34) X(44)
+/* Lane (x, y) of a state array is element x + 5y. */
+#define LANE_INDEX(xy) ((unsigned)(#xy[0] - '0') + 5U * (unsigned)(#xy[1] - '0'))
+
+#define XOR(a, b) ((a) ^ (b))
+#define XOR5(a, b, c, d, e) ((a) ^ (b) ^ (c) ^ (d) ^ (e))
+#define ANDN(a, b) (~(a) & (b))
+#define ROL(a, n) (((a) << (n)) | ((a) >> (64 - (n))))
+#define RCV(rc) (rc)
 
 /*
- * One round = theta, rho and pi fused (lane A[x,y] moves to B[y, 2x+3y]
- * rotated by the rho offset), then chi and iota. Index of lane (x,y) is
- * x + 5y. The rho offsets are FIPS 202 Table 2.
+ * The state lives in 25 local variables (a, then e, then a again: two
+ * rounds per iteration, no copies between rounds). Built twice on x86-64
+ * (baseline and x86-64-v3 with BMI1's ANDN for chi); the loader picks one by
+ * CPU (GCC function multiversioning). Same outputs.
  */
-/* Built twice on x86-64 (baseline and x86-64-v3 with BMI1's ANDN for chi);
- * the loader picks one by CPU (GCC function multiversioning). Same outputs. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("default", "arch=x86-64-v3")))
 #endif
 void sg17_keccak_f1600(uint64_t s[25])
 {
-    uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
-    uint64_t b[25];
-
-    for (int round = 0; round < 24; round++) {
-        /* theta */
-        c0 = s[0] ^ s[5] ^ s[10] ^ s[15] ^ s[20];
-        c1 = s[1] ^ s[6] ^ s[11] ^ s[16] ^ s[21];
-        c2 = s[2] ^ s[7] ^ s[12] ^ s[17] ^ s[22];
-        c3 = s[3] ^ s[8] ^ s[13] ^ s[18] ^ s[23];
-        c4 = s[4] ^ s[9] ^ s[14] ^ s[19] ^ s[24];
-        d0 = c4 ^ ROL64(c1, 1);
-        d1 = c0 ^ ROL64(c2, 1);
-        d2 = c1 ^ ROL64(c3, 1);
-        d3 = c2 ^ ROL64(c4, 1);
-        d4 = c3 ^ ROL64(c0, 1);
-
-        /* rho + pi: B[y + 5*((2x+3y) mod 5)] = ROL(A[x+5y] ^ D[x], r[x,y]) */
-        b[0] = s[0] ^ d0;
-        b[16] = ROL64(s[5] ^ d0, 36);
-        b[7] = ROL64(s[10] ^ d0, 3);
-        b[23] = ROL64(s[15] ^ d0, 41);
-        b[14] = ROL64(s[20] ^ d0, 18);
-
-        b[10] = ROL64(s[1] ^ d1, 1);
-        b[1] = ROL64(s[6] ^ d1, 44);
-        b[17] = ROL64(s[11] ^ d1, 10);
-        b[8] = ROL64(s[16] ^ d1, 45);
-        b[24] = ROL64(s[21] ^ d1, 2);
-
-        b[20] = ROL64(s[2] ^ d2, 62);
-        b[11] = ROL64(s[7] ^ d2, 6);
-        b[2] = ROL64(s[12] ^ d2, 43);
-        b[18] = ROL64(s[17] ^ d2, 15);
-        b[9] = ROL64(s[22] ^ d2, 61);
-
-        b[5] = ROL64(s[3] ^ d3, 28);
-        b[21] = ROL64(s[8] ^ d3, 55);
-        b[12] = ROL64(s[13] ^ d3, 25);
-        b[3] = ROL64(s[18] ^ d3, 21);
-        b[19] = ROL64(s[23] ^ d3, 56);
-
-        b[15] = ROL64(s[4] ^ d4, 27);
-        b[6] = ROL64(s[9] ^ d4, 20);
-        b[22] = ROL64(s[14] ^ d4, 39);
-        b[13] = ROL64(s[19] ^ d4, 8);
-        b[4] = ROL64(s[24] ^ d4, 14);
-
-        /* chi, row by row */
-        for (int y = 0; y < 25; y += 5) {
-            uint64_t b0 = b[y], b1 = b[y + 1], b2 = b[y + 2], b3 = b[y + 3], b4 = b[y + 4];
-            s[y] = b0 ^ (~b1 & b2);
-            s[y + 1] = b1 ^ (~b2 & b3);
-            s[y + 2] = b2 ^ (~b3 & b4);
-            s[y + 3] = b3 ^ (~b4 & b0);
-            s[y + 4] = b4 ^ (~b0 & b1);
-        }
-        /* iota */
-        s[0] ^= keccak_rc[round];
+    uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
+#define DECL(xy) uint64_t a##xy = s[LANE_INDEX(xy)], e##xy;
+    LANES(DECL)
+#undef DECL
+    for (unsigned r = 0; r < 24; r += 2) {
+        KECCAK_ROUND(a, e, keccak_rc[r]);
+        KECCAK_ROUND(e, a, keccak_rc[r + 1]);
     }
+#define STORE(xy) s[LANE_INDEX(xy)] = a##xy;
+    LANES(STORE)
+#undef STORE
 }
+#undef XOR
+#undef XOR5
+#undef ANDN
+#undef ROL
+#undef RCV
 
 static void keccak_init(sg17_keccak_ctx *c, uint32_t rate, uint8_t dsbyte)
 {

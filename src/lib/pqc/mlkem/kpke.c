@@ -17,6 +17,7 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
     uint8_t in[33], rs[64]; /* rs = rho || sigma */
     mlkem_polyvec s, e;
     mlkem_poly row[MLKEM_KMAX], t;
+    mlkem_poly_cache sc[MLKEM_KMAX];
     uint8_t n = 0;
 
     memcpy(in, d, 32);
@@ -33,11 +34,12 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
     for (unsigned i = 0; i < k; i++) {
         mlkem_poly_ntt(&s.v[i]);
         mlkem_poly_ntt(&e.v[i]);
+        mlkem_poly_mulcache(&sc[i], &s.v[i]);
     }
     for (unsigned i = 0; i < k; i++) {
         for (unsigned j = 0; j < k; j++)
             mlkem_sample_ntt(&row[j], rho, (uint8_t)j, (uint8_t)i); /* A-hat[i, j] */
-        mlkem_polyvec_basemul_acc(&t, row, s.v, k);
+        mlkem_polyvec_basemul_acc(&t, row, s.v, sc, k);
         mlkem_poly_tomont(&t); /* undo the R^-1 of the Montgomery products */
         mlkem_poly_add(&t, &t, &e.v[i]);
         mlkem_poly_tobytes(ek + MLKEM_POLYBYTES * i, &t);
@@ -51,6 +53,7 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
     sg17_memzero(&s, sizeof s);
     sg17_memzero(&e, sizeof e);
     sg17_memzero(&t, sizeof t);
+    sg17_memzero(sc, sizeof sc);
 }
 
 /* FIPS 203 Alg. 14. c gets 32 (du k + dv) bytes. */
@@ -60,6 +63,7 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
     const unsigned k = p->k;
     mlkem_polyvec that, y, e1;
     mlkem_poly row[MLKEM_KMAX], u, v, e2, mu;
+    mlkem_poly_cache yc[MLKEM_KMAX];
     const uint8_t *rho = ek + MLKEM_POLYBYTES * k;
     uint8_t n = 0;
 
@@ -70,14 +74,16 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
     for (unsigned i = 0; i < k; i++)
         mlkem_sample_cbd_prf(&e1.v[i], r, n++, p->eta2);
     mlkem_sample_cbd_prf(&e2, r, n, p->eta2);
-    for (unsigned i = 0; i < k; i++)
+    for (unsigned i = 0; i < k; i++) {
         mlkem_poly_ntt(&y.v[i]);
+        mlkem_poly_mulcache(&yc[i], &y.v[i]);
+    }
 
     /* u = NTT^-1(A-hat^T o y-hat) + e1; row i of A-hat^T is A-hat[j, i] = SampleNTT(rho||i||j). */
     for (unsigned i = 0; i < k; i++) {
         for (unsigned j = 0; j < k; j++)
             mlkem_sample_ntt(&row[j], rho, (uint8_t)i, (uint8_t)j);
-        mlkem_polyvec_basemul_acc(&u, row, y.v, k);
+        mlkem_polyvec_basemul_acc(&u, row, y.v, yc, k);
         mlkem_poly_invntt(&u);
         mlkem_poly_add(&u, &u, &e1.v[i]);
         mlkem_poly_compress(c + 32 * p->du * i, &u, p->du);
@@ -88,13 +94,14 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
         uint16_t bit = (uint16_t)(((unsigned)m[i >> 3] >> (i & 7)) & 1U);
         mu.c[i] = (int16_t)((0U - (uint32_t)bit) & ((MLKEM_Q + 1) / 2));
     }
-    mlkem_polyvec_basemul_acc(&v, that.v, y.v, k);
+    mlkem_polyvec_basemul_acc(&v, that.v, y.v, yc, k);
     mlkem_poly_invntt(&v);
     mlkem_poly_add(&v, &v, &e2);
     mlkem_poly_add(&v, &v, &mu);
     mlkem_poly_compress(c + 32 * p->du * k, &v, p->dv);
 
     sg17_memzero(&y, sizeof y);
+    sg17_memzero(yc, sizeof yc);
     sg17_memzero(&e1, sizeof e1);
     sg17_memzero(&e2, sizeof e2);
     sg17_memzero(&mu, sizeof mu);
@@ -109,14 +116,16 @@ void mlkem_kpke_decrypt(const mlkem_params *p, uint8_t m[32], const uint8_t *dk_
     const unsigned k = p->k;
     mlkem_polyvec u, s;
     mlkem_poly v, w;
+    mlkem_poly_cache uc[MLKEM_KMAX];
 
     for (unsigned i = 0; i < k; i++) {
         mlkem_poly_decompress(&u.v[i], c + 32 * p->du * i, p->du);
         mlkem_poly_ntt(&u.v[i]);
+        mlkem_poly_mulcache(&uc[i], &u.v[i]);
         mlkem_poly_frombytes(&s.v[i], dk_pke + MLKEM_POLYBYTES * i);
     }
     mlkem_poly_decompress(&v, c + 32 * p->du * k, p->dv);
-    mlkem_polyvec_basemul_acc(&w, s.v, u.v, k);
+    mlkem_polyvec_basemul_acc(&w, s.v, u.v, uc, k);
     mlkem_poly_invntt(&w);
     mlkem_poly_sub(&w, &v, &w);
     mlkem_poly_compress(m, &w, 1);
@@ -125,4 +134,5 @@ void mlkem_kpke_decrypt(const mlkem_params *p, uint8_t m[32], const uint8_t *dk_
     sg17_memzero(&s, sizeof s);
     sg17_memzero(&v, sizeof v);
     sg17_memzero(&w, sizeof w);
+    sg17_memzero(uc, sizeof uc);
 }

@@ -37,6 +37,11 @@ typedef struct mlkem_poly {
     int16_t c[MLKEM_N];
 } mlkem_poly;
 
+/* b1 gamma R^-1 per coefficient pair of an NTT-domain polynomial (Alg. 12). */
+typedef struct mlkem_poly_cache {
+    int16_t c[MLKEM_N / 2];
+} mlkem_poly_cache;
+
 typedef struct mlkem_polyvec {
     mlkem_poly v[MLKEM_KMAX];
 } mlkem_polyvec;
@@ -55,9 +60,12 @@ void mlkem_poly_add(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
 void mlkem_poly_sub(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
 /* r = a x b in T_q (Alg. 11/12), times R^-1. */
 void mlkem_poly_basemul(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b);
-/* r = sum_i a[i] x b[i] (times R^-1), reduced to |c| < q. */
+/* Precompute the Alg. 12 cross terms of b for mlkem_polyvec_basemul_acc. */
+void mlkem_poly_mulcache(mlkem_poly_cache *c, const mlkem_poly *b);
+/* r = sum_i a[i] x b[i] (times R^-1), reduced to |c| < q; bc[i] from mlkem_poly_mulcache(b[i]).
+ * Inputs |c| <= q. */
 void mlkem_polyvec_basemul_acc(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
-                               unsigned k);
+                               const mlkem_poly_cache *bc, unsigned k);
 
 /* ---- encoding (poly.c), FIPS 203 Alg. 5/6 and §4.2.1 ---- */
 void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a); /* ByteEncode_12 */

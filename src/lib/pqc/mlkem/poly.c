@@ -60,9 +60,18 @@ int16_t mlkem_barrett_reduce(int16_t a)
     return (int16_t)(a - t * MLKEM_Q);
 }
 
-static int16_t fqmul(int16_t a, int16_t b)
+/*
+ * Montgomery product a b R^-1, in (-q, q), written with 16-bit halves so
+ * compilers map it to vector high/low multiplies: with t = (a b) q^-1 mod
+ * 2^16, the low halves of a b and t q agree, so (a b - t q) / 2^16 is the
+ * difference of the high halves (same value as mlkem_montgomery_reduce).
+ */
+static inline int16_t fqmul(int16_t a, int16_t b)
 {
-    return mlkem_montgomery_reduce((int32_t)a * b);
+    const int16_t lo = (int16_t)(uint16_t)((uint32_t)(int32_t)a * (uint32_t)(int32_t)b);
+    const int16_t t = (int16_t)(uint16_t)((uint32_t)(uint16_t)lo * QINV);
+    const int16_t hi = (int16_t)(((int32_t)a * b) >> 16);
+    return (int16_t)(hi - (int16_t)(((int32_t)t * MLKEM_Q) >> 16));
 }
 
 /* Representative in [0, q). */
@@ -102,17 +111,30 @@ void mlkem_poly_ntt(mlkem_poly *p)
 /*
  * FIPS 203 Alg. 10 for input |c| < q. The final scaling by 2^32/128 also
  * cancels the R^-1 left by Montgomery products in T_q.
+ * Lazy reduction: a sum coefficient at most doubles per layer while the
+ * difference side is Montgomery-reduced (|.| < q), so after three layers
+ * |c| < 8q < 2^15; the sums are Barrett-reduced only in layers 3 and 6
+ * (len 8 and 64). Layer 7 leaves |c| < 2q, and the final product is < q.
  */
 void mlkem_poly_invntt(mlkem_poly *p)
 {
     unsigned i = 127;
     for (unsigned len = 2; len <= 128; len <<= 1) {
+        const int reduce = (len == 8 || len == 64);
         for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
             const int16_t z = zetas[i--];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = p->c[j];
-                p->c[j] = mlkem_barrett_reduce((int16_t)(t + p->c[j + len]));
-                p->c[j + len] = fqmul(z, (int16_t)(p->c[j + len] - t));
+            if (reduce) {
+                for (unsigned j = start; j < start + len; j++) {
+                    int16_t t = p->c[j];
+                    p->c[j] = mlkem_barrett_reduce((int16_t)(t + p->c[j + len]));
+                    p->c[j + len] = fqmul(z, (int16_t)(p->c[j + len] - t));
+                }
+            } else {
+                for (unsigned j = start; j < start + len; j++) {
+                    int16_t t = p->c[j];
+                    p->c[j] = (int16_t)(t + p->c[j + len]);
+                    p->c[j + len] = fqmul(z, (int16_t)(p->c[j + len] - t));
+                }
             }
         }
     }
@@ -138,31 +160,55 @@ void mlkem_poly_sub(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
         r->c[j] = (int16_t)(a->c[j] - b->c[j]);
 }
 
+/*
+ * Alg. 12 needs a1 b1 gamma_i for each pair; b1 gamma_i R^-1 depends only
+ * on b, which is reused for every row of A-hat, so it is computed once.
+ */
+void mlkem_poly_mulcache(mlkem_poly_cache *c, const mlkem_poly *b)
+{
+    for (unsigned i = 0; i < MLKEM_N / 2; i++)
+        c->c[i] = fqmul(b->c[2 * i + 1], gammas[i]);
+}
+
 /* FIPS 203 Alg. 11 with Alg. 12 inlined; inputs |c| <= q. Output times R^-1. */
 void mlkem_poly_basemul(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
 {
-    mlkem_polyvec_basemul_acc(r, a, b, 1);
+    mlkem_poly_cache bc;
+    mlkem_poly_mulcache(&bc, b);
+    mlkem_polyvec_basemul_acc(r, a, b, &bc, 1);
+    sg17_memzero(&bc, sizeof bc);
 }
 
 /*
  * sum_i a[i] x b[i] in T_q, with lazy reduction: the k products of each
- * coefficient are summed in 32 bits (each < 2 q^2, k <= 4, total < q 2^15)
- * and reduced once.
+ * coefficient are summed in 32 bits (each pair of products < 2 q^2, k <= 4,
+ * total < 8 q^2 < q 2^15) and reduced once.
  */
 void mlkem_polyvec_basemul_acc(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
-                               unsigned k)
+                               const mlkem_poly_cache *bc, unsigned k)
 {
-    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
-        int32_t c0 = 0, c1 = 0;
-        for (unsigned v = 0; v < k; v++) {
-            const int16_t a0 = a[v].c[2 * i], a1 = a[v].c[2 * i + 1];
-            const int16_t b0 = b[v].c[2 * i], b1 = b[v].c[2 * i + 1];
-            c0 += (int32_t)a0 * b0 + (int32_t)fqmul(a1, b1) * gammas[i];
-            c1 += (int32_t)a0 * b1 + (int32_t)a1 * b0;
+    /* Blocks of 16 pairs: the accumulators stay in registers (vectorised). */
+    int32_t c0[16], c1[16];
+    for (unsigned i0 = 0; i0 < MLKEM_N / 2; i0 += 16) {
+        for (unsigned i = 0; i < 16; i++) {
+            c0[i] = 0;
+            c1[i] = 0;
         }
-        r->c[2 * i] = mlkem_montgomery_reduce(c0);
-        r->c[2 * i + 1] = mlkem_montgomery_reduce(c1);
+        for (unsigned v = 0; v < k; v++) {
+            for (unsigned i = 0; i < 16; i++) {
+                const int16_t a0 = a[v].c[2 * (i0 + i)], a1 = a[v].c[2 * (i0 + i) + 1];
+                const int16_t b0 = b[v].c[2 * (i0 + i)], b1 = b[v].c[2 * (i0 + i) + 1];
+                c0[i] += (int32_t)a0 * b0 + (int32_t)a1 * bc[v].c[i0 + i];
+                c1[i] += (int32_t)a0 * b1 + (int32_t)a1 * b0;
+            }
+        }
+        for (unsigned i = 0; i < 16; i++) {
+            r->c[2 * (i0 + i)] = mlkem_montgomery_reduce(c0[i]);
+            r->c[2 * (i0 + i) + 1] = mlkem_montgomery_reduce(c1[i]);
+        }
     }
+    sg17_memzero(c0, sizeof c0);
+    sg17_memzero(c1, sizeof c1);
 }
 
 /* Pack 256 values of d bits each (little-endian bit order, Alg. 5). */
@@ -202,23 +248,26 @@ static void unpack_bits(uint16_t v[MLKEM_N], const uint8_t *a, unsigned d)
 
 void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
 {
-    uint16_t v[MLKEM_N];
-    for (unsigned i = 0; i < MLKEM_N; i++)
-        v[i] = (uint16_t)freeze(a->c[i]);
-    pack_bits(r, v, 12);
-    sg17_memzero(v, sizeof v);
+    /* ByteEncode_12: two coefficients per three bytes. */
+    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+        const uint16_t t0 = (uint16_t)freeze(a->c[2 * i]);
+        const uint16_t t1 = (uint16_t)freeze(a->c[2 * i + 1]);
+        r[3 * i] = (uint8_t)t0;
+        r[3 * i + 1] = (uint8_t)((t0 >> 8) | (t1 << 4));
+        r[3 * i + 2] = (uint8_t)(t1 >> 4);
+    }
 }
 
 void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
 {
-    uint16_t v[MLKEM_N];
-    unpack_bits(v, a, 12);
-    for (unsigned i = 0; i < MLKEM_N; i++) {
+    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+        const uint16_t v0 = (uint16_t)(a[3 * i] | ((a[3 * i + 1] & 0x0F) << 8));
+        const uint16_t v1 = (uint16_t)((a[3 * i + 1] >> 4) | (a[3 * i + 2] << 4));
         /* ByteDecode_12 is defined mod q: subtract q from values >= q (masked). */
-        int16_t t = (int16_t)(v[i] - MLKEM_Q);
-        r->c[i] = (int16_t)(t + ((t >> 15) & MLKEM_Q));
+        const int16_t t0 = (int16_t)(v0 - MLKEM_Q), t1 = (int16_t)(v1 - MLKEM_Q);
+        r->c[2 * i] = (int16_t)(t0 + ((t0 >> 15) & MLKEM_Q));
+        r->c[2 * i + 1] = (int16_t)(t1 + ((t1 >> 15) & MLKEM_Q));
     }
-    sg17_memzero(v, sizeof v);
 }
 
 /*
@@ -227,23 +276,80 @@ void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
  * multiplication by ceil(2^34 / 6658) = 2580335 and a shift, exact for
  * x < q, d <= 11 (checked exhaustively in tests/unit/mlkem_poly.c).
  */
-uint16_t mlkem_compress(uint16_t x, unsigned d)
+static inline uint16_t compress_d(uint16_t x, unsigned d)
 {
     uint64_t n = ((uint64_t)x << (d + 1)) + MLKEM_Q;
     return (uint16_t)(((n * 2580335U) >> 34) & ((1U << d) - 1U));
 }
 
+uint16_t mlkem_compress(uint16_t x, unsigned d)
+{
+    return compress_d(x, d);
+}
+
 /* Decompress_d(y) = round(q y / 2^d) (FIPS 203 eq. 4.8). */
-uint16_t mlkem_decompress(uint16_t y, unsigned d)
+static inline uint16_t decompress_d(uint16_t y, unsigned d)
 {
     return (uint16_t)(((uint32_t)y * MLKEM_Q + (1U << (d - 1))) >> d);
+}
+
+uint16_t mlkem_decompress(uint16_t y, unsigned d)
+{
+    return decompress_d(y, d);
+}
+
+/* ByteEncode_d o Compress_d, specialised for the ML-KEM-768 sizes d = 10, 4, 1. */
+static void compress10(uint8_t *r, const mlkem_poly *a)
+{
+    for (unsigned i = 0; i < MLKEM_N / 4; i++) {
+        uint16_t t[4];
+        for (unsigned j = 0; j < 4; j++)
+            t[j] = compress_d((uint16_t)freeze(a->c[4 * i + j]), 10);
+        r[5 * i] = (uint8_t)t[0];
+        r[5 * i + 1] = (uint8_t)((t[0] >> 8) | (t[1] << 2));
+        r[5 * i + 2] = (uint8_t)((t[1] >> 6) | (t[2] << 4));
+        r[5 * i + 3] = (uint8_t)((t[2] >> 4) | (t[3] << 6));
+        r[5 * i + 4] = (uint8_t)(t[3] >> 2);
+    }
+}
+
+static void compress4(uint8_t *r, const mlkem_poly *a)
+{
+    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+        const uint16_t t0 = compress_d((uint16_t)freeze(a->c[2 * i]), 4);
+        const uint16_t t1 = compress_d((uint16_t)freeze(a->c[2 * i + 1]), 4);
+        r[i] = (uint8_t)(t0 | (t1 << 4));
+    }
+}
+
+static void compress1(uint8_t *r, const mlkem_poly *a)
+{
+    for (unsigned i = 0; i < MLKEM_N / 8; i++) {
+        unsigned byte = 0;
+        for (unsigned j = 0; j < 8; j++)
+            byte |= (unsigned)compress_d((uint16_t)freeze(a->c[8 * i + j]), 1) << j;
+        r[i] = (uint8_t)byte;
+    }
 }
 
 void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d)
 {
     uint16_t v[MLKEM_N];
+    switch (d) {
+    case 10:
+        compress10(r, a);
+        return;
+    case 4:
+        compress4(r, a);
+        return;
+    case 1:
+        compress1(r, a);
+        return;
+    default:
+        break;
+    }
     for (unsigned i = 0; i < MLKEM_N; i++)
-        v[i] = mlkem_compress((uint16_t)freeze(a->c[i]), d);
+        v[i] = compress_d((uint16_t)freeze(a->c[i]), d);
     pack_bits(r, v, d);
     sg17_memzero(v, sizeof v);
 }
@@ -251,8 +357,27 @@ void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d)
 void mlkem_poly_decompress(mlkem_poly *r, const uint8_t *a, unsigned d)
 {
     uint16_t v[MLKEM_N];
+    if (d == 10) {
+        for (unsigned i = 0; i < MLKEM_N / 4; i++) {
+            const uint8_t *b = a + 5 * i;
+            r->c[4 * i] = (int16_t)decompress_d((uint16_t)((b[0] | (b[1] << 8)) & 0x3FF), 10);
+            r->c[4 * i + 1] =
+                (int16_t)decompress_d((uint16_t)(((b[1] >> 2) | (b[2] << 6)) & 0x3FF), 10);
+            r->c[4 * i + 2] =
+                (int16_t)decompress_d((uint16_t)(((b[2] >> 4) | (b[3] << 4)) & 0x3FF), 10);
+            r->c[4 * i + 3] = (int16_t)decompress_d((uint16_t)((b[3] >> 6) | (b[4] << 2)), 10);
+        }
+        return;
+    }
+    if (d == 4) {
+        for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+            r->c[2 * i] = (int16_t)decompress_d((uint16_t)(a[i] & 0x0F), 4);
+            r->c[2 * i + 1] = (int16_t)decompress_d((uint16_t)(a[i] >> 4), 4);
+        }
+        return;
+    }
     unpack_bits(v, a, d);
     for (unsigned i = 0; i < MLKEM_N; i++)
-        r->c[i] = (int16_t)mlkem_decompress(v[i], d);
+        r->c[i] = (int16_t)decompress_d(v[i], d);
     sg17_memzero(v, sizeof v);
 }

@@ -29,7 +29,19 @@ void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i
     sg17_keccak_squeezeblocks(&ctx, buf, 3);
 
     for (;;) {
-        for (size_t pos = 0; pos + 3 <= buflen && n < MLKEM_N; pos += 3) {
+        size_t pos = 0;
+        /* Bulk: while two more values fit, store both candidates and advance
+         * n by the acceptance bits (no unpredictable branch; the data is
+         * public, this is for speed). */
+        for (; pos + 3 <= buflen && n + 2 <= MLKEM_N; pos += 3) {
+            uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
+            uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
+            a->c[n] = (int16_t)d1;
+            n += (unsigned)(d1 < MLKEM_Q);
+            a->c[n] = (int16_t)d2;
+            n += (unsigned)(d2 < MLKEM_Q);
+        }
+        for (; pos + 3 <= buflen && n < MLKEM_N; pos += 3) {
             uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
             uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
             if (d1 < MLKEM_Q)
