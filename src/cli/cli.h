@@ -19,6 +19,7 @@ typedef int (*cli_module_fn)(int argc, char **argv);
 /* Module entry points (argv[0] is the module name). */
 int cmd_hash(int argc, char **argv);
 int cmd_pqc(int argc, char **argv);
+int cmd_consult(int argc, char **argv);
 int cli_pqc_bench(int argc, char **argv);
 int cmd_suci(int argc, char **argv);
 

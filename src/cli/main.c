@@ -15,6 +15,7 @@ static const struct {
 } modules[] = {
     {"hash", cmd_hash, "hash a file: sha256, sha384, sha512, sha3-256, sha3-512, shake128, shake256"},
     {"pqc", cmd_pqc, "post-quantum keys, signatures, KEMs and ACVP vector runs (X.1811)"},
+    {"consult", cmd_consult, "TSB Circular 268 consultation: Annex 2 form, signed replies, 70 % tally"},
     {"suci", cmd_suci, "5G SUCI: home network keys, conceal, SIDF de-conceal (TS 33.501 Annex C)"},
 };
 
