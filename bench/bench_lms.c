@@ -108,6 +108,8 @@ static int bench_set(const char *dir, const char *name, uint32_t lms, uint32_t o
     printf("\n");
     sg17_hss_key_free(k);
     unlink(path);
+    strncat(path, ".lock", sizeof path - strlen(path) - 1);
+    unlink(path);
     free(sig);
     return 0;
 }

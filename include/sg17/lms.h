@@ -145,10 +145,14 @@ SG17_API SG17_MUST_CHECK int sg17_hss_keygen(const char *key_path, const sg17_hs
                                              size_t *pk_len);
 
 /**
- * Load a private key file and rebuild its trees (cost: one tree per level).
- * Signing continues at the first index not yet persisted as reserved.
- * @return 0, SG17_E_NOTFOUND, SG17_E_IO, SG17_E_FORMAT (corrupt file),
- *         SG17_E_NOMEM, SG17_E_LIMIT.
+ * Load a private key file and rebuild its trees (cost: one tree per level,
+ * i.e. 2^h LM-OTS key generations each). Signing continues at the first
+ * index not yet persisted as reserved. The handle holds an exclusive lock
+ * (flock on "<key_path>.lock", created 0600 and left in place) until
+ * sg17_hss_key_free, so that no second process or handle signs from the
+ * same file; the kernel drops the lock if the process dies.
+ * @return 0, SG17_E_NOTFOUND, SG17_E_STATE (key in use by another handle),
+ *         SG17_E_IO, SG17_E_FORMAT (corrupt file), SG17_E_NOMEM, SG17_E_LIMIT.
  */
 SG17_API SG17_MUST_CHECK int sg17_hss_key_load(sg17_hss_key **key, const char *key_path);
 

@@ -96,6 +96,13 @@ int main(void)
     if (tap_int_eq(sg17_hss_key_load(&key, path), 0, "load") == 0)
         return tap_done();
     tap_int_eq((long long)sg17_hss_key_remaining(key), TOTAL, "remaining = 2^10");
+    sg17_hss_key *second = NULL;
+    tap_int_eq(sg17_hss_key_load(&second, path), SG17_E_STATE,
+               "a second handle on the same key file is refused");
+    tap_ok(second == NULL, "no second handle");
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/missing.key", dir);
+    tap_int_eq(sg17_hss_key_load(&second, missing), SG17_E_NOTFOUND, "missing key file");
 
     size_t sig_cap = sg17_hss_signature_len(&p);
     uint8_t *sig = malloc(sig_cap);

@@ -18,6 +18,9 @@
  * randomizer C is derived likewise (u16str(0xFFFD)), so re-signing the same
  * child public key after a crash reuses nothing but the identical signature.
  *
+ * Only one handle may have a key file loaded at a time (flock on
+ * "<path>.lock", see lock_key).
+ *
  * Key file (all integers big-endian):
  *   "SG17HSS1" | u32 L | L x (u32 lms_type, u32 ots_type) | u8 seed_len |
  *   SEED | I[16] | L x u32 limit digit | u8 exhausted | SHA-256 of all before
@@ -26,6 +29,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "ct_internal.h"
@@ -46,6 +50,7 @@ typedef struct hss_ctr {
 
 struct sg17_hss_key {
     char *path; /* NULL: volatile key (tests only) */
+    int lock_fd; /* flock'ed "<path>.lock" while loaded, -1 if none */
     sg17_hss_params params;
     const lms_param *lp[SG17_HSS_MAX_LEVELS];
     const lmots_param *op[SG17_HSS_MAX_LEVELS];
@@ -276,7 +281,38 @@ static int ensure_trees(sg17_hss_key *k)
 /* ---- public API ------------------------------------------------------------ */
 static sg17_hss_key *key_alloc(void)
 {
-    return calloc(1, sizeof(sg17_hss_key));
+    sg17_hss_key *k = calloc(1, sizeof(sg17_hss_key));
+    if (k != NULL)
+        k->lock_fd = -1;
+    return k;
+}
+
+/*
+ * One signer per key file: two processes (or two handles in one process)
+ * signing from the same file would hand out the same indices. The lock is an
+ * flock on a sidecar "<path>.lock" (the key file itself is replaced by
+ * rename on every persist, so a lock on it would not stick); the kernel
+ * drops it when the holder dies, so a crash never leaves the key locked.
+ */
+static int lock_key(sg17_hss_key *k, const char *path)
+{
+    size_t n = strlen(path);
+    char *lp = malloc(n + sizeof ".lock");
+    if (lp == NULL)
+        return SG17_E_NOMEM;
+    memcpy(lp, path, n);
+    memcpy(lp + n, ".lock", sizeof ".lock");
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(lp);
+    if (fd < 0)
+        return SG17_E_IO;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
+        close(fd);
+        return busy ? SG17_E_STATE : SG17_E_IO;
+    }
+    k->lock_fd = fd;
+    return 0;
 }
 
 void sg17_hss_key_free(sg17_hss_key *key)
@@ -288,6 +324,8 @@ void sg17_hss_key_free(sg17_hss_key *key)
         free(key->usig[i]);
     }
     free(key->path);
+    if (key->lock_fd >= 0)
+        close(key->lock_fd); /* releases the flock */
     sg17_memzero(key, sizeof *key);
     free(key);
 }
@@ -375,19 +413,27 @@ int sg17_hss_key_load(sg17_hss_key **key, const char *key_path)
     *key = NULL;
     uint8_t *buf;
     size_t len;
-    int rc = sg17_file_read(key_path, &buf, &len, HSS_FILE_MAX);
-    if (rc != 0)
-        return rc;
+    if (access(key_path, F_OK) != 0)
+        return errno == ENOENT ? SG17_E_NOTFOUND : SG17_E_IO; /* no stray .lock */
     sg17_hss_key *k = key_alloc();
-    if (k == NULL) {
-        rc = SG17_E_NOMEM;
-    } else {
-        rc = parse(k, buf, len);
-        if (rc == 0)
-            rc = (k->path = strdup(key_path)) == NULL ? SG17_E_NOMEM : 0;
-        if (rc == 0 && !k->next.end)
-            rc = ensure_trees(k);
+    if (k == NULL)
+        return SG17_E_NOMEM;
+    /* Lock before reading, so that the state read is the latest one. */
+    int rc = lock_key(k, key_path);
+    if (rc != 0) {
+        sg17_hss_key_free(k);
+        return rc;
     }
+    rc = sg17_file_read(key_path, &buf, &len, HSS_FILE_MAX);
+    if (rc != 0) {
+        sg17_hss_key_free(k);
+        return rc;
+    }
+    rc = parse(k, buf, len);
+    if (rc == 0)
+        rc = (k->path = strdup(key_path)) == NULL ? SG17_E_NOMEM : 0;
+    if (rc == 0 && !k->next.end)
+        rc = ensure_trees(k);
     sg17_memzero(buf, len);
     free(buf);
     if (rc != 0) {
