@@ -122,6 +122,9 @@ static void shake_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, s
     sg17_keccak_absorb(&s, in, in_len);
     sg17_keccak_finalize(&s);
     sg17_keccak_squeeze(&s, out, c->p->n);
+    /* A Keccak state is invertible: left on the stack it would reveal the
+     * input (SK.seed for PRF, hidden chain values for F). */
+    sg17_keccak_wipe(&s);
     c->hash_calls++;
 }
 
