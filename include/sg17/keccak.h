@@ -64,6 +64,38 @@ SG17_API void sg17_shake256(uint8_t *out, size_t outlen, const uint8_t *in, size
 /** Wipe a context (it may hold secret-derived state). */
 SG17_API void sg17_keccak_wipe(sg17_keccak_ctx *c);
 
+/**
+ * Four independent Keccak sponges advanced together (4-way), for the
+ * many short XOF calls of ML-KEM sampling. Lanes are interleaved:
+ * s[i][j] is lane i of instance j. With AVX2 (sg17/cpu.h) the four
+ * permutations run in parallel in vector registers; otherwise one after the
+ * other. Outputs are those of four separate FIPS 202 sponges.
+ */
+typedef struct sg17_keccakx4_ctx {
+    uint64_t s[25][4];
+} sg17_keccakx4_ctx;
+
+/** Keccak-f[1600] on each of the four interleaved states (FIPS 202 §3.3/3.4). */
+SG17_API void sg17_keccak_f1600x4(uint64_t s[25][4]);
+
+/**
+ * Reset, absorb four messages of the same length len and apply the padding
+ * (pad10*1 with domain byte dsbyte: 0x1F SHAKE, 0x06 SHA3) for a sponge of
+ * rate bytes (a multiple of 8, at most 168). The first call of
+ * sg17_keccakx4_squeezeblocks then permutes and outputs the first block.
+ */
+SG17_API void sg17_keccakx4_absorb_once(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t dsbyte,
+                                        const uint8_t *in0, const uint8_t *in1,
+                                        const uint8_t *in2, const uint8_t *in3, size_t len);
+
+/** Squeeze nblocks blocks of rate bytes from each instance into out0..out3. */
+SG17_API void sg17_keccakx4_squeezeblocks(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t *out0,
+                                          uint8_t *out1, uint8_t *out2, uint8_t *out3,
+                                          size_t nblocks);
+
+/** Wipe a 4-way context. */
+SG17_API void sg17_keccakx4_wipe(sg17_keccakx4_ctx *c);
+
 #ifdef __cplusplus
 }
 #endif

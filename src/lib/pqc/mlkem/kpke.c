@@ -1,7 +1,8 @@
 /*
  * K-PKE, the CPA-secure public-key encryption scheme inside ML-KEM
  * (FIPS 203 §5: KeyGen Alg. 13, Encrypt Alg. 14, Decrypt Alg. 15).
- * The matrix A-hat is generated one row at a time to keep the stack small.
+ * The matrix A-hat is generated whole (at most 16 polynomials, 8 KiB) so
+ * that SampleNTT can run four at a time with AVX2.
  */
 #include <string.h>
 
@@ -15,10 +16,10 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
 {
     const unsigned k = p->k;
     uint8_t in[33], rs[64]; /* rs = rho || sigma */
-    mlkem_polyvec s, e;
-    mlkem_poly row[MLKEM_KMAX], t;
+    mlkem_poly se[2 * MLKEM_KMAX]; /* s = se[0..k-1], e = se[k..2k-1] */
+    mlkem_poly a[MLKEM_KMAX * MLKEM_KMAX], t;
     mlkem_poly_cache sc[MLKEM_KMAX];
-    uint8_t n = 0;
+    const mlkem_poly *s = se, *e = se + k;
 
     memcpy(in, d, 32);
     in[32] = (uint8_t)k; /* domain separation by k (final FIPS 203, Alg. 13 l. 1) */
@@ -27,31 +28,25 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
     /* rho is published as the tail of ek; SampleNTT may branch on it. */
     SG17_CT_DECLASSIFY(rs, 32);
 
+    mlkem_gen_matrix(a, rho, k, 0);                  /* a[k i + j] = A-hat[i, j] */
+    mlkem_sample_cbd_many(se, sigma, 0, 2 * k, p->eta1); /* nonces 0 .. 2k-1 */
+    for (unsigned i = 0; i < 2 * k; i++)
+        mlkem_poly_ntt(&se[i]);
     for (unsigned i = 0; i < k; i++)
-        mlkem_sample_cbd_prf(&s.v[i], sigma, n++, p->eta1);
-    for (unsigned i = 0; i < k; i++)
-        mlkem_sample_cbd_prf(&e.v[i], sigma, n++, p->eta1);
+        mlkem_poly_mulcache(&sc[i], &s[i]);
     for (unsigned i = 0; i < k; i++) {
-        mlkem_poly_ntt(&s.v[i]);
-        mlkem_poly_ntt(&e.v[i]);
-        mlkem_poly_mulcache(&sc[i], &s.v[i]);
-    }
-    for (unsigned i = 0; i < k; i++) {
-        for (unsigned j = 0; j < k; j++)
-            mlkem_sample_ntt(&row[j], rho, (uint8_t)j, (uint8_t)i); /* A-hat[i, j] */
-        mlkem_polyvec_basemul_acc(&t, row, s.v, sc, k);
+        mlkem_polyvec_basemul_acc(&t, a + k * i, s, sc, k);
         mlkem_poly_tomont(&t); /* undo the R^-1 of the Montgomery products */
-        mlkem_poly_add(&t, &t, &e.v[i]);
+        mlkem_poly_add(&t, &t, &e[i]);
         mlkem_poly_tobytes(ek + MLKEM_POLYBYTES * i, &t);
     }
     memcpy(ek + MLKEM_POLYBYTES * k, rho, 32);
     for (unsigned i = 0; i < k; i++)
-        mlkem_poly_tobytes(dk_pke + MLKEM_POLYBYTES * i, &s.v[i]);
+        mlkem_poly_tobytes(dk_pke + MLKEM_POLYBYTES * i, &s[i]);
 
     sg17_memzero(in, sizeof in);
     sg17_memzero(rs, sizeof rs);
-    sg17_memzero(&s, sizeof s);
-    sg17_memzero(&e, sizeof e);
+    sg17_memzero(se, sizeof se);
     sg17_memzero(&t, sizeof t);
     sg17_memzero(sc, sizeof sc);
 }
@@ -61,31 +56,33 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
                         const uint8_t m[32], const uint8_t r[32])
 {
     const unsigned k = p->k;
-    mlkem_polyvec that, y, e1;
-    mlkem_poly row[MLKEM_KMAX], u, v, e2, mu;
+    mlkem_polyvec that;
+    mlkem_poly ye[2 * MLKEM_KMAX + 1]; /* y = ye[0..k-1], e1 = ye[k..2k-1], e2 = ye[2k] */
+    mlkem_poly a[MLKEM_KMAX * MLKEM_KMAX], u, v, mu;
     mlkem_poly_cache yc[MLKEM_KMAX];
     const uint8_t *rho = ek + MLKEM_POLYBYTES * k;
-    uint8_t n = 0;
+    mlkem_poly *y = ye, *e1 = ye + k, *e2 = ye + 2 * k;
 
     for (unsigned i = 0; i < k; i++)
         mlkem_poly_frombytes(&that.v[i], ek + MLKEM_POLYBYTES * i);
-    for (unsigned i = 0; i < k; i++)
-        mlkem_sample_cbd_prf(&y.v[i], r, n++, p->eta1);
-    for (unsigned i = 0; i < k; i++)
-        mlkem_sample_cbd_prf(&e1.v[i], r, n++, p->eta2);
-    mlkem_sample_cbd_prf(&e2, r, n, p->eta2);
+    /* Row i of A-hat^T is A-hat[j, i] = SampleNTT(rho || i || j). */
+    mlkem_gen_matrix(a, rho, k, 1);
+    if (p->eta1 == p->eta2) {
+        mlkem_sample_cbd_many(ye, r, 0, 2 * k + 1, p->eta1); /* nonces 0 .. 2k */
+    } else {
+        mlkem_sample_cbd_many(y, r, 0, k, p->eta1);
+        mlkem_sample_cbd_many(e1, r, (uint8_t)k, k + 1, p->eta2);
+    }
     for (unsigned i = 0; i < k; i++) {
-        mlkem_poly_ntt(&y.v[i]);
-        mlkem_poly_mulcache(&yc[i], &y.v[i]);
+        mlkem_poly_ntt(&y[i]);
+        mlkem_poly_mulcache(&yc[i], &y[i]);
     }
 
-    /* u = NTT^-1(A-hat^T o y-hat) + e1; row i of A-hat^T is A-hat[j, i] = SampleNTT(rho||i||j). */
+    /* u = NTT^-1(A-hat^T o y-hat) + e1 */
     for (unsigned i = 0; i < k; i++) {
-        for (unsigned j = 0; j < k; j++)
-            mlkem_sample_ntt(&row[j], rho, (uint8_t)i, (uint8_t)j);
-        mlkem_polyvec_basemul_acc(&u, row, y.v, yc, k);
+        mlkem_polyvec_basemul_acc(&u, a + k * i, y, yc, k);
         mlkem_poly_invntt(&u);
-        mlkem_poly_add(&u, &u, &e1.v[i]);
+        mlkem_poly_add(&u, &u, &e1[i]);
         mlkem_poly_compress(c + 32 * p->du * i, &u, p->du);
     }
 
@@ -94,16 +91,14 @@ void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
         uint16_t bit = (uint16_t)(((unsigned)m[i >> 3] >> (i & 7)) & 1U);
         mu.c[i] = (int16_t)((0U - (uint32_t)bit) & ((MLKEM_Q + 1) / 2));
     }
-    mlkem_polyvec_basemul_acc(&v, that.v, y.v, yc, k);
+    mlkem_polyvec_basemul_acc(&v, that.v, y, yc, k);
     mlkem_poly_invntt(&v);
-    mlkem_poly_add(&v, &v, &e2);
+    mlkem_poly_add(&v, &v, e2);
     mlkem_poly_add(&v, &v, &mu);
     mlkem_poly_compress(c + 32 * p->du * k, &v, p->dv);
 
-    sg17_memzero(&y, sizeof y);
+    sg17_memzero(ye, sizeof ye);
     sg17_memzero(yc, sizeof yc);
-    sg17_memzero(&e1, sizeof e1);
-    sg17_memzero(&e2, sizeof e2);
     sg17_memzero(&mu, sizeof mu);
     sg17_memzero(&u, sizeof u);
     sg17_memzero(&v, sizeof v);

@@ -84,6 +84,12 @@ uint16_t mlkem_decompress(uint16_t y, unsigned d);
 void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i);
 /* SamplePolyCBD_eta(PRF_eta(sigma, n)), Alg. 8 with PRF from §4.1. */
 void mlkem_sample_cbd_prf(mlkem_poly *a, const uint8_t sigma[32], uint8_t n, unsigned eta);
+/* a[k i + j] = A-hat[i, j] = SampleNTT(rho || j || i) for i, j < k, or A-hat^T
+ * (a[k i + j] = A-hat[j, i]) if transposed. Uses the 4-way Keccak with AVX2. */
+void mlkem_gen_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed);
+/* a[t] = SamplePolyCBD_eta(PRF_eta(sigma, nonce0 + t)) for t < count. */
+void mlkem_sample_cbd_many(mlkem_poly *a, const uint8_t sigma[32], uint8_t nonce0,
+                           unsigned count, unsigned eta);
 
 /* ---- K-PKE (kpke.c), FIPS 203 Alg. 13-15 ---- */
 void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,

@@ -2,22 +2,53 @@
  * ML-KEM sampling (FIPS 203 §4.2.2): SampleNTT (Alg. 7) from SHAKE128 and
  * SamplePolyCBD_eta (Alg. 8) over PRF_eta = SHAKE256 (§4.1, eq. 4.3).
  */
+#include <string.h>
+
 #include "pqc/mlkem/mlkem_internal.h"
+#include "sg17/cpu.h"
 #include "sg17/keccak.h"
 
 /*
- * Alg. 7. Rejection sampling branches on the XOF output, which depends only
- * on the public seed rho (it is published in ek), so it need not be
- * constant time. Three SHAKE128 blocks (504 bytes) suffice almost always;
- * more are squeezed one block at a time.
+ * Rejection step of Alg. 7 on buflen bytes (a multiple of 3): appends the
+ * accepted 12-bit values to a->c[n..] and returns the new count. The XOF
+ * output depends only on the public seed rho (it is published in ek), so
+ * this need not be constant time.
+ */
+static unsigned rej_uniform(mlkem_poly *a, unsigned n, const uint8_t *buf, size_t buflen)
+{
+    size_t pos = 0;
+    /* Bulk: while two more values fit, store both candidates and advance n
+     * by the acceptance bits (no unpredictable branch; for speed only). */
+    for (; pos + 3 <= buflen && n + 2 <= MLKEM_N; pos += 3) {
+        uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
+        uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
+        a->c[n] = (int16_t)d1;
+        n += (unsigned)(d1 < MLKEM_Q);
+        a->c[n] = (int16_t)d2;
+        n += (unsigned)(d2 < MLKEM_Q);
+    }
+    for (; pos + 3 <= buflen && n < MLKEM_N; pos += 3) {
+        uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
+        uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
+        if (d1 < MLKEM_Q)
+            a->c[n++] = (int16_t)d1;
+        if (d2 < MLKEM_Q && n < MLKEM_N)
+            a->c[n++] = (int16_t)d2;
+    }
+    return n;
+}
+
+/*
+ * Alg. 7. Three SHAKE128 blocks (504 bytes) suffice almost always; more are
+ * squeezed one block at a time. The rate (168) is a multiple of 3, so no
+ * bytes carry over between blocks.
  */
 void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i)
 {
     sg17_keccak_ctx ctx;
     uint8_t seed[34];
     uint8_t buf[3 * SG17_SHAKE128_RATE];
-    size_t buflen = sizeof buf;
-    unsigned n = 0;
+    unsigned n;
 
     for (unsigned b = 0; b < 32; b++)
         seed[b] = rho[b];
@@ -27,35 +58,66 @@ void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i
     sg17_keccak_absorb(&ctx, seed, sizeof seed);
     sg17_keccak_finalize(&ctx);
     sg17_keccak_squeezeblocks(&ctx, buf, 3);
-
-    for (;;) {
-        size_t pos = 0;
-        /* Bulk: while two more values fit, store both candidates and advance
-         * n by the acceptance bits (no unpredictable branch; the data is
-         * public, this is for speed). */
-        for (; pos + 3 <= buflen && n + 2 <= MLKEM_N; pos += 3) {
-            uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
-            uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
-            a->c[n] = (int16_t)d1;
-            n += (unsigned)(d1 < MLKEM_Q);
-            a->c[n] = (int16_t)d2;
-            n += (unsigned)(d2 < MLKEM_Q);
-        }
-        for (; pos + 3 <= buflen && n < MLKEM_N; pos += 3) {
-            uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0F) << 8));
-            uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
-            if (d1 < MLKEM_Q)
-                a->c[n++] = (int16_t)d1;
-            if (d2 < MLKEM_Q && n < MLKEM_N)
-                a->c[n++] = (int16_t)d2;
-        }
-        if (n >= MLKEM_N)
-            break;
-        /* The rate (168) is a multiple of 3, so no bytes carry over. */
+    n = rej_uniform(a, 0, buf, sizeof buf);
+    while (n < MLKEM_N) {
         sg17_keccak_squeezeblocks(&ctx, buf, 1);
-        buflen = SG17_SHAKE128_RATE;
+        n = rej_uniform(a, n, buf, SG17_SHAKE128_RATE);
     }
     sg17_keccak_wipe(&ctx);
+}
+
+/* Four SampleNTT calls with the 4-way Keccak; a[t] = SampleNTT(rho || j[t] || i[t]). */
+static void sample_ntt_x4(mlkem_poly *a[4], const uint8_t rho[32], const uint8_t j[4],
+                          const uint8_t i[4])
+{
+    sg17_keccakx4_ctx ctx;
+    uint8_t seed[4][34];
+    uint8_t buf[4][3 * SG17_SHAKE128_RATE];
+    unsigned n[4];
+
+    for (unsigned t = 0; t < 4; t++) {
+        memcpy(seed[t], rho, 32);
+        seed[t][32] = j[t];
+        seed[t][33] = i[t];
+    }
+    sg17_keccakx4_absorb_once(&ctx, SG17_SHAKE128_RATE, 0x1F, seed[0], seed[1], seed[2],
+                              seed[3], 34);
+    sg17_keccakx4_squeezeblocks(&ctx, SG17_SHAKE128_RATE, buf[0], buf[1], buf[2], buf[3], 3);
+    for (unsigned t = 0; t < 4; t++)
+        n[t] = rej_uniform(a[t], 0, buf[t], sizeof buf[t]);
+    while (n[0] < MLKEM_N || n[1] < MLKEM_N || n[2] < MLKEM_N || n[3] < MLKEM_N) {
+        sg17_keccakx4_squeezeblocks(&ctx, SG17_SHAKE128_RATE, buf[0], buf[1], buf[2], buf[3],
+                                    1);
+        for (unsigned t = 0; t < 4; t++)
+            n[t] = rej_uniform(a[t], n[t], buf[t], SG17_SHAKE128_RATE);
+    }
+    sg17_keccakx4_wipe(&ctx);
+}
+
+/*
+ * A-hat (Alg. 13 l. 4-7, Alg. 14 l. 4-7): a[k i + j] = A-hat[i, j] =
+ * SampleNTT(rho || j || i), or its transpose (A-hat[j, i]) if transposed.
+ * With AVX2 the k^2 polynomials are sampled four at a time.
+ */
+void mlkem_gen_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed)
+{
+    uint8_t jj[MLKEM_KMAX * MLKEM_KMAX], ii[MLKEM_KMAX * MLKEM_KMAX];
+    unsigned total = 0, t = 0;
+    for (unsigned r = 0; r < k; r++) {
+        for (unsigned col = 0; col < k; col++) {
+            jj[total] = (uint8_t)(transposed ? r : col);
+            ii[total] = (uint8_t)(transposed ? col : r);
+            total++;
+        }
+    }
+    if (sg17_cpu_has_avx2()) {
+        for (; t + 4 <= total; t += 4) {
+            mlkem_poly *out[4] = {&a[t], &a[t + 1], &a[t + 2], &a[t + 3]};
+            sample_ntt_x4(out, rho, jj + t, ii + t);
+        }
+    }
+    for (; t < total; t++)
+        mlkem_sample_ntt(&a[t], rho, jj[t], ii[t]);
 }
 
 static uint32_t load24(const uint8_t *x)
@@ -113,4 +175,44 @@ void mlkem_sample_cbd_prf(mlkem_poly *a, const uint8_t sigma[32], uint8_t n, uns
         cbd2(a, buf);
     sg17_memzero(in, sizeof in);
     sg17_memzero(buf, sizeof buf);
+}
+
+/*
+ * count polynomials a[t] = SamplePolyCBD_eta(PRF_eta(sigma, nonce0 + t));
+ * with AVX2 the PRF calls run four at a time (the last batch padded with
+ * repeats that are discarded).
+ */
+void mlkem_sample_cbd_many(mlkem_poly *a, const uint8_t sigma[32], uint8_t nonce0,
+                           unsigned count, unsigned eta)
+{
+    unsigned t = 0;
+    if (sg17_cpu_has_avx2() && count >= 2) {
+        sg17_keccakx4_ctx ctx;
+        uint8_t in[4][33];
+        uint8_t buf[4][2 * SG17_SHAKE256_RATE];
+        const size_t nb = eta == 3 ? 2 : 1; /* 64 eta bytes */
+        for (; t < count; t += 4) {
+            for (unsigned u = 0; u < 4; u++) {
+                const unsigned v = t + u < count ? t + u : t; /* pad with a repeat */
+                memcpy(in[u], sigma, 32);
+                in[u][32] = (uint8_t)(nonce0 + v);
+            }
+            sg17_keccakx4_absorb_once(&ctx, SG17_SHAKE256_RATE, 0x1F, in[0], in[1], in[2],
+                                      in[3], 33);
+            sg17_keccakx4_squeezeblocks(&ctx, SG17_SHAKE256_RATE, buf[0], buf[1], buf[2],
+                                        buf[3], nb);
+            for (unsigned u = 0; u < 4 && t + u < count; u++) {
+                if (eta == 3)
+                    cbd3(&a[t + u], buf[u]);
+                else
+                    cbd2(&a[t + u], buf[u]);
+            }
+        }
+        sg17_keccakx4_wipe(&ctx);
+        sg17_memzero(in, sizeof in);
+        sg17_memzero(buf, sizeof buf);
+        return;
+    }
+    for (; t < count; t++)
+        mlkem_sample_cbd_prf(&a[t], sigma, (uint8_t)(nonce0 + t), eta);
 }
