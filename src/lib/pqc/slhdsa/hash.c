@@ -91,13 +91,23 @@ static void adrs_compress(const uint8_t adrs[32], uint8_t out[22])
 static void sha256_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, size_t in_len,
                          uint8_t *out)
 {
-    uint8_t ac[22], d[32];
+    uint8_t ac[22 + 2 * SLH_MAX_N], d[32];
     sg17_sha256_ctx s = c->s256;
     adrs_compress(adrs, ac);
-    sg17_sha256_update(&s, ac, sizeof(ac));
-    sg17_sha256_update(&s, in, in_len);
+    if (in_len <= 2 * SLH_MAX_N) {
+        /* F, H, PRF: one update call for ADRSc || input. */
+        memcpy(ac + 22, in, in_len);
+        sg17_sha256_update(&s, ac, 22 + in_len);
+    } else {
+        sg17_sha256_update(&s, ac, 22);
+        sg17_sha256_update(&s, in, in_len);
+    }
     sg17_sha256_final(&s, d);
     memcpy(out, d, c->p->n);
+    if (in == c->sk_seed) { /* PRF: no copy of SK.seed may stay on the stack */
+        sg17_memzero(ac, sizeof(ac));
+        sg17_memzero(&s, sizeof(s));
+    }
     c->hash_calls++;
 }
 
