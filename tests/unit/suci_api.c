@@ -49,13 +49,13 @@ static void test_parsers(void)
 {
     static const char *good[] = {
         "suci-0-208-93-0-0-0-0000000003",
-        "suci-0-208-93-1234-1-255-00",
+        "suci-0-208-93-1234-e-255-00",
         "suci-0-208-930-12-f-1-aB",
         "type0.rid678.schid0.userid0999999999@5gc.mnc015.mcc234.3gppnetwork.org",
         "type1.rid1.schid0.useridalice.b@example.org",
         "type1.rid12.schid1.hnkey3.ecckey" "0000000000000000000000000000000000000000000000000000000000000000"
         ".cip01.mac0102030405060708@example.org",
-        "type0.rid1.schid12.hnkey7.outDEADBEEF@5gc.mnc001.mcc001.3gppnetwork.org",
+        "type0.rid1.schid14.hnkey7.outDEADBEEF@5gc.mnc001.mcc001.3gppnetwork.org",
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int rc = sg17_suci_parse(good[i], strlen(good[i]), &s);

@@ -269,6 +269,11 @@ int suci_check(const sg17_suci *s)
     }
     if (s->output_len == 0 || s->output_len > SG17_SUCI_MAX_OUTPUT)
         return SG17_E_FORMAT;
+    /* A known scheme's output holds at least its ephemeral part, one octet
+     * of ciphertext and the tag (the NAI form splits it into those fields). */
+    const suci_params *p = suci_params_get(s->scheme);
+    if (p && s->output_len < p->eph_len + 1 + p->tag_len)
+        return SG17_E_FORMAT;
     if (s->scheme == SG17_SUCI_SCHEME_NULL) {
         char d[SUCI_MAX_MSIN + 2];
         if (s->key_id != 0)
