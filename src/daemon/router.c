@@ -14,6 +14,7 @@
 /* Services add their table here (routes_<service>.c). */
 static const sg17d_route *const route_tables[] = {
     sg17d_routes_core,
+    sg17d_routes_consult,
 };
 
 static int path_matches(const sg17d_route *r, const char *path)

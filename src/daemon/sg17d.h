@@ -139,6 +139,7 @@ typedef struct sg17d_route {
 
 /* Route tables end with an entry whose method is NULL. */
 extern const sg17d_route sg17d_routes_core[];
+extern const sg17d_route sg17d_routes_consult[];
 
 typedef enum sg17d_match {
     SG17D_MATCH_OK,
