@@ -88,12 +88,9 @@ __attribute__((target("avx2"))) static void f1600x4_avx2(uint64_t s[25][4])
 
 int slh_keccakx4_available(void)
 {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
+    /* No cached flag: __builtin_cpu_supports reads libgcc's CPU model, set
+     * once by its constructor, so concurrent callers do not race. */
+    return __builtin_cpu_supports("avx2") ? 1 : 0;
 }
 
 void slh_keccakx4_f1600(uint64_t s[25][4])
