@@ -79,6 +79,18 @@ uint16_t mlkem_compress(uint16_t x, unsigned d);
 /* Decompress_d of one value y in [0, 2^d). */
 uint16_t mlkem_decompress(uint16_t y, unsigned d);
 
+/* zetas[i] = 17^BitRev7(i) R mod q, centred (FIPS 203 Appendix A, Montgomery domain). */
+extern const int16_t mlkem_zetas[128];
+
+/* AVX2 versions (poly_avx2.c), same outputs; used when sg17_cpu_has_avx2(). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MLKEM_AVX2 1
+void mlkem_poly_ntt_avx2(mlkem_poly *p);
+void mlkem_poly_invntt_avx2(mlkem_poly *p);
+void mlkem_polyvec_basemul_acc_avx2(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
+                                    const mlkem_poly_cache *bc, unsigned k);
+#endif
+
 /* ---- sampling (sample.c) ---- */
 /* SampleNTT(rho || j || i), FIPS 203 Alg. 7. rho is public. */
 void mlkem_sample_ntt(mlkem_poly *a, const uint8_t rho[32], uint8_t j, uint8_t i);

@@ -9,6 +9,7 @@
  * many CPUs).
  */
 #include "pqc/mlkem/mlkem_internal.h"
+#include "sg17/cpu.h"
 
 #define QINV 62209U   /* q^-1 mod 2^16 */
 #define BARRETT_V 20159 /* round(2^26 / q) */
@@ -19,7 +20,7 @@
  * zetas[i] = 17^BitRev7(i) * 2^16 mod q, centred (FIPS 203 §4.3, Appendix A
  * table scaled into the Montgomery domain).
  */
-static const int16_t zetas[128] = {
+const int16_t mlkem_zetas[128] = {
     -1044, -758,  -359,  -1517, 1493,  1422,  287,   202,   -171,  622,   1577,  182,   962,
     -1202, -1474, 1468,  573,   -1325, 264,   383,   -829,  1458,  -1602, -130,  -681,  1017,
     732,   608,   -1542, 411,   -205,  -1571, 1223,  652,   -552,  1015,  -1293, 1491,  -282,
@@ -93,10 +94,16 @@ void mlkem_poly_reduce(mlkem_poly *p)
  */
 void mlkem_poly_ntt(mlkem_poly *p)
 {
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        mlkem_poly_ntt_avx2(p);
+        return;
+    }
+#endif
     unsigned i = 1;
     for (unsigned len = 128; len >= 2; len >>= 1) {
         for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-            const int16_t z = zetas[i++];
+            const int16_t z = mlkem_zetas[i++];
             for (unsigned j = start; j < start + len; j++) {
                 int16_t t = fqmul(z, p->c[j + len]);
                 p->c[j + len] = (int16_t)(p->c[j] - t);
@@ -118,11 +125,17 @@ void mlkem_poly_ntt(mlkem_poly *p)
  */
 void mlkem_poly_invntt(mlkem_poly *p)
 {
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        mlkem_poly_invntt_avx2(p);
+        return;
+    }
+#endif
     unsigned i = 127;
     for (unsigned len = 2; len <= 128; len <<= 1) {
         const int reduce = (len == 8 || len == 64);
         for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-            const int16_t z = zetas[i--];
+            const int16_t z = mlkem_zetas[i--];
             if (reduce) {
                 for (unsigned j = start; j < start + len; j++) {
                     int16_t t = p->c[j];
@@ -187,6 +200,12 @@ void mlkem_poly_basemul(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b)
 void mlkem_polyvec_basemul_acc(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
                                const mlkem_poly_cache *bc, unsigned k)
 {
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        mlkem_polyvec_basemul_acc_avx2(r, a, b, bc, k);
+        return;
+    }
+#endif
     /* Blocks of 16 pairs: the accumulators stay in registers (vectorised). */
     int32_t c0[16], c1[16];
     for (unsigned i0 = 0; i0 < MLKEM_N / 2; i0 += 16) {
