@@ -88,9 +88,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [all]\n", argv[0]);
         return 2;
     }
-    printf("SLH-DSA (FIPS 205): SHA-2 via OpenSSL with midstate reuse, SHAKE via 4-way Keccak (%s)\n",
-           slh_keccakx4_available() ? "AVX2" : "scalar fallback");
-    printf("thread CPU time in ms, median (min); hashes/sign = F, H, T, PRF, PRF_msg, H_msg calls\n");
+    printf(
+        "SLH-DSA (FIPS 205): SHA-2 via OpenSSL with midstate reuse, SHAKE via 4-way Keccak (%s)\n",
+        slh_keccakx4_available() ? "AVX2" : "scalar fallback");
+    printf(
+        "thread CPU time in ms, median (min); hashes/sign = F, H, T, PRF, PRF_msg, H_msg calls\n");
     printf("%-20s %20s %20s %18s %12s\n", "set", "keygen ms", "sign ms", "verify ms",
            "hashes/sign");
     size_t cnt = all ? (size_t)SG17_SLHDSA_PARAM_COUNT : sizeof(quick) / sizeof(quick[0]);

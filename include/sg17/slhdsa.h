@@ -36,22 +36,22 @@ typedef enum sg17_slhdsa_param {
 } sg17_slhdsa_param;
 
 /* Sizes in bytes (FIPS 205 Table 2). n = 16 / 24 / 32 for 128 / 192 / 256. */
-#define SG17_SLHDSA_128_PK_BYTES 32
-#define SG17_SLHDSA_128_SK_BYTES 64
-#define SG17_SLHDSA_192_PK_BYTES 48
-#define SG17_SLHDSA_192_SK_BYTES 96
-#define SG17_SLHDSA_256_PK_BYTES 64
-#define SG17_SLHDSA_256_SK_BYTES 128
+#define SG17_SLHDSA_128_PK_BYTES   32
+#define SG17_SLHDSA_128_SK_BYTES   64
+#define SG17_SLHDSA_192_PK_BYTES   48
+#define SG17_SLHDSA_192_SK_BYTES   96
+#define SG17_SLHDSA_256_PK_BYTES   64
+#define SG17_SLHDSA_256_SK_BYTES   128
 #define SG17_SLHDSA_128S_SIG_BYTES 7856
 #define SG17_SLHDSA_128F_SIG_BYTES 17088
 #define SG17_SLHDSA_192S_SIG_BYTES 16224
 #define SG17_SLHDSA_192F_SIG_BYTES 35664
 #define SG17_SLHDSA_256S_SIG_BYTES 29792
 #define SG17_SLHDSA_256F_SIG_BYTES 49856
-#define SG17_SLHDSA_MAX_N 32
-#define SG17_SLHDSA_MAX_PK_BYTES 64
-#define SG17_SLHDSA_MAX_SK_BYTES 128
-#define SG17_SLHDSA_MAX_SIG_BYTES 49856
+#define SG17_SLHDSA_MAX_N          32
+#define SG17_SLHDSA_MAX_PK_BYTES   64
+#define SG17_SLHDSA_MAX_SK_BYTES   128
+#define SG17_SLHDSA_MAX_SIG_BYTES  49856
 /** Longest context string (FIPS 205 §10.2). */
 #define SG17_SLHDSA_MAX_CTX_BYTES 255
 
@@ -82,11 +82,9 @@ SG17_API SG17_MUST_CHECK int sg17_slhdsa_keygen(sg17_slhdsa_param p, uint8_t *pk
  * slh_keygen_internal). Each seed is n bytes.
  * @return 0 or SG17_E_INVAL.
  */
-SG17_API SG17_MUST_CHECK int sg17_slhdsa_keygen_internal(sg17_slhdsa_param p,
-                                                         const uint8_t *sk_seed,
-                                                         const uint8_t *sk_prf,
-                                                         const uint8_t *pk_seed, uint8_t *pk,
-                                                         uint8_t *sk);
+SG17_API SG17_MUST_CHECK int
+sg17_slhdsa_keygen_internal(sg17_slhdsa_param p, const uint8_t *sk_seed, const uint8_t *sk_prf,
+                            const uint8_t *pk_seed, uint8_t *pk, uint8_t *sk);
 
 /**
  * Pure SLH-DSA signature, hedged: opt_rand is n fresh bytes from
@@ -114,9 +112,9 @@ SG17_API SG17_MUST_CHECK int sg17_slhdsa_sign_deterministic(sg17_slhdsa_param p,
  *         SG17_E_INVAL for a bad set, ctx_len > 255 or NULL pointers.
  */
 SG17_API SG17_MUST_CHECK int sg17_slhdsa_verify(sg17_slhdsa_param p, const uint8_t *sig,
-                                                size_t sig_len, const uint8_t *msg,
-                                                size_t msg_len, const uint8_t *ctx,
-                                                size_t ctx_len, const uint8_t *pk);
+                                                size_t sig_len, const uint8_t *msg, size_t msg_len,
+                                                const uint8_t *ctx, size_t ctx_len,
+                                                const uint8_t *pk);
 
 /**
  * HashSLH-DSA pre-hash signature, hedged (FIPS 205 Alg. 23, hash_slh_sign):
@@ -127,15 +125,16 @@ SG17_API SG17_MUST_CHECK int sg17_slhdsa_verify(sg17_slhdsa_param p, const uint8
  * strength). Returns as sg17_slhdsa_sign; SG17_E_UNSUPPORTED for another ph.
  */
 SG17_API SG17_MUST_CHECK int sg17_slhdsa_hash_sign(sg17_slhdsa_param p, sg17_hash_alg ph,
-                                                   uint8_t *sig, size_t sig_len,
-                                                   const uint8_t *msg, size_t msg_len,
-                                                   const uint8_t *ctx, size_t ctx_len,
-                                                   const uint8_t *sk);
+                                                   uint8_t *sig, size_t sig_len, const uint8_t *msg,
+                                                   size_t msg_len, const uint8_t *ctx,
+                                                   size_t ctx_len, const uint8_t *sk);
 
 /** Deterministic HashSLH-DSA signature (FIPS 205 Alg. 23 with opt_rand = PK.seed). */
-SG17_API SG17_MUST_CHECK int sg17_slhdsa_hash_sign_deterministic(
-    sg17_slhdsa_param p, sg17_hash_alg ph, uint8_t *sig, size_t sig_len, const uint8_t *msg,
-    size_t msg_len, const uint8_t *ctx, size_t ctx_len, const uint8_t *sk);
+SG17_API SG17_MUST_CHECK int sg17_slhdsa_hash_sign_deterministic(sg17_slhdsa_param p,
+                                                                 sg17_hash_alg ph, uint8_t *sig,
+                                                                 size_t sig_len, const uint8_t *msg,
+                                                                 size_t msg_len, const uint8_t *ctx,
+                                                                 size_t ctx_len, const uint8_t *sk);
 
 /** HashSLH-DSA verification (FIPS 205 Alg. 25); returns as sg17_slhdsa_verify. */
 SG17_API SG17_MUST_CHECK int sg17_slhdsa_hash_verify(sg17_slhdsa_param p, sg17_hash_alg ph,

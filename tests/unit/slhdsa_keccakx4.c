@@ -12,7 +12,8 @@ int main(void)
 {
     uint64_t s4[25][4], ref[4][25];
     tap_rand_seed(1600);
-    tap_diag("4-way AVX2 path %s", slh_keccakx4_available() ? "available" : "not available (scalar fallback)");
+    tap_diag("4-way AVX2 path %s",
+             slh_keccakx4_available() ? "available" : "not available (scalar fallback)");
     int ok = 1;
     for (int t = 0; t < 50; t++) {
         for (int j = 0; j < 4; j++)
@@ -28,7 +29,8 @@ int main(void)
         }
     }
     tap_ok(ok, "4-way permutation equals 4 scalar permutations (50 random state sets, 3 rounds)");
-    /* Known answer: Keccak-f[1600] of the zero state, lane 0 (FIPS 202 / XKCP KeccakF-1600 test). */
+    /* Known answer: Keccak-f[1600] of the zero state, lane 0 (FIPS 202 / XKCP KeccakF-1600 test).
+     */
     memset(s4, 0, sizeof(s4));
     slh_keccakx4_f1600(s4);
     tap_ok(s4[0][0] == 0xF1258F7940E1DDE7ULL && s4[0][3] == 0xF1258F7940E1DDE7ULL &&

@@ -20,8 +20,8 @@ typedef struct {
 
 static layout layout_of(sg17_slhdsa_param p)
 {
-    static const size_t t[6][4] = {
-        {14, 12, 7, 9}, {33, 6, 22, 3}, {17, 14, 7, 9}, {33, 8, 22, 3}, {22, 14, 8, 8}, {35, 9, 17, 4}};
+    static const size_t t[6][4] = {{14, 12, 7, 9}, {33, 6, 22, 3}, {17, 14, 7, 9},
+                                   {33, 8, 22, 3}, {22, 14, 8, 8}, {35, 9, 17, 4}};
     layout l;
     l.n = sg17_slhdsa_n_bytes(p);
     l.k = t[p % 6][0];
@@ -83,22 +83,25 @@ static void mutations(sg17_slhdsa_param p)
     int all = 1;
     size_t fors = L.n, ht = L.n + L.k * (L.a + 1) * L.n;
     all &= tap_ok(flip_rejects(p, sig, 0, msg, sizeof(msg), ctx, clen, pk), "%s: R[0]", name);
-    all &= tap_ok(flip_rejects(p, sig, L.n - 1, msg, sizeof(msg), ctx, clen, pk), "%s: R[n-1]", name);
+    all &=
+        tap_ok(flip_rejects(p, sig, L.n - 1, msg, sizeof(msg), ctx, clen, pk), "%s: R[n-1]", name);
     for (size_t i = 0; i < L.k; i += (L.k - 1)) {
         size_t t = fors + i * (L.a + 1) * L.n;
         all &= tap_ok(flip_rejects(p, sig, t, msg, sizeof(msg), ctx, clen, pk),
                       "%s: FORS tree %zu secret value", name, i);
         all &= tap_ok(flip_rejects(p, sig, t + L.n, msg, sizeof(msg), ctx, clen, pk),
                       "%s: FORS tree %zu auth[0]", name, i);
-        all &= tap_ok(flip_rejects(p, sig, t + L.a * L.n + L.n - 1, msg, sizeof(msg), ctx, clen, pk),
-                      "%s: FORS tree %zu auth[a-1]", name, i);
+        all &=
+            tap_ok(flip_rejects(p, sig, t + L.a * L.n + L.n - 1, msg, sizeof(msg), ctx, clen, pk),
+                   "%s: FORS tree %zu auth[a-1]", name, i);
     }
     for (size_t j = 0; j < L.d; j++) {
         size_t x = ht + j * (L.len + L.hp) * L.n;
-        int ok = flip_rejects(p, sig, x, msg, sizeof(msg), ctx, clen, pk) &&
-                 flip_rejects(p, sig, x + (L.len - 1) * L.n, msg, sizeof(msg), ctx, clen, pk) &&
-                 flip_rejects(p, sig, x + L.len * L.n, msg, sizeof(msg), ctx, clen, pk) &&
-                 flip_rejects(p, sig, x + (L.len + L.hp) * L.n - 1, msg, sizeof(msg), ctx, clen, pk);
+        int ok =
+            flip_rejects(p, sig, x, msg, sizeof(msg), ctx, clen, pk) &&
+            flip_rejects(p, sig, x + (L.len - 1) * L.n, msg, sizeof(msg), ctx, clen, pk) &&
+            flip_rejects(p, sig, x + L.len * L.n, msg, sizeof(msg), ctx, clen, pk) &&
+            flip_rejects(p, sig, x + (L.len + L.hp) * L.n - 1, msg, sizeof(msg), ctx, clen, pk);
         all &= tap_ok(ok, "%s: HT layer %zu: WOTS chain 0, checksum chain, auth[0], auth[h'-1]",
                       name, j);
     }
@@ -106,7 +109,8 @@ static void mutations(sg17_slhdsa_param p)
      * signature (one byte each, at a position that walks through the node). */
     int every = 1;
     for (size_t e = 0; e < L.a + 1; e++)
-        every &= flip_rejects(p, sig, fors + e * L.n + (e * 5) % L.n, msg, sizeof(msg), ctx, clen, pk);
+        every &=
+            flip_rejects(p, sig, fors + e * L.n + (e * 5) % L.n, msg, sizeof(msg), ctx, clen, pk);
     for (size_t e = 0; e < L.len + L.hp; e++)
         every &= flip_rejects(p, sig, sl - (L.len + L.hp - e) * L.n + (e * 7) % L.n, msg,
                               sizeof(msg), ctx, clen, pk);
@@ -114,10 +118,10 @@ static void mutations(sg17_slhdsa_param p)
 
     /* Length. */
     sig[sl] = 0;
-    tap_int_eq(sg17_slhdsa_verify(p, sig, sl - 1, msg, sizeof(msg), ctx, clen, pk),
-               SG17_E_FORMAT, "truncated signature rejected");
-    tap_int_eq(sg17_slhdsa_verify(p, sig, sl + 1, msg, sizeof(msg), ctx, clen, pk),
-               SG17_E_FORMAT, "extended signature rejected");
+    tap_int_eq(sg17_slhdsa_verify(p, sig, sl - 1, msg, sizeof(msg), ctx, clen, pk), SG17_E_FORMAT,
+               "truncated signature rejected");
+    tap_int_eq(sg17_slhdsa_verify(p, sig, sl + 1, msg, sizeof(msg), ctx, clen, pk), SG17_E_FORMAT,
+               "extended signature rejected");
     tap_int_eq(sg17_slhdsa_verify(p, sig, 0, msg, sizeof(msg), ctx, clen, pk), SG17_E_FORMAT,
                "empty signature rejected");
 
@@ -148,9 +152,9 @@ static void mutations(sg17_slhdsa_param p)
     tap_int_eq(sg17_slhdsa_verify(p, sig, sl, msg, sizeof(msg), ctx, clen, pk), SG17_E_VERIFY,
                "changed PK.root rejected");
     pk[pkl - 1] ^= 1;
-    tap_int_eq(sg17_slhdsa_hash_verify(p, SG17_HASH_SHA256, sig, sl, msg, sizeof(msg), ctx, clen,
-                                       pk),
-               SG17_E_VERIFY, "pure signature rejected as HashSLH-DSA");
+    tap_int_eq(
+        sg17_slhdsa_hash_verify(p, SG17_HASH_SHA256, sig, sl, msg, sizeof(msg), ctx, clen, pk),
+        SG17_E_VERIFY, "pure signature rejected as HashSLH-DSA");
     tap_int_eq(sg17_slhdsa_verify_internal(p, sig, sl, msg, sizeof(msg), pk), SG17_E_VERIFY,
                "pure signature rejected by the internal interface on M");
     tap_int_eq(sg17_slhdsa_verify(p, sig, sl, msg, sizeof(msg), ctx, clen, pk), 0,
@@ -166,8 +170,8 @@ static void mutations(sg17_slhdsa_param p)
         mp[1] = (uint8_t)clen;
         memcpy(mp + 2, ctx, clen);
         memcpy(mp + 2 + clen, msg, sizeof(msg));
-        tap_int_eq(sg17_slhdsa_sign_internal(p, sig3, sl, mp, 2 + clen + sizeof(msg), NULL, sk),
-                   0, "sign_internal");
+        tap_int_eq(sg17_slhdsa_sign_internal(p, sig3, sl, mp, 2 + clen + sizeof(msg), NULL, sk), 0,
+                   "sign_internal");
         tap_mem_eq(sig3, sig2, sl, "deterministic sign = sign_internal(0 || |ctx| || ctx || M)");
         tap_int_eq(sg17_slhdsa_verify_internal(p, sig, sl, mp, 2 + clen + sizeof(msg), pk), 0,
                    "verify_internal accepts the hedged signature on M'");
@@ -187,9 +191,9 @@ static void mutations(sg17_slhdsa_param p)
                "context of 256 bytes refused by sign");
     tap_int_eq(sg17_slhdsa_sign(p, sig2, sl - 1, msg, sizeof(msg), ctx, clen, sk), SG17_E_INVAL,
                "short signature buffer refused");
-    tap_int_eq(sg17_slhdsa_hash_sign(p, (sg17_hash_alg)99, sig2, sl, msg, sizeof(msg), ctx, clen,
-                                     sk),
-               SG17_E_UNSUPPORTED, "unknown pre-hash refused");
+    tap_int_eq(
+        sg17_slhdsa_hash_sign(p, (sg17_hash_alg)99, sig2, sl, msg, sizeof(msg), ctx, clen, sk),
+        SG17_E_UNSUPPORTED, "unknown pre-hash refused");
     sg17_rng_set_source(fail_rng, NULL);
     memset(sig2, 0xAA, sl);
     int rc = sg17_slhdsa_sign(p, sig2, sl, msg, sizeof(msg), ctx, clen, sk);
@@ -207,9 +211,9 @@ static void mutations(sg17_slhdsa_param p)
 static void prehash(sg17_slhdsa_param p)
 {
     static const sg17_hash_alg phs[] = {
-        SG17_HASH_SHA224,   SG17_HASH_SHA256,   SG17_HASH_SHA384,     SG17_HASH_SHA512,
+        SG17_HASH_SHA224,     SG17_HASH_SHA256,     SG17_HASH_SHA384,   SG17_HASH_SHA512,
         SG17_HASH_SHA512_224, SG17_HASH_SHA512_256, SG17_HASH_SHA3_224, SG17_HASH_SHA3_256,
-        SG17_HASH_SHA3_384, SG17_HASH_SHA3_512, SG17_HASH_SHAKE128,   SG17_HASH_SHAKE256};
+        SG17_HASH_SHA3_384,   SG17_HASH_SHA3_512,   SG17_HASH_SHAKE128, SG17_HASH_SHAKE256};
     size_t sl = sg17_slhdsa_sig_bytes(p);
     uint8_t pk[SG17_SLHDSA_MAX_PK_BYTES], sk[SG17_SLHDSA_MAX_SK_BYTES], msg[33], ctx[5] = "abcde";
     uint8_t *sig = malloc(sl);
@@ -235,8 +239,10 @@ static void prehash(sg17_slhdsa_param p)
 int main(void)
 {
     tap_rand_seed(0x51D5A205);
-    tap_int_eq(sg17_slhdsa_sig_bytes(SG17_SLHDSA_SHA2_128S), SG17_SLHDSA_128S_SIG_BYTES, "128s size");
-    tap_int_eq(sg17_slhdsa_sig_bytes(SG17_SLHDSA_SHAKE_256F), SG17_SLHDSA_256F_SIG_BYTES, "256f size");
+    tap_int_eq(sg17_slhdsa_sig_bytes(SG17_SLHDSA_SHA2_128S), SG17_SLHDSA_128S_SIG_BYTES,
+               "128s size");
+    tap_int_eq(sg17_slhdsa_sig_bytes(SG17_SLHDSA_SHAKE_256F), SG17_SLHDSA_256F_SIG_BYTES,
+               "256f size");
     tap_int_eq(sg17_slhdsa_sig_bytes(SG17_SLHDSA_PARAM_COUNT), 0, "invalid set has size 0");
     sg17_slhdsa_param q;
     tap_ok(sg17_slhdsa_from_name("SLH-DSA-SHAKE-192s", &q) == 0 && q == SG17_SLHDSA_SHAKE_192S,

@@ -23,8 +23,8 @@ static unsigned long count_tests(const json_t *root)
     unsigned long n = 0;
     size_t i;
     const json_t *g;
-    json_array_foreach(json_object_get(root, "testGroups"), i, g)
-        n += json_array_size(json_object_get(g, "tests"));
+    json_array_foreach(json_object_get(root, "testGroups"), i, g) n +=
+        json_array_size(json_object_get(g, "tests"));
     return n;
 }
 
@@ -36,13 +36,13 @@ static int is_fast_set(const char *ps)
 
 static sg17_hash_alg hash_of(const char *s)
 {
-    static const char *names[] = {"SHA2-224", "SHA2-256", "SHA2-384", "SHA2-512",
-                                  "SHA2-512/224", "SHA2-512/256", "SHA3-224", "SHA3-256",
-                                  "SHA3-384", "SHA3-512", "SHAKE-128", "SHAKE-256"};
+    static const char *names[] = {"SHA2-224",     "SHA2-256",     "SHA2-384",  "SHA2-512",
+                                  "SHA2-512/224", "SHA2-512/256", "SHA3-224",  "SHA3-256",
+                                  "SHA3-384",     "SHA3-512",     "SHAKE-128", "SHAKE-256"};
     static const sg17_hash_alg algs[] = {
-        SG17_HASH_SHA224,   SG17_HASH_SHA256,   SG17_HASH_SHA384,     SG17_HASH_SHA512,
+        SG17_HASH_SHA224,     SG17_HASH_SHA256,     SG17_HASH_SHA384,   SG17_HASH_SHA512,
         SG17_HASH_SHA512_224, SG17_HASH_SHA512_256, SG17_HASH_SHA3_224, SG17_HASH_SHA3_256,
-        SG17_HASH_SHA3_384, SG17_HASH_SHA3_512, SG17_HASH_SHAKE128,   SG17_HASH_SHAKE256};
+        SG17_HASH_SHA3_384,   SG17_HASH_SHA3_512,   SG17_HASH_SHAKE128, SG17_HASH_SHAKE256};
     for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(s, names[i]) == 0)
             return algs[i];
@@ -86,8 +86,8 @@ static void verify_all(const json_t *root)
                 const uint8_t *pk = sk + 2 * n;
                 if (ph)
                     rc = sg17_slhdsa_hash_verify(
-                        p, hash_of(json_string_value(json_object_get(t, "hashAlg"))), s, ls, m,
-                        lm, c, lc, pk);
+                        p, hash_of(json_string_value(json_object_get(t, "hashAlg"))), s, ls, m, lm,
+                        c, lc, pk);
                 else
                     rc = sg17_slhdsa_verify(p, s, ls, m, lm, c, lc, pk);
                 /* The same signature must not verify for another message. */
@@ -109,7 +109,8 @@ static void verify_all(const json_t *root)
             free(sk), free(m), free(c), free(s);
         }
     }
-    tap_ok(total > 0 && ok == total, "ACVP sigGen signatures verify (and fail on a changed message): %lu/%lu", ok, total);
+    tap_ok(total > 0 && ok == total,
+           "ACVP sigGen signatures verify (and fail on a changed message): %lu/%lu", ok, total);
 }
 
 int main(void)

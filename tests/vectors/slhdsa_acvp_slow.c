@@ -24,15 +24,15 @@ int main(void)
     tap_ok(*force_link == 1 && sg17_acvp_slhdsa != NULL, "ACVP SLH-DSA handler linked");
     if (!tap_ok(root != NULL, "sigGen file parses"))
         return tap_done();
-    json_array_foreach(json_object_get(root, "testGroups"), gi, g)
-        total += json_array_size(json_object_get(g, "tests"));
+    json_array_foreach(json_object_get(root, "testGroups"), gi, g) total +=
+        json_array_size(json_object_get(g, "tests"));
     json_decref(root);
 
     sg17_acvp_result r = {0, 0, 0, stderr, 0};
     tap_int_eq(sg17_pqc_acvp_file(sg, &r), 0, "sigGen file processed");
     tap_diag("ACVP SLH-DSA sigGen: %lu passed, %lu failed, %lu skipped", r.passed, r.failed,
              r.skipped);
-    tap_ok(r.passed == total && r.failed == 0 && r.skipped == 0,
-           "sigGen: all %lu cases pass", total);
+    tap_ok(r.passed == total && r.failed == 0 && r.skipped == 0, "sigGen: all %lu cases pass",
+           total);
     return tap_done();
 }

@@ -30,8 +30,8 @@ static int hash_by_name(const char *s)
     return -1;
 }
 
-static void keygen_case(const slh_params *pp, sg17_slhdsa_param p, const json_t *g,
-                        const json_t *t, sg17_acvp_result *r)
+static void keygen_case(const slh_params *pp, sg17_slhdsa_param p, const json_t *g, const json_t *t,
+                        sg17_acvp_result *r)
 {
     uint8_t *ss = NULL, *sp = NULL, *ps = NULL, *esk = NULL, *epk = NULL;
     size_t lss, lsp, lps, lsk, lpk;
@@ -74,8 +74,7 @@ static int get_mode(const json_t *g, const json_t *t, sig_mode *m, const char **
     return 0;
 }
 
-static void siggen_case(const slh_params *pp, const json_t *g, const json_t *t,
-                        sg17_acvp_result *r)
+static void siggen_case(const slh_params *pp, const json_t *g, const json_t *t, sg17_acvp_result *r)
 {
     uint8_t *sk = NULL, *msg = NULL, *ctx = NULL, *rnd = NULL, *esig = NULL, *sig = NULL;
     size_t lsk, lmsg, lctx = 0, lrnd = 0, lsig;
@@ -95,13 +94,12 @@ static void siggen_case(const slh_params *pp, const json_t *g, const json_t *t,
     if (sg17_acvp_hex(t, "sk", &sk, &lsk) || sg17_acvp_hex(t, "message", &msg, &lmsg) ||
         sg17_acvp_hex(t, "signature", &esig, &lsig) || lsk != 4 * pp->n ||
         (!md.internal && sg17_acvp_hex(t, "context", &ctx, &lctx)) ||
-        (md.deterministic == 0 && (sg17_acvp_hex(t, "additionalRandomness", &rnd, &lrnd) ||
-                                   lrnd != pp->n))) {
+        (md.deterministic == 0 &&
+         (sg17_acvp_hex(t, "additionalRandomness", &rnd, &lrnd) || lrnd != pp->n))) {
         sg17_acvp_skip(r, g, t, "missing or malformed sigGen fields");
         goto done;
     }
-    if (!md.internal &&
-        slh_build_prefix(md.ph, msg, lmsg, ctx, lctx, pre, &pre_len) != 0) {
+    if (!md.internal && slh_build_prefix(md.ph, msg, lmsg, ctx, lctx, pre, &pre_len) != 0) {
         sg17_acvp_fail(r, g, t, "message encoding failed (context too long?)");
         goto done;
     }
@@ -126,8 +124,7 @@ done:
     free(sk), free(msg), free(ctx), free(rnd), free(esig), free(sig);
 }
 
-static void sigver_case(const slh_params *pp, const json_t *g, const json_t *t,
-                        sg17_acvp_result *r)
+static void sigver_case(const slh_params *pp, const json_t *g, const json_t *t, sg17_acvp_result *r)
 {
     uint8_t *pk = NULL, *msg = NULL, *ctx = NULL, *sig = NULL;
     size_t lpk, lmsg, lctx = 0, lsig;
@@ -172,8 +169,10 @@ int sg17_acvp_slhdsa(const json_t *root, const char *algorithm, const char *mode
     size_t gi, ti;
     const json_t *g, *t;
     (void)algorithm;
-    int kind = strcmp(mode, "keyGen") == 0 ? 0 : strcmp(mode, "sigGen") == 0 ? 1
-             : strcmp(mode, "sigVer") == 0 ? 2 : -1;
+    int kind = strcmp(mode, "keyGen") == 0   ? 0
+               : strcmp(mode, "sigGen") == 0 ? 1
+               : strcmp(mode, "sigVer") == 0 ? 2
+                                             : -1;
 
     json_array_foreach(groups, gi, g)
     {

@@ -34,12 +34,30 @@ static int ph_digest(sg17_hash_alg ph, const uint8_t *msg, size_t len, uint8_t *
     sg17_keccak_ctx k;
     size_t dl;
     switch (ph) {
-    case SG17_HASH_SHA3_224: sg17_sha3_224_init(&k); dl = 28; break;
-    case SG17_HASH_SHA3_256: sg17_sha3_256_init(&k); dl = 32; break;
-    case SG17_HASH_SHA3_384: sg17_sha3_384_init(&k); dl = 48; break;
-    case SG17_HASH_SHA3_512: sg17_sha3_512_init(&k); dl = 64; break;
-    case SG17_HASH_SHAKE128: sg17_shake128_init(&k); dl = 32; break;
-    case SG17_HASH_SHAKE256: sg17_shake256_init(&k); dl = 64; break;
+    case SG17_HASH_SHA3_224:
+        sg17_sha3_224_init(&k);
+        dl = 28;
+        break;
+    case SG17_HASH_SHA3_256:
+        sg17_sha3_256_init(&k);
+        dl = 32;
+        break;
+    case SG17_HASH_SHA3_384:
+        sg17_sha3_384_init(&k);
+        dl = 48;
+        break;
+    case SG17_HASH_SHA3_512:
+        sg17_sha3_512_init(&k);
+        dl = 64;
+        break;
+    case SG17_HASH_SHAKE128:
+        sg17_shake128_init(&k);
+        dl = 32;
+        break;
+    case SG17_HASH_SHAKE256:
+        sg17_shake256_init(&k);
+        dl = 64;
+        break;
     default: {
         dl = sg17_hash_len(ph);
         if (dl == 0 || dl > 64)
@@ -59,8 +77,8 @@ static int ph_digest(sg17_hash_alg ph, const uint8_t *msg, size_t len, uint8_t *
     return 0;
 }
 
-int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
-                     size_t ctx_len, uint8_t pre[SLH_MAX_PREFIX], size_t *len)
+int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
+                     uint8_t pre[SLH_MAX_PREFIX], size_t *len)
 {
     if (ctx_len > SG17_SLHDSA_MAX_CTX_BYTES)
         return SG17_E_INVAL;
@@ -89,9 +107,8 @@ int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len, const uint8_t *
 
 enum { MODE_HEDGED, MODE_DETERMINISTIC };
 
-static int sign_ext(sg17_slhdsa_param p, int ph, uint8_t *sig, size_t sig_len,
-                    const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
-                    const uint8_t *sk, int mode)
+static int sign_ext(sg17_slhdsa_param p, int ph, uint8_t *sig, size_t sig_len, const uint8_t *msg,
+                    size_t msg_len, const uint8_t *ctx, size_t ctx_len, const uint8_t *sk, int mode)
 {
     const slh_params *pp = slh_params_get(p);
     uint8_t pre[SLH_MAX_PREFIX], addrnd[SLH_MAX_N];
@@ -149,9 +166,8 @@ int sg17_slhdsa_sign_deterministic(sg17_slhdsa_param p, uint8_t *sig, size_t sig
     return sign_ext(p, 0, sig, sig_len, msg, msg_len, ctx, ctx_len, sk, MODE_DETERMINISTIC);
 }
 
-int sg17_slhdsa_verify(sg17_slhdsa_param p, const uint8_t *sig, size_t sig_len,
-                       const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
-                       const uint8_t *pk)
+int sg17_slhdsa_verify(sg17_slhdsa_param p, const uint8_t *sig, size_t sig_len, const uint8_t *msg,
+                       size_t msg_len, const uint8_t *ctx, size_t ctx_len, const uint8_t *pk)
 {
     return verify_ext(p, 0, sig, sig_len, msg, msg_len, ctx, ctx_len, pk);
 }
@@ -162,8 +178,8 @@ static int ph_ok(sg17_hash_alg ph)
 }
 
 int sg17_slhdsa_hash_sign(sg17_slhdsa_param p, sg17_hash_alg ph, uint8_t *sig, size_t sig_len,
-                          const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
-                          size_t ctx_len, const uint8_t *sk)
+                          const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
+                          const uint8_t *sk)
 {
     if (!ph_ok(ph))
         return SG17_E_UNSUPPORTED;
@@ -176,13 +192,12 @@ int sg17_slhdsa_hash_sign_deterministic(sg17_slhdsa_param p, sg17_hash_alg ph, u
 {
     if (!ph_ok(ph))
         return SG17_E_UNSUPPORTED;
-    return sign_ext(p, (int)ph, sig, sig_len, msg, msg_len, ctx, ctx_len, sk,
-                    MODE_DETERMINISTIC);
+    return sign_ext(p, (int)ph, sig, sig_len, msg, msg_len, ctx, ctx_len, sk, MODE_DETERMINISTIC);
 }
 
 int sg17_slhdsa_hash_verify(sg17_slhdsa_param p, sg17_hash_alg ph, const uint8_t *sig,
-                            size_t sig_len, const uint8_t *msg, size_t msg_len,
-                            const uint8_t *ctx, size_t ctx_len, const uint8_t *pk)
+                            size_t sig_len, const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
+                            size_t ctx_len, const uint8_t *pk)
 {
     if (!ph_ok(ph))
         return SG17_E_UNSUPPORTED;

@@ -37,8 +37,7 @@ static void fors_leaf(slh_ctx *c, uint8_t adrs[32], uint32_t idx, uint8_t *out)
     slh_F_x4(c, a, (const uint8_t *const *)o, o);
 }
 
-static void fors_roots_to_pk(slh_ctx *c, const uint8_t adrs[32], const uint8_t *roots,
-                             uint8_t *pk)
+static void fors_roots_to_pk(slh_ctx *c, const uint8_t adrs[32], const uint8_t *roots, uint8_t *pk)
 {
     uint8_t pk_adrs[32];
     memcpy(pk_adrs, adrs, 32);
@@ -68,8 +67,8 @@ void slh_fors_sign(slh_ctx *c, const uint8_t *md, uint8_t adrs[32], uint8_t *sig
     fors_roots_to_pk(c, adrs, roots, pk_fors);
 }
 
-void slh_fors_pk_from_sig(slh_ctx *c, const uint8_t *sig_fors, const uint8_t *md,
-                          uint8_t adrs[32], uint8_t *pk_fors)
+void slh_fors_pk_from_sig(slh_ctx *c, const uint8_t *sig_fors, const uint8_t *md, uint8_t adrs[32],
+                          uint8_t *pk_fors)
 {
     const slh_params *p = c->p;
     const uint32_t n = p->n;

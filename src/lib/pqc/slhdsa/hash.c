@@ -8,8 +8,10 @@
 
 #include "slhdsa_internal.h"
 
-#define P(nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, sig_)                                      \
-    { nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, 2 * (n_) + 3, sig_ }
+#define P(nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, sig_)            \
+    {                                                               \
+        nm, sh, s5, n_, h_, d_, hp_, a_, k_, m_, 2 * (n_) + 3, sig_ \
+    }
 
 static const slh_params slh_table[SG17_SLHDSA_PARAM_COUNT] = {
     P("SLH-DSA-SHA2-128s", 0, 0, 16, 63, 7, 9, 12, 14, 30, 7856),
@@ -48,8 +50,7 @@ void slh_base_2b(const uint8_t *x, uint32_t b, uint32_t out_len, uint32_t *out)
     }
 }
 
-void slh_ctx_init(slh_ctx *c, const slh_params *p, const uint8_t *pk_seed,
-                  const uint8_t *sk_seed)
+void slh_ctx_init(slh_ctx *c, const slh_params *p, const uint8_t *pk_seed, const uint8_t *sk_seed)
 {
     static const uint8_t zeros[128];
     memset(c, 0, sizeof(*c));
@@ -199,8 +200,8 @@ int slh_PRF_msg(const slh_params *p, const uint8_t *sk_prf, const uint8_t *opt_r
     if (msg->m_len)
         memcpy(buf + p->n + msg->pre_len, msg->m, msg->m_len);
     uint8_t mac[64];
-    int rc = sg17_hmac(p->sha512 ? SG17_HASH_SHA512 : SG17_HASH_SHA256, sk_prf, p->n, buf, len,
-                       mac);
+    int rc =
+        sg17_hmac(p->sha512 ? SG17_HASH_SHA512 : SG17_HASH_SHA256, sk_prf, p->n, buf, len, mac);
     if (rc == 0)
         memcpy(out, mac, p->n);
     sg17_memzero(mac, sizeof(mac));

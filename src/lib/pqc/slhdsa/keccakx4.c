@@ -18,8 +18,8 @@ static const uint64_t keccak_rc[24] = {
     0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL};
 
-#define ROL(x, n) _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n)))
-#define XOR(a, b) _mm256_xor_si256((a), (b))
+#define ROL(x, n)  _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n)))
+#define XOR(a, b)  _mm256_xor_si256((a), (b))
 #define ANDN(a, b) _mm256_andnot_si256((a), (b))
 
 __attribute__((target("avx2"))) static void permute(__m256i a[25])

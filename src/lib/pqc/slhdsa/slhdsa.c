@@ -52,9 +52,8 @@ int sg17_slhdsa_from_name(const char *name, sg17_slhdsa_param *out)
 
 /* ---- internal functions (§9) --------------------------------------------- */
 
-int sg17_slhdsa_keygen_internal(sg17_slhdsa_param p, const uint8_t *sk_seed,
-                                const uint8_t *sk_prf, const uint8_t *pk_seed, uint8_t *pk,
-                                uint8_t *sk)
+int sg17_slhdsa_keygen_internal(sg17_slhdsa_param p, const uint8_t *sk_seed, const uint8_t *sk_prf,
+                                const uint8_t *pk_seed, uint8_t *pk, uint8_t *sk)
 {
     const slh_params *pp = slh_params_get(p);
     if (!pp || !sk_seed || !sk_prf || !pk_seed || !pk || !sk)
@@ -135,8 +134,8 @@ static slh_msg msg_fix(const slh_msg *in)
     return m;
 }
 
-int slh_sign_msg(const slh_params *p, uint8_t *sig, const slh_msg *msg_in,
-                 const uint8_t *addrnd, const uint8_t *sk, uint64_t *hash_calls)
+int slh_sign_msg(const slh_params *p, uint8_t *sig, const slh_msg *msg_in, const uint8_t *addrnd,
+                 const uint8_t *sk, uint64_t *hash_calls)
 {
     const uint32_t n = p->n;
     const uint8_t *sk_seed = sk, *sk_prf = sk + n, *pk_seed = sk + 2 * n, *pk_root = sk + 3 * n;
@@ -171,8 +170,8 @@ int slh_sign_msg(const slh_params *p, uint8_t *sig, const slh_msg *msg_in,
     return 0;
 }
 
-int slh_verify_msg(const slh_params *p, const uint8_t *sig, size_t sig_len,
-                   const slh_msg *msg_in, const uint8_t *pk)
+int slh_verify_msg(const slh_params *p, const uint8_t *sig, size_t sig_len, const slh_msg *msg_in,
+                   const uint8_t *pk)
 {
     const uint32_t n = p->n;
     const uint8_t *pk_seed = pk, *pk_root = pk + n;
@@ -193,15 +192,14 @@ int slh_verify_msg(const slh_params *p, const uint8_t *sig, size_t sig_len,
     slh_adrs_set_type_and_clear(adrs, SLH_FORS_TREE);
     slh_adrs_set_keypair(adrs, idx_leaf);
     slh_fors_pk_from_sig(&c, sig + n, digest, adrs, pk_fors);
-    int ok = slh_ht_verify(&c, pk_fors, sig + n + (size_t)p->k * (p->a + 1) * n, idx_tree,
-                           idx_leaf, pk_root);
+    int ok = slh_ht_verify(&c, pk_fors, sig + n + (size_t)p->k * (p->a + 1) * n, idx_tree, idx_leaf,
+                           pk_root);
     slh_ctx_wipe(&c);
     return ok ? 0 : SG17_E_VERIFY;
 }
 
-int sg17_slhdsa_sign_internal(sg17_slhdsa_param p, uint8_t *sig, size_t sig_len,
-                              const uint8_t *m, size_t m_len, const uint8_t *addrnd,
-                              const uint8_t *sk)
+int sg17_slhdsa_sign_internal(sg17_slhdsa_param p, uint8_t *sig, size_t sig_len, const uint8_t *m,
+                              size_t m_len, const uint8_t *addrnd, const uint8_t *sk)
 {
     const slh_params *pp = slh_params_get(p);
     if (!pp || !sig || !sk || (!m && m_len))

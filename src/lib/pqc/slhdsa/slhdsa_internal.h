@@ -13,14 +13,14 @@
 #include "sg17/keccak.h"
 #include "sg17/slhdsa.h"
 
-#define SLH_MAX_N 32
+#define SLH_MAX_N   32
 #define SLH_MAX_LEN 67 /* 2n + 3 for n = 32, lg_w = 4 */
-#define SLH_MAX_M 49
-#define SLH_MAX_K 35
-#define SLH_MAX_A 14
-#define SLH_MAX_HP 9
-#define SLH_W 16
-#define SLH_LG_W 4
+#define SLH_MAX_M   49
+#define SLH_MAX_K   35
+#define SLH_MAX_A   14
+#define SLH_MAX_HP  9
+#define SLH_W       16
+#define SLH_LG_W    4
 /* Longest M' prefix: 1 || |ctx| || ctx(255) || OID(11) || PH(M) (64). */
 #define SLH_MAX_PREFIX (2 + 255 + 11 + 64)
 
@@ -118,8 +118,7 @@ typedef struct slh_ctx {
     uint64_t hash_calls;
 } slh_ctx;
 
-void slh_ctx_init(slh_ctx *c, const slh_params *p, const uint8_t *pk_seed,
-                  const uint8_t *sk_seed);
+void slh_ctx_init(slh_ctx *c, const slh_params *p, const uint8_t *pk_seed, const uint8_t *sk_seed);
 void slh_ctx_wipe(slh_ctx *c);
 
 /* Tweakable hashes (§11.1 / §11.2). out gets n bytes. */
@@ -138,8 +137,8 @@ typedef struct slh_msg {
 } slh_msg;
 
 /* PRF_msg(SK.prf, opt_rand, M) -> n bytes. */
-SG17_MUST_CHECK int slh_PRF_msg(const slh_params *p, const uint8_t *sk_prf,
-                                const uint8_t *opt_rand, const slh_msg *msg, uint8_t *out);
+SG17_MUST_CHECK int slh_PRF_msg(const slh_params *p, const uint8_t *sk_prf, const uint8_t *opt_rand,
+                                const slh_msg *msg, uint8_t *out);
 /* H_msg(R, PK.seed, PK.root, M) -> m bytes. */
 void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
                const uint8_t *pk_root, const slh_msg *msg, uint8_t *out);
@@ -176,8 +175,8 @@ int slh_ht_verify(slh_ctx *c, const uint8_t *msg, const uint8_t *sig_ht, uint64_
 /* FORS (§8). adrs has tree address, type FORS_TREE and key pair set. */
 void slh_fors_sign(slh_ctx *c, const uint8_t *md, uint8_t adrs[32], uint8_t *sig_fors,
                    uint8_t *pk_fors);
-void slh_fors_pk_from_sig(slh_ctx *c, const uint8_t *sig_fors, const uint8_t *md,
-                          uint8_t adrs[32], uint8_t *pk_fors);
+void slh_fors_pk_from_sig(slh_ctx *c, const uint8_t *sig_fors, const uint8_t *md, uint8_t adrs[32],
+                          uint8_t *pk_fors);
 
 /* Sign/verify on a (prefix, message) pair: Alg. 19/20 with M = pre || m.
  * hash_calls (may be NULL) receives the number of tweakable-hash calls. */
@@ -188,9 +187,8 @@ SG17_MUST_CHECK int slh_verify_msg(const slh_params *p, const uint8_t *sig, size
 
 /* M' prefix for the external interface (Alg. 22-25): pure when ph == 0,
  * else pre-hash with PH(msg) computed. Returns the prefix length in *len. */
-SG17_MUST_CHECK int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len,
-                                     const uint8_t *ctx, size_t ctx_len,
-                                     uint8_t pre[SLH_MAX_PREFIX], size_t *len);
+SG17_MUST_CHECK int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
+                                     size_t ctx_len, uint8_t pre[SLH_MAX_PREFIX], size_t *len);
 
 /* Four Keccak-f[1600] permutations (AVX2 when available, else scalar). */
 int slh_keccakx4_available(void);

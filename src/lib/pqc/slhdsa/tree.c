@@ -62,8 +62,8 @@ void slh_xmss_root(slh_ctx *c, uint8_t adrs[32], uint8_t *root)
 
 /* Alg. 10 (xmss_sign) plus the tree root that Alg. 12 would recompute with
  * xmss_pkFromSig. sig gets WOTS signature || AUTH. */
-static void xmss_sign(slh_ctx *c, const uint8_t *msg, uint32_t idx, uint8_t adrs[32],
-                      uint8_t *sig, uint8_t *root)
+static void xmss_sign(slh_ctx *c, const uint8_t *msg, uint32_t idx, uint8_t adrs[32], uint8_t *sig,
+                      uint8_t *root)
 {
     const slh_params *p = c->p;
     uint8_t wadrs[32];

@@ -1,7 +1,7 @@
 /*
  * WOTS+ one-time signatures (FIPS 205 §5): chain (Alg. 5), wots_pkGen
- * (Alg. 6, four key pairs at a time), wots_sign (Alg. 7), wots_pkFromSig (Alg. 8). lg_w = 4 for every
- * approved set, so len1 = 2n, len2 = 3.
+ * (Alg. 6, four key pairs at a time), wots_sign (Alg. 7), wots_pkFromSig (Alg. 8). lg_w = 4 for
+ * every approved set, so len1 = 2n, len2 = 3.
  */
 #include "slhdsa_internal.h"
 
