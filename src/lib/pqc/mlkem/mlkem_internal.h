@@ -89,6 +89,10 @@ void mlkem_poly_ntt_avx2(mlkem_poly *p);
 void mlkem_poly_invntt_avx2(mlkem_poly *p);
 void mlkem_polyvec_basemul_acc_avx2(mlkem_poly *r, const mlkem_poly *a, const mlkem_poly *b,
                                     const mlkem_poly_cache *bc, unsigned k);
+/* SampleNTT rejection on buf (sample_avx2.c): appends accepted values at
+ * a->c[*n..] while 16 more fit, updates *n, returns the bytes consumed (a
+ * multiple of 24); the caller finishes with the scalar loop. */
+size_t mlkem_rej_uniform_avx2(mlkem_poly *a, unsigned *n, const uint8_t *buf, size_t buflen);
 #endif
 
 /* ---- sampling (sample.c) ---- */

@@ -17,6 +17,10 @@
 static unsigned rej_uniform(mlkem_poly *a, unsigned n, const uint8_t *buf, size_t buflen)
 {
     size_t pos = 0;
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2())
+        pos = mlkem_rej_uniform_avx2(a, &n, buf, buflen);
+#endif
     /* Bulk: while two more values fit, store both candidates and advance n
      * by the acceptance bits (no unpredictable branch; for speed only). */
     for (; pos + 3 <= buflen && n + 2 <= MLKEM_N; pos += 3) {
