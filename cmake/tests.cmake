@@ -47,7 +47,9 @@ if(NOT SG17_FUZZ)
         endif()
         add_test(NAME ${kind}/${name}
                  COMMAND ${VALGRIND_EXE} -q --error-exitcode=9 --track-origins=yes
-                         --num-callers=30 $<TARGET_FILE:${exe}>)
+                         --num-callers=30
+                         --suppressions=${PROJECT_SOURCE_DIR}/tests/ct/openssl.supp
+                         $<TARGET_FILE:${exe}>)
       else()
         add_test(NAME ${kind}/${name} COMMAND ${exe})
       endif()

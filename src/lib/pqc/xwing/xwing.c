@@ -9,6 +9,8 @@
 #include "sg17/mlkem.h"
 #include "sg17/xwing.h"
 
+#include "ct_internal.h"
+
 #define PKM_BYTES SG17_MLKEM768_PUBLICKEY_BYTES
 #define SKM_BYTES SG17_MLKEM768_SECRETKEY_BYTES
 #define CTM_BYTES SG17_MLKEM768_CIPHERTEXT_BYTES
@@ -44,6 +46,11 @@ static int expand(const uint8_t sk[32], uint8_t pk_m[PKM_BYTES], uint8_t sk_m[SK
     memcpy(sk_x, ex + 64, 32);
     if (rc == 0)
         rc = x25519_raw(pk_x, sk_x, x25519_base);
+    /* pk_M, the copy of ek and H(ek) inside dk_M, and pk_X form the public
+     * key (draft §5.2): public, although computed from the secret seed. */
+    SG17_CT_DECLASSIFY(pk_m, PKM_BYTES);
+    SG17_CT_DECLASSIFY(sk_m + SKM_BYTES - PKM_BYTES - 64, PKM_BYTES + 32);
+    SG17_CT_DECLASSIFY(pk_x, 32);
     sg17_memzero(ex, sizeof ex);
     return rc;
 }
