@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     }
     printf(
         "SLH-DSA (FIPS 205): SHA-2 via OpenSSL with midstate reuse, SHAKE via 4-way Keccak (%s)\n",
-        slh_keccakx4_available() ? "AVX2" : "scalar fallback");
+        sg17_cpu_has_avx2() ? "AVX2" : "scalar fallback");
     printf(
         "thread CPU time in ms, median (min); hashes/sign = F, H, T, PRF, PRF_msg, H_msg calls\n");
     printf("%-20s %20s %20s %18s %12s\n", "set", "keygen ms", "sign ms", "verify ms",

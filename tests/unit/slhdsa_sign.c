@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sg17/cpu.h"
 #include "sg17/crypto.h"
 #include "sg17/slhdsa.h"
 #include "tap.h"
@@ -236,6 +237,32 @@ static void prehash(sg17_slhdsa_param p)
     free(sig);
 }
 
+/* The 4-way Keccak path (AVX2) and the scalar path give the same bytes. */
+static void avx2_vs_portable(sg17_slhdsa_param p)
+{
+    size_t sl = sg17_slhdsa_sig_bytes(p);
+    uint8_t pk[SG17_SLHDSA_MAX_PK_BYTES], sk[SG17_SLHDSA_MAX_SK_BYTES],
+        pk2[SG17_SLHDSA_MAX_PK_BYTES], sk2[SG17_SLHDSA_MAX_SK_BYTES], seeds[3 * SG17_SLHDSA_MAX_N],
+        msg[20] = "avx2 vs portable";
+    uint8_t *s1 = malloc(sl), *s2 = malloc(sl);
+    size_t n = sg17_slhdsa_n_bytes(p);
+    int had = sg17_cpu_has_avx2();
+    tap_rand_bytes(seeds, sizeof(seeds));
+    int rc = sg17_slhdsa_keygen_internal(p, seeds, seeds + n, seeds + 2 * n, pk, sk);
+    rc |= sg17_slhdsa_sign_deterministic(p, s1, sl, msg, sizeof(msg), NULL, 0, sk);
+    sg17_cpu_set_avx2(0);
+    rc |= sg17_slhdsa_keygen_internal(p, seeds, seeds + n, seeds + 2 * n, pk2, sk2);
+    rc |= sg17_slhdsa_sign_deterministic(p, s2, sl, msg, sizeof(msg), NULL, 0, sk2);
+    int v = sg17_slhdsa_verify(p, s1, sl, msg, sizeof(msg), NULL, 0, pk2);
+    sg17_cpu_set_avx2(had);
+    int v2 = sg17_slhdsa_verify(p, s2, sl, msg, sizeof(msg), NULL, 0, pk);
+    tap_ok(rc == 0 && memcmp(pk, pk2, 2 * n) == 0 && memcmp(s1, s2, sl) == 0 && v == 0 && v2 == 0,
+           "%s: keys and signature identical with the AVX2 path %s and off; cross-verify",
+           sg17_slhdsa_name(p), had ? "on" : "(unavailable)");
+    free(s1);
+    free(s2);
+}
+
 int main(void)
 {
     tap_rand_seed(0x51D5A205);
@@ -255,5 +282,7 @@ int main(void)
     mutations(SG17_SLHDSA_SHAKE_256F);
     prehash(SG17_SLHDSA_SHA2_128F);
     prehash(SG17_SLHDSA_SHAKE_128F);
+    avx2_vs_portable(SG17_SLHDSA_SHAKE_128F);
+    avx2_vs_portable(SG17_SLHDSA_SHAKE_256F);
     return tap_done();
 }

@@ -292,7 +292,7 @@ static void shake_tweak_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const
         for (int i = 17; i < 25; i++)
             s[i][j] = 0;
     }
-    slh_keccakx4_f1600(s);
+    sg17_keccak_f1600x4(s);
     for (int j = 0; j < 4; j++)
         for (uint32_t i = 0; i < n / 8; i++)
             put_le64(out[j] + 8 * i, s[i][j]);
@@ -303,7 +303,7 @@ static void shake_tweak_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const
 
 void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8_t *const out[4])
 {
-    if (c->p->shake && slh_keccakx4_available()) {
+    if (c->p->shake && sg17_cpu_has_avx2()) {
         shake_tweak_x4(c, adrs, in, out);
         return;
     }
@@ -313,7 +313,7 @@ void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8
 
 void slh_PRF_x4(slh_ctx *c, uint8_t adrs[4][32], uint8_t *const out[4])
 {
-    if (c->p->shake && slh_keccakx4_available()) {
+    if (c->p->shake && sg17_cpu_has_avx2()) {
         const uint8_t *const in[4] = {c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed};
         shake_tweak_x4(c, adrs, in, out);
         return;

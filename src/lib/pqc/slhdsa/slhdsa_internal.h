@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sg17/cpu.h"
 #include "sg17/crypto.h"
 #include "sg17/keccak.h"
 #include "sg17/slhdsa.h"
@@ -190,12 +191,9 @@ SG17_MUST_CHECK int slh_verify_msg(const slh_params *p, const uint8_t *sig, size
 SG17_MUST_CHECK int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len, const uint8_t *ctx,
                                      size_t ctx_len, uint8_t pre[SLH_MAX_PREFIX], size_t *len);
 
-/* Four Keccak-f[1600] permutations (AVX2 when available, else scalar). */
-int slh_keccakx4_available(void);
-void slh_keccakx4_f1600(uint64_t s[25][4]);
-
 /* Four independent F (or PRF) calls: out[j] = F(PK.seed, adrs[j], in[j]).
- * in[j] may equal out[j]. Uses 4-way Keccak for SHAKE sets. */
+ * in[j] may equal out[j]. SHAKE sets use the 4-way Keccak of sg17/keccak.h
+ * when sg17_cpu_has_avx2(); otherwise four scalar calls. */
 void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8_t *const out[4]);
 void slh_PRF_x4(slh_ctx *c, uint8_t adrs[4][32], uint8_t *const out[4]);
 

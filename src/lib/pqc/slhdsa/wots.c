@@ -24,7 +24,7 @@ static void chains(slh_ctx *c, uint8_t *vals, const uint32_t *start, const uint3
                    uint8_t adrs[32])
 {
     const uint32_t n = c->p->n, len = c->p->len;
-    if (!c->p->shake || !slh_keccakx4_available()) {
+    if (!c->p->shake || !sg17_cpu_has_avx2()) {
         for (uint32_t i = 0; i < len; i++) {
             slh_adrs_set_chain(adrs, i);
             chain(c, vals + i * n, start[i], steps[i], adrs);
@@ -127,6 +127,7 @@ void slh_wots_pkgen_x4(slh_ctx *c, const uint8_t adrs[32], uint32_t kp, uint8_t 
     uint8_t tmp[4][SLH_MAX_LEN * SLH_MAX_N];
     uint8_t a[4][32];
     for (uint32_t i = 0; i < c->p->len; i++) {
+        /* cppcheck-suppress legacyUninitvar ; pointers into tmp, which is written before read */
         uint8_t *const v[4] = {tmp[0] + i * n, tmp[1] + i * n, tmp[2] + i * n, tmp[3] + i * n};
         for (uint32_t j = 0; j < 4; j++) {
             memcpy(a[j], adrs, 32);
