@@ -17,6 +17,8 @@ static const struct {
     {"pqc", cmd_pqc, "post-quantum keys, signatures, KEMs and ACVP vector runs (X.1811)"},
     {"consult", cmd_consult, "TSB Circular 268 consultation: Annex 2 form, signed replies, 70 % tally"},
     {"suci", cmd_suci, "5G SUCI: home network keys, conceal, SIDF de-conceal (TS 33.501 Annex C)"},
+    {"assess", cmd_assess, "quantum-readiness assessment of a 5G crypto inventory (X.1811)"},
+    {"update", cmd_update, "X.1368 firmware update: SUIT manifests (create, sign, sever, encrypt, show, verify)"},
 };
 
 static void usage(FILE *f)
