@@ -41,7 +41,8 @@ static void update_usage(FILE *f)
             "  show [--json] M.suit\n"
             "  verify --trust-anchor PUB [--trust-anchor PUB2 ...] [--policy any|all]\n"
             "         [--require-pq] [--vendor-id UUID] [--class-id UUID] [--last-sequence N]\n"
-            "         [--image FILE] M.suit            exit 0 authentic and applicable, 1 not\n"
+            "         [--image FILE ...] M.suit        exit 0 authentic and applicable, 1 not;\n"
+            "                                           --image per component, in manifest order\n"
             "Key prefixes: hmac:, p256:, ed25519:, hss:, ml-dsa-44:, ml-dsa-65:, ml-dsa-87:\n");
 }
 
@@ -796,9 +797,16 @@ static int get_text(const sg17_suit_envelope *env, const uint8_t *envbuf, size_t
     }
     if (rc == 0) {
         rc = -1;
-        if (sg17_cbor_decode(p, n, NULL, &txt, NULL) == 0 &&
-            sg17_cbor_map_get_int(txt, 1, &d) == 0 && sg17_cbor_get_tstr(d, t, tl) == 0)
-            rc = 0;
+        /* draft -37: {lang-tag: {1: description}}; older drafts: {1: description} */
+        if (sg17_cbor_decode(p, n, NULL, &txt, NULL) == 0 && cbor_isa_map(txt) &&
+            cbor_map_size(txt) > 0) {
+            const cbor_item_t *inner = cbor_map_handle(txt)[0].value;
+            if (cbor_isa_map(inner) && sg17_cbor_map_get_int(inner, 1, &d) == 0 &&
+                sg17_cbor_get_tstr(d, t, tl) == 0)
+                rc = 0;
+            else if (sg17_cbor_map_get_int(txt, 1, &d) == 0 && sg17_cbor_get_tstr(d, t, tl) == 0)
+                rc = 0;
+        }
     }
     sg17_cbor_free(man);
     sg17_cbor_free(root);
@@ -928,26 +936,27 @@ static int cmd_show(int argc, char **argv)
 
 /* ---- verify ------------------------------------------------------------- */
 
+/* --image files, one per component in manifest order. */
 typedef struct file_image {
-    uint8_t *p;
-    size_t n;
+    uint8_t *p[SG17_SUIT_MAX_COMPONENTS];
+    size_t n[SG17_SUIT_MAX_COMPONENTS];
 } file_image;
 
 static int fi_read(void *ctx, size_t comp, sg17_buf *out)
 {
     file_image *fi = ctx;
-    if (comp != 0 || fi->p == NULL)
+    if (comp >= SG17_SUIT_MAX_COMPONENTS || fi->p[comp] == NULL)
         return SG17_E_NOTFOUND;
-    return sg17_buf_append(out, fi->p, fi->n);
+    return sg17_buf_append(out, fi->p[comp], fi->n[comp]);
 }
 
 static int fi_digest(void *ctx, size_t comp, uint8_t out[32], uint64_t *size)
 {
     file_image *fi = ctx;
-    if (comp != 0 || fi->p == NULL)
+    if (comp >= SG17_SUIT_MAX_COMPONENTS || fi->p[comp] == NULL)
         return SG17_E_NOTFOUND;
-    sg17_sha256(out, fi->p, fi->n);
-    *size = fi->n;
+    sg17_sha256(out, fi->p[comp], fi->n[comp]);
+    *size = fi->n[comp];
     return 0;
 }
 
@@ -962,8 +971,8 @@ static int cmd_verify(int argc, char **argv)
                                          {"image", required_argument, NULL, 'i'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *anchors[MAX_KEYS], *image = NULL;
-    size_t na = 0, seq = 0;
+    const char *anchors[MAX_KEYS], *images[SG17_SUIT_MAX_COMPONENTS];
+    size_t na = 0, ni = 0, seq = 0;
     sg17_suit_policy pol;
     int c;
     memset(&pol, 0, sizeof pol);
@@ -1008,7 +1017,13 @@ static int cmd_verify(int argc, char **argv)
             pol.has_last_sequence = 1;
             pol.last_sequence = seq;
             break;
-        case 'i': image = optarg; break;
+        case 'i':
+            if (ni == SG17_SUIT_MAX_COMPONENTS) {
+                fprintf(stderr, "sg17 update: at most %d images\n", SG17_SUIT_MAX_COMPONENTS);
+                return CLI_USAGE;
+            }
+            images[ni++] = optarg;
+            break;
         default:
             update_usage(c == 'h' ? stdout : stderr);
             return c == 'h' ? CLI_OK : CLI_USAGE;
@@ -1022,7 +1037,8 @@ static int cmd_verify(int argc, char **argv)
     cli_key keys[MAX_KEYS];
     sg17_cose_key ck[MAX_KEYS];
     size_t loaded = 0;
-    file_image fi = {NULL, 0};
+    file_image fi;
+    memset(&fi, 0, sizeof fi);
     uint8_t *buf = NULL;
     size_t len = 0;
     sg17_suit_envelope *env = NULL;
@@ -1042,10 +1058,10 @@ static int cmd_verify(int argc, char **argv)
         goto cleanup;
     pol.anchors = ck;
     pol.n_anchors = na;
-    if (image != NULL) {
-        int rc = sg17_file_read(image, &fi.p, &fi.n, MAX_IMAGE);
+    for (size_t i = 0; i < ni; i++) {
+        int rc = sg17_file_read(images[i], &fi.p[i], &fi.n[i], MAX_IMAGE);
         if (rc != 0) {
-            fprintf(stderr, "sg17 update: %s: %s\n", image, sg17_strerror(rc));
+            fprintf(stderr, "sg17 update: %s: %s\n", images[i], sg17_strerror(rc));
             ret = CLI_FAIL;
             goto cleanup;
         }
@@ -1056,7 +1072,7 @@ static int cmd_verify(int argc, char **argv)
     sg17_suit_ops ops = {.ctx = &fi, .read = fi_read, .digest = fi_digest};
     /* Authenticity, severable elements and sequence number, then the shared
      * sequence (vendor/class); with --image also the validate sequence. */
-    int rc = sg17_suit_process(env, &pol, &ops, image ? SG17_SUIT_STEP_VALIDATE : 0, why,
+    int rc = sg17_suit_process(env, &pol, &ops, ni ? SG17_SUIT_STEP_VALIDATE : 0, why,
                                sizeof why);
     if (rc == 0) {
         sg17_suit_summary s;
@@ -1064,7 +1080,7 @@ static int cmd_verify(int argc, char **argv)
         printf("%s: authentic and applicable (sequence number %llu, %zu authentication "
                "block%s%s)\n",
                argv[optind], (unsigned long long)s.sequence_number, s.auth_blocks,
-               s.auth_blocks == 1 ? "" : "s", image ? ", image matches" : "");
+               s.auth_blocks == 1 ? "" : "s", ni ? ", images match" : "");
         ret = CLI_OK;
     } else if (rc == SG17_E_NOMEM || rc == SG17_E_INVAL) {
         fprintf(stderr, "sg17 update: %s: %s\n", argv[optind], sg17_strerror(rc));
@@ -1078,7 +1094,8 @@ cleanup:
         cli_key_free(&keys[i]);
     sg17_suit_free(env);
     free(buf);
-    free(fi.p);
+    for (size_t i = 0; i < SG17_SUIT_MAX_COMPONENTS; i++)
+        free(fi.p[i]);
     return ret;
 }
 

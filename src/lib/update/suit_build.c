@@ -234,8 +234,11 @@ int sg17_suit_build(const sg17_suit_desc *d, sg17_buf *out)
         CK(sg17_cbor_enc_uint(&inv, 2));
     }
     if (d->text != NULL) {
+        /* SUIT_Text_Map keyed by language tag (draft -37 §8.4.4) */
         CK(sg17_cbor_enc_map(&txt, 1));
-        CK(sg17_cbor_enc_uint(&txt, 1)); /* manifest-description */
+        CK(sg17_cbor_enc_tstr(&txt, "en-US", 5));
+        CK(sg17_cbor_enc_map(&txt, 1));
+        CK(sg17_cbor_enc_uint(&txt, 1)); /* text-manifest-description */
         CK(sg17_cbor_enc_tstr(&txt, d->text, strlen(d->text)));
     }
     size_t nm = 4U + (d->reference_uri != NULL ? 1U : 0U) + (d->invoke ? 1U : 0U) +
