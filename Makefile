@@ -63,7 +63,9 @@ tidy: $(BUILD)/build.ninja
 
 cppcheck:
 	cppcheck --error-exitcode=1 --enable=warning,portability --inline-suppr -q \
-	  --suppress=missingIncludeSystem -I include -I src/lib -I src/lib/common src
+	  --suppress=missingIncludeSystem -I include -I src/lib -I src/lib/common \
+	  --include=scripts/cppcheck-jansson.h \
+	  src
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(CT_BUILD) $(FUZZ_BUILD) build-release

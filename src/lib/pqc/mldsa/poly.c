@@ -70,10 +70,17 @@ int32_t mldsa_reduce32(int32_t a)
     return a - t * MLDSA_Q;
 }
 
+/* All ones if x < 0, else 0: the sign bit spread without a signed shift
+ * (whose result C leaves implementation-defined). */
+static inline int32_t sign_mask(int32_t x)
+{
+    return (int32_t)(0U - ((uint32_t)x >> 31));
+}
+
 /* Add q if a is negative (mask, no branch). */
 int32_t mldsa_caddq(int32_t a)
 {
-    return a + ((a >> 31) & MLDSA_Q);
+    return a + (sign_mask(a) & MLDSA_Q);
 }
 
 /* FIPS 204 Alg. 41 (NTT), zetas in Montgomery form. Input |c| < q,
@@ -167,10 +174,10 @@ uint32_t mldsa_poly_chknorm(const mldsa_poly *a, int32_t bound)
     uint32_t bad = 0;
     for (unsigned j = 0; j < MLDSA_N; j++) {
         int32_t x = a->c[j];
-        int32_t s = x >> 31;
+        int32_t s = sign_mask(x);
         int32_t absx = (x ^ s) - s;
         /* all-ones iff absx >= bound */
-        bad |= (uint32_t)((bound - 1 - absx) >> 31);
+        bad |= (uint32_t)sign_mask(bound - 1 - absx);
     }
     return bad & 1U;
 }
@@ -199,10 +206,10 @@ int32_t mldsa_decompose(int32_t *a0, int32_t a, int32_t gamma2)
         a1 &= 15; /* r1 = 16 only in the q-1 corner case: becomes 0 */
     } else {
         a1 = (a1 * 11275 + (1 << 23)) >> 24;
-        a1 ^= ((43 - a1) >> 31) & a1; /* 44 -> 0 */
+        a1 ^= sign_mask(43 - a1) & a1; /* 44 -> 0 */
     }
     int32_t r0 = a - a1 * 2 * gamma2;
-    r0 -= (((MLDSA_Q - 1) / 2 - r0) >> 31) & MLDSA_Q;
+    r0 -= sign_mask((MLDSA_Q - 1) / 2 - r0) & MLDSA_Q;
     *a0 = r0;
     return a1;
 }
