@@ -1,0 +1,44 @@
+/* Internal helpers shared by the STIX model, validator and pattern engine. */
+#ifndef SG17_STIX_INTERNAL_H
+#define SG17_STIX_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sg17/stix.h"
+
+/* Type table entry (STIX 2.1 sections 4-7). props/req: space-separated. */
+typedef struct stix_tdef {
+    const char *type;
+    sg17_stix_kind kind;
+    const char *props;
+    const char *req;
+} stix_tdef;
+
+const stix_tdef *stix_tdef_find(const char *type);
+/* 1 if word w (length n) occurs in the space-separated list. */
+int stix_word_in(const char *list, const char *w, size_t n);
+/* "type--uuid" per the schema pattern (version 1-5, RFC 4122 variant). */
+int stix_is_identifier(const char *s);
+/* UUID version digit of an identifier (0 if malformed). */
+int stix_uuid_version(const char *id);
+/* Compare two valid timestamps: <0, 0, >0. */
+int stix_ts_cmp(const char *a, const char *b);
+/* Length check of a known hash algorithm value; -1 unknown algorithm, 0 bad, 1 ok. */
+int stix_hash_value_ok(const char *algo, const char *value);
+/* 1 if the name is a hash-algorithm-ov value. */
+int stix_hash_algo_known(const char *algo);
+
+/* jansson's iteration API takes non-const values; iteration does not modify. */
+static inline json_t *stix_unconst(const json_t *p)
+{
+    union {
+        const json_t *c;
+        json_t *m;
+    } u = {p};
+    return u.m;
+}
+
+#endif
