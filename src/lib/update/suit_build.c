@@ -455,7 +455,11 @@ int sg17_suit_sever(const sg17_suit_envelope *env, int inline_to_severed, sg17_b
     sg17_buf_init(&auth, 256);
     CK(rewrite_manifest(&man, env, 0, NULL, 1, ext, &n_ext));
     CK(auth_digest_only(&auth, man.data, man.len));
-    CK(write_envelope(out, env, &auth, man.data, man.len, 0, ext, n_ext));
+    /* a stale envelope copy of a member that was inline gives way to the new one */
+    unsigned drop = 0;
+    for (size_t i = 0; i < n_ext; i++)
+        drop |= 1U << sg17_suit_severable_index(ext[i].key);
+    CK(write_envelope(out, env, &auth, man.data, man.len, drop, ext, n_ext));
 cleanup:
     sg17_buf_free(&man, 0);
     sg17_buf_free(&auth, 0);

@@ -538,12 +538,17 @@ static int run_shared(run *r)
 int sg17_suit_process(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
                       const sg17_suit_ops *ops, unsigned steps, char *why, size_t wn)
 {
-    run *r;
     if (env == NULL || pol == NULL)
         return SG17_E_INVAL;
     int rc = sg17_suit_verify(env, pol, why, wn);
-    if (rc != 0)
-        return rc;
+    return rc != 0 ? rc : suit_run_sequences(env, pol, ops, steps, why, wn);
+}
+
+int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
+                       const sg17_suit_ops *ops, unsigned steps, char *why, size_t wn)
+{
+    run *r;
+    int rc;
     if (env->sum.components == 0) {
         sg17_suit_why(why, wn, "suit-common has no components");
         return SG17_E_FORMAT;

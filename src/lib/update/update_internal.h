@@ -52,6 +52,11 @@ const cbor_item_t *suit_env_member_text(const sg17_suit_envelope *env, const cha
 int suit_sequence_bytes(const sg17_suit_envelope *env, int64_t key, const uint8_t **p, size_t *n,
                         char *why, size_t wn);
 
+/* The command sequences of sg17_suit_process() WITHOUT authentication (for
+ * sg17_suit_process after sg17_suit_verify, and for the fuzz harness). */
+int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
+                       const sg17_suit_ops *ops, unsigned steps, char *why, size_t wn);
+
 /* Serialize one item (libcbor) into b. */
 int suit_item_append(sg17_buf *b, const cbor_item_t *it);
 
