@@ -31,6 +31,7 @@ extern "C" {
 #define SG17_STIX_PATTERN_STRICT_PROPS 0x2U  /**< no custom properties on STIX SCO types */
 #define SG17_STIX_PATTERN_PREFIX_STRICT 0x4U /**< custom types x-<source>-<name> */
 #define SG17_STIX_PATTERN_PREFIX_LAX 0x8U    /**< custom types x-<name> */
+#define SG17_STIX_PATTERN_PROPNAMES 0x10U    /**< property names of at least 3 characters */
 
 typedef struct sg17_stix_pattern sg17_stix_pattern;
 typedef struct sg17_stix_observations sg17_stix_observations;

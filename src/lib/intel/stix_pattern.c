@@ -1168,36 +1168,32 @@ static void sem_node(sem *S, const node *n, unsigned depth)
                 check_hash_lit(S, n->steps[1].key, &n->lv);
             }
         }
-        if (S->flags & SG17_STIX_PATTERN_CHECK_TYPES) {
-            const char *t = n->otype;
-            int known = stix_word_in(sco_types, t, strlen(t));
-            if (!known) {
-                if (S->flags & SG17_STIX_PATTERN_PREFIX_STRICT) {
-                    const char *p = (t[0] == 'x' && t[1] == '-') ? strchr(t + 2, '-') : NULL;
-                    if (!p || !p[1] || p == t + 2)
-                        semfail(S, "Custom Observable Object type '%s' should start with 'x-' "
-                                   "followed by a source unique identifier (like a domain name with "
-                                   "dots replaced by hyphens), a hyphen and then the name", t);
-                } else if (S->flags & SG17_STIX_PATTERN_PREFIX_LAX) {
-                    if (!(t[0] == 'x' && t[1] == '-'))
-                        semfail(S, "Custom Observable Object type '%s' should start with 'x-'.", t);
-                }
-                if (!S->failed) {
-                    for (const char *p = t; *p; p++)
-                        if (p[0] == '-' && p[1] == '-')
-                            semfail(S, "'%s' is not a valid stix observable type.", t);
-                    if (strncmp(t, "x-x-", 4) == 0)
-                        semfail(S, "'%s' is not a valid stix observable type.", t);
-                }
-            } else if (n->nsteps >= 1 && n->steps[0].k == ST_KEY) {
-                const stix_tdef *td = stix_tdef_find(t);
-                const char *k = n->steps[0].key;
-                size_t kl = strlen(k);
-                if (kl < 3 && strcmp(k, "id") != 0)
-                    semfail(S, "'%s' is not a valid observable property name.", k);
-                else if ((S->flags & SG17_STIX_PATTERN_STRICT_PROPS) && td && !stix_word_in(td->props, k, kl))
-                    semfail(S, "'%s' is not a valid property for '%s' objects.", k, t);
+        const char *t = n->otype;
+        int known = stix_word_in(sco_types, t, strlen(t));
+        if (!known) {
+            if (S->flags & SG17_STIX_PATTERN_CHECK_TYPES)
+                semfail(S, "'%s' is not a valid stix observable type.", t);
+            else if (S->flags & SG17_STIX_PATTERN_PREFIX_STRICT) {
+                const char *p = (t[0] == 'x' && t[1] == '-') ? strchr(t + 2, '-') : NULL;
+                if (!p || !p[1] || p == t + 2)
+                    semfail(S, "Custom Observable Object type '%s' should start with 'x-' "
+                               "followed by a source unique identifier (like a domain name with "
+                               "dots replaced by hyphens), a hyphen and then the name", t);
+            } else if (S->flags & SG17_STIX_PATTERN_PREFIX_LAX) {
+                if (!(t[0] == 'x' && t[1] == '-'))
+                    semfail(S, "Custom Observable Object type '%s' should start with 'x-'.", t);
             }
+        }
+        if (n->nsteps >= 1 && n->steps[0].k == ST_KEY &&
+            (S->flags & (SG17_STIX_PATTERN_CHECK_TYPES | SG17_STIX_PATTERN_STRICT_PROPS | SG17_STIX_PATTERN_PROPNAMES |
+                         SG17_STIX_PATTERN_PREFIX_STRICT | SG17_STIX_PATTERN_PREFIX_LAX))) {
+            const stix_tdef *td = known ? stix_tdef_find(t) : NULL;
+            const char *k = n->steps[0].key;
+            size_t kl = strlen(k);
+            if (kl < 3 && strcmp(k, "id") != 0)
+                semfail(S, "'%s' is not a valid observable property name.", k);
+            else if ((S->flags & SG17_STIX_PATTERN_STRICT_PROPS) && td && !stix_word_in(td->props, k, kl))
+                semfail(S, "'%s' is not a valid property for '%s' objects.", k, t);
         }
         return;
     }

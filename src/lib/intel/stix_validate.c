@@ -92,6 +92,7 @@ typedef struct vctx {
     const char *oid;
     int v20; /* validating as STIX 2.0 content */
     int in_bundle;
+    const char *cur_type;
 } vctx;
 
 static void add(vctx *v, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -320,6 +321,8 @@ static void check_relationship(vctx *v, const json_t *o)
     if (stix_word_in(bad, tt, strlen(tt)))
         add(v, 0, "target_ref: Relationships cannot link bundles, marking definitions, sightings, "
                   "or other relationships. This field must contain the id of an SDO.");
+    if (stix_word_in(bad, st, strlen(st)) || stix_word_in(bad, tt, strlen(tt)))
+        return;
     if (strcmp(rt, "related-to") == 0 || strcmp(rt, "derived-from") == 0 ||
         strcmp(rt, "duplicate-of") == 0)
         return;
@@ -411,6 +414,13 @@ static void check_ref(vctx *v, const char *prop, const char *s, const char *allo
         add(v, 0, "%s: '%s' does not match the id format ([object-type]--[UUID])", prop, s);
         return;
     }
+    if (!allowed && strcmp(prop, "object_refs") == 0 && v->cur_type && strcmp(v->cur_type, "observed-data") == 0) {
+        char t[64];
+        id_type(s, t, sizeof t);
+        sg17_stix_kind k = sg17_stix_type_kind(t);
+        if (k == SG17_STIX_SDO || k == SG17_STIX_META || k == SG17_STIX_BUNDLE)
+            add(v, 0, "object_refs: '%s' must refer to SCOs or SROs", s);
+    }
     if (allowed) {
         char t[64];
         id_type(s, t, sizeof t);
@@ -421,8 +431,6 @@ static void check_ref(vctx *v, const char *prop, const char *s, const char *allo
 
 static const char *ref_allowed(const char *type, const char *prop)
 {
-    if (strcmp(prop, "created_by_ref") == 0)
-        return "identity";
     if (strcmp(prop, "object_marking_refs") == 0)
         return "marking-definition";
     if (strcmp(type, "sighting") == 0) {
@@ -438,10 +446,6 @@ static const char *ref_allowed(const char *type, const char *prop)
         if (strcmp(prop, "sample_ref") == 0)
             return "file network-traffic artifact";
     }
-    if (strcmp(type, "observed-data") == 0 && strcmp(prop, "object_refs") == 0)
-        return "artifact autonomous-system directory domain-name email-addr email-message file "
-               "ipv4-addr ipv6-addr mac-addr mutex network-traffic process software url "
-               "user-account windows-registry-key x509-certificate relationship sighting";
     return NULL;
 }
 
@@ -466,6 +470,19 @@ static int prefix_strict(const char *s, char sep)
         return 0;
     const char *p = strchr(s + 3, sep);
     return p && p[1];
+}
+
+/* custom extension names: x-<source>-<name>[-ext], the -ext suffix not counting */
+static int ext_prefix_strict(const char *s)
+{
+    char buf[256];
+    size_t n = strlen(s);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n + 1);
+    if (n > 4 && strcmp(buf + n - 4, "-ext") == 0)
+        buf[n - 4] = '\0';
+    return prefix_strict(buf, '-');
 }
 
 static int prefix_lax(const char *s, char sep)
@@ -850,6 +867,20 @@ static void check_extensions(vctx *v, const char *type, const json_t *o, int sco
             add(v, 0, "extensions: '%s' is not of type 'object'", k);
             continue;
         }
+        if (sco && starts_with(k, "extension-definition--")) {
+            const char *et = sget(e, "extension_type");
+            if (on(v, 401) && !v->v20) {
+                if (!et || strcmp(et, "property-extension") != 0)
+                    add(v, 401, "Custom Cyber Observable Object extension type '%s' should be "
+                                "implemented using an 'extension_type' of 'property-extension'.", k);
+            } else if (on(v, 101)) {
+                add(v, 101, "Custom Cyber Observable Object extension type '%s' should start with "
+                            "'x-' followed by a source unique identifier, a hyphen and then the name.", k);
+            } else if (on(v, 102)) {
+                add(v, 102, "Custom Cyber Observable Object extension type '%s' should start with 'x-'.", k);
+            }
+            continue;
+        }
         if (starts_with(k, "extension-definition--")) {
             if (!stix_is_identifier(k))
                 add(v, 0, "extensions: '%s' is not a valid extension-definition id", k);
@@ -899,7 +930,7 @@ static void check_extensions(vctx *v, const char *type, const json_t *o, int sco
         if (on(v, 401) && !v->v20) {
             add(v, 401, "Custom Cyber Observable Object extension type '%s' should be implemented "
                         "using an 'extension_type' of 'property-extension'.", k);
-        } else if (on(v, 101) && !prefix_strict(k, '-')) {
+        } else if (on(v, 101) && !ext_prefix_strict(k)) {
             add(v, 101, "Custom Cyber Observable Object extension type '%s' should start with 'x-' "
                         "followed by a source unique identifier, a hyphen and then the name.", k);
         } else if (!on(v, 101) && on(v, 102) && !prefix_lax(k, '-')) {
@@ -923,6 +954,8 @@ static void check_sco_specific(vctx *v, const char *type, const json_t *o)
         if (url && !json_object_get(o, "hashes"))
             add(v, 0, "'hashes' MUST be present when 'url' is present");
         const char *ea = sget(o, "encryption_algorithm");
+        if (!ea && json_object_get(o, "decryption_key"))
+            add(v, 0, "'decryption_key' MUST NOT be present when 'encryption_algorithm' is absent");
         if (ea && !stix_word_in("AES-256-GCM ChaCha20-Poly1305 mime-type-indicated", ea, strlen(ea)))
             add(v, 0, "encryption_algorithm: '%s' is not one of the allowed values", ea);
         const char *mt = sget(o, "mime_type");
@@ -1047,13 +1080,17 @@ static void check_pattern(vctx *v, const json_t *o)
     if (!pt || !pat || strcmp(pt, "stix") != 0)
         return;
     char err[256];
-    unsigned flags = SG17_STIX_PATTERN_CHECK_TYPES;
+    unsigned flags = SG17_STIX_PATTERN_PROPNAMES;
+    if (v->o->strict_types)
+        flags |= SG17_STIX_PATTERN_CHECK_TYPES;
     if (v->o->strict_properties)
         flags |= SG17_STIX_PATTERN_STRICT_PROPS;
-    if (on(v, 101))
-        flags |= SG17_STIX_PATTERN_PREFIX_STRICT;
-    else if (on(v, 102))
-        flags |= SG17_STIX_PATTERN_PREFIX_LAX;
+    if (!on(v, 401)) {
+        if (on(v, 101))
+            flags |= SG17_STIX_PATTERN_PREFIX_STRICT;
+        else if (on(v, 102))
+            flags |= SG17_STIX_PATTERN_PREFIX_LAX;
+    }
     if (sg17_stix_pattern_check(pat, flags, err, sizeof err) != 0)
         add(v, 0, "Pattern failed to validate: %s", err);
 }
@@ -1119,8 +1156,16 @@ static void check_object(vctx *v, const json_t *o)
     sg17_stix_kind kind = td ? td->kind : SG17_STIX_CUSTOM;
     int v20 = v->v20;
     const char *sv = sget(o, "spec_version");
-    if (!v->o->version && !sv && kind != SG17_STIX_BUNDLE)
+    const char *saved_type = v->cur_type;
+    v->cur_type = type;
+    if (v->o->version)
+        v->v20 = strcmp(v->o->version, "2.0") == 0;
+    else if (sv)
+        v->v20 = strcmp(sv, "2.0") == 0;
+    else if (kind != SG17_STIX_SCO && kind != SG17_STIX_BUNDLE && !has_ext_type(o, "new-sco"))
         v->v20 = 1;
+    else
+        v->v20 = 0;
     /* type format */
     size_t tl = strlen(type);
     int tok = tl >= 3 && tl <= 250 && !strstr(type, "--");
@@ -1159,7 +1204,8 @@ static void check_object(vctx *v, const json_t *o)
             add(v, 0, "id: '%s' does not match the id format ([object-type]--[UUID])", id);
         else if (v->v20 && stix_uuid_version(id) != 4)
             add(v, 0, "id: '%s' does not match the id format ([object-type]--[UUID])", id);
-        if (stix_is_identifier(id) && !custom_sco && (td || !v->v20))
+        if (stix_is_identifier(id) && !custom_sco && (td || !v->v20) &&
+            (kind != SG17_STIX_SCO || on(v, 401)))
             check_uuid(v, type, id, kind);
     }
     /* required */
@@ -1181,8 +1227,13 @@ static void check_object(vctx *v, const json_t *o)
         }
         p = e;
     }
-    if (sv && !v->v20 && strcmp(sv, "2.1") != 0 && kind != SG17_STIX_BUNDLE)
+    if (sv && !v->o->version && strcmp(sv, "2.1") != 0 && strcmp(sv, "2.0") != 0 && kind != SG17_STIX_BUNDLE)
         add(v, 0, "spec_version: '%s' is not one of ['2.1']", sv);
+    if (v->v20 && v->o->version && sv && on(v, 101))
+        add(v, 101, "Custom property 'spec_version' should have a type that starts with 'x_' "
+                    "followed by a source unique identifier, a hyphen and then the name.");
+    if (v->o->interop && (kind == SG17_STIX_SDO || kind == SG17_STIX_SRO) && !json_object_get(o, "created_by_ref"))
+        add(v, 0, "'created_by_ref' is a required property");
     /* properties */
     const char *k;
     const json_t *val;
@@ -1193,12 +1244,15 @@ static void check_object(vctx *v, const json_t *o)
         if (td && !stix_word_in(td->props, k, kl)) {
             if (stix_word_in(reserved, k, kl) && !(strcmp(type, "course-of-action") == 0)) {
                 add(v, 0, "Contains a reserved property ('severity', 'action', 'username', 'phone_numbers')");
-            } else if (!tpe) {
+            } else if (tpe) {
+                if (v->o->strict_properties)
+                    add(v, 0, "Property '%s' is not one of those defined in the specification.", k);
+            } else {
                 int sco = kind == SG17_STIX_SCO;
                 if (!propname_ok(k))
                     add(v, 0, "'%s' does not match the property name format", k);
                 if (v->v20 && strcmp(k, "spec_version") == 0) {
-                    if (on(v, 101) && !prefix_strict(k, '_'))
+                    if (v->o->version && on(v, 101))
                         add(v, 101, "Custom property 'spec_version' should have a type that starts with 'x_'.");
                 } else {
                     custom_property(v, sco ? " for this object" : "", k, sco);
@@ -1212,7 +1266,9 @@ static void check_object(vctx *v, const json_t *o)
             add(v, 0, "%s: empty arrays are not allowed", k);
         if (stix_word_in(ts_props, k, kl))
             check_timestamp(v, k, val);
-        if (ends_with(k, "_ref") && kl > 4) {
+        if (kind == SG17_STIX_SCO && (ends_with(k, "_ref") || ends_with(k, "_refs"))) {
+            /* SCO references are not format-checked by the reference */
+        } else if (ends_with(k, "_ref") && kl > 4) {
             if (!json_is_string(val))
                 add(v, 0, "%s: must be an identifier string", k);
             else
@@ -1306,7 +1362,12 @@ static void check_object(vctx *v, const json_t *o)
             add(v, 0, "malware-analysis requires 'result' or 'analysis_sco_refs'");
     } else if (strcmp(type, "location") == 0) {
         const char *c = sget(o, "country");
-        if (c && (strlen(c) != 2 || !stix_word_in(iso3166, c, 2)))
+        char cu[3] = {0, 0, 0};
+        if (c && strlen(c) == 2) {
+            cu[0] = (char)toupper((unsigned char)c[0]);
+            cu[1] = (char)toupper((unsigned char)c[1]);
+        }
+        if (c && on(v, 277) && (strlen(c) != 2 || !stix_word_in(iso3166, cu, 2)))
             add(v, 201, "Location `country` should be a valid ISO 3166-1 ALPHA-2 Code.");
         if (!json_object_get(o, "region") && !json_object_get(o, "country") &&
             !(json_object_get(o, "latitude") && json_object_get(o, "longitude")))
@@ -1342,6 +1403,7 @@ static void check_object(vctx *v, const json_t *o)
     }
     v->v20 = v20;
     v->oid = saved;
+    v->cur_type = saved_type;
 }
 
 static int build_on(vctx *v)
@@ -1416,8 +1478,6 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
             else if (strcmp(sv, "2.0") != 0)
                 add(&v, 0, "spec_version: '%s' is not one of ['2.0']", sv);
         } else {
-            if (!ver && sv && strcmp(sv, "2.0") == 0)
-                v.v20 = 1;
         }
         if (strncmp(id, "bundle--", 8) != 0 || !stix_is_identifier(id))
             add(&v, 0, "id: '%s' does not match the bundle id format", id);
