@@ -53,7 +53,7 @@ static int bench_set(sg17_slhdsa_param p)
     for (size_t i = 0; i < nk; i++) {
         double a = cpu_now_s();
         if (sg17_slhdsa_keygen(p, pk, sk) != 0)
-            return -1;
+            goto fail;
         t[i] = cpu_now_s() - a;
     }
     double kg = med_ms(t, nk), kg_min = t[0] * 1e3;
@@ -62,14 +62,14 @@ static int bench_set(sg17_slhdsa_param p)
         msg[31] = (uint8_t)i;
         double a = cpu_now_s();
         if (slh_sign_msg(pp, sig, &m, NULL, sk, &calls) != 0)
-            return -1;
+            goto fail;
         t[i] = cpu_now_s() - a;
     }
     double sg = med_ms(t, ns), sg_min = t[0] * 1e3;
     for (size_t i = 0; i < nv; i++) {
         double a = cpu_now_s();
         if (sg17_slhdsa_verify_internal(p, sig, sl, msg, sizeof(msg), pk) != 0)
-            return -1;
+            goto fail;
         t[i] = cpu_now_s() - a;
     }
     double vf = med_ms(t, nv), vf_min = t[0] * 1e3;
@@ -77,6 +77,9 @@ static int bench_set(sg17_slhdsa_param p)
            sg_min, vf, vf_min, (unsigned long long)calls);
     free(sig);
     return 0;
+fail:
+    free(sig);
+    return -1;
 }
 
 int main(int argc, char **argv)

@@ -42,7 +42,7 @@ static void keygen_case(const slh_params *pp, sg17_slhdsa_param p, const json_t 
         sg17_acvp_skip(r, g, t, "missing or malformed keyGen fields");
     } else if (sg17_slhdsa_keygen_internal(p, ss, sp, ps, pk, sk) != 0) {
         sg17_acvp_fail(r, g, t, "keygen_internal returned an error");
-    } else if (lsk != 4 * pp->n || lpk != 2 * pp->n || memcmp(sk, esk, lsk) != 0 ||
+    } else if (lsk != (size_t)4 * pp->n || lpk != (size_t)2 * pp->n || memcmp(sk, esk, lsk) != 0 ||
                memcmp(pk, epk, lpk) != 0) {
         sg17_acvp_fail(r, g, t, "key pair differs");
     } else {
@@ -92,7 +92,7 @@ static void siggen_case(const slh_params *pp, const json_t *g, const json_t *t, 
         goto done;
     }
     if (sg17_acvp_hex(t, "sk", &sk, &lsk) || sg17_acvp_hex(t, "message", &msg, &lmsg) ||
-        sg17_acvp_hex(t, "signature", &esig, &lsig) || lsk != 4 * pp->n ||
+        sg17_acvp_hex(t, "signature", &esig, &lsig) || lsk != (size_t)4 * pp->n ||
         (!md.internal && sg17_acvp_hex(t, "context", &ctx, &lctx)) ||
         (md.deterministic == 0 &&
          (sg17_acvp_hex(t, "additionalRandomness", &rnd, &lrnd) || lrnd != pp->n))) {
@@ -109,7 +109,7 @@ static void siggen_case(const slh_params *pp, const json_t *g, const json_t *t, 
         goto done;
     }
     slh_msg m = {pre, pre_len, md.ph ? NULL : msg, md.ph ? 0 : lmsg};
-    const uint8_t *pk = sk + 2 * pp->n;
+    const uint8_t *pk = sk + (size_t)2 * pp->n;
     if (slh_sign_msg(pp, sig, &m, md.deterministic == 0 ? rnd : NULL, sk, NULL) != 0)
         sg17_acvp_fail(r, g, t, "sign returned an error");
     else if (lsig != pp->sig_bytes || memcmp(sig, esig, lsig) != 0)
@@ -138,7 +138,7 @@ static void sigver_case(const slh_params *pp, const json_t *g, const json_t *t, 
         sg17_acvp_skip(r, g, t, why);
         goto done;
     }
-    if (want < 0 || sg17_acvp_hex(t, "pk", &pk, &lpk) || lpk != 2 * pp->n ||
+    if (want < 0 || sg17_acvp_hex(t, "pk", &pk, &lpk) || lpk != (size_t)2 * pp->n ||
         sg17_acvp_hex(t, "message", &msg, &lmsg) || sg17_acvp_hex(t, "signature", &sig, &lsig) ||
         (!md.internal && sg17_acvp_hex(t, "context", &ctx, &lctx))) {
         sg17_acvp_skip(r, g, t, "missing or malformed sigVer fields");

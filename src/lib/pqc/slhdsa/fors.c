@@ -19,7 +19,7 @@ static void fors_sk(slh_ctx *c, const uint8_t adrs[32], uint32_t idx, uint8_t *o
 /* Alg. 15, z = 0, for leaves idx .. idx + 3: F(sk_i) at height 0, index i. */
 static void fors_leaf(slh_ctx *c, uint8_t adrs[32], uint32_t idx, uint8_t *out)
 {
-    const uint32_t n = c->p->n;
+    const size_t n = c->p->n;
     uint8_t a[4][32];
     uint8_t *const o[4] = {out, out + n, out + 2 * n, out + 3 * n};
     for (uint32_t j = 0; j < 4; j++) {
@@ -53,7 +53,7 @@ void slh_fors_sign(slh_ctx *c, const uint8_t *md, uint8_t adrs[32], uint8_t *sig
                    uint8_t *pk_fors)
 {
     const slh_params *p = c->p;
-    const uint32_t n = p->n;
+    const size_t n = p->n;
     uint32_t indices[SLH_MAX_K];
     uint8_t roots[SLH_MAX_K * SLH_MAX_N];
 
@@ -71,7 +71,7 @@ void slh_fors_pk_from_sig(slh_ctx *c, const uint8_t *sig_fors, const uint8_t *md
                           uint8_t *pk_fors)
 {
     const slh_params *p = c->p;
-    const uint32_t n = p->n;
+    const size_t n = p->n;
     uint32_t indices[SLH_MAX_K];
     uint8_t roots[SLH_MAX_K * SLH_MAX_N], buf[2 * SLH_MAX_N];
 

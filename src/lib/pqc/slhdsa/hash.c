@@ -95,7 +95,7 @@ static void sha256_tweak(slh_ctx *c, const uint8_t adrs[32], const uint8_t *in, 
     uint8_t ac[22 + 2 * SLH_MAX_N], d[32];
     sg17_sha256_ctx s = c->s256;
     adrs_compress(adrs, ac);
-    if (in_len <= 2 * SLH_MAX_N) {
+    if (in_len <= sizeof(ac) - 22) {
         /* F, H, PRF: one update call for ADRSc || input. */
         memcpy(ac + 22, in, in_len);
         sg17_sha256_update(&s, ac, 22 + in_len);
@@ -237,7 +237,7 @@ void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
         sg17_sha512_update(&s, pk_root, p->n);
         sg17_sha512_update(&s, msg->pre, msg->pre_len);
         sg17_sha512_update(&s, msg->m, msg->m_len);
-        sg17_sha512_final(&s, seed + 2 * p->n);
+        sg17_sha512_final(&s, seed + 2 * (size_t)p->n);
     } else {
         sg17_sha256_ctx s;
         sg17_sha256_init(&s);
@@ -245,7 +245,7 @@ void slh_H_msg(const slh_params *p, const uint8_t *r, const uint8_t *pk_seed,
         sg17_sha256_update(&s, pk_root, p->n);
         sg17_sha256_update(&s, msg->pre, msg->pre_len);
         sg17_sha256_update(&s, msg->m, msg->m_len);
-        sg17_sha256_final(&s, seed + 2 * p->n);
+        sg17_sha256_final(&s, seed + 2 * (size_t)p->n);
     }
     for (uint32_t ctr = 0, off = 0; off < p->m; ctr++, off += (uint32_t)dl) {
         slh_put32(seed + sl, ctr);
@@ -288,14 +288,14 @@ static void shake_tweak_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const
         blk[2 * n + 32] = 0x1F; /* SHAKE domain bits and first pad bit */
         blk[sizeof(blk) - 1] |= 0x80;
         for (int i = 0; i < 17; i++)
-            s[i][j] = le64(blk + 8 * i);
+            s[i][j] = le64(blk + (size_t)8 * (size_t)i);
         for (int i = 17; i < 25; i++)
             s[i][j] = 0;
     }
     sg17_keccak_f1600x4(s);
     for (int j = 0; j < 4; j++)
         for (uint32_t i = 0; i < n / 8; i++)
-            put_le64(out[j] + 8 * i, s[i][j]);
+            put_le64(out[j] + (size_t)8 * i, s[i][j]);
     c->hash_calls += 4;
     sg17_memzero(s, sizeof(s));
     sg17_memzero(blk, sizeof(blk));

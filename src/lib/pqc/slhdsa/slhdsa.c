@@ -58,7 +58,7 @@ int sg17_slhdsa_keygen_internal(sg17_slhdsa_param p, const uint8_t *sk_seed, con
     const slh_params *pp = slh_params_get(p);
     if (!pp || !sk_seed || !sk_prf || !pk_seed || !pk || !sk)
         return SG17_E_INVAL;
-    const uint32_t n = pp->n;
+    const size_t n = pp->n;
     slh_ctx c;
     uint8_t adrs[32] = {0}, root[SLH_MAX_N];
 
@@ -85,7 +85,7 @@ int sg17_slhdsa_keygen(sg17_slhdsa_param p, uint8_t *pk, uint8_t *sk)
     if (!pp || !pk || !sk)
         return SG17_E_INVAL;
     uint8_t seeds[3 * SLH_MAX_N];
-    const uint32_t n = pp->n;
+    const size_t n = pp->n;
     int rc = sg17_randombytes(seeds, 3 * (size_t)n);
     if (rc == 0)
         rc = sg17_slhdsa_keygen_internal(p, seeds, seeds + n, seeds + 2 * n, pk, sk);
@@ -137,7 +137,7 @@ static slh_msg msg_fix(const slh_msg *in)
 int slh_sign_msg(const slh_params *p, uint8_t *sig, const slh_msg *msg_in, const uint8_t *addrnd,
                  const uint8_t *sk, uint64_t *hash_calls)
 {
-    const uint32_t n = p->n;
+    const size_t n = p->n;
     const uint8_t *sk_seed = sk, *sk_prf = sk + n, *pk_seed = sk + 2 * n, *pk_root = sk + 3 * n;
     slh_msg msg = msg_fix(msg_in);
     uint8_t digest[SLH_MAX_M], adrs[32] = {0}, pk_fors[SLH_MAX_N];
@@ -173,7 +173,7 @@ int slh_sign_msg(const slh_params *p, uint8_t *sig, const slh_msg *msg_in, const
 int slh_verify_msg(const slh_params *p, const uint8_t *sig, size_t sig_len, const slh_msg *msg_in,
                    const uint8_t *pk)
 {
-    const uint32_t n = p->n;
+    const size_t n = p->n;
     const uint8_t *pk_seed = pk, *pk_root = pk + n;
     slh_msg msg = msg_fix(msg_in);
     uint8_t digest[SLH_MAX_M], adrs[32] = {0}, pk_fors[SLH_MAX_N];

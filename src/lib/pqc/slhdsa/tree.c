@@ -11,7 +11,7 @@
 void slh_treehash(slh_ctx *c, uint8_t adrs[32], slh_leaf_fn leaf, uint32_t height,
                   uint32_t idx_offset, uint32_t leaf_idx, uint8_t *auth, uint8_t *root)
 {
-    const uint32_t n = c->p->n;
+    const size_t n = c->p->n;
     uint8_t stack[(SLH_MAX_A + 1) * SLH_MAX_N];
     uint32_t heights[SLH_MAX_A + 1];
     uint8_t leaf_adrs[32], node_adrs[32], leaves[4 * SLH_MAX_N];
@@ -79,7 +79,7 @@ static void xmss_pk_from_sig(slh_ctx *c, uint32_t idx, const uint8_t *sig, const
                              uint8_t adrs[32], uint8_t *out)
 {
     const slh_params *p = c->p;
-    const uint32_t n = p->n;
+    const size_t n = p->n;
     const uint8_t *auth = sig + (size_t)p->len * n;
     uint8_t buf[2 * SLH_MAX_N];
 

@@ -23,7 +23,8 @@ static void chain(slh_ctx *c, uint8_t *x, uint32_t i, uint32_t s, uint8_t adrs[3
 static void chains(slh_ctx *c, uint8_t *vals, const uint32_t *start, const uint32_t *steps,
                    uint8_t adrs[32])
 {
-    const uint32_t n = c->p->n, len = c->p->len;
+    const size_t n = c->p->n;
+    const uint32_t len = c->p->len;
     if (!c->p->shake || !sg17_cpu_has_avx2()) {
         for (uint32_t i = 0; i < len; i++) {
             slh_adrs_set_chain(adrs, i);
@@ -101,7 +102,7 @@ void slh_wots_sign(slh_ctx *c, const uint8_t *msg, uint8_t adrs[32], uint8_t *si
     uint32_t digits[SLH_MAX_LEN], zero[SLH_MAX_LEN] = {0};
     wots_digits(c->p, msg, digits);
     for (uint32_t i = 0; i < c->p->len; i++)
-        wots_sk(c, adrs, i, sig + i * c->p->n);
+        wots_sk(c, adrs, i, sig + (size_t)i * c->p->n);
     chains(c, sig, zero, digits, adrs);
 }
 
@@ -123,7 +124,7 @@ void slh_wots_pk_from_sig(slh_ctx *c, const uint8_t *sig, const uint8_t *msg, ui
  * pairs hashed side by side. out gets 4 * n bytes. */
 void slh_wots_pkgen_x4(slh_ctx *c, const uint8_t adrs[32], uint32_t kp, uint8_t *out)
 {
-    const uint32_t n = c->p->n;
+    const size_t n = c->p->n;
     uint8_t tmp[4][SLH_MAX_LEN * SLH_MAX_N];
     uint8_t a[4][32];
     for (uint32_t i = 0; i < c->p->len; i++) {
