@@ -482,6 +482,10 @@ int cmd_consult(int argc, char **argv)
         consult_usage(stderr);
         return CLI_USAGE;
     }
+    if (two && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
+        consult_usage(stdout);
+        return CLI_OK;
+    }
     int pr = parse_opts(argc - shift, argv + shift, &o);
     if (pr)
         return pr > 0 ? CLI_OK : CLI_USAGE;
