@@ -113,6 +113,59 @@ static void verify_all(const json_t *root)
            "ACVP sigGen signatures verify (and fail on a changed message): %lu/%lu", ok, total);
 }
 
+/*
+ * Exercise the handler's sigVer path (no SLH-DSA sigVer file is available):
+ * every sigGen case becomes a sigVer case with pk = PK.seed || PK.root from
+ * its sk and testPassed = true, plus a copy whose signature has one byte
+ * changed, expected false.
+ */
+static void sigver_from_siggen(const json_t *root)
+{
+    json_t *vroot = json_object(), *vgroups = json_array();
+    size_t gi, ti;
+    const json_t *g, *t;
+    unsigned long n_cases = 0;
+    json_array_foreach(json_object_get(root, "testGroups"), gi, g)
+    {
+        sg17_slhdsa_param p;
+        if (sg17_slhdsa_from_name(json_string_value(json_object_get(g, "parameterSet")), &p) != 0)
+            continue;
+        json_t *vg = json_deep_copy(g), *vtests = json_array();
+        size_t n = sg17_slhdsa_n_bytes(p);
+        json_array_foreach(json_object_get(g, "tests"), ti, t)
+        {
+            const char *sk = json_string_value(json_object_get(t, "sk"));
+            const char *sig = json_string_value(json_object_get(t, "signature"));
+            if (!sk || !sig || strlen(sk) != 8 * n)
+                continue;
+            json_t *ok = json_deep_copy(t), *bad;
+            json_object_set_new(ok, "pk", json_string(sk + 4 * n));
+            json_object_del(ok, "sk");
+            json_object_set_new(ok, "testPassed", json_true());
+            bad = json_deep_copy(ok);
+            char *mut = strdup(sig);
+            size_t pos = strlen(mut) / 2 + 1; /* a hex digit inside the signature */
+            mut[pos] = mut[pos] == '0' ? '1' : '0';
+            json_object_set_new(bad, "signature", json_string(mut));
+            json_object_set_new(bad, "testPassed", json_false());
+            free(mut);
+            json_array_append_new(vtests, ok);
+            json_array_append_new(vtests, bad);
+            n_cases += 2;
+        }
+        json_object_set_new(vg, "tests", vtests);
+        json_array_append_new(vgroups, vg);
+    }
+    json_object_set_new(vroot, "testGroups", vgroups);
+    sg17_acvp_result r = {0, 0, 0, stderr, 0};
+    tap_int_eq(sg17_acvp_slhdsa(vroot, "SLH-DSA", "sigVer", &r), 0, "sigVer processed");
+    tap_diag("ACVP-shaped SLH-DSA sigVer from sigGen data: %lu passed, %lu failed, %lu skipped",
+             r.passed, r.failed, r.skipped);
+    tap_ok(n_cases > 0 && r.passed == n_cases && r.failed == 0 && r.skipped == 0,
+           "sigVer handler: %lu valid and mutated cases judged correctly", n_cases);
+    json_decref(vroot);
+}
+
 int main(void)
 {
     const char *kg = tap_vector_path("pqc/acvp/SLH-DSA-keyGen-FIPS205.json");
@@ -153,6 +206,7 @@ int main(void)
     json_decref(fast);
 
     verify_all(root);
+    sigver_from_siggen(root);
     json_decref(root);
     return tap_done();
 }
