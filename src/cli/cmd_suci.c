@@ -4,7 +4,7 @@
  *   keygen --profile A|B|mlkem768|xwing [--key-id N] -o KEY   KEY (0600) + KEY.pub
  *   conceal (--hn-pub KEY.pub | --null) --supi SUPI [--routing RI] [--key-id N]
  *           [--mnc-digits 2|3] [--form string|nai|ie]         prints the SUCI
- *   deconceal --hn-key KEY [--hn-key KEY...] [--no-null] SUCI prints the SUPI
+ *   deconceal --hn-key KEY [--hn-key KEY...] [--no-null] [--json] SUCI   SUPI
  *           (exit 1 if it does not de-conceal)
  */
 #include <getopt.h>
@@ -25,14 +25,14 @@ static void suci_usage(FILE *f)
             "          [--routing RI] [--key-id N] [--mnc-digits 2|3] [--form string|nai|ie]\n"
             "         print a SUCI (string form for IMSI, NAI form for NAI; ie = hex of\n"
             "         the 5GS mobile identity value); routing default 0000, MNC 2 digits\n"
-            "  deconceal --hn-key KEY [--hn-key KEY...] [--no-null] SUCI\n"
+            "  deconceal --hn-key KEY [--hn-key KEY...] [--no-null] [--json] SUCI\n"
             "         SIDF: print the SUPI; SUCI in string or NAI form, or ie:HEX;\n"
             "         exit 1 if it does not de-conceal\n"
             "schemes: null 0x0, A 0x1 (X25519), B 0x2 (P-256), mlkem768 0xC, xwing 0xD\n");
 }
 
 enum { O_PROFILE = 1, O_KEYID, O_OUT, O_HNPUB, O_HNKEY, O_SUPI, O_ROUTING, O_MNC, O_FORM,
-       O_NULL, O_NONULL, O_HELP };
+       O_NULL, O_NONULL, O_JSON, O_HELP };
 
 #define MAX_KEYS 16
 
@@ -42,7 +42,7 @@ typedef struct suci_opts {
     size_t n_keys;
     long key_id;
     unsigned mnc_digits;
-    int null_scheme, no_null;
+    int null_scheme, no_null, json;
     const char *arg;
 } suci_opts;
 
@@ -66,7 +66,8 @@ static int parse_opts(int argc, char **argv, suci_opts *o, int max_args)
         {"hn-key", required_argument, NULL, O_HNKEY},    {"supi", required_argument, NULL, O_SUPI},
         {"routing", required_argument, NULL, O_ROUTING}, {"mnc-digits", required_argument, NULL, O_MNC},
         {"form", required_argument, NULL, O_FORM},       {"null", no_argument, NULL, O_NULL},
-        {"no-null", no_argument, NULL, O_NONULL},        {"help", no_argument, NULL, O_HELP},
+        {"no-null", no_argument, NULL, O_NONULL},        {"json", no_argument, NULL, O_JSON},
+        {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -107,6 +108,7 @@ static int parse_opts(int argc, char **argv, suci_opts *o, int max_args)
         case O_FORM: o->form = optarg; break;
         case O_NULL: o->null_scheme = 1; break;
         case O_NONULL: o->no_null = 1; break;
+        case O_JSON: o->json = 1; break;
         case 'h':
         case O_HELP: suci_usage(stdout); return -1;
         default: suci_usage(stderr); return CLI_USAGE;
@@ -294,12 +296,24 @@ static int suci_deconceal(int argc, char **argv)
         rc = sg17_supi_format(&supi, out, sizeof out);
     sg17_suci_keystore_free(ks);
     if (rc == SG17_E_FORMAT || rc == SG17_E_VERIFY) {
-        fprintf(stderr, "sg17 suci deconceal: %s\n", reason ? reason : sg17_strerror(rc));
+        const char *why = reason ? reason : sg17_strerror(rc);
+        /* reasons are fixed ASCII texts without quotes: safe in JSON as is */
+        if (o.json)
+            printf("{\"error\":\"%s\"}\n", why);
+        fprintf(stderr, "sg17 suci deconceal: %s\n", why);
         return CLI_NEGATIVE;
     }
     if (rc)
         return lib_fail("deconceal failed", NULL, rc);
-    printf("%s\n", out);
+    if (o.json) {
+        /* SUPI text is digits or a NAI of printable ASCII without '"' or '\\' */
+        printf("{\"supi\":\"");
+        for (const char *p = out; *p; p++)
+            printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+        printf("\"}\n");
+    } else {
+        printf("%s\n", out);
+    }
     return CLI_OK;
 }
 

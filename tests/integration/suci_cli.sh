@@ -59,6 +59,12 @@ is "$s" suci-0-274-012-0-0-0-001002086 "null scheme string form"
 is "$("$SG17_BIN" suci deconceal --hn-key "$T/hnA" "$s")" imsi-274012001002086 "null scheme accepted"
 is "$(status "$SG17_BIN" suci deconceal --no-null --hn-key "$T/hnA" "$s")" 1 "--no-null refuses it"
 
+# --json
+s=$("$SG17_BIN" suci conceal --hn-pub "$T/hnmlkem768.pub" --supi nai-a.b@example.org)
+is "$("$SG17_BIN" suci deconceal --json --hn-key "$T/hnmlkem768" "$s")" '{"supi":"nai-a.b@example.org"}' "--json SUPI"
+is "$(status "$SG17_BIN" suci deconceal --json --hn-key "$T/hnA" "$s")" 1 "--json failure exit 1"
+is "$(cat "$T/out")" '{"error":"SUCI does not de-conceal"}' "--json reason"
+
 # malformed input and usage
 is "$(status "$SG17_BIN" suci deconceal --hn-key "$T/hnA" suci-0-208-93-0-1-1-zz)" 1 "malformed SUCI exit 1"
 is "$(cat "$T/err")" "sg17 suci deconceal: SUCI is malformed" "malformed reason"
