@@ -232,7 +232,9 @@ static int lex(lexer *L)
                 t = T_OTHER;
                 len = 1;
             }
-        } else if (isdigit(c) || ((c == '+' || c == '-') && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '.'))) {
+        } else if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1])) ||
+                   ((c == '+' || c == '-') && (isdigit((unsigned char)s[i + 1]) ||
+                                               (s[i + 1] == '.' && isdigit((unsigned char)s[i + 2]))))) {
             size_t k = i;
             int neg = c == '-';
             if (c == '+' || c == '-')
@@ -353,6 +355,7 @@ typedef struct parser {
     size_t errlen;
     int failed;
     int nomem;
+    int dupcheck; /* the validator's one-qualifier-per-type rule */
 } parser;
 
 static void perr(parser *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -938,6 +941,12 @@ static node *parse_obs_expr(parser *P)
             memcpy(buf, P->L.s + v->pos, len);
             buf[len] = '\0';
             q->within = strtod(buf, NULL);
+            if (!(q->within > 0)) {
+                perr(P, "WITHIN requires a positive number of seconds");
+                node_free(q);
+                node_free(n);
+                return NULL;
+            }
             P->p++;
             if (cur(P)->t != T_SECONDS) {
                 perr(P, "mismatched input '%.*s' expecting 'SECONDS'", (int)cur(P)->len, P->L.s + cur(P)->pos);
@@ -1021,7 +1030,7 @@ static node *parse_obs_expr(parser *P)
         } else {
             break;
         }
-        if (simple && (seen & bit)) {
+        if (P->dupcheck && simple && (seen & bit)) {
             static const char *names[] = {"", "WITHIN", "REPEATS", "", "STARTSTOP"};
             P->failed = 0;
             perr(P, "Duplicate qualifier type encountered: %s", names[bit]);
@@ -1203,7 +1212,7 @@ static void sem_node(sem *S, const node *n, unsigned depth)
 
 static int compile_regexes(node *n, unsigned depth, char *err, size_t errlen);
 
-static int do_parse(const char *pattern, node **out, char *err, size_t errlen)
+static int do_parse(const char *pattern, node **out, char *err, size_t errlen, int dupcheck)
 {
     if (err && errlen)
         err[0] = '\0';
@@ -1221,6 +1230,7 @@ static int do_parse(const char *pattern, node **out, char *err, size_t errlen)
     P.L.n = n;
     P.err = err;
     P.errlen = errlen;
+    P.dupcheck = dupcheck;
     if (lex(&P.L)) {
         free(P.L.toks);
         return SG17_E_NOMEM;
@@ -1245,7 +1255,7 @@ static int do_parse(const char *pattern, node **out, char *err, size_t errlen)
 int sg17_stix_pattern_check(const char *pattern, unsigned flags, char *err, size_t err_len)
 {
     node *root = NULL;
-    int rc = do_parse(pattern, &root, err, err_len);
+    int rc = do_parse(pattern, &root, err, err_len, 1);
     if (rc)
         return rc;
     sem S = {flags, err, err_len, 0};
@@ -1292,7 +1302,7 @@ int sg17_stix_pattern_compile(const char *pattern, sg17_stix_pattern **out, char
         return SG17_E_INVAL;
     *out = NULL;
     node *root = NULL;
-    int rc = do_parse(pattern, &root, err, err_len);
+    int rc = do_parse(pattern, &root, err, err_len, 0);
     if (rc)
         return rc;
     rc = compile_regexes(root, 0, err, err_len);
@@ -1385,16 +1395,17 @@ static int add_od(sg17_stix_observations *O, const json_t *od, char *err, size_t
         b->number = 1;
     const json_t *objs = json_object_get(od, "objects");
     const json_t *refs = json_object_get(od, "object_refs");
-    size_t cap = json_is_object(objs) ? json_object_size(objs) : json_array_size(refs);
+    size_t cap = json_object_size(objs) + json_array_size(refs);
     b->roots = calloc(cap ? cap : 1, sizeof *b->roots);
     if (!b->roots)
         return SG17_E_NOMEM;
-    if (json_is_object(objs)) {
+    if (json_is_object(objs) && json_object_size(objs) > 0) {
         b->scope = objs;
         const char *k;
         const json_t *v;
         json_object_foreach(stix_unconst(objs), k, v) b->roots[b->nroots++] = v;
-    } else {
+    }
+    {
         size_t i;
         const json_t *r;
         json_array_foreach(refs, i, r) {
@@ -1609,6 +1620,53 @@ static int prop_bytes(const char *key, const json_t *v, char **buf, size_t *len,
     return 0;
 }
 
+/* UTF-8 text to bytes when every code point is below 256 (binary view of a
+ * string); -1 otherwise. */
+static int utf8_to_latin1(const char *s, size_t n, char **out, size_t *olen)
+{
+    char *o = malloc(n + 1);
+    if (!o)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            o[k++] = (char)c;
+            i++;
+        } else if ((c & 0xe0) == 0xc0 && i + 1 < n && c <= 0xc3) {
+            o[k++] = (char)(((c & 0x1f) << 6) | ((unsigned char)s[i + 1] & 0x3f));
+            i += 2;
+        } else {
+            free(o);
+            return -1;
+        }
+    }
+    *out = o;
+    *olen = k;
+    return 0;
+}
+
+/* bytes to UTF-8 text, one code point per byte */
+static char *latin1_to_utf8(const char *b, size_t n, size_t *olen)
+{
+    char *o = malloc(2 * n + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)b[i];
+        if (c < 0x80) {
+            o[k++] = (char)c;
+        } else {
+            o[k++] = (char)(0xc0 | (c >> 6));
+            o[k++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    o[k] = '\0';
+    *olen = k;
+    return o;
+}
+
 static int is_binprop(const char *key)
 {
     size_t kl = key ? strlen(key) : 0;
@@ -1648,14 +1706,19 @@ static int compare(ectx *E, const json_t *v, const char *key, const lit *l, int 
     case L_STR:
         if (json_is_string(v)) {
             if (is_binprop(key)) {
-                char *b;
-                size_t bl;
+                char *b, *lb;
+                size_t bl, lbl;
                 int al;
-                if (prop_bytes(key, v, &b, &bl, &al))
+                if (utf8_to_latin1(l->s, l->slen, &lb, &lbl))
                     return 0;
-                *cmp = bytescmp(b, bl, l->s, l->slen);
+                if (prop_bytes(key, v, &b, &bl, &al)) {
+                    free(lb);
+                    return 0;
+                }
+                *cmp = bytescmp(b, bl, lb, lbl);
                 if (al)
                     free(b);
+                free(lb);
                 return 1;
             }
             *cmp = bytescmp(json_string_value(v), json_string_length(v), l->s, l->slen);
@@ -1673,9 +1736,13 @@ static int compare(ectx *E, const json_t *v, const char *key, const lit *l, int 
         if (json_is_string(v)) {
             char *b;
             size_t bl;
-            int al;
-            if (prop_bytes(key, v, &b, &bl, &al))
+            int al = 1;
+            if (is_binprop(key)) {
+                if (prop_bytes(key, v, &b, &bl, &al))
+                    return 0;
+            } else if (utf8_to_latin1(json_string_value(v), json_string_length(v), &b, &bl)) {
                 return 0;
+            }
             *cmp = bytescmp(b, bl, l->s, l->slen);
             if (al)
                 free(b);
@@ -1693,8 +1760,7 @@ static int compare(ectx *E, const json_t *v, const char *key, const lit *l, int 
             *cmp = s < l->ts_s ? -1 : s > l->ts_s ? 1 : ns < l->ts_ns ? -1 : ns > l->ts_ns;
             return 1;
         }
-        eerr(E, "a non-string value cannot be compared to a timestamp literal");
-        return -1;
+        return 0;
     case L_SET:
         return 0;
     }
@@ -1871,10 +1937,26 @@ static int test_value(ectx *E, const node *n, const json_t *v, const char *key)
                 return 1;
         }
         return 0;
-    case OP_LIKE:
+    case OP_LIKE: {
         if (!json_is_string(v))
             return 0;
+        if (is_binprop(key)) {
+            char *b;
+            size_t bl, tl;
+            int al;
+            if (prop_bytes(key, v, &b, &bl, &al))
+                return 0;
+            char *t = latin1_to_utf8(b, bl, &tl);
+            if (al)
+                free(b);
+            if (!t)
+                return -1;
+            int m = like_match(t, tl, n->lv.s, n->lv.slen);
+            free(t);
+            return m;
+        }
         return like_match(json_string_value(v), json_string_length(v), n->lv.s, n->lv.slen);
+    }
     case OP_MATCHES: {
         if (!json_is_string(v))
             return 0;
@@ -1992,6 +2074,9 @@ static int eval_cmp(ectx *E, const node *n, cres *r, unsigned depth)
 /* ---- evaluation: bindings --------------------------------------------------- */
 
 #define MAX_BINDINGS 200000U
+/* An observed-data with number_observed = n stands for n observations (REPEATS
+ * counts them); at most this many copies are considered. */
+#define MAX_COPIES 64
 
 typedef struct blist {
     uint32_t *data; /* concatenated sorted index lists */
@@ -2218,7 +2303,9 @@ static int eval_obs(ectx *E, const node *n, blist *out, unsigned depth)
             rc = eval_cmp(E, n->a, &r, depth + 1);
             if (!rc && r.any) {
                 uint32_t ix = (uint32_t)i;
-                rc = bl_add(out, &ix, 1);
+                long copies = O->o[i].number < MAX_COPIES ? O->o[i].number : MAX_COPIES;
+                for (long c = 0; c < copies && !rc; c++)
+                    rc = bl_add(out, &ix, 1);
             }
         }
         free(r.m);
@@ -2268,8 +2355,21 @@ static int eval_obs(ectx *E, const node *n, blist *out, unsigned depth)
                         ok = 0;
                 }
             }
-            if (n->k == N_WITHIN && (double)(mx - mn) > n->within * 1e9)
-                ok = 0;
+            if (n->k == N_WITHIN) {
+                int64_t latest_first = INT64_MIN, earliest_last = INT64_MAX;
+                for (size_t k = 0; k < len; k++) {
+                    const obs *b = &O->o[ix[k]];
+                    int64_t f = t_ns(b->fs, b->fns), l = t_ns(b->ls, b->lns);
+                    if (f > latest_first)
+                        latest_first = f;
+                    if (l < earliest_last)
+                        earliest_last = l;
+                }
+                if ((double)(latest_first - earliest_last) > n->within * 1e9)
+                    ok = 0;
+            }
+            (void)mn;
+            (void)mx;
             if (ok)
                 rc = bl_add(out, ix, len);
         }
