@@ -83,8 +83,8 @@ int main(int argc, char **argv)
         }
         double text_ops = (double)iters / (bench_now_s() - t0);
         printf("%-9s %#6x %8zu %7zu %11zu %11llu %12llu %11.0f %11.0f %8.2fx\n",
-               sg17_suci_scheme_name(schemes[k]), schemes[k], sucis[0].output_len, str_len,
-               ie_len, (unsigned long long)med, (unsigned long long)p90, ops[k], text_ops,
+               sg17_suci_scheme_name(schemes[k]), schemes[k], sucis[0].output_len, str_len, ie_len,
+               (unsigned long long)med, (unsigned long long)p90, ops[k], text_ops,
                med_a / (double)med);
         sg17_suci_key_free(pub);
         sg17_suci_keystore_free(ks);

@@ -22,12 +22,13 @@ extern "C" {
 
 /** Verdicts (docs/ASSESS.md gives the X.1811-style wording of each). */
 typedef enum sg17_assess_verdict {
-    SG17_ASSESS_UNKNOWN = 0,    /**< algorithm not in the table, or key length missing */
-    SG17_ASSESS_WEAK = 1,       /**< inadequate already against classical attack */
-    SG17_ASSESS_VULNERABLE = 2, /**< "broken": by a cryptographically relevant quantum computer (Shor) */
-    SG17_ASSESS_REDUCED = 3,    /**< "reduced": Grover leaves 64..95 bits; 256-bit for long life */
-    SG17_ASSESS_RESISTANT = 4,  /**< "resistant": >= 96 bits against a quantum adversary */
-    SG17_ASSESS_INFO = 5,       /**< protocol version: no bits, a migration prerequisite note */
+    SG17_ASSESS_UNKNOWN = 0, /**< algorithm not in the table, or key length missing */
+    SG17_ASSESS_WEAK = 1,    /**< inadequate already against classical attack */
+    SG17_ASSESS_VULNERABLE =
+        2, /**< "broken": by a cryptographically relevant quantum computer (Shor) */
+    SG17_ASSESS_REDUCED = 3,   /**< "reduced": Grover leaves 64..95 bits; 256-bit for long life */
+    SG17_ASSESS_RESISTANT = 4, /**< "resistant": >= 96 bits against a quantum adversary */
+    SG17_ASSESS_INFO = 5,      /**< protocol version: no bits, a migration prerequisite note */
 } sg17_assess_verdict;
 
 /** What an item is used for; decides harvest-now-decrypt-later exposure. */
@@ -39,24 +40,24 @@ typedef enum sg17_assess_use {
     SG17_ASSESS_USE_AUTHENTICATION,
     SG17_ASSESS_USE_SIGNATURE,
     SG17_ASSESS_USE_HASH,
-    SG17_ASSESS_USE_KEY,      /**< a long-term or derived symmetric key (K, KAUSF, ...) */
+    SG17_ASSESS_USE_KEY, /**< a long-term or derived symmetric key (K, KAUSF, ...) */
     SG17_ASSESS_USE_PROTOCOL,
 } sg17_assess_use;
 
 /** Result of assessing one algorithm. Strings are static. */
 typedef struct sg17_assess_result {
-    char algorithm[64];       /**< canonical name, or the input name (cut) when unknown */
-    const char *kind;         /**< "symmetric cipher", "key exchange", ... ("unknown") */
-    int key_bits;             /**< key / modulus / hash length used, -1 if n/a */
-    int classical_bits;       /**< -1 unknown or n/a */
-    int quantum_bits;         /**< -1 unknown or n/a; 0 = broken by Shor */
-    const char *attack;       /**< "Shor", "Grover", "none known beyond Grover", "n/a" */
+    char algorithm[64]; /**< canonical name, or the input name (cut) when unknown */
+    const char *kind;   /**< "symmetric cipher", "key exchange", ... ("unknown") */
+    int key_bits;       /**< key / modulus / hash length used, -1 if n/a */
+    int classical_bits; /**< -1 unknown or n/a */
+    int quantum_bits;   /**< -1 unknown or n/a; 0 = broken by Shor */
+    const char *attack; /**< "Shor", "Grover", "none known beyond Grover", "n/a" */
     sg17_assess_verdict verdict;
-    sg17_assess_use use;      /**< effective use */
-    int hndl;                 /**< 1 if recorded traffic is exposed later (confidentiality) */
-    int priority;             /**< 0 fix now, 1..4 migration order, 5 none, -1 review (unknown) */
-    const char *replacement;  /**< recommended replacement, "" if none needed */
-    const char *note;         /**< why, or "" */
+    sg17_assess_use use;     /**< effective use */
+    int hndl;                /**< 1 if recorded traffic is exposed later (confidentiality) */
+    int priority;            /**< 0 fix now, 1..4 migration order, 5 none, -1 review (unknown) */
+    const char *replacement; /**< recommended replacement, "" if none needed */
+    const char *note;        /**< why, or "" */
 } sg17_assess_result;
 
 /** Verdict and use names ("vulnerable", "key-exchange", ...). */
@@ -113,9 +114,8 @@ SG17_API size_t sg17_assess_report_verdicts(const sg17_assess_report *r, sg17_as
  * NUL-terminated.
  * @return 0, SG17_E_INVAL, SG17_E_NOMEM.
  */
-SG17_API SG17_MUST_CHECK int sg17_assess_render(const sg17_assess_report *r,
-                                                sg17_assess_format fmt, char **out,
-                                                size_t *out_len);
+SG17_API SG17_MUST_CHECK int sg17_assess_render(const sg17_assess_report *r, sg17_assess_format fmt,
+                                                char **out, size_t *out_len);
 
 #ifdef __cplusplus
 }

@@ -31,15 +31,15 @@ extern "C" {
 #endif
 
 /** Protection scheme identifiers (TS 33.501 C.1; 0xC-0xF HPLMN-proprietary). */
-#define SG17_SUCI_SCHEME_NULL 0x0
+#define SG17_SUCI_SCHEME_NULL      0x0
 #define SG17_SUCI_SCHEME_PROFILE_A 0x1
 #define SG17_SUCI_SCHEME_PROFILE_B 0x2
-#define SG17_SUCI_SCHEME_MLKEM768 0xC
-#define SG17_SUCI_SCHEME_XWING 0xD
+#define SG17_SUCI_SCHEME_MLKEM768  0xC
+#define SG17_SUCI_SCHEME_XWING     0xD
 
 /** SUPI types (TS 23.003 cl. 2.2B): 0 IMSI, 1 network specific identifier (NAI). */
 #define SG17_SUCI_SUPI_IMSI 0
-#define SG17_SUCI_SUPI_NAI 1
+#define SG17_SUCI_SUPI_NAI  1
 
 /** Caps. A NAI username/realm is at most 253 octets (RFC 7542 §2.2). */
 #define SG17_SUCI_MAX_NAI_PART 253
@@ -58,22 +58,23 @@ typedef enum sg17_suci_form {
 
 /** A subscription permanent identifier. */
 typedef struct sg17_supi {
-    unsigned type;    /**< SG17_SUCI_SUPI_IMSI or SG17_SUCI_SUPI_NAI */
-    char mcc[4];      /**< IMSI: 3 digits */
-    char mnc[4];      /**< IMSI: 2 or 3 digits */
-    char msin[11];    /**< IMSI: 1..10 digits, IMSI at most 15 digits */
-    char username[SG17_SUCI_MAX_NAI_PART + 1]; /**< NAI: user part (may be empty for null scheme? no: 1..253) */
-    char realm[SG17_SUCI_MAX_NAI_PART + 1];    /**< NAI: realm (home network identifier) */
+    unsigned type; /**< SG17_SUCI_SUPI_IMSI or SG17_SUCI_SUPI_NAI */
+    char mcc[4];   /**< IMSI: 3 digits */
+    char mnc[4];   /**< IMSI: 2 or 3 digits */
+    char msin[11]; /**< IMSI: 1..10 digits, IMSI at most 15 digits */
+    char username[SG17_SUCI_MAX_NAI_PART +
+                  1]; /**< NAI: user part (may be empty for null scheme? no: 1..253) */
+    char realm[SG17_SUCI_MAX_NAI_PART + 1]; /**< NAI: realm (home network identifier) */
 } sg17_supi;
 
 /** A parsed SUCI (TS 23.003 cl. 2.2B): every field, scheme output as octets. */
 typedef struct sg17_suci {
-    unsigned supi_type;   /**< 0 IMSI, 1 NAI */
-    char mcc[4], mnc[4];  /**< home network identifier, IMSI type */
+    unsigned supi_type;                     /**< 0 IMSI, 1 NAI */
+    char mcc[4], mnc[4];                    /**< home network identifier, IMSI type */
     char realm[SG17_SUCI_MAX_NAI_PART + 1]; /**< home network identifier, NAI type */
-    char routing[5];      /**< routing indicator, 1..4 decimal digits */
-    unsigned scheme;      /**< protection scheme identifier 0..15 */
-    unsigned key_id;      /**< home network public key identifier 0..255 (0 for null) */
+    char routing[5];                        /**< routing indicator, 1..4 decimal digits */
+    unsigned scheme;                        /**< protection scheme identifier 0..15 */
+    unsigned key_id; /**< home network public key identifier 0..255 (0 for null) */
     /** Scheme output octets. Null scheme: MSIN as packed BCD (TS 24.501
      *  cl. 9.11.3.4) for IMSI, the username for NAI. Profiles: ephemeral
      *  key or KEM ciphertext || ciphertext || MAC tag. */
@@ -86,8 +87,7 @@ typedef struct sg17_suci {
  * digits, or "nai-<username>@<realm>" (TS 29.571 Supi).
  * @return 0, SG17_E_FORMAT, SG17_E_INVAL (bad mnc_digits / NULL).
  */
-SG17_API SG17_MUST_CHECK int sg17_supi_parse(const char *text, unsigned mnc_digits,
-                                             sg17_supi *out);
+SG17_API SG17_MUST_CHECK int sg17_supi_parse(const char *text, unsigned mnc_digits, sg17_supi *out);
 
 /** Write the SUPI text ("imsi-…" / "nai-…") with its NUL; cap >= SG17_SUCI_MAX_SUPI_TEXT
  *  always suffices. @return 0, SG17_E_INVAL (too small; out is then ""). */
@@ -109,8 +109,8 @@ SG17_API SG17_MUST_CHECK int sg17_suci_parse(const char *text, size_t len, sg17_
  * 5gc.mnc<3-digit MNC>.mcc<MCC>.3gppnetwork.org.
  * @return 0, SG17_E_INVAL (buffer too small, NULL), SG17_E_FORMAT (fields invalid).
  */
-SG17_API SG17_MUST_CHECK int sg17_suci_format(const sg17_suci *suci, sg17_suci_form form,
-                                              char *out, size_t cap, size_t *out_len);
+SG17_API SG17_MUST_CHECK int sg17_suci_format(const sg17_suci *suci, sg17_suci_form form, char *out,
+                                              size_t cap, size_t *out_len);
 
 /**
  * Encode the SUCI as the value part of the 5GS mobile identity IE
@@ -207,8 +207,7 @@ SG17_API void sg17_suci_keystore_allow_null(sg17_suci_keystore *ks, int allow);
  */
 SG17_API SG17_MUST_CHECK int sg17_suci_keystore_add(sg17_suci_keystore *ks, sg17_suci_key *key);
 /** Load a private key file and add it. */
-SG17_API SG17_MUST_CHECK int sg17_suci_keystore_add_file(sg17_suci_keystore *ks,
-                                                         const char *path);
+SG17_API SG17_MUST_CHECK int sg17_suci_keystore_add_file(sg17_suci_keystore *ks, const char *path);
 /** Remove (retire) a key id; rotation = add the new id, then remove the old.
  *  @return 0 or SG17_E_NOTFOUND. */
 SG17_API SG17_MUST_CHECK int sg17_suci_keystore_remove(sg17_suci_keystore *ks, unsigned key_id);

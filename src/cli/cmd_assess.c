@@ -24,9 +24,9 @@ static void assess_usage(FILE *f)
 int cmd_assess(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},   {"html", no_argument, NULL, 'H'},
+        {"json", no_argument, NULL, 'j'},      {"html", no_argument, NULL, 'H'},
         {"out", required_argument, NULL, 'o'}, {"strict", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
     };
     sg17_assess_format fmt = SG17_ASSESS_TEXT;
     const char *out_path = NULL;

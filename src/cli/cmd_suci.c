@@ -16,23 +16,35 @@
 
 static void suci_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: sg17 suci <command> [options]\n"
-            "commands:\n"
-            "  keygen --profile A|B|mlkem768|xwing [--key-id N] -o KEY\n"
-            "         write KEY (private, 0600) and KEY.pub; key id 1..255 (default 1)\n"
-            "  conceal (--hn-pub KEY.pub | --null) --supi imsi-DIGITS|nai-USER@REALM\n"
-            "          [--routing RI] [--key-id N] [--mnc-digits 2|3] [--form string|nai|ie]\n"
-            "         print a SUCI (string form for IMSI, NAI form for NAI; ie = hex of\n"
-            "         the 5GS mobile identity value); routing default 0000, MNC 2 digits\n"
-            "  deconceal --hn-key KEY [--hn-key KEY...] [--no-null] [--json] SUCI\n"
-            "         SIDF: print the SUPI; SUCI in string or NAI form, or ie:HEX;\n"
-            "         exit 1 if it does not de-conceal\n"
-            "schemes: null 0x0, A 0x1 (X25519), B 0x2 (P-256), mlkem768 0xC, xwing 0xD\n");
+    fprintf(f, "usage: sg17 suci <command> [options]\n"
+               "commands:\n"
+               "  keygen --profile A|B|mlkem768|xwing [--key-id N] -o KEY\n"
+               "         write KEY (private, 0600) and KEY.pub; key id 1..255 (default 1)\n"
+               "  conceal (--hn-pub KEY.pub | --null) --supi imsi-DIGITS|nai-USER@REALM\n"
+               "          [--routing RI] [--key-id N] [--mnc-digits 2|3] [--form string|nai|ie]\n"
+               "         print a SUCI (string form for IMSI, NAI form for NAI; ie = hex of\n"
+               "         the 5GS mobile identity value); routing default 0000, MNC 2 digits\n"
+               "  deconceal --hn-key KEY [--hn-key KEY...] [--no-null] [--json] SUCI\n"
+               "         SIDF: print the SUPI; SUCI in string or NAI form, or ie:HEX;\n"
+               "         exit 1 if it does not de-conceal\n"
+               "schemes: null 0x0, A 0x1 (X25519), B 0x2 (P-256), mlkem768 0xC, xwing 0xD\n");
 }
 
-enum { O_PROFILE = 1, O_KEYID, O_OUT, O_HNPUB, O_HNKEY, O_SUPI, O_ROUTING, O_MNC, O_FORM,
-       O_NULL, O_NONULL, O_JSON, O_HELP };
+enum {
+    O_PROFILE = 1,
+    O_KEYID,
+    O_OUT,
+    O_HNPUB,
+    O_HNKEY,
+    O_SUPI,
+    O_ROUTING,
+    O_MNC,
+    O_FORM,
+    O_NULL,
+    O_NONULL,
+    O_JSON,
+    O_HELP
+};
 
 #define MAX_KEYS 16
 
@@ -61,12 +73,18 @@ static int parse_long(const char *s, long lo, long hi, long *v)
 static int parse_opts(int argc, char **argv, suci_opts *o, int max_args)
 {
     static const struct option opts[] = {
-        {"profile", required_argument, NULL, O_PROFILE}, {"key-id", required_argument, NULL, O_KEYID},
-        {"out", required_argument, NULL, O_OUT},         {"hn-pub", required_argument, NULL, O_HNPUB},
-        {"hn-key", required_argument, NULL, O_HNKEY},    {"supi", required_argument, NULL, O_SUPI},
-        {"routing", required_argument, NULL, O_ROUTING}, {"mnc-digits", required_argument, NULL, O_MNC},
-        {"form", required_argument, NULL, O_FORM},       {"null", no_argument, NULL, O_NULL},
-        {"no-null", no_argument, NULL, O_NONULL},        {"json", no_argument, NULL, O_JSON},
+        {"profile", required_argument, NULL, O_PROFILE},
+        {"key-id", required_argument, NULL, O_KEYID},
+        {"out", required_argument, NULL, O_OUT},
+        {"hn-pub", required_argument, NULL, O_HNPUB},
+        {"hn-key", required_argument, NULL, O_HNKEY},
+        {"supi", required_argument, NULL, O_SUPI},
+        {"routing", required_argument, NULL, O_ROUTING},
+        {"mnc-digits", required_argument, NULL, O_MNC},
+        {"form", required_argument, NULL, O_FORM},
+        {"null", no_argument, NULL, O_NULL},
+        {"no-null", no_argument, NULL, O_NONULL},
+        {"json", no_argument, NULL, O_JSON},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -183,8 +201,10 @@ static int suci_conceal(int argc, char **argv)
         return CLI_USAGE;
     }
     if (sg17_supi_parse(o.supi, o.mnc_digits, &supi)) {
-        fprintf(stderr, "sg17 suci conceal: --supi '%s': expected imsi-<5..15 digits> "
-                        "or nai-<user>@<realm>\n", o.supi);
+        fprintf(stderr,
+                "sg17 suci conceal: --supi '%s': expected imsi-<5..15 digits> "
+                "or nai-<user>@<realm>\n",
+                o.supi);
         return CLI_USAGE;
     }
     if (o.hn_pub) {
@@ -194,8 +214,8 @@ static int suci_conceal(int argc, char **argv)
         if (o.key_id > 0) {
             size_t n = 0;
             const uint8_t *p = sg17_suci_key_public(k, &n);
-            rc = sg17_suci_key_import_public(sg17_suci_key_scheme(k), (unsigned)o.key_id, p, n,
-                                             &k2);
+            rc =
+                sg17_suci_key_import_public(sg17_suci_key_scheme(k), (unsigned)o.key_id, p, n, &k2);
             sg17_suci_key_free(k);
             k = k2;
             if (rc)
@@ -224,8 +244,7 @@ static int suci_conceal(int argc, char **argv)
         fprintf(stderr, "sg17 suci conceal: --form must be string, nai or ie\n");
         return CLI_USAGE;
     }
-    rc = sg17_suci_format(&s, strcmp(form, "nai") == 0 ? SG17_SUCI_FORM_NAI
-                                                       : SG17_SUCI_FORM_STRING,
+    rc = sg17_suci_format(&s, strcmp(form, "nai") == 0 ? SG17_SUCI_FORM_NAI : SG17_SUCI_FORM_STRING,
                           text, sizeof text, NULL);
     if (rc == SG17_E_FORMAT) {
         fprintf(stderr, "sg17 suci conceal: the string form exists for IMSI SUPIs only; "

@@ -17,8 +17,8 @@ static void expect(const char *name, int key_bits, int cl, int qu, sg17_assess_v
     sg17_assess_result r;
     tap_int_eq(sg17_assess_algorithm(name, key_bits, SG17_ASSESS_USE_DEFAULT, &r), 0, name);
     int ok = r.classical_bits == cl && r.quantum_bits == qu && r.verdict == v && r.priority == prio;
-    tap_ok(ok, "%s/%d: %d classical, %d quantum, %s, priority %d", name, key_bits,
-           r.classical_bits, r.quantum_bits, sg17_assess_verdict_name(r.verdict), r.priority);
+    tap_ok(ok, "%s/%d: %d classical, %d quantum, %s, priority %d", name, key_bits, r.classical_bits,
+           r.quantum_bits, sg17_assess_verdict_name(r.verdict), r.priority);
 }
 
 static void test_table(void)
@@ -87,31 +87,46 @@ static sg17_assess_report *inv(const char *json, int want_rc)
 static void test_inventory(void)
 {
     static const char *bad[] = {
-        "[]", "{}", "{\"schema\":\"sg17-assess-2\",\"system\":\"x\",\"items\":[]}",
+        "[]",
+        "{}",
+        "{\"schema\":\"sg17-assess-2\",\"system\":\"x\",\"items\":[]}",
         "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[]}",
-        "{\"schema\":\"sg17-assess-1\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-128\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"moon\",\"name\":\"n\",\"algorithm\":\"AES-128\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-128\",\"key_bit\":1}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-128\",\"key_bits\":\"128\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-128\",\"use\":\"fun\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"A\"},{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"B\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"extra\":1,\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"A\"}]}",
-        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"A\"}]",
+        "{\"schema\":\"sg17-assess-1\",\"items\":[{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\","
+        "\"algorithm\":\"AES-128\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"moon\","
+        "\"name\":\"n\",\"algorithm\":\"AES-128\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\",\"algorithm\":\"AES-128\",\"key_bit\":1}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\",\"algorithm\":\"AES-128\",\"key_bits\":\"128\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\",\"algorithm\":\"AES-128\",\"use\":\"fun\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\",\"algorithm\":\"A\"},{\"id\":\"a\",\"area\":\"nas\",\"name\":\"n\","
+        "\"algorithm\":\"B\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"extra\":1,\"items\":[{\"id\":\"a\","
+        "\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"A\"}]}",
+        "{\"schema\":\"sg17-assess-1\",\"system\":\"x\",\"items\":[{\"id\":\"a\",\"area\":\"nas\","
+        "\"name\":\"n\",\"algorithm\":\"A\"}]",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         tap_ok(inv(bad[i], SG17_E_FORMAT) == NULL, "refused");
-    sg17_assess_report *r = inv("{\"schema\":\"sg17-assess-1\",\"system\":\"<b>x</b>\",\"items\":["
-                                "{\"id\":\"a\",\"area\":\"sba\",\"name\":\"<script>\",\"algorithm\":\"X25519\"},"
-                                "{\"id\":\"b\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-256\"},"
-                                "{\"id\":\"c\",\"area\":\"pki\",\"name\":\"n\",\"algorithm\":\"RSA\",\"key_bits\":2048,\"use\":\"signature\"}]}",
-                                0);
+    sg17_assess_report *r =
+        inv("{\"schema\":\"sg17-assess-1\",\"system\":\"<b>x</b>\",\"items\":["
+            "{\"id\":\"a\",\"area\":\"sba\",\"name\":\"<script>\",\"algorithm\":\"X25519\"},"
+            "{\"id\":\"b\",\"area\":\"nas\",\"name\":\"n\",\"algorithm\":\"AES-256\"},"
+            "{\"id\":\"c\",\"area\":\"pki\",\"name\":\"n\",\"algorithm\":\"RSA\",\"key_bits\":2048,"
+            "\"use\":\"signature\"}]}",
+            0);
     tap_ok(r && sg17_assess_report_count(r) == 3, "three items");
     char *out = NULL;
     size_t n = 0;
     tap_int_eq(sg17_assess_render(r, SG17_ASSESS_HTML, &out, &n), 0, "html");
     tap_ok(out && !strstr(out, "<script>") && strstr(out, "&lt;script&gt;") &&
-               strstr(out, "&lt;b&gt;x&lt;/b&gt;"), "HTML escapes input");
+               strstr(out, "&lt;b&gt;x&lt;/b&gt;"),
+           "HTML escapes input");
     free(out);
     tap_int_eq(sg17_assess_render(r, SG17_ASSESS_TEXT, &out, &n), 0, "text");
     /* priority order: X25519 (1) before RSA (2) before AES-256 (none) */

@@ -33,10 +33,21 @@ static void test_supi(void)
     tap_ok(!strcmp(p.mnc, "410") && !strcmp(p.msin, "123456789"), "3-digit MNC fields");
     tap_int_eq(sg17_supi_parse("nai-alice@example.org", 2, &p), 0, "NAI parses");
     tap_ok(p.type == SG17_SUCI_SUPI_NAI && !strcmp(p.username, "alice") &&
-               !strcmp(p.realm, "example.org"), "NAI fields");
-    static const char *bad[] = {"imsi-", "imsi-0010101234567890", "imsi-00101a123", "IMSI-00101123",
-                                "imsi-00101", "nai-@example.org", "nai-alice@", "nai-alice",
-                                "nai-al ice@x.org", "nai-a@b..org", "nai-a@-", "", "suci-0"};
+               !strcmp(p.realm, "example.org"),
+           "NAI fields");
+    static const char *bad[] = {"imsi-",
+                                "imsi-0010101234567890",
+                                "imsi-00101a123",
+                                "IMSI-00101123",
+                                "imsi-00101",
+                                "nai-@example.org",
+                                "nai-alice@",
+                                "nai-alice",
+                                "nai-al ice@x.org",
+                                "nai-a@b..org",
+                                "nai-a@-",
+                                "",
+                                "suci-0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         tap_int_eq(sg17_supi_parse(bad[i], 2, &p), SG17_E_FORMAT, bad[i]);
     tap_int_eq(sg17_supi_parse("imsi-001010123456789", 4, &p), SG17_E_INVAL, "mnc digits 4");
@@ -53,7 +64,8 @@ static void test_parsers(void)
         "suci-0-208-930-12-f-1-aB",
         "type0.rid678.schid0.userid0999999999@5gc.mnc015.mcc234.3gppnetwork.org",
         "type1.rid1.schid0.useridalice.b@example.org",
-        "type1.rid12.schid1.hnkey3.ecckey" "0000000000000000000000000000000000000000000000000000000000000000"
+        "type1.rid12.schid1.hnkey3.ecckey"
+        "0000000000000000000000000000000000000000000000000000000000000000"
         ".cip01.mac0102030405060708@example.org",
         "type0.rid1.schid14.hnkey7.outDEADBEEF@5gc.mnc001.mcc001.3gppnetwork.org",
     };
@@ -68,17 +80,36 @@ static void test_parsers(void)
         tap_ok(memcmp(&s, &t, sizeof s) == 0, "%s -> %s stable", good[i], txt);
     }
     static const char *bad[] = {
-        "suci-0-208-93-0-1-1", "suci-1-208-93-0-1-1-00", "suci-0-20-93-0-1-1-00",
-        "suci-0-208-9-0-1-1-00", "suci-0-208-9333-0-1-1-00", "suci-0-208-93-12345-1-1-00",
-        "suci-0-208-93--1-1-00", "suci-0-208-93-0-g-1-00", "suci-0-208-93-0-1-256-00",
-        "suci-0-208-93-0-1-01-00", "suci-0-208-93-0-1-1-0", "suci-0-208-93-0-1-1-",
-        "suci-0-208-93-0-1-1-0g", "suci-0-208-93-0-0-1-123", "suci-0-208-93-0-0-0-12345678901",
-        "suci-0-208-93-0-0-0-12a", "suci-0-208-93-0-1-1-00-00", "suci-0-208-93-0-10-1-00",
-        "type2.rid1.schid0.useridx@a.org", "type0.rid1.schid0.userid12@example.org",
+        "suci-0-208-93-0-1-1",
+        "suci-1-208-93-0-1-1-00",
+        "suci-0-20-93-0-1-1-00",
+        "suci-0-208-9-0-1-1-00",
+        "suci-0-208-9333-0-1-1-00",
+        "suci-0-208-93-12345-1-1-00",
+        "suci-0-208-93--1-1-00",
+        "suci-0-208-93-0-g-1-00",
+        "suci-0-208-93-0-1-256-00",
+        "suci-0-208-93-0-1-01-00",
+        "suci-0-208-93-0-1-1-0",
+        "suci-0-208-93-0-1-1-",
+        "suci-0-208-93-0-1-1-0g",
+        "suci-0-208-93-0-0-1-123",
+        "suci-0-208-93-0-0-0-12345678901",
+        "suci-0-208-93-0-0-0-12a",
+        "suci-0-208-93-0-1-1-00-00",
+        "suci-0-208-93-0-10-1-00",
+        "type2.rid1.schid0.useridx@a.org",
+        "type0.rid1.schid0.userid12@example.org",
         "type1.rid1.schid1.hnkey1.ecckey00.cip00.mac0001020304050607@a.org",
-        "type1.rid1.schid16.hnkey1.out00@a.org", "type1.rid.schid0.useridx@a.org",
-        "type1.rid1.schid0.userid@a.org", "type1.rid1.schid0.useridx", "type1.rid1.schid0.useridx@",
-        "type1.rid1.schid0.userid x@a.org", "type1.rid1.schid12.hnkey1.out0@a.org", "x", "",
+        "type1.rid1.schid16.hnkey1.out00@a.org",
+        "type1.rid.schid0.useridx@a.org",
+        "type1.rid1.schid0.userid@a.org",
+        "type1.rid1.schid0.useridx",
+        "type1.rid1.schid0.useridx@",
+        "type1.rid1.schid0.userid x@a.org",
+        "type1.rid1.schid12.hnkey1.out0@a.org",
+        "x",
+        "",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         tap_int_eq(sg17_suci_parse(bad[i], strlen(bad[i]), &s), SG17_E_FORMAT, bad[i]);
@@ -89,8 +120,8 @@ static void test_ie(void)
 {
     /* TS 24.501 Fig. 9.11.3.4.3: MCC 208 MNC 93, RI 0 -> F0 FF, null scheme. */
     const char *txt = "suci-0-208-93-0-0-0-0000000003";
-    static const uint8_t want[] = {0x01, 0x02, 0xf8, 0x39, 0xf0, 0xff, 0x00, 0x00,
-                                   0x00, 0x00, 0x00, 0x00, 0x30};
+    static const uint8_t want[] = {0x01, 0x02, 0xf8, 0x39, 0xf0, 0xff, 0x00,
+                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x30};
     uint8_t ie[64];
     size_t n = 0;
     tap_int_eq(sg17_suci_parse(txt, strlen(txt), &s), 0, "parse");
@@ -100,9 +131,9 @@ static void test_ie(void)
     tap_int_eq(sg17_suci_encode_ie(&s, ie, 5, &n), SG17_E_INVAL, "short IE buffer");
     uint8_t bad[sizeof want];
     for (size_t i = 0; i < 13; i++) {
-        static const uint8_t pokes[][2] = {{0, 0x02}, {0, 0x81}, {1, 0x0a}, {2, 0xa8},
-                                           {3, 0xa9}, {4, 0x1f}, {4, 0x0f}, {5, 0xf0},
-                                           {6, 0x10}, {7, 0x01}, {8, 0xff}, {12, 0xff}, {0, 0x00}};
+        static const uint8_t pokes[][2] = {{0, 0x02}, {0, 0x81},  {1, 0x0a}, {2, 0xa8}, {3, 0xa9},
+                                           {4, 0x1f}, {4, 0x0f},  {5, 0xf0}, {6, 0x10}, {7, 0x01},
+                                           {8, 0xff}, {12, 0xff}, {0, 0x00}};
         memcpy(bad, want, sizeof bad);
         bad[pokes[i][0]] = pokes[i][1];
         tap_int_eq(sg17_suci_decode_ie(bad, sizeof bad, &t), SG17_E_FORMAT, "malformed IE");
@@ -112,7 +143,8 @@ static void test_ie(void)
 
 static void roundtrip_all(sg17_suci_keystore *ks, sg17_suci_key *keys[4])
 {
-    static const char *supis[] = {"imsi-001010123456789", "imsi-2089300100208", "nai-bob@operator.example"};
+    static const char *supis[] = {"imsi-001010123456789", "imsi-2089300100208",
+                                  "nai-bob@operator.example"};
     for (size_t k = 0; k < 4; k++) {
         for (size_t i = 0; i < 3; i++) {
             sg17_supi p, got;
@@ -120,12 +152,12 @@ static void roundtrip_all(sg17_suci_keystore *ks, sg17_suci_key *keys[4])
             tap_int_eq(sg17_supi_parse(supis[i], 2, &p), 0, "supi");
             tap_int_eq(sg17_suci_conceal(keys[k], &p, "42", &s), 0, "conceal");
             unsigned sc = sg17_suci_key_scheme(keys[k]);
-            size_t in_len = p.type == SG17_SUCI_SUPI_IMSI ? (strlen(p.msin) + 1) / 2
-                                                         : strlen(p.username);
+            size_t in_len =
+                p.type == SG17_SUCI_SUPI_IMSI ? (strlen(p.msin) + 1) / 2 : strlen(p.username);
             tap_int_eq(s.output_len, sg17_suci_output_bytes(sc, in_len), "output size");
             tap_int_eq(sg17_suci_deconceal(ks, &s, &got, &reason), 0, "deconceal");
-            tap_ok(memcmp(&got, &p, sizeof p) == 0, "%s %s round trip",
-                   sg17_suci_scheme_name(sc), supis[i]);
+            tap_ok(memcmp(&got, &p, sizeof p) == 0, "%s %s round trip", sg17_suci_scheme_name(sc),
+                   supis[i]);
             /* truncations and extensions */
             size_t len = s.output_len;
             s.output_len = len - 1;
@@ -143,7 +175,8 @@ static void roundtrip_all(sg17_suci_keystore *ks, sg17_suci_key *keys[4])
             tap_int_eq(sg17_suci_deconceal(ks, &s, &got, &reason), SG17_E_VERIFY, "unknown key id");
             tap_ok(reason == r1, "same reason for unknown key id");
             s.key_id = sg17_suci_key_id(keys[(k + 1) % 4]);
-            tap_int_eq(sg17_suci_deconceal(ks, &s, &got, &reason), SG17_E_VERIFY, "other scheme's key");
+            tap_int_eq(sg17_suci_deconceal(ks, &s, &got, &reason), SG17_E_VERIFY,
+                       "other scheme's key");
             tap_ok(reason == r1, "same reason for a key of another scheme");
             s.key_id = kid;
             /* ciphertext / ephemeral part flips */

@@ -10,10 +10,10 @@
 #include "sg17/suci.h"
 #include "tap.h"
 
-#define NS 4
-#define PER 6
+#define NS      4
+#define PER     6
 #define THREADS 4
-#define ROUNDS 15
+#define ROUNDS  15
 
 static sg17_suci_keystore *ks;
 static sg17_suci sucis[NS * PER];

@@ -93,15 +93,14 @@ static int compute(size_t i, vec *v)
     memset(v, 0, sizeof *v);
     v->priv_len = sg17_suci_private_key_bytes(sc);
     v->eph_len = sc == SG17_SUCI_SCHEME_XWING ? 64 : 32;
-    v->ct_len = sc == SG17_SUCI_SCHEME_XWING ? SG17_XWING_CIPHERTEXT_BYTES
-                                             : SG17_MLKEM768_CIPHERTEXT_BYTES;
+    v->ct_len =
+        sc == SG17_SUCI_SCHEME_XWING ? SG17_XWING_CIPHERTEXT_BYTES : SG17_MLKEM768_CIPHERTEXT_BYTES;
     seed(v->priv, v->priv_len, sc == SG17_SUCI_SCHEME_XWING ? "hn-xwing" : "hn-mlkem768", 0);
     seed(v->eph, v->eph_len, "eph", i);
     size_t pl = 0;
     if (sg17_suci_key_import(sc, cases[i].key_id, v->priv, v->priv_len, &v->key) ||
         sg17_supi_parse(cases[i].supi, cases[i].mnc_digits, &v->supi) ||
-        sg17_suci_conceal_derand(v->key, &v->supi, cases[i].routing, v->eph, v->eph_len,
-                                 &v->suci))
+        sg17_suci_conceal_derand(v->key, &v->supi, cases[i].routing, v->eph, v->eph_len, &v->suci))
         return -1;
     const uint8_t *pk = sg17_suci_key_public(v->key, &pl);
     if (intermediates(sc, pk, pl, v->eph, v->ct, v->z, v->kd))
@@ -180,7 +179,8 @@ int main(int argc, char **argv)
         return tap_done();
     tap_int_eq(json_array_size(json_object_get(root, "vectors")), NCASES, "case count");
     tap_int_eq(sg17_suci_keystore_new(&ks), 0, "key store");
-    json_array_foreach(json_object_get(root, "vectors"), i, o) {
+    json_array_foreach(json_object_get(root, "vectors"), i, o)
+    {
         static vec v;
         if (i >= NCASES)
             break;

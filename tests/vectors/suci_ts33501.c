@@ -169,7 +169,8 @@ static void check_extra(json_t *doc, sg17_suci_keystore *ks)
         tap_int_eq(sg17_suci_keystore_add(ks, k), 0, "add extra HN key");
         free(sk);
     }
-    json_array_foreach(json_object_get(doc, "vectors"), i, v) {
+    json_array_foreach(json_object_get(doc, "vectors"), i, v)
+    {
         const char *id = strf(v, "id"), *expected = strf(v, "expected"), *reason = NULL;
         char supi[SG17_SUCI_MAX_SUPI_TEXT];
         if (strcmp(expected, "accept") == 0) {
@@ -214,7 +215,8 @@ int main(void)
     if (!a || !b)
         return tap_done();
     tap_int_eq(sg17_suci_keystore_new(&ks), 0, "key store");
-    json_array_foreach(json_object_get(a, "vectors"), i, v) {
+    json_array_foreach(json_object_get(a, "vectors"), i, v)
+    {
         check_annex(v, ks);
         n++;
     }

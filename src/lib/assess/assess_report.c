@@ -11,7 +11,7 @@
 #include "sg17/json.h"
 
 #define MAX_ITEMS 1000
-#define MAX_TEXT 200
+#define MAX_TEXT  200
 
 typedef struct item {
     char id[MAX_TEXT + 1], area[32], name[MAX_TEXT + 1], input_alg[MAX_TEXT + 1];
@@ -24,8 +24,9 @@ struct sg17_assess_report {
     size_t n;
 };
 
-static const char *const areas[] = {"nas", "as", "up", "aka", "suci", "key-hierarchy", "sba",
-                                    "n32", "ipsec", "pki", "token", "oam", "firmware", "other"};
+static const char *const areas[] = {"nas",           "as",  "up",       "aka",   "suci",
+                                    "key-hierarchy", "sba", "n32",      "ipsec", "pki",
+                                    "token",         "oam", "firmware", "other"};
 
 static void errf(char *err, size_t cap, const char *fmt, ...)
 {
@@ -37,8 +38,8 @@ static void errf(char *err, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
-static int copy_field(const json_t *o, const char *k, int required, char *dst, size_t cap,
-                      size_t i, char *err, size_t err_cap)
+static int copy_field(const json_t *o, const char *k, int required, char *dst, size_t cap, size_t i,
+                      char *err, size_t err_cap)
 {
     const json_t *v = json_object_get(o, k);
     if (!v) {
@@ -50,8 +51,8 @@ static int copy_field(const json_t *o, const char *k, int required, char *dst, s
     const char *s = json_string_value(v);
     size_t n = s ? json_string_length(v) : 0;
     if (!s || n == 0 || n >= cap || strlen(s) != n) {
-        errf(err, err_cap, "items[%zu]: \"%s\" must be a non-empty string of at most %zu bytes",
-             i, k, cap - 1);
+        errf(err, err_cap, "items[%zu]: \"%s\" must be a non-empty string of at most %zu bytes", i,
+             k, cap - 1);
         return SG17_E_FORMAT;
     }
     memcpy(dst, s, n + 1);
@@ -62,13 +63,14 @@ static int parse_item(const json_t *o, size_t i, item *it, char *err, size_t err
 {
     const char *k;
     const json_t *v;
-    static const char *const allowed[] = {"id", "area", "name", "algorithm", "key_bits", "use",
-                                          "note"};
+    static const char *const allowed[] = {"id",       "area", "name", "algorithm",
+                                          "key_bits", "use",  "note"};
     if (!json_is_object(o)) {
         errf(err, err_cap, "items[%zu]: not an object", i);
         return SG17_E_FORMAT;
     }
-    json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+    json_object_foreach((json_t *)(uintptr_t)o, k, v)
+    {
         size_t a = 0;
         while (a < sizeof allowed / sizeof allowed[0] && strcmp(k, allowed[a]) != 0)
             a++;
@@ -140,7 +142,8 @@ int sg17_assess_inventory(const char *text, size_t len, sg17_assess_report **out
     }
     const char *k;
     json_t *v;
-    json_object_foreach(root, k, v) {
+    json_object_foreach(root, k, v)
+    {
         if (strcmp(k, "schema") && strcmp(k, "system") && strcmp(k, "description") &&
             strcmp(k, "items")) {
             errf(err, err_cap, "top level: unknown field \"%.40s\"", k);
@@ -314,9 +317,10 @@ static void summary_text(buf *b, const sg17_assess_report *r)
     size_t hndl = 0;
     for (size_t i = 0; i < r->n; i++)
         hndl += r->items[i].r.verdict == SG17_ASSESS_VULNERABLE && r->items[i].r.hndl;
-    putf(b, "\n%zu items: %zu weak, %zu broken by a quantum computer (%zu of them exposed to "
-            "harvest-now-decrypt-later), %zu reduced by Grover, %zu resistant, %zu protocol "
-            "notes, %zu unknown\n",
+    putf(b,
+         "\n%zu items: %zu weak, %zu broken by a quantum computer (%zu of them exposed to "
+         "harvest-now-decrypt-later), %zu reduced by Grover, %zu resistant, %zu protocol "
+         "notes, %zu unknown\n",
          r->n, sg17_assess_report_verdicts(r, SG17_ASSESS_WEAK),
          sg17_assess_report_verdicts(r, SG17_ASSESS_VULNERABLE), hndl,
          sg17_assess_report_verdicts(r, SG17_ASSESS_REDUCED),
@@ -341,15 +345,15 @@ static void render_text(buf *b, const sg17_assess_report *r, const size_t *o)
             snprintf(pri, sizeof pri, "-");
         else
             snprintf(pri, sizeof pri, "%d", x->priority);
-        putf(b, "%-3s %-13.13s %-28.28s %-24.24s %5s %5s %-10s %s%s%s\n", pri, it->area,
-             it->name, x->algorithm, bits(x->classical_bits, t1), bits(x->quantum_bits, t2),
+        putf(b, "%-3s %-13.13s %-28.28s %-24.24s %5s %5s %-10s %s%s%s\n", pri, it->area, it->name,
+             x->algorithm, bits(x->classical_bits, t1), bits(x->quantum_bits, t2),
              sg17_assess_verdict_name(x->verdict), x->replacement,
              x->replacement[0] && x->note[0] ? "; " : "", x->note);
     }
     summary_text(b, r);
     PUTL(b, "priority: 0 fix now (classically weak), 1 harvest-now-decrypt-later exposure, "
-           "2 quantum-broken authentication, 3/4 Grover-reduced (256-bit), - nothing to do, "
-           "? unknown (review)\n");
+            "2 quantum-broken authentication, 3/4 Grover-reduced (256-bit), - nothing to do, "
+            "? unknown (review)\n");
 }
 
 static int render_json(buf *b, const sg17_assess_report *r, const size_t *o)
@@ -373,7 +377,8 @@ static int render_json(buf *b, const sg17_assess_report *r, const size_t *o)
         json_object_set_new(j, "algorithm", json_string(x->algorithm));
         json_object_set_new(j, "input_algorithm", json_string(it->input_alg));
         json_object_set_new(j, "kind", json_string(x->kind));
-        json_object_set_new(j, "key_bits", x->key_bits < 0 ? json_null() : json_integer(x->key_bits));
+        json_object_set_new(j, "key_bits",
+                            x->key_bits < 0 ? json_null() : json_integer(x->key_bits));
         json_object_set_new(j, "classical_bits",
                             x->classical_bits < 0 ? json_null() : json_integer(x->classical_bits));
         json_object_set_new(j, "quantum_bits",
@@ -381,17 +386,21 @@ static int render_json(buf *b, const sg17_assess_report *r, const size_t *o)
         json_object_set_new(j, "quantum_attack", json_string(x->attack));
         json_object_set_new(j, "verdict", json_string(sg17_assess_verdict_name(x->verdict)));
         json_object_set_new(j, "use", json_string(sg17_assess_use_name(x->use)));
-        json_object_set_new(j, "hndl_exposed", json_boolean(x->hndl && x->verdict == SG17_ASSESS_VULNERABLE));
-        json_object_set_new(j, "priority", x->priority < 0 ? json_null() : json_integer(x->priority));
-        json_object_set_new(j, "priority_text", json_string(sg17_assess_priority_name(x->priority)));
+        json_object_set_new(j, "hndl_exposed",
+                            json_boolean(x->hndl && x->verdict == SG17_ASSESS_VULNERABLE));
+        json_object_set_new(j, "priority",
+                            x->priority < 0 ? json_null() : json_integer(x->priority));
+        json_object_set_new(j, "priority_text",
+                            json_string(sg17_assess_priority_name(x->priority)));
         json_object_set_new(j, "replacement", json_string(x->replacement));
         json_object_set_new(j, "note", json_string(x->note));
         json_array_append_new(arr, j);
     }
     json_object_set_new(root, "items", arr);
     for (int v = 0; v <= SG17_ASSESS_INFO; v++)
-        json_object_set_new(sum, sg17_assess_verdict_name((sg17_assess_verdict)v),
-                            json_integer((json_int_t)sg17_assess_report_verdicts(r, (sg17_assess_verdict)v)));
+        json_object_set_new(
+            sum, sg17_assess_verdict_name((sg17_assess_verdict)v),
+            json_integer((json_int_t)sg17_assess_report_verdicts(r, (sg17_assess_verdict)v)));
     json_object_set_new(root, "summary", sum);
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
@@ -405,18 +414,21 @@ static int render_json(buf *b, const sg17_assess_report *r, const size_t *o)
 
 static void render_html(buf *b, const sg17_assess_report *r, const size_t *o)
 {
-    static const char *const colour[] = {"#ddd", "#f4a6a6", "#f7c98b", "#fbeaa0", "#c8e6c0", "#dbe8f7"};
+    static const char *const colour[] = {"#ddd",    "#f4a6a6", "#f7c98b",
+                                         "#fbeaa0", "#c8e6c0", "#dbe8f7"};
     char t1[16], t2[16];
     PUTL(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
     PUTL(b, "Quantum-readiness assessment: ");
     put_html(b, r->system);
-    PUTL(b, "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-           "td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
-           "td.n{text-align:right}</style></head><body>\n<h1>Quantum-readiness assessment (X.1811)</h1>\n<p>System: ");
+    PUTL(b,
+         "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+         "td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
+         "td.n{text-align:right}</style></head><body>\n<h1>Quantum-readiness assessment "
+         "(X.1811)</h1>\n<p>System: ");
     put_html(b, r->system);
     PUTL(b, "</p>\n<table>\n<tr><th>priority</th><th>area</th><th>item</th><th>algorithm</th>"
-           "<th>classical bits</th><th>quantum bits</th><th>attack</th><th>verdict</th>"
-           "<th>replacement</th><th>note</th></tr>\n");
+            "<th>classical bits</th><th>quantum bits</th><th>attack</th><th>verdict</th>"
+            "<th>replacement</th><th>note</th></tr>\n");
     for (size_t k = 0; k < r->n; k++) {
         const item *it = &r->items[o[k]];
         const sg17_assess_result *x = &it->r;

@@ -9,7 +9,7 @@
 #include "sg17/suci.h"
 #include "sg17/xwing.h"
 
-#define SUCI_MAX_PUB SG17_XWING_PUBLICKEY_BYTES
+#define SUCI_MAX_PUB  SG17_XWING_PUBLICKEY_BYTES
 #define SUCI_MAX_PRIV 64
 /* An IMSI has at most 15 digits, so an MSIN at most 10 (5 BCD octets). */
 #define SUCI_MAX_MSIN 10

@@ -112,9 +112,7 @@ static int expand_private(sg17_suci_key *k)
     uint8_t pk65[65], ex[96];
     int rc;
     switch (k->scheme) {
-    case SG17_SUCI_SCHEME_PROFILE_A:
-        k->pub_len = 32;
-        return sg17_x25519_public(k->pub, k->priv);
+    case SG17_SUCI_SCHEME_PROFILE_A: k->pub_len = 32; return sg17_x25519_public(k->pub, k->priv);
     case SG17_SUCI_SCHEME_PROFILE_B:
         k->pub_len = 33;
         rc = sg17_p256_public(pk65, k->priv);
@@ -123,8 +121,8 @@ static int expand_private(sg17_suci_key *k)
         return rc ? SG17_E_FORMAT : 0;
     case SG17_SUCI_SCHEME_MLKEM768:
         k->pub_len = SG17_MLKEM768_PUBLICKEY_BYTES;
-        return sg17_mlkem_seed_expand(SG17_MLKEM_768, k->priv, k->priv_len, k->pub,
-                                      sizeof k->pub, k->dk, sizeof k->dk);
+        return sg17_mlkem_seed_expand(SG17_MLKEM_768, k->priv, k->priv_len, k->pub, sizeof k->pub,
+                                      k->dk, sizeof k->dk);
     case SG17_SUCI_SCHEME_XWING: {
         uint8_t pk_m[SG17_MLKEM768_PUBLICKEY_BYTES];
         k->pub_len = SG17_XWING_PUBLICKEY_BYTES;
@@ -138,8 +136,7 @@ static int expand_private(sg17_suci_key *k)
         sg17_memzero(ex, sizeof ex);
         return rc;
     }
-    default:
-        return SG17_E_UNSUPPORTED;
+    default: return SG17_E_UNSUPPORTED;
     }
 }
 
@@ -194,9 +191,8 @@ int sg17_suci_key_import_public(unsigned scheme, unsigned key_id, const uint8_t 
     else if (scheme == SG17_SUCI_SCHEME_PROFILE_B)
         rc = sg17_p256_decompress(pk65, pub) ? SG17_E_FORMAT : 0;
     else
-        rc = sg17_mlkem_check_ek(SG17_MLKEM_768, pub, SG17_MLKEM768_PUBLICKEY_BYTES)
-                 ? SG17_E_FORMAT
-                 : 0;
+        rc = sg17_mlkem_check_ek(SG17_MLKEM_768, pub, SG17_MLKEM768_PUBLICKEY_BYTES) ? SG17_E_FORMAT
+                                                                                     : 0;
 done:
     if (rc) {
         sg17_suci_key_free(k);

@@ -17,7 +17,7 @@
 #include "suci_internal.h"
 
 #define KEYFILE_MAGIC "sg17-suci-key-1"
-#define KEYFILE_MAX 8192
+#define KEYFILE_MAX   8192
 
 static size_t put(char *buf, size_t at, size_t cap, const char *s)
 {

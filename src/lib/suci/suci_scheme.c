@@ -70,8 +70,7 @@ int suci_xwing_decaps(uint8_t ss[32], const uint8_t *ct, const struct sg17_suci_
 }
 
 /* KDF split: EK (enc_len) || ICB (16) || MK (32), TS 33.501 C.3.4.1/C.3.4.2. */
-static int dem_keys(const suci_params *p, const uint8_t z[32], const uint8_t *eph,
-                    uint8_t kd[80])
+static int dem_keys(const suci_params *p, const uint8_t z[32], const uint8_t *eph, uint8_t kd[80])
 {
     return sg17_x963_kdf(SG17_HASH_SHA256, z, 32, eph, p->eph_len, kd, p->enc_len + 48);
 }
@@ -87,8 +86,7 @@ static int scheme_input(const sg17_supi *supi, uint8_t *in, size_t *len)
 {
     if (supi->type == SG17_SUCI_SUPI_IMSI) {
         if (!suci_is_digits(supi->msin, 1, SUCI_MAX_MSIN) || !suci_is_digits(supi->mcc, 3, 3) ||
-            !suci_is_digits(supi->mnc, 2, 3) ||
-            strlen(supi->mnc) + strlen(supi->msin) + 3 > 15)
+            !suci_is_digits(supi->mnc, 2, 3) || strlen(supi->mnc) + strlen(supi->msin) + 3 > 15)
             return SG17_E_FORMAT;
         *len = suci_bcd_encode(supi->msin, in);
         return 0;
@@ -121,8 +119,8 @@ static int fill_header(const sg17_supi *supi, const char *routing, sg17_suci *ou
 }
 
 /* Ephemeral part and shared secret Z for the sending side. */
-static int sender_z(const sg17_suci_key *hn, const uint8_t *eph_rand, size_t eph_len,
-                    uint8_t *eph, uint8_t z[32])
+static int sender_z(const sg17_suci_key *hn, const uint8_t *eph_rand, size_t eph_len, uint8_t *eph,
+                    uint8_t z[32])
 {
     uint8_t pk65[65];
     int rc;
@@ -148,8 +146,7 @@ static int sender_z(const sg17_suci_key *hn, const uint8_t *eph_rand, size_t eph
         if (eph_len != SG17_XWING_ESEED_BYTES)
             return SG17_E_INVAL;
         return sg17_xwing_encaps_derand(eph, z, hn->pub, hn->pub_len, eph_rand);
-    default:
-        return SG17_E_UNSUPPORTED;
+    default: return SG17_E_UNSUPPORTED;
     }
 }
 
@@ -237,17 +234,13 @@ done:
 static int receiver_z(const sg17_suci_key *k, const uint8_t *eph, uint8_t z[32])
 {
     switch (k->scheme) {
-    case SG17_SUCI_SCHEME_PROFILE_A:
-        return sg17_x25519(z, k->priv, eph);
-    case SG17_SUCI_SCHEME_PROFILE_B:
-        return sg17_p256_ecdh(z, k->priv, eph, 33);
+    case SG17_SUCI_SCHEME_PROFILE_A: return sg17_x25519(z, k->priv, eph);
+    case SG17_SUCI_SCHEME_PROFILE_B: return sg17_p256_ecdh(z, k->priv, eph, 33);
     case SG17_SUCI_SCHEME_MLKEM768:
         return sg17_mlkem_decaps(SG17_MLKEM_768, z, eph, SG17_MLKEM768_CIPHERTEXT_BYTES, k->dk,
                                  sizeof k->dk);
-    case SG17_SUCI_SCHEME_XWING:
-        return suci_xwing_decaps(z, eph, k);
-    default:
-        return SG17_E_UNSUPPORTED;
+    case SG17_SUCI_SCHEME_XWING: return suci_xwing_decaps(z, eph, k);
+    default: return SG17_E_UNSUPPORTED;
     }
 }
 

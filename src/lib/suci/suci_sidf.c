@@ -156,8 +156,8 @@ int sg17_suci_deconceal(const sg17_suci_keystore *ks, const sg17_suci *suci, sg1
     const suci_params *p = suci_params_get(suci->scheme);
     if (!p)
         return fail(reason, R_SCHEME, SG17_E_FORMAT);
-    size_t max_in = suci->supi_type == SG17_SUCI_SUPI_IMSI ? (SUCI_MAX_MSIN + 1) / 2
-                                                           : SG17_SUCI_MAX_NAI_PART;
+    size_t max_in =
+        suci->supi_type == SG17_SUCI_SUPI_IMSI ? (SUCI_MAX_MSIN + 1) / 2 : SG17_SUCI_MAX_NAI_PART;
     /* Profile B: reject an uncompressed or off-curve ephemeral key before
      * the private key is touched (TS 33.501 C.3.4.2 mandates compression). */
     if (suci->scheme == SG17_SUCI_SCHEME_PROFILE_B && suci->output[0] != 0x02 &&
