@@ -140,6 +140,8 @@ typedef struct sg17_suit_policy {
     uint8_t vendor_id[16];
     int has_class_id;
     uint8_t class_id[16];
+    int has_device_id;       /**< check condition-device-identifier against device_id */
+    uint8_t device_id[16];
     int has_last_sequence;   /**< anti-rollback: refuse sequence numbers below last_sequence */
     uint64_t last_sequence;
     int allow_equal_sequence; /**< accept sequence == last_sequence (re-run, e.g. secure boot) */
@@ -195,6 +197,10 @@ typedef struct sg17_suit_ops {
     int (*invoke)(void *ctx, size_t comp, const uint8_t *args, size_t args_len);
     /** Exchange two components (directive-swap). */
     int (*swap)(void *ctx, size_t a, size_t b);
+    /** Optional: the slot comp would be written to (condition-component-slot
+     *  passes when it equals the manifest's component-slot parameter); NULL
+     *  makes that condition fail. */
+    int (*slot)(void *ctx, size_t comp, uint64_t *slot);
 } sg17_suit_ops;
 
 /* Steps of sg17_suit_process (draft -37 §6.4, §8.4.6). The shared sequence
@@ -212,7 +218,7 @@ typedef struct sg17_suit_ops {
  * sequence and each selected step's sequence in the order payload-fetch,
  * install, validate, load, invoke, with the commands of draft -37 §8.4.9
  * (conditions vendor/class/device identifier, image-match, component-slot,
- * abort; directives set-component-index, try-each, override-parameters,
+ * check-content, abort; directives set-component-index, try-each, override-parameters,
  * fetch, write, copy, invoke, swap, run-sequence). A severed sequence that is
  * needed but absent from the envelope is an error. Integrated payloads
  * ("#name" URIs) come from the envelope. Encrypted payloads

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sg17/cbor.h"
 #include "sg17/crypto.h"
 #include "sg17/lms.h"
 #include "sg17/mlkem.h"
@@ -126,6 +127,119 @@ static int verify_bytes(const sg17_buf *b, const sg17_suit_policy *pol, char *wh
         rc = sg17_suit_verify(env, pol, why, SG17_SUIT_WHY_BYTES);
     sg17_suit_free(env);
     return rc;
+}
+
+static int md_slot(void *ctx, size_t c, uint64_t *slot)
+{
+    (void)ctx, (void)c;
+    *slot = 1; /* slot A active: updates go to slot B = 1 */
+    return 0;
+}
+
+/* A/B manifest by hand (draft -37 example 3 style): the install sequence
+ * picks the image for the slot the device writes to with try-each over
+ * condition-component-slot; the shared sequence checks vendor and device id. */
+static int build_ab(sg17_buf *out, const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    sg17_buf shared, common, alt[2], inst, man, dg, auth;
+    uint8_t md[32];
+    int rc = 0;
+    sg17_buf_init(&shared, 4096);
+    sg17_buf_init(&common, 4096);
+    sg17_buf_init(&inst, 4096);
+    sg17_buf_init(&man, 8192);
+    sg17_buf_init(&dg, 128);
+    sg17_buf_init(&auth, 256);
+#define E(x) rc |= (x)
+    E(sg17_cbor_enc_array(&shared, 6));
+    E(sg17_cbor_enc_uint(&shared, 20));
+    E(sg17_cbor_enc_map(&shared, 2));
+    E(sg17_cbor_enc_uint(&shared, 1));
+    E(sg17_cbor_enc_bstr(&shared, VENDOR, 16));
+    E(sg17_cbor_enc_uint(&shared, 24));
+    E(sg17_cbor_enc_bstr(&shared, CLASS, 16));
+    E(sg17_cbor_enc_uint(&shared, 1));
+    E(sg17_cbor_enc_uint(&shared, 15));
+    E(sg17_cbor_enc_uint(&shared, 24));
+    E(sg17_cbor_enc_uint(&shared, 15));
+    E(sg17_cbor_enc_map(&common, 2));
+    E(sg17_cbor_enc_uint(&common, 2));
+    E(sg17_cbor_enc_array(&common, 1));
+    E(sg17_cbor_enc_array(&common, 1));
+    E(sg17_cbor_enc_bstr(&common, (const uint8_t *)"\0", 1));
+    E(sg17_cbor_enc_uint(&common, 4));
+    E(sg17_cbor_enc_bstr(&common, shared.data, shared.len));
+    for (int i = 0; i < 2; i++) {
+        sg17_buf_init(&alt[i], 4096);
+        sg17_buf_reset(&dg);
+        sg17_sha256(md, i ? b : a, i ? bl : al);
+        E(sg17_cbor_enc_array(&dg, 2));
+        E(sg17_cbor_enc_int(&dg, -16));
+        E(sg17_cbor_enc_bstr(&dg, md, 32));
+        E(sg17_cbor_enc_array(&alt[i], 6));
+        E(sg17_cbor_enc_uint(&alt[i], 20));
+        E(sg17_cbor_enc_map(&alt[i], 1));
+        E(sg17_cbor_enc_uint(&alt[i], 5));
+        E(sg17_cbor_enc_uint(&alt[i], (uint64_t)i));
+        E(sg17_cbor_enc_uint(&alt[i], 5));
+        E(sg17_cbor_enc_uint(&alt[i], 15));
+        E(sg17_cbor_enc_uint(&alt[i], 20));
+        E(sg17_cbor_enc_map(&alt[i], 2));
+        E(sg17_cbor_enc_uint(&alt[i], 3));
+        E(sg17_cbor_enc_bstr(&alt[i], dg.data, dg.len));
+        E(sg17_cbor_enc_uint(&alt[i], 21));
+        E(sg17_cbor_enc_tstr(&alt[i], i ? "#b" : "#a", 2));
+    }
+    E(sg17_cbor_enc_array(&inst, 6));
+    E(sg17_cbor_enc_uint(&inst, 15));
+    E(sg17_cbor_enc_array(&inst, 2));
+    E(sg17_cbor_enc_bstr(&inst, alt[0].data, alt[0].len));
+    E(sg17_cbor_enc_bstr(&inst, alt[1].data, alt[1].len));
+    E(sg17_cbor_enc_uint(&inst, 21));
+    E(sg17_cbor_enc_uint(&inst, 15));
+    E(sg17_cbor_enc_uint(&inst, 3));
+    E(sg17_cbor_enc_uint(&inst, 15));
+    E(sg17_cbor_enc_map(&man, 4));
+    E(sg17_cbor_enc_uint(&man, 1));
+    E(sg17_cbor_enc_uint(&man, 1));
+    E(sg17_cbor_enc_uint(&man, 2));
+    E(sg17_cbor_enc_uint(&man, 9));
+    E(sg17_cbor_enc_uint(&man, 3));
+    E(sg17_cbor_enc_bstr(&man, common.data, common.len));
+    E(sg17_cbor_enc_uint(&man, 20));
+    E(sg17_cbor_enc_bstr(&man, inst.data, inst.len));
+    /* digest over bstr(manifest) */
+    sg17_buf bm;
+    sg17_buf_init(&bm, 8192);
+    E(sg17_cbor_enc_bstr(&bm, man.data, man.len));
+    sg17_sha256(md, bm.data, bm.len);
+    sg17_buf_free(&bm, 0);
+    sg17_buf_reset(&dg);
+    E(sg17_cbor_enc_array(&dg, 2));
+    E(sg17_cbor_enc_int(&dg, -16));
+    E(sg17_cbor_enc_bstr(&dg, md, 32));
+    E(sg17_cbor_enc_array(&auth, 1));
+    E(sg17_cbor_enc_bstr(&auth, dg.data, dg.len));
+    E(sg17_cbor_enc_tag(out, 107));
+    E(sg17_cbor_enc_map(out, 4));
+    E(sg17_cbor_enc_uint(out, 2));
+    E(sg17_cbor_enc_bstr(out, auth.data, auth.len));
+    E(sg17_cbor_enc_uint(out, 3));
+    E(sg17_cbor_enc_bstr(out, man.data, man.len));
+    E(sg17_cbor_enc_tstr(out, "#a", 2));
+    E(sg17_cbor_enc_bstr(out, a, al));
+    E(sg17_cbor_enc_tstr(out, "#b", 2));
+    E(sg17_cbor_enc_bstr(out, b, bl));
+#undef E
+    sg17_buf_free(&shared, 0);
+    sg17_buf_free(&common, 0);
+    sg17_buf_free(&alt[0], 0);
+    sg17_buf_free(&alt[1], 0);
+    sg17_buf_free(&inst, 0);
+    sg17_buf_free(&man, 0);
+    sg17_buf_free(&dg, 0);
+    sg17_buf_free(&auth, 0);
+    return rc ? SG17_E_LIMIT : 0;
 }
 
 static uint8_t app[3000], boot[40];
@@ -279,6 +393,87 @@ int main(void)
     pd.last_sequence = 4;
     sg17_suit_free(env);
     env = NULL;
+
+
+    /* A/B: try-each over condition-component-slot picks image B for slot 1. */
+    {
+        sg17_buf ab, abs;
+        sg17_buf_init(&ab, 1 << 16);
+        sg17_buf_init(&abs, 1 << 16);
+        tap_int_eq(build_ab(&ab, boot, sizeof boot, app, sizeof app), 0, "A/B manifest");
+        tap_int_eq(sign_with(&abs, ab.data, ab.len, SG17_COSE_ALG_HMAC256, NULL, NULL, hmac_key), 0,
+                   "A/B manifest MACed");
+        sg17_suit_policy pab = {.anchors = &kC, .n_anchors = 1, .has_vendor_id = 1,
+                                .has_device_id = 1};
+        memcpy(pab.vendor_id, VENDOR, 16);
+        memcpy(pab.device_id, CLASS, 16);
+        sg17_suit_ops oab = {.ctx = &dev, .write = md_write, .read = md_read, .slot = md_slot};
+        sg17_suit_envelope *x = NULL;
+        tap_int_eq(sg17_suit_decode(abs.data, abs.len, &x, why, sizeof why), 0, "A/B decodes");
+        rc = sg17_suit_process(x, &pab, &oab, SG17_SUIT_STEP_INSTALL, why, sizeof why);
+        tap_ok(rc == 0 && dev.len[0] == sizeof app && memcmp(dev.img[0], app, sizeof app) == 0,
+               "slot 1 selected by try-each: image B installed (%s)", rc ? why : "ok");
+        md_free(&dev);
+        oab.slot = NULL;
+        rc = sg17_suit_process(x, &pab, &oab, SG17_SUIT_STEP_INSTALL, why, sizeof why);
+        tap_ok(rc == SG17_E_VERIFY && strstr(why, "component-slot"),
+               "no slot information: every alternative fails (%s)", why);
+        pab.device_id[0] ^= 1;
+        oab.slot = md_slot;
+        rc = sg17_suit_process(x, &pab, &oab, SG17_SUIT_STEP_INSTALL, why, sizeof why);
+        tap_ok(rc == SG17_E_VERIFY && strstr(why, "condition-device-identifier"),
+               "wrong device id refused (%s)", why);
+        sg17_suit_free(x);
+        md_free(&dev);
+        sg17_buf_free(&ab, 0);
+        sg17_buf_free(&abs, 0);
+    }
+
+    /* Encrypted component end to end: attach encryption info, sign, install. */
+    {
+        uint8_t kek[16];
+        memset(kek, 0x33, sizeof kek);
+        sg17_suit_recipient r = {SG17_SUIT_KEY_A128KW, kek, 16, NULL, 0};
+        sg17_buf info, ct, encenv, encs;
+        sg17_buf_init(&info, 1 << 16);
+        sg17_buf_init(&ct, 1 << 16);
+        sg17_buf_init(&encenv, 1 << 20);
+        sg17_buf_init(&encs, 1 << 20);
+        sg17_suit_envelope *x = NULL;
+        rc = sg17_suit_encrypt(&r, SG17_SUIT_ENC_A128GCM, app, sizeof app, &info, &ct);
+        if (rc == 0)
+            rc = sg17_suit_decode(e0.data, e0.len, &x, why, sizeof why);
+        if (rc == 0)
+            rc = sg17_suit_set_encryption(x, 1, info.data, info.len, &encenv);
+        sg17_suit_free(x);
+        x = NULL;
+        if (rc == 0)
+            rc = sign_with(&encs, encenv.data, encenv.len, SG17_COSE_ALG_HMAC256, NULL, NULL,
+                           hmac_key);
+        tap_int_eq(rc, 0, "encrypt component 1, attach, MAC");
+        sg17_suit_dec_key dk = {SG17_SUIT_DEC_A128KW, kek, 16};
+        sg17_suit_policy pe = {.anchors = &kC, .n_anchors = 1, .dec_keys = &dk, .n_dec_keys = 1};
+        dev.remote = ct.data;
+        dev.remote_len = ct.len;
+        if (sg17_suit_decode(encs.data, encs.len, &x, why, sizeof why) == 0)
+            rc = sg17_suit_process(x, &pe, &ops, SG17_SUIT_STEP_UPDATE | SG17_SUIT_STEP_VALIDATE,
+                                   why, sizeof why);
+        tap_ok(rc == 0 && dev.len[1] == sizeof app && memcmp(dev.img[1], app, sizeof app) == 0,
+               "encrypted payload fetched, decrypted, written, image-match on plaintext (%s)",
+               rc ? why : "ok");
+        md_free(&dev);
+        pe.n_dec_keys = 0;
+        rc = sg17_suit_process(x, &pe, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
+        tap_ok(rc == SG17_E_VERIFY && dev.img[1] == NULL, "without the KEK nothing is written (%s)", why);
+        sg17_suit_free(x);
+        md_free(&dev);
+        dev.remote = app;
+        dev.remote_len = sizeof app;
+        sg17_buf_free(&info, 0);
+        sg17_buf_free(&ct, 0);
+        sg17_buf_free(&encenv, 0);
+        sg17_buf_free(&encs, 0);
+    }
 
     /* Strip the severed elements: signatures stay valid, install no longer possible. */
     sg17_buf st;

@@ -258,10 +258,14 @@ static int cond_id(run *r, size_t c, int which)
 {
     comp_params *cp = &r->par[c];
     const sg17_suit_policy *pol = r->pol;
-    int want = which == P_VENDOR ? pol->has_vendor_id : pol->has_class_id;
-    const uint8_t *mine = which == P_VENDOR ? pol->vendor_id : pol->class_id;
-    bytes *b = which == P_VENDOR ? &cp->vendor : &cp->class_id;
-    const char *name = which == P_VENDOR ? "vendor" : "class";
+    int want = which == P_VENDOR  ? pol->has_vendor_id
+               : which == P_CLASS ? pol->has_class_id
+                                  : pol->has_device_id;
+    const uint8_t *mine = which == P_VENDOR  ? pol->vendor_id
+                          : which == P_CLASS ? pol->class_id
+                                             : pol->device_id;
+    bytes *b = which == P_VENDOR ? &cp->vendor : which == P_CLASS ? &cp->class_id : &cp->device;
+    const char *name = which == P_VENDOR ? "vendor" : which == P_CLASS ? "class" : "device";
     if (!(cp->have >> which & 1U)) {
         sg17_suit_why(r->why, r->wn, "condition-%s-identifier: parameter not set on component %zu",
                       name, c);
@@ -383,6 +387,23 @@ static int per_component(run *r, int64_t cmd)
         case 1: rc = cond_id(r, c, P_VENDOR); break;
         case 2: rc = cond_id(r, c, P_CLASS); break;
         case 3: rc = cond_image(r, c); break;
+        case 24: rc = cond_id(r, c, P_DEVICE); break;
+        case 5: {
+            uint64_t slot = 0;
+            if (!(cp->have >> P_SLOT & 1U)) {
+                sg17_suit_why(r->why, r->wn, "condition-component-slot: no component-slot parameter");
+                return SG17_E_FORMAT;
+            }
+            rc = r->ops != NULL && r->ops->slot != NULL ? r->ops->slot(r->ops->ctx, c, &slot)
+                                                        : SG17_E_UNSUPPORTED;
+            if (rc != 0 || slot != cp->slot) {
+                sg17_suit_why(r->why, r->wn,
+                              "condition-component-slot failed on component %zu: slot %llu wanted",
+                              c, (unsigned long long)cp->slot);
+                rc = COND_FAIL;
+            }
+            break;
+        }
         case 6: rc = cond_content(r, c); break;
         case 14:
             sg17_suit_why(r->why, r->wn, "condition-abort");
