@@ -16,7 +16,10 @@
 extern "C" {
 #endif
 
-/** 1 if the AVX2 code paths are in use (CPU supports AVX2 and they are not disabled). */
+/**
+ * 1 if the AVX2 code paths are in use: the CPU supports AVX2, BMI1 and BMI2
+ * (every AVX2 CPU so far does) and they are not disabled.
+ */
 SG17_API int sg17_cpu_has_avx2(void);
 
 /**

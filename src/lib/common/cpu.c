@@ -13,7 +13,10 @@ static int cpu_supports_avx2(void)
 {
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? 1 : 0;
+    return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+            __builtin_cpu_supports("bmi2"))
+               ? 1
+               : 0;
 #else
     return 0;
 #endif

@@ -117,14 +117,9 @@ static const uint64_t keccak_rc[24] = {
 
 /*
  * The state lives in 25 local variables (a, then e, then a again: two
- * rounds per iteration, no copies between rounds). Built twice on x86-64
- * (baseline and x86-64-v3 with BMI1's ANDN for chi); the loader picks one by
- * CPU (GCC function multiversioning). Same outputs.
+ * rounds per iteration, no copies between rounds).
  */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("default", "arch=x86-64-v3")))
-#endif
-void sg17_keccak_f1600(uint64_t s[25])
+static inline __attribute__((always_inline)) void keccak_f1600_body(uint64_t s[25])
 {
     uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
 #define DECL(xy) uint64_t a##xy = s[LANE_INDEX(xy)], e##xy;
@@ -137,6 +132,27 @@ void sg17_keccak_f1600(uint64_t s[25])
 #define STORE(xy) s[LANE_INDEX(xy)] = a##xy;
     LANES(STORE)
 #undef STORE
+}
+
+#ifdef KECCAK_X4_AVX2
+/* The same code compiled for the AVX2 level of x86-64 (BMI1's ANDN for chi,
+ * BMI2's RORX for the rotations); chosen with the other AVX2 paths
+ * (sg17_cpu_has_avx2(), which also requires BMI1/BMI2). Same outputs. */
+__attribute__((target("avx2,bmi,bmi2"))) static void keccak_f1600_bmi(uint64_t s[25])
+{
+    keccak_f1600_body(s);
+}
+#endif
+
+void sg17_keccak_f1600(uint64_t s[25])
+{
+#ifdef KECCAK_X4_AVX2
+    if (sg17_cpu_has_avx2()) {
+        keccak_f1600_bmi(s);
+        return;
+    }
+#endif
+    keccak_f1600_body(s);
 }
 #undef XOR
 #undef XOR5
