@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <pcre2.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 
 #include "sg17/stix.h"
 #include "sg17/stix_pattern.h"
@@ -340,6 +342,7 @@ typedef struct node {
     int64_t start_s, stop_s;
     uint32_t start_ns, stop_ns;
     int simple_qual; /* qualifier applied directly to a [..] chain */
+    int nfc_done;    /* LIKE/MATCHES literal normalised to NFC */
 } node;
 
 struct sg17_stix_pattern {
@@ -1266,12 +1269,76 @@ int sg17_stix_pattern_check(const char *pattern, unsigned flags, char *err, size
     return S.failed ? SG17_E_FORMAT : rc;
 }
 
+/* ---- NFC (Unicode normalisation form C, via ICU) ------------------------------ */
+
+/* NFC of UTF-8 text into a new buffer; ASCII is returned as a copy. NULL on
+ * invalid UTF-8 or allocation failure. */
+static char *nfc_dup(const char *s, size_t n, size_t *olen)
+{
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            ascii = 0;
+    if (ascii || n > ((size_t)1 << 24)) {
+        char *o = malloc(n + 1);
+        if (!o)
+            return NULL;
+        memcpy(o, s, n);
+        o[n] = '\0';
+        *olen = n;
+        return o;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    if (U_FAILURE(st))
+        return NULL;
+    int32_t cap = (int32_t)n + 1, ulen = 0;
+    UChar *u = malloc((size_t)cap * sizeof *u);
+    UChar *v = malloc((size_t)cap * 3 * sizeof *v);
+    char *o = NULL;
+    if (!u || !v)
+        goto out;
+    u_strFromUTF8(u, cap, &ulen, s, (int32_t)n, &st);
+    if (U_FAILURE(st))
+        goto out;
+    int32_t vlen = unorm2_normalize(nfc, u, ulen, v, cap * 3, &st);
+    if (U_FAILURE(st))
+        goto out;
+    int32_t blen = 0;
+    size_t ocap = (size_t)vlen * 3 + 1;
+    o = malloc(ocap);
+    if (!o)
+        goto out;
+    u_strToUTF8(o, (int32_t)ocap, &blen, v, vlen, &st);
+    if (U_FAILURE(st)) {
+        free(o);
+        o = NULL;
+        goto out;
+    }
+    o[blen] = '\0';
+    *olen = (size_t)blen;
+out:
+    free(u);
+    free(v);
+    return o;
+}
+
 /* ---- regex compilation (PCRE2) -------------------------------------------- */
 
 static int compile_regexes(node *n, unsigned depth, char *err, size_t errlen)
 {
     if (!n || depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
         return 0;
+    if (n->k == N_TEST && (n->op == OP_MATCHES || n->op == OP_LIKE) && n->lv.k == L_STR && !n->nfc_done) {
+        size_t nl = 0;
+        char *ns = nfc_dup(n->lv.s, n->lv.slen, &nl);
+        if (ns) {
+            free(n->lv.s);
+            n->lv.s = ns;
+            n->lv.slen = nl;
+        }
+        n->nfc_done = 1;
+    }
     if (n->k == N_TEST && n->op == OP_MATCHES && !n->re) {
         int ec = 0;
         PCRE2_SIZE eo = 0;
@@ -1955,7 +2022,13 @@ static int test_value(ectx *E, const node *n, const json_t *v, const char *key)
             free(t);
             return m;
         }
-        return like_match(json_string_value(v), json_string_length(v), n->lv.s, n->lv.slen);
+        size_t nl = 0;
+        char *ns = nfc_dup(json_string_value(v), json_string_length(v), &nl);
+        if (!ns)
+            return 0;
+        int m = like_match(ns, nl, n->lv.s, n->lv.slen);
+        free(ns);
+        return m;
     }
     case OP_MATCHES: {
         if (!json_is_string(v))
@@ -1969,8 +2042,10 @@ static int test_value(ectx *E, const node *n, const json_t *v, const char *key)
                 return 0;
             re = n->re_b ? n->re_b : n->re;
         } else {
-            b = (char *)(uintptr_t)json_string_value(v);
-            bl = json_string_length(v);
+            b = nfc_dup(json_string_value(v), json_string_length(v), &bl);
+            if (!b)
+                return 0;
+            al = 1;
         }
         pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
         int m = md ? pcre2_match(re, (PCRE2_SPTR)b, bl, 0, 0, md, NULL) : -1;
