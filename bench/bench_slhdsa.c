@@ -5,6 +5,8 @@
  * Times are the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so a
  * shared, loaded machine disturbs them less than wall time; the minimum is
  * printed next to the median.
+ * The anchor had no SHA-NI; OPENSSL_ia32cap=":~0x20000000" bench_slhdsa
+ * masks SHA-NI in OpenSSL for a like-for-like comparison.
  * Usage: bench_slhdsa [all]   (default: SHA2/SHAKE 128s and 128f; "all": 12 sets)
  * Anchor (notes/x1811.md item 8): SHA2-128s sign 669 ms, verify 0.65 ms,
  * 128f sign 22.5 ms (PQClean clean, no SHA-NI, this machine kind).
