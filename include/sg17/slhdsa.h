@@ -91,8 +91,12 @@ sg17_slhdsa_keygen_internal(sg17_slhdsa_param p, const uint8_t *sk_seed, const u
  * sg17_randombytes (FIPS 205 Alg. 22, slh_sign, with M' = 0 || |ctx| || ctx || M).
  * @param sig      out buffer of exactly sig_len == sg17_slhdsa_sig_bytes(p) bytes
  * @param ctx      context string, ctx_len <= 255 (may be NULL when ctx_len is 0)
+ * The SHA2 sets compute PRF_msg with the one-shot sg17_hmac, so they copy
+ * opt_rand || M' once into a heap buffer (the SHAKE sets hash in place).
+ * Stack use is about 14 KB; keys and intermediate secrets are wiped.
  * @return 0; SG17_E_INVAL (bad set, length or ctx too long); SG17_E_RNG;
- *         SG17_E_NOMEM; SG17_E_CRYPTO. On error sig is zeroed.
+ *         SG17_E_NOMEM; SG17_E_LIMIT (message length overflows size_t);
+ *         SG17_E_CRYPTO. On error sig is zeroed.
  */
 SG17_API SG17_MUST_CHECK int sg17_slhdsa_sign(sg17_slhdsa_param p, uint8_t *sig, size_t sig_len,
                                               const uint8_t *msg, size_t msg_len,
