@@ -31,8 +31,8 @@ extern "C" {
  *
  * @return 0, SG17_E_INVAL (NULL path / data with len > 0), SG17_E_IO.
  */
-SG17_API SG17_MUST_CHECK int sg17_file_write_atomic(const char *path, const void *data,
-                                                    size_t len, mode_t mode);
+SG17_API SG17_MUST_CHECK int sg17_file_write_atomic(const char *path, const void *data, size_t len,
+                                                    mode_t mode);
 
 /**
  * Read the whole regular file at path into a malloc'd buffer (*buf, *len).

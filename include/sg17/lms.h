@@ -67,7 +67,7 @@ typedef enum sg17_lms_type {
 } sg17_lms_type;
 
 #define SG17_HSS_MAX_LEVELS 8
-#define SG17_LMS_I_BYTES 16
+#define SG17_LMS_I_BYTES    16
 /** LMS public key: u32 type || u32 otstype || I || T[1] (RFC 8554 §5.3). */
 #define SG17_LMS_PUBLIC_KEY_MAX_BYTES (4 + 4 + 16 + 32)
 /** HSS public key: u32 L || LMS public key (RFC 8554 §6.1). */
@@ -100,9 +100,8 @@ SG17_API size_t sg17_hss_public_key_len(const sg17_hss_params *p);
  *         public key or signature (bad length, unknown or mismatched type,
  *         q out of range), SG17_E_INVAL NULL pointers.
  */
-SG17_API SG17_MUST_CHECK int sg17_lms_verify(const uint8_t *pk, size_t pk_len,
-                                             const uint8_t *msg, size_t msg_len,
-                                             const uint8_t *sig, size_t sig_len);
+SG17_API SG17_MUST_CHECK int sg17_lms_verify(const uint8_t *pk, size_t pk_len, const uint8_t *msg,
+                                             size_t msg_len, const uint8_t *sig, size_t sig_len);
 
 /**
  * Verify an HSS signature (RFC 8554 §6.3): Nspk+1 must equal L (1..8), each
@@ -111,9 +110,8 @@ SG17_API SG17_MUST_CHECK int sg17_lms_verify(const uint8_t *pk, size_t pk_len,
  * @return 0 valid, SG17_E_VERIFY, SG17_E_FORMAT (malformed, L mismatch,
  *         trailing bytes), SG17_E_INVAL.
  */
-SG17_API SG17_MUST_CHECK int sg17_hss_verify(const uint8_t *pk, size_t pk_len,
-                                             const uint8_t *msg, size_t msg_len,
-                                             const uint8_t *sig, size_t sig_len);
+SG17_API SG17_MUST_CHECK int sg17_hss_verify(const uint8_t *pk, size_t pk_len, const uint8_t *msg,
+                                             size_t msg_len, const uint8_t *sig, size_t sig_len);
 
 /**
  * Deterministic LMS public key from (I, SEED) with the RFC 8554 Appendix A
@@ -124,8 +122,8 @@ SG17_API SG17_MUST_CHECK int sg17_hss_verify(const uint8_t *pk, size_t pk_len,
  */
 SG17_API SG17_MUST_CHECK int sg17_lms_public_from_seed(uint32_t lms_type, uint32_t ots_type,
                                                        const uint8_t I[16], const uint8_t *seed,
-                                                       size_t seed_len, uint8_t *pk,
-                                                       size_t pk_cap, size_t *pk_len);
+                                                       size_t seed_len, uint8_t *pk, size_t pk_cap,
+                                                       size_t *pk_len);
 
 /** A loaded stateful HSS private key (opaque). */
 typedef struct sg17_hss_key sg17_hss_key;
@@ -140,9 +138,8 @@ typedef struct sg17_hss_key sg17_hss_key;
  * @return 0, SG17_E_INVAL, SG17_E_EXISTS, SG17_E_IO, SG17_E_RNG, SG17_E_NOMEM.
  */
 SG17_API SG17_MUST_CHECK int sg17_hss_keygen(const char *key_path, const sg17_hss_params *p,
-                                             const uint8_t *seed, size_t seed_len,
-                                             const uint8_t *I, uint8_t *pk, size_t pk_cap,
-                                             size_t *pk_len);
+                                             const uint8_t *seed, size_t seed_len, const uint8_t *I,
+                                             uint8_t *pk, size_t pk_cap, size_t *pk_len);
 
 /**
  * Load a private key file and rebuild its trees (cost: one tree per level,
@@ -189,9 +186,8 @@ SG17_API SG17_MUST_CHECK int sg17_hss_reserve(sg17_hss_key *key, uint64_t n);
  *         persist), SG17_E_IO, SG17_E_INVAL, SG17_E_NOMEM. On error nothing
  *         is written to sig.
  */
-SG17_API SG17_MUST_CHECK int sg17_hss_sign(sg17_hss_key *key, const uint8_t *msg,
-                                           size_t msg_len, uint8_t *sig, size_t sig_cap,
-                                           size_t *sig_len);
+SG17_API SG17_MUST_CHECK int sg17_hss_sign(sg17_hss_key *key, const uint8_t *msg, size_t msg_len,
+                                           uint8_t *sig, size_t sig_cap, size_t *sig_len);
 
 #ifdef __cplusplus
 }

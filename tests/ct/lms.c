@@ -48,9 +48,11 @@ static void ct_set(const sg17_hss_params *p, size_t n)
 int main(void)
 {
     sg17_hss_params a = {1, {SG17_LMS_SHA256_M32_H5}, {SG17_LMOTS_SHA256_N32_W4}};
-    sg17_hss_params b = {2, {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
+    sg17_hss_params b = {2,
+                         {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
                          {SG17_LMOTS_SHA256_N24_W2, SG17_LMOTS_SHA256_N24_W8}};
-    sg17_hss_params c = {2, {SG17_LMS_SHAKE_M24_H5, SG17_LMS_SHAKE_M32_H5},
+    sg17_hss_params c = {2,
+                         {SG17_LMS_SHAKE_M24_H5, SG17_LMS_SHAKE_M32_H5},
                          {SG17_LMOTS_SHAKE_N24_W4, SG17_LMOTS_SHAKE_N32_W1}};
     ct_set(&a, 32);
     ct_set(&b, 24);

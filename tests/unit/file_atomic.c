@@ -98,8 +98,8 @@ int main(void)
         tap_int_eq(sg17_file_write_atomic(path, "new", 3, 0600), SG17_E_IO, "crash injected");
         tap_int_eq(sg17_file_read(path, &buf, &len, 10), 0, "readable after crash");
         const char *want = crash_at < SG17_FILE_STEP_RENAMED ? "old" : "new";
-        tap_ok(buf && len == 3 && memcmp(buf, want, 3) == 0, "crash at step %d leaves %s",
-               crash_at, want);
+        tap_ok(buf && len == 3 && memcmp(buf, want, 3) == 0, "crash at step %d leaves %s", crash_at,
+               want);
         free(buf);
         sg17_file_test_hook = NULL;
         tap_int_eq(sg17_file_write_atomic(path, "old", 3, 0600), 0, "rewrite old");

@@ -23,9 +23,9 @@
 #include "sg17/lms.h"
 #include "tap.h"
 
-#define H0 5
-#define H1 5
-#define TOTAL (1u << (H0 + H1))
+#define H0          5
+#define H1          5
+#define TOTAL       (1u << (H0 + H1))
 #define MAX_RESERVE 6
 
 static int crash_step; /* 0: no crash armed */
@@ -42,10 +42,9 @@ static int crash_hook(void *ctx, int step)
     return 0;
 }
 
-static const int sign_steps[] = {LMS_STEP_BEFORE_PERSIST, LMS_STEP_FILE_BASE + 1,
-                                 LMS_STEP_FILE_BASE + 2,  LMS_STEP_FILE_BASE + 3,
-                                 LMS_STEP_PERSISTED,      LMS_STEP_TREES_READY,
-                                 LMS_STEP_SIGNED};
+static const int sign_steps[] = {
+    LMS_STEP_BEFORE_PERSIST, LMS_STEP_FILE_BASE + 1, LMS_STEP_FILE_BASE + 2, LMS_STEP_FILE_BASE + 3,
+    LMS_STEP_PERSISTED,      LMS_STEP_TREES_READY,   LMS_STEP_SIGNED};
 
 static uint32_t next_global(const sg17_hss_key *k)
 {
@@ -79,7 +78,8 @@ int main(void)
     snprintf(path, sizeof path, "%s/hss.key", dir);
     tap_rand_seed(8554);
 
-    sg17_hss_params p = {2, {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
+    sg17_hss_params p = {2,
+                         {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
                          {SG17_LMOTS_SHA256_N24_W2, SG17_LMOTS_SHA256_N24_W4}};
     uint8_t seed[24], I[16], pk[SG17_HSS_PUBLIC_KEY_MAX_BYTES];
     size_t pk_len;
@@ -116,8 +116,8 @@ int main(void)
     sg17_lms_test_hook = crash_hook;
     unsigned released = 0, crashes = 0, reuse = 0, bad_sig = 0, upper_changed = 0;
     unsigned over_loss = 0, went_back = 0, reserves = 0, lost = 0;
-    uint32_t expect_next = 0;    /* first index not yet released */
-    uint32_t reserved_upto = 0;  /* highest limit we asked to persist */
+    uint32_t expect_next = 0;   /* first index not yet released */
+    uint32_t reserved_upto = 0; /* highest limit we asked to persist */
     int rc = 0;
     for (unsigned iter = 0; iter < 20000; iter++) {
         uint64_t r = tap_rand_u64();
@@ -196,15 +196,15 @@ int main(void)
     sg17_lms_test_hook = NULL;
     tap_int_eq(rc, SG17_E_STATE, "key ends exhausted with SG17_E_STATE");
     tap_diag("%u signatures released, %u crashes injected, %u reservations, %u indices lost "
-             "to crashes", released, crashes, reserves, lost);
+             "to crashes",
+             released, crashes, reserves, lost);
     tap_ok(crashes >= 200, "at least 200 crashes injected (%u)", crashes);
     tap_int_eq(reuse, 0, "no (q0, q1) released twice or handed out again after reload");
     tap_int_eq(went_back, 0, "indices only move forward");
     tap_int_eq(upper_changed, 0, "each level-0 index signs one child key only");
     tap_int_eq(bad_sig, 0, "every released signature verifies");
     tap_int_eq(over_loss, 0, "a crash loses at most the reserved range");
-    tap_ok(released + lost <= TOTAL && released > TOTAL / 2, "released %u of %u", released,
-           TOTAL);
+    tap_ok(released + lost <= TOTAL && released > TOTAL / 2, "released %u of %u", released, TOTAL);
     tap_int_eq((long long)sg17_hss_key_remaining(key), 0, "remaining 0");
     size_t sl;
     tap_int_eq(sg17_hss_sign(key, (const uint8_t *)"x", 1, sig, sig_cap, &sl), SG17_E_STATE,
@@ -237,8 +237,8 @@ int main(void)
         refused += sg17_hss_key_load(&key, path) == SG17_E_FORMAT;
         file[i] ^= 4;
     }
-    tap_ok(flen > 0 && refused == flen, "every one-byte corruption of the key file refused (%u/%zu)",
-           refused, flen);
+    tap_ok(flen > 0 && refused == flen,
+           "every one-byte corruption of the key file refused (%u/%zu)", refused, flen);
     free(file);
     free(sig);
     free(used);

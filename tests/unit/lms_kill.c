@@ -20,13 +20,13 @@
 #include "sg17/lms.h"
 #include "tap.h"
 
-#define H 5
-#define TOTAL (1u << (2 * H))
+#define H       5
+#define TOTAL   (1u << (2 * H))
 #define MSG_LEN 16
 
-static const sg17_hss_params params = {
-    2, {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
-    {SG17_LMOTS_SHA256_N24_W2, SG17_LMOTS_SHA256_N24_W2}};
+static const sg17_hss_params params = {2,
+                                       {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
+                                       {SG17_LMOTS_SHA256_N24_W2, SG17_LMOTS_SHA256_N24_W2}};
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {

@@ -71,8 +71,9 @@ static void every_ots_type(void)
             }
             free(sig);
         }
-        tap_ok(ok == 6 && rejected == 6, "ots type %u: 3 signatures verify (%u/6), changes rejected (%u/6)",
-               ots, ok, rejected);
+        tap_ok(ok == 6 && rejected == 6,
+               "ots type %u: 3 signatures verify (%u/6), changes rejected (%u/6)", ots, ok,
+               rejected);
         sg17_hss_key_free(k);
     }
 }
@@ -118,13 +119,13 @@ static void levels_1_to_8(void)
         memcpy(pk2, pk, pk_len);
         if (sl > 0 && ok > 0) {
             pk2[3] = (uint8_t)(L + 1);
-            tap_int_eq(sg17_hss_verify(pk2, pk_len, (const uint8_t[8]){(uint8_t)(want - 1)}, 8, sig,
-                                       sl),
-                       SG17_E_FORMAT, "L+1 in public key");
+            tap_int_eq(
+                sg17_hss_verify(pk2, pk_len, (const uint8_t[8]){(uint8_t)(want - 1)}, 8, sig, sl),
+                SG17_E_FORMAT, "L+1 in public key");
             pk2[3] = (uint8_t)(L - 1);
-            tap_int_eq(sg17_hss_verify(pk2, pk_len, (const uint8_t[8]){(uint8_t)(want - 1)}, 8, sig,
-                                       sl),
-                       SG17_E_FORMAT, "L-1 in public key");
+            tap_int_eq(
+                sg17_hss_verify(pk2, pk_len, (const uint8_t[8]){(uint8_t)(want - 1)}, 8, sig, sl),
+                SG17_E_FORMAT, "L-1 in public key");
         }
         free(sig);
         sg17_hss_key_free(k);
@@ -148,7 +149,8 @@ static void subtree_split(void)
     for (int j = 0; j < 32; j++) {
         uint8_t msg[4] = {(uint8_t)j};
         size_t l1, l2;
-        if (sg17_hss_sign(a, msg, 4, s1, cap, &l1) == 0 && sg17_hss_sign(b, msg, 4, s2, cap, &l2) == 0)
+        if (sg17_hss_sign(a, msg, 4, s1, cap, &l1) == 0 &&
+            sg17_hss_sign(b, msg, 4, s2, cap, &l2) == 0)
             same += l1 == l2 && memcmp(s1, s2, l1) == 0;
     }
     tap_int_eq(same, 32, "k=2 split tree signs all 32 leaves identically");
@@ -160,7 +162,8 @@ static void subtree_split(void)
 
 static void malformed(void)
 {
-    sg17_hss_params p = {2, {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
+    sg17_hss_params p = {2,
+                         {SG17_LMS_SHA256_M24_H5, SG17_LMS_SHA256_M24_H5},
                          {SG17_LMOTS_SHA256_N24_W8, SG17_LMOTS_SHA256_N24_W8}};
     uint8_t seed[24] = {1}, I[16] = {2}, pk[SG17_HSS_PUBLIC_KEY_MAX_BYTES], msg[16] = {3};
     size_t pk_len, sl;

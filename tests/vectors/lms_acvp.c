@@ -14,8 +14,7 @@
 /* acvp.c refers to the handlers weakly, and a weak reference does not pull
  * an object out of a static archive: a strong reference here (declared
  * without acvp_internal.h's weak attribute) makes the linker keep acvp_lms.o. */
-int sg17_acvp_lms(const json_t *root, const char *algorithm, const char *mode,
-                  sg17_acvp_result *r);
+int sg17_acvp_lms(const json_t *root, const char *algorithm, const char *mode, sg17_acvp_result *r);
 typedef int (*lms_handler)(const json_t *, const char *, const char *, sg17_acvp_result *);
 static volatile lms_handler keep_lms_handler = sg17_acvp_lms;
 
@@ -44,8 +43,8 @@ static void run(const char *rel)
     unsigned long total = count_tests(path);
     int rc = sg17_pqc_acvp_file(path, &r);
     tap_int_eq(rc, 0, rel);
-    tap_diag("%s: %lu passed, %lu failed, %lu skipped (of %lu)", rel, r.passed, r.failed,
-             r.skipped, total);
+    tap_diag("%s: %lu passed, %lu failed, %lu skipped (of %lu)", rel, r.passed, r.failed, r.skipped,
+             total);
     tap_ok(total > 0, "%s has test cases", rel);
     tap_ok(r.failed == 0, "%s: no failures", rel);
     tap_ok(r.skipped == 0, "%s: no skips", rel);

@@ -51,10 +51,10 @@ static uint32_t lookup(const name_code *t, size_t n, const char *name)
 
 static int group_types(const json_t *g, const lms_param **lp, const lmots_param **op)
 {
-    *lp = sg17_lms_param(lookup(lms_names, sizeof lms_names / sizeof lms_names[0],
-                                sg17_acvp_str(g, "lmsMode")));
-    *op = sg17_lmots_param(lookup(ots_names, sizeof ots_names / sizeof ots_names[0],
-                                  sg17_acvp_str(g, "lmOtsMode")));
+    *lp = sg17_lms_param(
+        lookup(lms_names, sizeof lms_names / sizeof lms_names[0], sg17_acvp_str(g, "lmsMode")));
+    *op = sg17_lmots_param(
+        lookup(ots_names, sizeof ots_names / sizeof ots_names[0], sg17_acvp_str(g, "lmOtsMode")));
     return sg17_lms_pair_ok(*lp, *op) ? 0 : SG17_E_FORMAT;
 }
 
@@ -97,20 +97,20 @@ static void test_sigver(const json_t *g, const uint8_t *pk, size_t pk_len, const
         sg17_acvp_fail(r, g, t, "malformed test");
     } else {
         static const uint8_t empty[1];
-        int rc = sg17_lms_verify(pk, pk_len, msg ? msg : empty, msg_len, sig ? sig : empty,
-                                 sig_len);
+        int rc =
+            sg17_lms_verify(pk, pk_len, msg ? msg : empty, msg_len, sig ? sig : empty, sig_len);
         if ((rc == 0) == (expect == 1))
             sg17_acvp_pass(r);
         else
-            sg17_acvp_fail(r, g, t, expect ? "valid signature rejected" : "invalid signature accepted");
+            sg17_acvp_fail(r, g, t,
+                           expect ? "valid signature rejected" : "invalid signature accepted");
     }
     free(msg);
     free(sig);
 }
 
 /* Our tree for a sigGen group: seed and I fixed per tgId (reproducible). */
-static int siggen_tree(const json_t *g, const lms_param *lp, const lmots_param *op,
-                       lms_tree *t)
+static int siggen_tree(const json_t *g, const lms_param *lp, const lmots_param *op, lms_tree *t)
 {
     uint8_t in[24] = "sg17 acvp lms sigGen ...";
     uint8_t h[32];
@@ -137,8 +137,8 @@ static void test_siggen(const json_t *g, const uint8_t *pk, size_t pk_len, lms_t
         sg17_acvp_fail(r, g, t, "expected signature does not verify under publicKey");
     } else if ((ours = malloc(sig_len)) == NULL) {
         sg17_acvp_fail(r, g, t, "out of memory");
-    } else if (sg17_lms_tree_sign(tree, lms_strtou32(want), msg ? msg : empty, msg_len,
-                                  ours) != 0) {
+    } else if (sg17_lms_tree_sign(tree, lms_strtou32(want), msg ? msg : empty, msg_len, ours) !=
+               0) {
         sg17_acvp_fail(r, g, t, "sign failed");
     } else if (sig_len != want_len || memcmp(ours, want, 8) != 0 ||
                memcmp(ours + 4 + ots_len, want + 4 + ots_len, 4) != 0) {
@@ -164,11 +164,10 @@ static void skip_group(const json_t *g, sg17_acvp_result *r, const char *why)
     }
 }
 
-int sg17_acvp_lms(const json_t *root, const char *algorithm, const char *mode,
-                  sg17_acvp_result *r)
+int sg17_acvp_lms(const json_t *root, const char *algorithm, const char *mode, sg17_acvp_result *r)
 {
     (void)algorithm;
-    int kind = strcmp(mode, "keyGen") == 0 ? 0
+    int kind = strcmp(mode, "keyGen") == 0   ? 0
                : strcmp(mode, "sigVer") == 0 ? 1
                : strcmp(mode, "sigGen") == 0 ? 2
                                              : -1;

@@ -10,12 +10,10 @@
 /* n, w, ls, p from RFC 8554 §4.1 Table 1 and SP 800-208 §4.1-4.3; p and ls
  * follow from Appendix B (u = 8n/w, v = ceil((floor(lg((2^w-1)u))+1)/w)). */
 static const lmots_param lmots_table[] = {
-    {1, 0, 32, 1, 7, 265},  {2, 0, 32, 2, 6, 133},  {3, 0, 32, 4, 4, 67},
-    {4, 0, 32, 8, 0, 34},   {5, 0, 24, 1, 8, 200},  {6, 0, 24, 2, 6, 101},
-    {7, 0, 24, 4, 4, 51},   {8, 0, 24, 8, 0, 26},   {9, 1, 32, 1, 7, 265},
-    {10, 1, 32, 2, 6, 133}, {11, 1, 32, 4, 4, 67},  {12, 1, 32, 8, 0, 34},
-    {13, 1, 24, 1, 8, 200}, {14, 1, 24, 2, 6, 101}, {15, 1, 24, 4, 4, 51},
-    {16, 1, 24, 8, 0, 26},
+    {1, 0, 32, 1, 7, 265},  {2, 0, 32, 2, 6, 133},  {3, 0, 32, 4, 4, 67},  {4, 0, 32, 8, 0, 34},
+    {5, 0, 24, 1, 8, 200},  {6, 0, 24, 2, 6, 101},  {7, 0, 24, 4, 4, 51},  {8, 0, 24, 8, 0, 26},
+    {9, 1, 32, 1, 7, 265},  {10, 1, 32, 2, 6, 133}, {11, 1, 32, 4, 4, 67}, {12, 1, 32, 8, 0, 34},
+    {13, 1, 24, 1, 8, 200}, {14, 1, 24, 2, 6, 101}, {15, 1, 24, 4, 4, 51}, {16, 1, 24, 8, 0, 26},
 };
 
 const lmots_param *sg17_lmots_param(uint32_t type)
@@ -28,11 +26,10 @@ const lmots_param *sg17_lmots_param(uint32_t type)
 /* RFC 8554 §5.1 Table 2 (types 5-9) and SP 800-208 §4 (types 10-24):
  * {type, shake, m, h}. */
 static const lms_param lms_table[] = {
-    {5, 0, 32, 5}, {6, 0, 32, 10}, {7, 0, 32, 15}, {8, 0, 32, 20},
-    {9, 0, 32, 25}, {10, 0, 24, 5}, {11, 0, 24, 10}, {12, 0, 24, 15},
-    {13, 0, 24, 20}, {14, 0, 24, 25}, {15, 1, 32, 5}, {16, 1, 32, 10},
-    {17, 1, 32, 15}, {18, 1, 32, 20}, {19, 1, 32, 25}, {20, 1, 24, 5},
-    {21, 1, 24, 10}, {22, 1, 24, 15}, {23, 1, 24, 20}, {24, 1, 24, 25},
+    {5, 0, 32, 5},  {6, 0, 32, 10},  {7, 0, 32, 15},  {8, 0, 32, 20},  {9, 0, 32, 25},
+    {10, 0, 24, 5}, {11, 0, 24, 10}, {12, 0, 24, 15}, {13, 0, 24, 20}, {14, 0, 24, 25},
+    {15, 1, 32, 5}, {16, 1, 32, 10}, {17, 1, 32, 15}, {18, 1, 32, 20}, {19, 1, 32, 25},
+    {20, 1, 24, 5}, {21, 1, 24, 10}, {22, 1, 24, 15}, {23, 1, 24, 20}, {24, 1, 24, 25},
 };
 
 const lms_param *sg17_lms_param(uint32_t type)
@@ -98,8 +95,8 @@ static inline void count_blocks(int shake, size_t len)
     sg17_lms_sha256_blocks += (len + 9 + 63) / 64;
 }
 
-void sg17_lms_derive(int shake, const uint8_t I[16], uint32_t q, uint16_t d,
-                     const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+void sg17_lms_derive(int shake, const uint8_t I[16], uint32_t q, uint16_t d, const uint8_t *seed,
+                     size_t seed_len, uint8_t *out, size_t out_len)
 {
     uint8_t pre[23];
     lms_hctx c;
@@ -184,8 +181,8 @@ static void chain_prefix(uint8_t buf[64], const uint8_t I[16], uint32_t q)
     lms_u32str(buf + 16, q);
 }
 
-void sg17_lmots_public(const lmots_param *op, const uint8_t I[16], uint32_t q,
-                       const uint8_t *seed, uint8_t K[LMS_MAX_N])
+void sg17_lmots_public(const lmots_param *op, const uint8_t I[16], uint32_t q, const uint8_t *seed,
+                       uint8_t K[LMS_MAX_N])
 {
     uint8_t buf[64], hdr[22];
     lms_hctx kc;
@@ -210,8 +207,8 @@ void sg17_lmots_public(const lmots_param *op, const uint8_t I[16], uint32_t q,
     count_blocks(op->shake, 22 + (size_t)op->n * op->p);
 }
 
-static void message_digest(const lmots_param *op, const uint8_t I[16], uint32_t q,
-                           const uint8_t *C, const uint8_t *msg, size_t msg_len, uint8_t *Q)
+static void message_digest(const lmots_param *op, const uint8_t I[16], uint32_t q, const uint8_t *C,
+                           const uint8_t *msg, size_t msg_len, uint8_t *Q)
 {
     uint8_t hdr[22];
     lms_hctx c;
@@ -228,8 +225,8 @@ static void message_digest(const lmots_param *op, const uint8_t I[16], uint32_t 
     count_blocks(op->shake, sizeof hdr + op->n + msg_len);
 }
 
-void sg17_lmots_sign(const lmots_param *op, const uint8_t I[16], uint32_t q,
-                     const uint8_t *seed, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+void sg17_lmots_sign(const lmots_param *op, const uint8_t I[16], uint32_t q, const uint8_t *seed,
+                     const uint8_t *msg, size_t msg_len, uint8_t *sig)
 {
     uint8_t buf[64], Q[LMS_MAX_N], S[LMS_MAX_N + 2];
     uint8_t *C = sig + 4;

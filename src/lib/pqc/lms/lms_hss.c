@@ -40,7 +40,7 @@
 int (*sg17_lms_test_hook)(void *ctx, int step) = NULL;
 void *sg17_lms_test_hook_ctx = NULL;
 
-#define HSS_MAGIC "SG17HSS1"
+#define HSS_MAGIC    "SG17HSS1"
 #define HSS_FILE_MAX 512
 
 typedef struct hss_ctr {
@@ -49,7 +49,7 @@ typedef struct hss_ctr {
 } hss_ctr;
 
 struct sg17_hss_key {
-    char *path; /* NULL: volatile key (tests only) */
+    char *path;  /* NULL: volatile key (tests only) */
     int lock_fd; /* flock'ed "<path>.lock" while loaded, -1 if none */
     sg17_hss_params params;
     const lms_param *lp[SG17_HSS_MAX_LEVELS];
@@ -246,8 +246,8 @@ static int ensure_tree(sg17_hss_key *k, uint32_t i)
     uint8_t seed[32], Ibuf[32];
     sg17_lms_derive(up->op->shake, up->I, d[i - 1], LMS_DERIVE_CHILD_SEED, up->seed, up->op->n,
                     seed, 32);
-    sg17_lms_derive(up->op->shake, up->I, d[i - 1], LMS_DERIVE_CHILD_I, up->seed, up->op->n,
-                    Ibuf, 32);
+    sg17_lms_derive(up->op->shake, up->I, d[i - 1], LMS_DERIVE_CHILD_I, up->seed, up->op->n, Ibuf,
+                    32);
     /* The child's I is public (in its public key). */
     SG17_CT_DECLASSIFY(Ibuf, 16);
     rc = sg17_lms_tree_build(&k->tree[i], k->lp[i], k->op[i], Ibuf, seed, d[i]);
@@ -330,8 +330,8 @@ void sg17_hss_key_free(sg17_hss_key *key)
     free(key);
 }
 
-static int init_key(sg17_hss_key *k, const sg17_hss_params *p, const uint8_t *seed,
-                    size_t seed_len, const uint8_t *I)
+static int init_key(sg17_hss_key *k, const sg17_hss_params *p, const uint8_t *seed, size_t seed_len,
+                    const uint8_t *I)
 {
     int rc = set_params(k, p);
     if (rc != 0)
@@ -351,8 +351,8 @@ static int init_key(sg17_hss_key *k, const sg17_hss_params *p, const uint8_t *se
     return 0;
 }
 
-int sg17_hss_key_new_volatile(sg17_hss_key **key, const sg17_hss_params *p,
-                              const uint8_t *seed, size_t seed_len, const uint8_t I[16])
+int sg17_hss_key_new_volatile(sg17_hss_key **key, const sg17_hss_params *p, const uint8_t *seed,
+                              size_t seed_len, const uint8_t I[16])
 {
     sg17_hss_key *k = key_alloc();
     if (k == NULL)
@@ -370,8 +370,7 @@ int sg17_hss_key_new_volatile(sg17_hss_key **key, const sg17_hss_params *p,
 }
 
 int sg17_hss_keygen(const char *key_path, const sg17_hss_params *p, const uint8_t *seed,
-                    size_t seed_len, const uint8_t *I, uint8_t *pk, size_t pk_cap,
-                    size_t *pk_len)
+                    size_t seed_len, const uint8_t *I, uint8_t *pk, size_t pk_cap, size_t *pk_len)
 {
     if (key_path == NULL || pk == NULL || pk_len == NULL)
         return SG17_E_INVAL;
@@ -531,8 +530,8 @@ int sg17_hss_sign(sg17_hss_key *key, const uint8_t *msg, size_t msg_len, uint8_t
     if (hook(LMS_STEP_TREES_READY))
         return SG17_E_IO;
     uint32_t L = key->params.levels;
-    size_t last_len = sg17_lms_signature_len(key->params.lms_type[L - 1],
-                                             key->params.ots_type[L - 1]);
+    size_t last_len =
+        sg17_lms_signature_len(key->params.lms_type[L - 1], key->params.ots_type[L - 1]);
     uint8_t *last = malloc(last_len);
     if (last == NULL)
         return SG17_E_NOMEM;

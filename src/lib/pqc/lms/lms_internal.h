@@ -13,9 +13,9 @@
 #include "sg17/keccak.h"
 #include "sg17/lms.h"
 
-#define LMS_MAX_N 32
+#define LMS_MAX_N   32
 #define LMOTS_MAX_P 265
-#define LMS_MAX_H 25
+#define LMS_MAX_H   25
 /* Height of the subtrees kept in memory while signing (see lms_tree.c);
  * a variable so that tests can exercise the top/subtree split on small
  * trees. Read when a tree is built. */
@@ -30,9 +30,9 @@ extern unsigned sg17_lms_subtree_height;
 /* Our own derivations (same input shape as the Appendix A x_q[i], with i
  * values no LM-OTS type reaches, p <= 265): the randomizer C and the seed
  * and I of a child tree in HSS. */
-#define LMS_DERIVE_C 0xFFFDu
+#define LMS_DERIVE_C          0xFFFDu
 #define LMS_DERIVE_CHILD_SEED 0xFFFEu
-#define LMS_DERIVE_CHILD_I 0xFFFFu
+#define LMS_DERIVE_CHILD_I    0xFFFFu
 
 typedef struct lmots_param {
     uint32_t type;
@@ -89,17 +89,17 @@ static inline uint32_t lms_strtou32(const uint8_t *p)
 
 /* H(I || u32str(q) || u16str(d) || u8str(0xff) || seed) with out_len bytes
  * of output (RFC 8554 Appendix A shape). */
-void sg17_lms_derive(int shake, const uint8_t I[16], uint32_t q, uint16_t d,
-                     const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);
+void sg17_lms_derive(int shake, const uint8_t I[16], uint32_t q, uint16_t d, const uint8_t *seed,
+                     size_t seed_len, uint8_t *out, size_t out_len);
 
 /* ---- LM-OTS (RFC 8554 §4) ----------------------------------------------- */
 /* Public key K for leaf q from SEED (Alg. 1 with Appendix A x_q[i]). */
-void sg17_lmots_public(const lmots_param *op, const uint8_t I[16], uint32_t q,
-                       const uint8_t *seed, uint8_t K[LMS_MAX_N]);
+void sg17_lmots_public(const lmots_param *op, const uint8_t I[16], uint32_t q, const uint8_t *seed,
+                       uint8_t K[LMS_MAX_N]);
 /* Signature (Alg. 3) into sig (sg17_lmots_sig_len bytes, incl. type);
  * C is derived from SEED and q. */
-void sg17_lmots_sign(const lmots_param *op, const uint8_t I[16], uint32_t q,
-                     const uint8_t *seed, const uint8_t *msg, size_t msg_len, uint8_t *sig);
+void sg17_lmots_sign(const lmots_param *op, const uint8_t I[16], uint32_t q, const uint8_t *seed,
+                     const uint8_t *msg, size_t msg_len, uint8_t *sig);
 /* Public key candidate Kc (Alg. 4b) from an OTS signature whose length
  * (sg17_lmots_sig_len) and type were already checked by the caller. */
 void sg17_lmots_candidate(const lmots_param *op, const uint8_t I[16], uint32_t q,
@@ -112,9 +112,9 @@ typedef struct lms_tree {
     const lmots_param *op;
     uint8_t I[16];
     uint8_t seed[LMS_MAX_N];
-    unsigned k;      /* subtree height: min(h, LMS_SUBTREE_H) */
-    uint8_t *top;    /* nodes r < 2^(h-k+1) (depth <= h-k), m bytes each */
-    uint8_t *sub;    /* local nodes 1..2^(k+1)-1 of subtree cur_sub */
+    unsigned k;   /* subtree height: min(h, LMS_SUBTREE_H) */
+    uint8_t *top; /* nodes r < 2^(h-k+1) (depth <= h-k), m bytes each */
+    uint8_t *sub; /* local nodes 1..2^(k+1)-1 of subtree cur_sub */
     uint32_t cur_sub;
     uint8_t pub[SG17_LMS_PUBLIC_KEY_MAX_BYTES];
     size_t pub_len;
@@ -125,8 +125,7 @@ int sg17_lms_tree_build(lms_tree *t, const lms_param *lp, const lmots_param *op,
                         const uint8_t I[16], const uint8_t *seed, uint32_t q);
 /* LMS signature (RFC 8554 §5.4.1) of msg at leaf q into sig
  * (sg17_lms_signature_len bytes). q < 2^h. */
-int sg17_lms_tree_sign(lms_tree *t, uint32_t q, const uint8_t *msg, size_t msg_len,
-                       uint8_t *sig);
+int sg17_lms_tree_sign(lms_tree *t, uint32_t q, const uint8_t *msg, size_t msg_len, uint8_t *sig);
 void sg17_lms_tree_free(lms_tree *t);
 
 /* ---- parsing helpers (lms_verify.c) --------------------------------------- */
@@ -154,8 +153,8 @@ extern void *sg17_lms_test_hook_ctx;
 
 /* A key that is never persisted: for the ct test and benchmarks of the
  * signing arithmetic only. Signing from it needs no file. */
-int sg17_hss_key_new_volatile(sg17_hss_key **key, const sg17_hss_params *p,
-                              const uint8_t *seed, size_t seed_len, const uint8_t I[16]);
+int sg17_hss_key_new_volatile(sg17_hss_key **key, const sg17_hss_params *p, const uint8_t *seed,
+                              size_t seed_len, const uint8_t I[16]);
 /* Current next-index digits (one q per level) for tests. */
 void sg17_hss_key_next(const sg17_hss_key *key, uint32_t q[SG17_HSS_MAX_LEVELS]);
 

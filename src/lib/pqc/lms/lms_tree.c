@@ -107,8 +107,7 @@ int sg17_lms_tree_build(lms_tree *t, const lms_param *lp, const lmots_param *op,
     return 0;
 }
 
-int sg17_lms_tree_sign(lms_tree *t, uint32_t q, const uint8_t *msg, size_t msg_len,
-                       uint8_t *sig)
+int sg17_lms_tree_sign(lms_tree *t, uint32_t q, const uint8_t *msg, size_t msg_len, uint8_t *sig)
 {
     const unsigned h = t->lp->h, k = t->k, m = t->lp->m, d0 = h - k;
     if (t->top == NULL || (q >> h) != 0)
@@ -154,8 +153,8 @@ void sg17_lms_tree_free(lms_tree *t)
 }
 
 int sg17_lms_public_from_seed(uint32_t lms_type, uint32_t ots_type, const uint8_t I[16],
-                              const uint8_t *seed, size_t seed_len, uint8_t *pk,
-                              size_t pk_cap, size_t *pk_len)
+                              const uint8_t *seed, size_t seed_len, uint8_t *pk, size_t pk_cap,
+                              size_t *pk_len)
 {
     const lms_param *lp = sg17_lms_param(lms_type);
     const lmots_param *op = sg17_lmots_param(ots_type);
