@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ct_internal.h"
 #include "sg17/crypto.h"
 #include "sg17/keccak.h"
 #include "suci_internal.h"
@@ -271,11 +272,14 @@ int suci_open(const sg17_suci_key *k, const suci_params *p, const uint8_t *out, 
         rc = dem_tag(p, kd, ct, ct_len, tag);
     if (rc == 0) {
         uint32_t ok = (uint32_t)sg17_ct_memeq(tag, ct + ct_len, p->tag_len) & (miss ^ 1u);
-        /* The verdict itself is public: a SIDF answers it. */
+        /* The verdict itself is public: the SIDF answers it. */
+        SG17_CT_DECLASSIFY(&ok, sizeof ok);
         if (!ok) {
             rc = SG17_E_VERIFY;
         } else {
             rc = sg17_aes_ctr(kd, p->enc_len, kd + p->enc_len, ct, ct_len, pt);
+            /* An authentic scheme input is the SUPI the SIDF returns. */
+            SG17_CT_DECLASSIFY(pt, ct_len);
             if (rc == 0)
                 *pt_len = ct_len;
         }
