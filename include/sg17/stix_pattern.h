@@ -78,6 +78,16 @@ SG17_API SG17_MUST_CHECK int sg17_stix_pattern_match(const sg17_stix_pattern *p,
                                                      const sg17_stix_observations *obs,
                                                      json_t **matched, char *err, size_t err_len);
 
+/**
+ * Describe a compiled pattern (as the reference inspector): a new JSON object
+ * {"qualifiers": [sorted unique qualifier texts], "observation_ops": [sorted
+ * unique AND/OR/FOLLOWEDBY between observations], "comparisons": {type:
+ * [[path, operator, literal-as-written], ...]}} where path items are keys,
+ * list indexes (integers) or "*".
+ * @return 0, SG17_E_INVAL, SG17_E_NOMEM.
+ */
+SG17_API SG17_MUST_CHECK int sg17_stix_pattern_inspect(const sg17_stix_pattern *p, json_t **out);
+
 #ifdef __cplusplus
 }
 #endif

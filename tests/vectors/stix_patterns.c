@@ -124,5 +124,37 @@ int main(void)
     tap_diag("pattern matching: %u/%u pass (match %u/%u, nomatch %u/%u, error %u/%u)", mp, mt,
              byp[0], by[0], byp[1], by[1], byp[2], by[2]);
     tap_ok(mt == 265 && mp == mt, "every match case passes (%u/%u)", mp, mt);
+
+    const char *ipath = tap_vector_path("stix/patterns/inspect_cases.jsonl");
+    text = tap_read_file(ipath, &len);
+    unsigned it = 0, ip = 0;
+    cur = text;
+    for (char *line = next_line(&cur); line; line = next_line(&cur)) {
+        json_t *c = NULL;
+        if (sg17_json_parse(line, strlen(line), NULL, &c, NULL) != 0)
+            continue;
+        it++;
+        const char *pat = json_string_value(json_object_get(c, "pattern"));
+        const char *kind = json_string_value(json_object_get(c, "kind"));
+        sg17_stix_pattern *p = NULL;
+        json_t *got = NULL;
+        char err[256];
+        int ok = sg17_stix_pattern_compile(pat, &p, err, sizeof err) == 0 &&
+                 sg17_stix_pattern_inspect(p, &got) == 0 &&
+                 json_equal(json_object_get(got, kind), json_object_get(c, "expected"));
+        if (ok) {
+            ip++;
+        } else {
+            char *g = got ? json_dumps(json_object_get(got, kind), JSON_COMPACT) : NULL;
+            tap_diag("FAIL inspect %s (%s): got %s", pat, kind, g ? g : "(none)");
+            free(g);
+        }
+        json_decref(got);
+        sg17_stix_pattern_free(p);
+        json_decref(c);
+    }
+    free(text);
+    tap_diag("pattern inspection: %u/%u pass", ip, it);
+    tap_ok(it == 14 && ip == it, "every inspect case passes (%u/%u)", ip, it);
     return tap_done();
 }

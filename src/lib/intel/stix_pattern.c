@@ -343,6 +343,9 @@ typedef struct node {
     uint32_t start_ns, stop_ns;
     int simple_qual; /* qualifier applied directly to a [..] chain */
     int nfc_done;    /* LIKE/MATCHES literal normalised to NFC */
+    char *optext;    /* operator as written, "NOT " prefixed when negated */
+    char *littext;   /* literal (or set) as written */
+    char *qtext;     /* qualifier as written, tokens joined by one space */
 } node;
 
 struct sg17_stix_pattern {
@@ -413,6 +416,9 @@ static void node_free(node *n)
     node_free(n->a);
     node_free(n->b);
     free(n->otype);
+    free(n->optext);
+    free(n->littext);
+    free(n->qtext);
     for (size_t i = 0; i < n->nsteps; i++)
         free(n->steps[i].key);
     free(n->steps);
@@ -422,6 +428,19 @@ static void node_free(node *n)
     if (n->re_b)
         pcre2_code_free(n->re_b);
     free(n);
+}
+
+static char *spandup(parser *P, size_t from, size_t to)
+{
+    size_t n = to > from ? to - from : 0;
+    char *s = malloc(n + 1);
+    if (!s) {
+        P->nomem = P->failed = 1;
+        return NULL;
+    }
+    memcpy(s, P->L.s + from, n);
+    s[n] = '\0';
+    return s;
 }
 
 static char *tokdup(parser *P, const tok *t)
@@ -761,6 +780,10 @@ static node *parse_test(parser *P)
     if (t->t == T_EXISTS) {
         P->p++;
         n->op = OP_EXISTS;
+        n->optext = malloc(11);
+        if (!n->optext)
+            goto fail;
+        snprintf(n->optext, 11, "%s", n->neg ? "NOT EXISTS" : "EXISTS");
         if (parse_path(P, n))
             goto fail;
         P->depth--;
@@ -775,6 +798,15 @@ static node *parse_test(parser *P)
         t = cur(P);
     }
     P->p++;
+    {
+        size_t ol = t->len;
+        n->optext = malloc(ol + 5);
+        if (!n->optext) {
+            P->nomem = P->failed = 1;
+            goto fail;
+        }
+        snprintf(n->optext, ol + 5, "%s%.*s", n->neg ? "NOT " : "", (int)ol, P->L.s + t->pos);
+    }
     switch (t->t) {
     case T_EQ: n->op = OP_EQ; break;
     case T_NEQ: n->op = OP_NEQ; break;
@@ -793,6 +825,7 @@ static node *parse_test(parser *P)
         goto fail;
     }
     t = cur(P);
+    size_t lit_from = t->pos;
     if (n->op == OP_IN) {
         if (t->t != T_LPAREN) {
             perr(P, "mismatched input '%.*s' expecting '('", (int)t->len, P->L.s + t->pos);
@@ -830,6 +863,9 @@ static node *parse_test(parser *P)
         if (parse_literal(P, &n->lv, n->op == OP_EQ || n->op == OP_NEQ))
             goto fail;
     }
+    n->littext = spandup(P, lit_from, P->L.toks[P->p - 1].pos + P->L.toks[P->p - 1].len);
+    if (!n->littext)
+        goto fail;
     P->depth--;
     return n;
 fail:
@@ -924,6 +960,7 @@ static node *parse_obs_expr(parser *P)
     unsigned seen = 0;
     for (;;) {
         t = cur(P);
+        size_t qstart = P->p;
         node *q = NULL;
         unsigned bit = 0;
         if (t->t == T_WITHIN) {
@@ -1044,6 +1081,25 @@ static node *parse_obs_expr(parser *P)
             return NULL;
         }
         seen |= bit;
+        {
+            size_t tl = 0;
+            for (size_t k = qstart; k < P->p; k++)
+                tl += P->L.toks[k].len + 1;
+            q->qtext = malloc(tl + 1);
+            if (!q->qtext) {
+                P->nomem = P->failed = 1;
+                node_free(q);
+                node_free(n);
+                return NULL;
+            }
+            size_t off = 0;
+            for (size_t k = qstart; k < P->p; k++) {
+                memcpy(q->qtext + off, P->L.s + P->L.toks[k].pos, P->L.toks[k].len);
+                off += P->L.toks[k].len;
+                q->qtext[off++] = ' ';
+            }
+            q->qtext[off ? off - 1 : 0] = '\0';
+        }
         q->a = n;
         q->simple_qual = simple;
         n = q;
@@ -2513,4 +2569,93 @@ int sg17_stix_pattern_match(const sg17_stix_pattern *p, const sg17_stix_observat
     }
     bl_free(&out);
     return hit;
+}
+
+/* ---- inspection ------------------------------------------------------------ */
+
+static int add_unique_sorted(json_t *arr, const char *s)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(arr, i, e) if (strcmp(json_string_value(e), s) == 0) return 0;
+    size_t pos = 0;
+    json_array_foreach(arr, i, e) if (strcmp(json_string_value(e), s) < 0) pos = i + 1;
+    return json_array_insert_new(arr, pos, json_string(s));
+}
+
+static int inspect_node(const node *n, json_t *quals, json_t *ops, json_t *cmps, unsigned depth)
+{
+    if (!n || depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+        return 0;
+    int rc = 0;
+    switch (n->k) {
+    case N_WITHIN:
+    case N_REPEATS:
+    case N_STARTSTOP:
+        if (n->qtext)
+            rc = add_unique_sorted(quals, n->qtext);
+        break;
+    case N_OBS_AND:
+        rc = add_unique_sorted(ops, "AND");
+        break;
+    case N_OBS_OR:
+        rc = add_unique_sorted(ops, "OR");
+        break;
+    case N_OBS_FB:
+        rc = add_unique_sorted(ops, "FOLLOWEDBY");
+        break;
+    case N_TEST: {
+        json_t *path = json_array();
+        for (size_t i = 0; path && i < n->nsteps; i++) {
+            if (n->steps[i].k == ST_KEY)
+                json_array_append_new(path, json_string(n->steps[i].key));
+            else if (n->steps[i].k == ST_STAR)
+                json_array_append_new(path, json_string("*"));
+            else
+                json_array_append_new(path, json_integer(n->steps[i].idx));
+        }
+        json_t *list = json_object_get(cmps, n->otype);
+        if (!list) {
+            list = json_array();
+            if (!list || json_object_set_new(cmps, n->otype, list)) {
+                json_decref(path);
+                return -1;
+            }
+        }
+        json_t *tuple = json_pack("[o s s]", path, n->optext ? n->optext : "",
+                                  n->littext ? n->littext : "");
+        if (!tuple || json_array_append_new(list, tuple))
+            return -1;
+        return 0;
+    }
+    default:
+        break;
+    }
+    if (rc)
+        return -1;
+    if (inspect_node(n->a, quals, ops, cmps, depth + 1))
+        return -1;
+    return inspect_node(n->b, quals, ops, cmps, depth + 1);
+}
+
+int sg17_stix_pattern_inspect(const sg17_stix_pattern *p, json_t **out)
+{
+    if (!p || !out)
+        return SG17_E_INVAL;
+    json_t *q = json_array(), *o = json_array(), *c = json_object();
+    json_t *r = (q && o && c) ? json_pack("{s o s o s o}", "qualifiers", q, "observation_ops", o,
+                                          "comparisons", c)
+                              : NULL;
+    if (!r) {
+        json_decref(q);
+        json_decref(o);
+        json_decref(c);
+        return SG17_E_NOMEM;
+    }
+    if (inspect_node(p->root, q, o, c, 0)) {
+        json_decref(r);
+        return SG17_E_NOMEM;
+    }
+    *out = r;
+    return 0;
 }
