@@ -29,6 +29,8 @@ static const char *const areas[] = {"nas",           "as",  "up",       "aka",  
                                     "token",         "oam", "firmware", "other"};
 
 static void errf(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t cap, const char *fmt, ...)
 {
     if (!err || cap == 0)
         return;
@@ -253,6 +255,7 @@ static void put(buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
+static void putf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(buf *b, const char *fmt, ...)
 {
     char t[1024];
