@@ -50,6 +50,7 @@ extern "C" {
 #define SG17_SUIT_MAN_LOAD 8
 #define SG17_SUIT_MAN_INVOKE 9
 #define SG17_SUIT_MAN_COSWID 14
+#define SG17_SUIT_MAN_DEPENDENCY_RESOLUTION 15
 #define SG17_SUIT_MAN_PAYLOAD_FETCH 16
 #define SG17_SUIT_MAN_INSTALL 20
 #define SG17_SUIT_MAN_TEXT 23
@@ -201,25 +202,36 @@ typedef struct sg17_suit_ops {
      *  passes when it equals the manifest's component-slot parameter); NULL
      *  makes that condition fail. */
     int (*slot)(void *ctx, size_t comp, uint64_t *slot);
+    /** Optional: called with entering = 1 before directive-process-dependency
+     *  runs the (authenticated) dependency manifest dep, and with 0 after it;
+     *  in between, comp indexes dep's components. */
+    int (*dependency)(void *ctx, const sg17_suit_envelope *dep, int entering);
 } sg17_suit_ops;
 
 /* Steps of sg17_suit_process (draft -37 §6.4, §8.4.6). The shared sequence
  * always runs first. */
 #define SG17_SUIT_STEP_PAYLOAD_FETCH 0x01u
+/** dependency-resolution (trust-domains §5.5), runs first. */
+#define SG17_SUIT_STEP_DEPENDENCY_RESOLUTION 0x20u
 #define SG17_SUIT_STEP_INSTALL 0x02u
 #define SG17_SUIT_STEP_VALIDATE 0x04u
 #define SG17_SUIT_STEP_LOAD 0x08u
 #define SG17_SUIT_STEP_INVOKE 0x10u
-#define SG17_SUIT_STEP_UPDATE (SG17_SUIT_STEP_PAYLOAD_FETCH | SG17_SUIT_STEP_INSTALL)
+#define SG17_SUIT_STEP_UPDATE                                                                      \
+    (SG17_SUIT_STEP_DEPENDENCY_RESOLUTION | SG17_SUIT_STEP_PAYLOAD_FETCH | SG17_SUIT_STEP_INSTALL)
 #define SG17_SUIT_STEP_BOOT (SG17_SUIT_STEP_VALIDATE | SG17_SUIT_STEP_LOAD | SG17_SUIT_STEP_INVOKE)
 
 /**
  * Process a manifest on the device: sg17_suit_verify(), then the shared
- * sequence and each selected step's sequence in the order payload-fetch,
- * install, validate, load, invoke, with the commands of draft -37 §8.4.9
+ * sequence and each selected step's sequence in the order
+ * dependency-resolution, payload-fetch, install, validate, load, invoke, with the commands of draft -37 §8.4.9
  * (conditions vendor/class/device identifier, image-match, component-slot,
  * check-content, abort; directives set-component-index, try-each, override-parameters,
- * fetch, write, copy, invoke, swap, run-sequence). A severed sequence that is
+ * fetch, write, copy, invoke, swap, run-sequence) and the trust-domains
+ * dependency commands (dependency-integrity, is-dependency,
+ * process-dependency: the fetched dependency envelope is authenticated with
+ * the same policy, minus the sequence-number rule, and its sequence for the
+ * current step runs; one level of dependencies). A severed sequence that is
  * needed but absent from the envelope is an error. Integrated payloads
  * ("#name" URIs) come from the envelope. Encrypted payloads
  * (parameter 19) are decrypted with the policy's dec_keys before write.

@@ -322,6 +322,93 @@ out:
     free(buf);
 }
 
+
+/* trust-domains S2 depends on S0 (fetched by URI): dependency resolution,
+ * dependency-integrity, process-dependency. */
+static const uint8_t *dep_bytes;
+static size_t dep_len;
+static size_t dep_base; /* memdev slot offset while inside the dependency */
+static int dep_entered;
+
+static int dep_fetch(void *ctx, size_t c, const char *uri, size_t n, sg17_buf *out)
+{
+    (void)ctx, (void)c;
+    static const char want[] = "http://example.com/dependent.suit";
+    if (n != sizeof want - 1 || memcmp(uri, want, n) != 0)
+        return SG17_E_NOTFOUND;
+    return sg17_buf_append(out, dep_bytes, dep_len);
+}
+
+static int dep_write(void *ctx, size_t c, const uint8_t *d, size_t n)
+{
+    return md_write(ctx, c + dep_base, d, n);
+}
+
+static int dep_switch(void *ctx, const sg17_suit_envelope *dep, int entering)
+{
+    (void)ctx, (void)dep;
+    dep_base = entering ? 8 : 0;
+    dep_entered += entering;
+    return 0;
+}
+
+static void dependency_test(void)
+{
+    size_t n0, n2;
+    uint8_t *s0 = read_vec("libcsuit/trustdomains-S0-write-plaintext.cbor", &n0);
+    uint8_t *s2 = read_vec("libcsuit/trustdomains-S2-dependency-by-uri.cbor", &n2);
+    sg17_suit_envelope *e2 = NULL;
+    char why[SG17_SUIT_WHY_BYTES] = "";
+    memdev dev = {0};
+    sg17_suit_ops ops = {.ctx = &dev, .fetch = dep_fetch, .write = dep_write, .read = md_read,
+                         .dependency = dep_switch};
+    sg17_cose_key k1 = key_of("K1"), k2 = key_of("K2");
+    sg17_suit_policy pol = {.anchors = &k1, .n_anchors = 1};
+    if (!tap_ok(s0 && s2 && sg17_suit_decode(s2, n2, &e2, why, sizeof why) == 0, "S0/S2 load"))
+        goto out;
+    dep_bytes = s0;
+    dep_len = n0;
+    int rc = sg17_suit_process(e2, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
+    static const char w0[] = "hello world", w2[] = " in multiple trust domains";
+    tap_ok(rc == 0 && dep_entered == 1, "S2: dependency S0 resolved, authenticated, processed (%s)",
+           rc ? why : "ok");
+    tap_ok(dev.img[8] != NULL && dev.len[8] == sizeof w0 - 1 &&
+               memcmp(dev.img[8], w0, dev.len[8]) == 0,
+           "S0 install wrote \"hello world\" to its component");
+    tap_ok(dev.img[0] != NULL && dev.len[0] == sizeof w2 - 1 &&
+               memcmp(dev.img[0], w2, dev.len[0]) == 0,
+           "S2 install wrote its own component after the dependency");
+    md_free(&dev);
+    /* The wrong dependency (S2 itself): dependency-resolution image-match fails. */
+    dep_bytes = s2;
+    dep_len = n2;
+    rc = sg17_suit_process(e2, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
+    tap_ok(rc == SG17_E_VERIFY && strstr(why, "dependency-resolution") && strstr(why, "image-match"),
+           "wrong dependency manifest refused (%s)", why);
+    md_free(&dev);
+    /* S0 tampered (manifest byte): digest no longer matches. */
+    uint8_t *bad = malloc(n0);
+    memcpy(bad, s0, n0);
+    bad[n0 - 3] ^= 1;
+    dep_bytes = bad;
+    rc = sg17_suit_process(e2, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
+    tap_ok(rc != 0 && dev.img[8] == NULL, "tampered dependency refused, nothing written (%s)", why);
+    free(bad);
+    md_free(&dev);
+    /* Dependency signed by a key the device does not trust: S2 under K1 + K2 any-of is
+     * fine, but a device trusting only K2 refuses S2 itself. */
+    pol.anchors = &k2;
+    dep_bytes = s0;
+    dep_len = n0;
+    rc = sg17_suit_process(e2, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
+    tap_int_eq(rc, SG17_E_VERIFY, "K2-only device refuses S2");
+out:
+    md_free(&dev);
+    sg17_suit_free(e2);
+    free(s0);
+    free(s2);
+}
+
 static void policy_tests(void)
 {
     size_t n0, n1, na;
@@ -481,6 +568,7 @@ int main(void)
     check_encrypted_manifest("libcsuit/enc-AW-a128kw-write.cbor", key_of("K4"));
     check_encrypted_manifest("libcsuit/enc-EW-esdh-write.cbor", key_of("K1"));
     policy_tests();
+    dependency_test();
     hss_vectors();
     json_decref(root);
     return tap_done();

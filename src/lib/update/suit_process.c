@@ -51,9 +51,31 @@ typedef struct run {
     uint32_t sel; /* selected components */
     frame st[SG17_SUIT_MAX_NESTING];
     size_t depth;
+    uint32_t dep_mask;            /* components that are dependencies (trust domains) */
+    sg17_buf dep[SG17_SUIT_MAX_COMPONENTS]; /* fetched dependency envelopes */
+    int64_t cur_key;              /* manifest member of the running step */
+    unsigned level;               /* 0 = root manifest, 1 = inside process-dependency */
     char *why;
     size_t wn;
 } run;
+
+static int run_steps(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
+                     const sg17_suit_ops *ops, unsigned steps, unsigned level, char *why,
+                     size_t wn);
+
+static const struct {
+    unsigned step;
+    int64_t key;
+    const char *name;
+} STEPS[] = {
+    {SG17_SUIT_STEP_DEPENDENCY_RESOLUTION, SG17_SUIT_MAN_DEPENDENCY_RESOLUTION,
+     "dependency-resolution"},
+    {SG17_SUIT_STEP_PAYLOAD_FETCH, SG17_SUIT_MAN_PAYLOAD_FETCH, "payload-fetch"},
+    {SG17_SUIT_STEP_INSTALL, SG17_SUIT_MAN_INSTALL, "install"},
+    {SG17_SUIT_STEP_VALIDATE, SG17_SUIT_MAN_VALIDATE, "validate"},
+    {SG17_SUIT_STEP_LOAD, SG17_SUIT_MAN_LOAD, "load"},
+    {SG17_SUIT_STEP_INVOKE, SG17_SUIT_MAN_INVOKE, "invoke"},
+};
 
 static int arena_decode(run *r, const uint8_t *p, size_t n, const cbor_item_t **out)
 {
@@ -235,13 +257,29 @@ static int cond_image(run *r, size_t c)
         return rc == SG17_E_UNSUPPORTED ? rc : SG17_E_FORMAT;
     }
     uint8_t got[32];
-    rc = comp_digest(r, c, got, &size);
+    if (r->dep_mask >> c & 1U) {
+        /* A dependency's "image" is its manifest: compare the digest of its
+         * bstr-wrapped manifest (trust-domains, dependency-integrity). */
+        sg17_suit_envelope *de = NULL;
+        rc = r->dep[c].len == 0 ? SG17_E_NOTFOUND
+                                : sg17_suit_decode(r->dep[c].data, r->dep[c].len, &de, NULL, 0);
+        if (rc == 0) {
+            memcpy(got, de->sum.manifest_digest, 32);
+            size = r->dep[c].len;
+            if (!de->sum.digest_ok)
+                got[0] ^= 1; /* its own wrapper disagrees: never a match */
+        }
+        sg17_suit_free(de);
+    } else {
+        rc = comp_digest(r, c, got, &size);
+    }
     if (rc != 0) {
         sg17_suit_why(r->why, r->wn, "condition-image-match failed: component %zu has no image (%s)",
                       c, sg17_strerror(rc));
         return COND_FAIL;
     }
-    if (memcmp(got, md, 32) != 0 || ((cp->have >> P_SIZE & 1U) && size != cp->size)) {
+    if (memcmp(got, md, 32) != 0 ||
+        ((cp->have >> P_SIZE & 1U) && size != cp->size && !(r->dep_mask >> c & 1U))) {
         char a[33], b[33];
         hex16(a, md, 8);
         hex16(b, got, 8);
@@ -309,6 +347,14 @@ static int cond_content(run *r, size_t c)
 static int deliver(run *r, size_t c, const uint8_t *data, size_t len)
 {
     comp_params *cp = &r->par[c];
+    if (r->dep_mask >> c & 1U) {
+        sg17_buf_reset(&r->dep[c]);
+        if (cp->have >> P_ENCINFO & 1U) {
+            sg17_suit_why(r->why, r->wn, "encrypted dependency manifests are not supported");
+            return SG17_E_UNSUPPORTED;
+        }
+        return sg17_buf_append(&r->dep[c], data, len);
+    }
     if (r->ops == NULL || r->ops->write == NULL) {
         sg17_suit_why(r->why, r->wn, "no writer for component %zu", c);
         return SG17_E_UNSUPPORTED;
@@ -376,6 +422,50 @@ static int dir_copy(run *r, size_t c)
     return rc;
 }
 
+/* directive-process-dependency (trust-domains §6.5): authenticate the
+ * dependency envelope with the device policy (its own sequence number is
+ * not compared with the root's) and run its sequence for the current step.
+ * One level only: a dependency that has dependencies is refused. */
+static int dir_process_dependency(run *r, size_t c)
+{
+    sg17_suit_envelope *de = NULL;
+    sg17_suit_policy dp = *r->pol;
+    unsigned step = 0;
+    int rc;
+    if (!(r->dep_mask >> c & 1U) || r->dep[c].len == 0) {
+        sg17_suit_why(r->why, r->wn,
+                      "directive-process-dependency: component %zu is not a fetched dependency", c);
+        return SG17_E_FORMAT;
+    }
+    if (r->level > 0) {
+        sg17_suit_why(r->why, r->wn, "dependencies of dependencies are not supported");
+        return SG17_E_UNSUPPORTED;
+    }
+    for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++)
+        if (STEPS[i].key == r->cur_key)
+            step = STEPS[i].step;
+    rc = sg17_suit_decode(r->dep[c].data, r->dep[c].len, &de, r->why, r->wn);
+    dp.has_last_sequence = 0;
+    if (rc == 0)
+        rc = sg17_suit_verify(de, &dp, r->why, r->wn);
+    if (rc == 0 && r->ops != NULL && r->ops->dependency != NULL)
+        rc = r->ops->dependency(r->ops->ctx, de, 1);
+    if (rc == 0) {
+        rc = run_steps(de, &dp, r->ops, step, r->level + 1, r->why, r->wn);
+        if (r->ops != NULL && r->ops->dependency != NULL) {
+            int rc2 = r->ops->dependency(r->ops->ctx, de, 0);
+            rc = rc != 0 ? rc : rc2;
+        }
+    }
+    if (rc != 0 && r->why != NULL && r->wn > 0) {
+        char tmp[SG17_SUIT_WHY_BYTES];
+        snprintf(tmp, sizeof tmp, "dependency %zu: %s", c, r->why);
+        sg17_suit_why(r->why, r->wn, "%s", tmp);
+    }
+    sg17_suit_free(de);
+    return rc;
+}
+
 static int per_component(run *r, int64_t cmd)
 {
     for (size_t c = 0; c < r->ncomp; c++) {
@@ -387,6 +477,23 @@ static int per_component(run *r, int64_t cmd)
         case 1: rc = cond_id(r, c, P_VENDOR); break;
         case 2: rc = cond_id(r, c, P_CLASS); break;
         case 3: rc = cond_image(r, c); break;
+        case 7: /* condition-dependency-integrity */
+            if (!(r->dep_mask >> c & 1U)) {
+                sg17_suit_why(r->why, r->wn, "condition-dependency-integrity on a non-dependency");
+                rc = COND_FAIL;
+            } else {
+                rc = cond_image(r, c);
+            }
+            break;
+        case 8: /* condition-is-dependency */
+            if (!(r->dep_mask >> c & 1U)) {
+                sg17_suit_why(r->why, r->wn, "condition-is-dependency: component %zu is not", c);
+                rc = COND_FAIL;
+            } else {
+                rc = 0;
+            }
+            break;
+        case 11: rc = dir_process_dependency(r, c); break;
         case 24: rc = cond_id(r, c, P_DEVICE); break;
         case 5: {
             uint64_t slot = 0;
@@ -521,17 +628,6 @@ static int run_sequence(run *r, const uint8_t *p, size_t n)
     return rc;
 }
 
-static const struct {
-    unsigned step;
-    int64_t key;
-    const char *name;
-} STEPS[] = {
-    {SG17_SUIT_STEP_PAYLOAD_FETCH, SG17_SUIT_MAN_PAYLOAD_FETCH, "payload-fetch"},
-    {SG17_SUIT_STEP_INSTALL, SG17_SUIT_MAN_INSTALL, "install"},
-    {SG17_SUIT_STEP_VALIDATE, SG17_SUIT_MAN_VALIDATE, "validate"},
-    {SG17_SUIT_STEP_LOAD, SG17_SUIT_MAN_LOAD, "load"},
-    {SG17_SUIT_STEP_INVOKE, SG17_SUIT_MAN_INVOKE, "invoke"},
-};
 
 static int run_shared(run *r)
 {
@@ -562,11 +658,44 @@ int sg17_suit_process(const sg17_suit_envelope *env, const sg17_suit_policy *pol
     if (env == NULL || pol == NULL)
         return SG17_E_INVAL;
     int rc = sg17_suit_verify(env, pol, why, wn);
-    return rc != 0 ? rc : suit_run_sequences(env, pol, ops, steps, why, wn);
+    return rc != 0 ? rc : run_steps(env, pol, ops, steps, 0, why, wn);
 }
 
 int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
                        const sg17_suit_ops *ops, unsigned steps, char *why, size_t wn)
+{
+    return run_steps(env, pol, ops, steps, 0, why, wn);
+}
+
+/* suit-dependencies (trust-domains §5.2): {component index => metadata}; the
+ * indices may lie beyond suit-components. */
+static int parse_dependencies(run *r)
+{
+    const cbor_item_t *d = NULL;
+    int rc = sg17_cbor_map_get_int(r->env->common, 1, &d);
+    if (rc == SG17_E_NOTFOUND)
+        return 0;
+    if (rc != 0 || !cbor_isa_map(d) || !cbor_map_is_definite(d))
+        goto bad;
+    struct cbor_pair *pr = cbor_map_handle(d);
+    for (size_t i = 0; i < cbor_map_size(d); i++) {
+        uint64_t idx;
+        if (sg17_cbor_get_uint(pr[i].key, &idx) != 0 || idx >= SG17_SUIT_MAX_COMPONENTS)
+            goto bad;
+        r->dep_mask |= 1U << idx;
+        if (idx + 1 > r->ncomp)
+            r->ncomp = (size_t)idx + 1;
+    }
+    return 0;
+bad:
+    sg17_suit_why(r->why, r->wn, "suit-dependencies: not a map of component indices (< %d)",
+                  SG17_SUIT_MAX_COMPONENTS);
+    return SG17_E_FORMAT;
+}
+
+static int run_steps(const sg17_suit_envelope *env, const sg17_suit_policy *pol,
+                     const sg17_suit_ops *ops, unsigned steps, unsigned level, char *why,
+                     size_t wn)
 {
     run *r;
     int rc;
@@ -578,8 +707,12 @@ int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *po
     if (r == NULL)
         return SG17_E_NOMEM;
     *r = (run){.env = env, .pol = pol, .ops = ops, .ncomp = env->sum.components, .why = why,
-               .wn = wn};
-    rc = run_shared(r);
+               .wn = wn, .level = level};
+    for (size_t i = 0; i < SG17_SUIT_MAX_COMPONENTS; i++)
+        sg17_buf_init(&r->dep[i], SG17_SUIT_MAX_ENVELOPE_BYTES);
+    rc = parse_dependencies(r);
+    if (rc == 0)
+        rc = run_shared(r);
     for (size_t i = 0; rc == 0 && i < sizeof STEPS / sizeof STEPS[0]; i++) {
         const uint8_t *p;
         size_t n;
@@ -598,6 +731,7 @@ int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *po
         if (rc != 0)
             break;
         /* Each sequence starts from the state the shared sequence leaves. */
+        r->cur_key = STEPS[i].key;
         rc = run_shared(r);
         if (rc == 0) {
             rc = run_sequence(r, p, n);
@@ -610,6 +744,8 @@ int suit_run_sequences(const sg17_suit_envelope *env, const sg17_suit_policy *po
     }
     for (size_t i = 0; i < r->n_arena; i++)
         sg17_cbor_free(r->arena[i]);
+    for (size_t i = 0; i < SG17_SUIT_MAX_COMPONENTS; i++)
+        sg17_buf_free(&r->dep[i], 0);
     free(r);
     return rc;
 }
