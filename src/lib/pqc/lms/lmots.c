@@ -244,7 +244,7 @@ void sg17_lmots_sign(const lmots_param *op, const uint8_t I[16], uint32_t q, con
         buf[20] = (uint8_t)(i >> 8);
         buf[21] = (uint8_t)i;
         chain(op, buf, 0, a);
-        memcpy(sig + 4 + op->n * (1u + i), buf + 23, op->n);
+        memcpy(sig + 4 + (size_t)op->n * (1u + i), buf + 23, op->n);
     }
     sg17_memzero(buf, sizeof buf);
 }
@@ -267,7 +267,7 @@ void sg17_lmots_candidate(const lmots_param *op, const uint8_t I[16], uint32_t q
     sg17_lms_h_update(&kc, hdr, sizeof hdr);
     for (unsigned i = 0; i < op->p; i++) {
         unsigned a = coef(S, i, op->w);
-        memcpy(buf + 23, sig + 4 + op->n * (1u + i), op->n);
+        memcpy(buf + 23, sig + 4 + (size_t)op->n * (1u + i), op->n);
         buf[20] = (uint8_t)(i >> 8);
         buf[21] = (uint8_t)i;
         chain(op, buf, a, top);

@@ -134,7 +134,7 @@ static size_t serialize(const sg17_hss_key *k, const hss_ctr *limit, uint8_t *ou
 {
     size_t o = 0;
     uint32_t L = k->params.levels;
-    memcpy(out, HSS_MAGIC, 8);
+    memcpy(out, HSS_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result): binary magic */
     o = 8;
     lms_u32str(out + o, L);
     o += 4;
@@ -300,7 +300,7 @@ static int lock_key(sg17_hss_key *k, const char *path)
     char *lp = malloc(n + sizeof ".lock");
     if (lp == NULL)
         return SG17_E_NOMEM;
-    memcpy(lp, path, n);
+    memcpy(lp, path, n); /* NOLINT(bugprone-not-null-terminated-result): suffix + NUL next */
     memcpy(lp + n, ".lock", sizeof ".lock");
     int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     free(lp);
