@@ -119,7 +119,7 @@ static int split(const cbor_item_t *root, cose_parts *p, char *why, size_t wn)
         sg17_suit_why(why, wn, "COSE: protected must be bstr, unprotected a map, signature bstr");
         return SG17_E_FORMAT;
     }
-    p->info.payload_detached = cbor_is_null(pl);
+    p->info.payload_detached = suit_is_null(pl);
     p->info.sig_len = p->sig_len;
     /* The alg must be integrity-protected (RFC 9052 §3.1). */
     cbor_item_t *hm = NULL;

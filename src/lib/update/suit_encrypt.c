@@ -216,7 +216,7 @@ int sg17_suit_decrypt(const uint8_t *encinfo, size_t encinfo_len, const sg17_sui
     if (a == NULL || sg17_cbor_get_int(a, &alg) != 0 || ivi == NULL ||
         sg17_cbor_get_bstr(ivi, &iv, &iv_len) != 0 || iv_len == 0)
         goto bad;
-    if (!cbor_is_null(sg17_cbor_array_at(arr, 2))) {
+    if (!suit_is_null(sg17_cbor_array_at(arr, 2))) {
         /* attached ciphertext */
         if (sg17_cbor_get_bstr(sg17_cbor_array_at(arr, 2), &ct, &ct_len) != 0)
             goto bad;

@@ -591,7 +591,7 @@ static int unwind(run *r)
             const cbor_item_t *it = sg17_cbor_array_at(f.try_arr, a);
             const uint8_t *p;
             size_t l;
-            if (cbor_is_null(it))
+            if (suit_is_null(it))
                 return 0; /* a nil alternative: try-each succeeds doing nothing */
             if (sg17_cbor_get_bstr(it, &p, &l) != 0)
                 return SG17_E_FORMAT;

@@ -35,6 +35,14 @@ struct sg17_suit_envelope {
     sg17_suit_summary sum;
 };
 
+/* nil test that is safe on any item: libcbor 0.8's cbor_is_null() asserts
+ * (aborts) on a float (found by fuzz_suit). */
+static inline int suit_is_null(const cbor_item_t *it)
+{
+    return it != NULL && cbor_isa_float_ctrl(it) && cbor_float_get_width(it) == CBOR_FLOAT_0 &&
+           cbor_ctrl_value(it) == CBOR_CTRL_NULL;
+}
+
 /* Decode a bstr-wrapped CBOR value with SUIT caps. */
 int suit_decode_inner(const uint8_t *p, size_t n, cbor_item_t **out);
 
