@@ -92,6 +92,8 @@ void mlkem_polyvec_basemul_acc_avx2(mlkem_poly *r, const mlkem_poly *a, const ml
 /* SampleNTT rejection on buf (sample_avx2.c): appends accepted values at
  * a->c[*n..] while 16 more fit, updates *n, returns the bytes consumed (a
  * multiple of 24); the caller finishes with the scalar loop. */
+/* ByteEncode_10(Compress_10(a)), 320 bytes (poly_avx2.c). */
+void mlkem_poly_compress10_avx2(uint8_t *r, const mlkem_poly *a);
 size_t mlkem_rej_uniform_avx2(mlkem_poly *a, unsigned *n, const uint8_t *buf, size_t buflen);
 #endif
 

@@ -83,7 +83,7 @@ static inline int16_t fqmul(int16_t a, int16_t b)
 }
 
 /* Representative in [0, q). */
-static int16_t freeze(int16_t a)
+static inline int16_t freeze(int16_t a)
 {
     int16_t r = mlkem_barrett_reduce(a);
     return (int16_t)(r + ((r >> 15) & MLKEM_Q));
@@ -310,7 +310,7 @@ static void unpack_bits(uint16_t v[MLKEM_N], const uint8_t *a, unsigned d)
     }
 }
 
-void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
+static inline __attribute__((always_inline)) void tobytes_body(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
 {
     /* ByteEncode_12: two coefficients per three bytes. */
     for (unsigned i = 0; i < MLKEM_N / 2; i++) {
@@ -322,7 +322,7 @@ void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
     }
 }
 
-void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
+static inline __attribute__((always_inline)) void frombytes_body(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
 {
     for (unsigned i = 0; i < MLKEM_N / 2; i++) {
         const uint16_t v0 = (uint16_t)(a[3 * i] | ((a[3 * i + 1] & 0x0F) << 8));
@@ -363,7 +363,7 @@ uint16_t mlkem_decompress(uint16_t y, unsigned d)
 }
 
 /* ByteEncode_d o Compress_d, specialised for the ML-KEM-768 sizes d = 10, 4, 1. */
-static void compress10(uint8_t *r, const mlkem_poly *a)
+static inline __attribute__((always_inline)) void compress10_body(uint8_t *r, const mlkem_poly *a)
 {
     for (unsigned i = 0; i < MLKEM_N / 4; i++) {
         uint16_t t[4];
@@ -377,7 +377,7 @@ static void compress10(uint8_t *r, const mlkem_poly *a)
     }
 }
 
-static void compress4(uint8_t *r, const mlkem_poly *a)
+static inline __attribute__((always_inline)) void compress4_body(uint8_t *r, const mlkem_poly *a)
 {
     for (unsigned i = 0; i < MLKEM_N / 2; i++) {
         const uint16_t t0 = compress_d((uint16_t)freeze(a->c[2 * i]), 4);
@@ -386,7 +386,7 @@ static void compress4(uint8_t *r, const mlkem_poly *a)
     }
 }
 
-static void compress1(uint8_t *r, const mlkem_poly *a)
+static inline __attribute__((always_inline)) void compress1_body(uint8_t *r, const mlkem_poly *a)
 {
     for (unsigned i = 0; i < MLKEM_N / 8; i++) {
         unsigned byte = 0;
@@ -394,6 +394,95 @@ static void compress1(uint8_t *r, const mlkem_poly *a)
             byte |= (unsigned)compress_d((uint16_t)freeze(a->c[8 * i + j]), 1) << j;
         r[i] = (uint8_t)byte;
     }
+}
+
+
+static inline __attribute__((always_inline)) void decompress10_body(mlkem_poly *r, const uint8_t *a)
+{
+    for (unsigned i = 0; i < MLKEM_N / 4; i++) {
+        const uint8_t *b = a + 5 * i;
+        r->c[4 * i] = (int16_t)decompress_d((uint16_t)((b[0] | (b[1] << 8)) & 0x3FF), 10);
+        r->c[4 * i + 1] = (int16_t)decompress_d((uint16_t)(((b[1] >> 2) | (b[2] << 6)) & 0x3FF), 10);
+        r->c[4 * i + 2] = (int16_t)decompress_d((uint16_t)(((b[2] >> 4) | (b[3] << 4)) & 0x3FF), 10);
+        r->c[4 * i + 3] = (int16_t)decompress_d((uint16_t)((b[3] >> 6) | (b[4] << 2)), 10);
+    }
+}
+
+static inline __attribute__((always_inline)) void decompress4_body(mlkem_poly *r, const uint8_t *a)
+{
+    for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+        r->c[2 * i] = (int16_t)decompress_d((uint16_t)(a[i] & 0x0F), 4);
+        r->c[2 * i + 1] = (int16_t)decompress_d((uint16_t)(a[i] >> 4), 4);
+    }
+}
+
+/*
+ * Each encoder above is instantiated twice: plain, and compiled for AVX2
+ * (same C, so the same outputs; the compiler vectorises it with 256-bit
+ * registers), chosen by sg17_cpu_has_avx2().
+ */
+#ifdef MLKEM_AVX2
+#define MLKEM_TWICE(name, params, args)                                                  \
+    __attribute__((target("avx2"))) static void name##_avx2 params                       \
+    {                                                                                    \
+        name##_body args;                                                                \
+    }                                                                                    \
+    static void name params                                                              \
+    {                                                                                    \
+        if (sg17_cpu_has_avx2())                                                         \
+            name##_avx2 args;                                                            \
+        else                                                                             \
+            name##_body args;                                                            \
+    }
+#else
+#define MLKEM_TWICE(name, params, args)                                                  \
+    static void name params                                                              \
+    {                                                                                    \
+        name##_body args;                                                                \
+    }
+#endif
+MLKEM_TWICE(tobytes, (uint8_t * r, const mlkem_poly *a), (r, a))
+MLKEM_TWICE(frombytes, (mlkem_poly * r, const uint8_t *a), (r, a))
+static void compress10(uint8_t *r, const mlkem_poly *a)
+{
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        mlkem_poly_compress10_avx2(r, a); /* intrinsics: the compiler does not vectorise this */
+        return;
+    }
+#endif
+    compress10_body(r, a);
+}
+MLKEM_TWICE(compress4, (uint8_t * r, const mlkem_poly *a), (r, a))
+MLKEM_TWICE(compress1, (uint8_t * r, const mlkem_poly *a), (r, a))
+MLKEM_TWICE(decompress10, (mlkem_poly * r, const uint8_t *a), (r, a))
+MLKEM_TWICE(decompress4, (mlkem_poly * r, const uint8_t *a), (r, a))
+
+void mlkem_poly_tobytes(uint8_t r[MLKEM_POLYBYTES], const mlkem_poly *a)
+{
+    tobytes(r, a);
+}
+
+void mlkem_poly_frombytes(mlkem_poly *r, const uint8_t a[MLKEM_POLYBYTES])
+{
+    frombytes(r, a);
+}
+
+void mlkem_poly_decompress(mlkem_poly *r, const uint8_t *a, unsigned d)
+{
+    uint16_t v[MLKEM_N];
+    if (d == 10) {
+        decompress10(r, a);
+        return;
+    }
+    if (d == 4) {
+        decompress4(r, a);
+        return;
+    }
+    unpack_bits(v, a, d);
+    for (unsigned i = 0; i < MLKEM_N; i++)
+        r->c[i] = (int16_t)decompress_d(v[i], d);
+    sg17_memzero(v, sizeof v);
 }
 
 void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d)
@@ -415,33 +504,5 @@ void mlkem_poly_compress(uint8_t *r, const mlkem_poly *a, unsigned d)
     for (unsigned i = 0; i < MLKEM_N; i++)
         v[i] = compress_d((uint16_t)freeze(a->c[i]), d);
     pack_bits(r, v, d);
-    sg17_memzero(v, sizeof v);
-}
-
-void mlkem_poly_decompress(mlkem_poly *r, const uint8_t *a, unsigned d)
-{
-    uint16_t v[MLKEM_N];
-    if (d == 10) {
-        for (unsigned i = 0; i < MLKEM_N / 4; i++) {
-            const uint8_t *b = a + 5 * i;
-            r->c[4 * i] = (int16_t)decompress_d((uint16_t)((b[0] | (b[1] << 8)) & 0x3FF), 10);
-            r->c[4 * i + 1] =
-                (int16_t)decompress_d((uint16_t)(((b[1] >> 2) | (b[2] << 6)) & 0x3FF), 10);
-            r->c[4 * i + 2] =
-                (int16_t)decompress_d((uint16_t)(((b[2] >> 4) | (b[3] << 4)) & 0x3FF), 10);
-            r->c[4 * i + 3] = (int16_t)decompress_d((uint16_t)((b[3] >> 6) | (b[4] << 2)), 10);
-        }
-        return;
-    }
-    if (d == 4) {
-        for (unsigned i = 0; i < MLKEM_N / 2; i++) {
-            r->c[2 * i] = (int16_t)decompress_d((uint16_t)(a[i] & 0x0F), 4);
-            r->c[2 * i + 1] = (int16_t)decompress_d((uint16_t)(a[i] >> 4), 4);
-        }
-        return;
-    }
-    unpack_bits(v, a, d);
-    for (unsigned i = 0; i < MLKEM_N; i++)
-        r->c[i] = (int16_t)decompress_d(v[i], d);
     sg17_memzero(v, sizeof v);
 }

@@ -271,4 +271,46 @@ AVX2 void mlkem_polyvec_basemul_acc_avx2(mlkem_poly *r, const mlkem_poly *a, con
     }
 }
 
+/*
+ * ByteEncode_10(Compress_10(a)) (FIPS 203 §4.2.1): freeze to [0, q), then
+ * floor((2^11 x + q) 2580335 / 2^34) mod 2^10 in 64-bit lanes (vpmuludq), the
+ * same multiply-shift as compress_d in poly.c; then four 10-bit values per
+ * 40-bit group, stored as 5 bytes.
+ */
+AVX2 static inline __m256i compress10_half(__m128i x16)
+{
+    const __m256i m = _mm256_set1_epi64x(2580335);
+    const __m256i n = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepu16_epi32(x16), 11),
+                                       _mm256_set1_epi32(MLKEM_Q));
+    const __m256i e = _mm256_srli_epi64(_mm256_mul_epu32(n, m), 34);
+    const __m256i o = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(n, 32), m), 34);
+    const __m256i mask = _mm256_set1_epi64x(0x3FF);
+    /* 64-bit lane j = value 2j | value 2j+1 << 10 */
+    const __m256i p = _mm256_or_si256(_mm256_and_si256(e, mask),
+                                      _mm256_slli_epi64(_mm256_and_si256(o, mask), 10));
+    /* 64-bit lanes 0 and 2 = four values each, 40 bits */
+    return _mm256_or_si256(p, _mm256_slli_epi64(_mm256_srli_si256(p, 8), 20));
+}
+
+AVX2 static inline void store40(uint8_t *r, uint64_t v)
+{
+    for (unsigned b = 0; b < 5; b++)
+        r[b] = (uint8_t)(v >> (8 * b));
+}
+
+AVX2 void mlkem_poly_compress10_avx2(uint8_t *r, const mlkem_poly *a)
+{
+    const __m256i q = _mm256_set1_epi16(MLKEM_Q);
+    for (unsigned i = 0; i < 16; i++) {
+        __m256i v = barrett_v(_mm256_loadu_si256((const __m256i *)(const void *)&a->c[16 * i]));
+        v = _mm256_add_epi16(v, _mm256_and_si256(_mm256_srai_epi16(v, 15), q)); /* [0, q) */
+        const __m256i lo = compress10_half(_mm256_castsi256_si128(v));
+        const __m256i hi = compress10_half(_mm256_extracti128_si256(v, 1));
+        store40(r + 20 * i, (uint64_t)_mm256_extract_epi64(lo, 0));
+        store40(r + 20 * i + 5, (uint64_t)_mm256_extract_epi64(lo, 2));
+        store40(r + 20 * i + 10, (uint64_t)_mm256_extract_epi64(hi, 0));
+        store40(r + 20 * i + 15, (uint64_t)_mm256_extract_epi64(hi, 2));
+    }
+}
+
 #endif /* MLKEM_AVX2 */
