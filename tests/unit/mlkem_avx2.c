@@ -1,12 +1,12 @@
 /*
  * ML-KEM: the AVX2 code paths (NTT, inverse NTT, T_q product-sum, 4-way
- * Keccak sampling) give the same bytes as the portable C paths. Each case
+ * Keccak sampling, SampleNTT rejection, encoders) give the same bytes as the portable C paths. Each case
  * runs once with AVX2 forced off (sg17_cpu_set_avx2(0)) and once with it on,
  * on random seeds/inputs (tap_rand, seed printed), and compares: keygen
  * (ek, dk), encaps (c, K), decaps of the valid and of a corrupted
  * ciphertext (implicit rejection), for all three parameter sets; plus the
- * arithmetic directly on random and extreme inputs. Skips on a CPU without
- * AVX2.
+ * arithmetic directly on random and extreme inputs and the encoders on every
+ * coefficient value. Skips on a CPU without AVX2.
  */
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +131,56 @@ static void arith_cases(unsigned n)
     tap_ok(mul_ok == n, "basemul_acc identical (%u/%u)", mul_ok, n);
 }
 
+/* Encoders: every coefficient value in (-q, q) through Compress_d for all d, ByteEncode_12,
+ * and random bytes through ByteDecode_12 / Decompress_d. */
+static void encode_cases(void)
+{
+    static const unsigned ds[] = {1, 4, 5, 10, 11};
+    unsigned bad = 0, total = 0;
+    for (int start = -(MLKEM_Q - 1); start < MLKEM_Q; start += MLKEM_N) {
+        mlkem_poly a;
+        uint8_t r1[MLKEM_POLYBYTES], r2[MLKEM_POLYBYTES];
+        for (unsigned i = 0; i < MLKEM_N; i++) {
+            int v = start + (int)i;
+            a.c[i] = (int16_t)(v < MLKEM_Q ? v : v - 2 * MLKEM_Q + 1);
+        }
+        for (unsigned t = 0; t < sizeof ds / sizeof ds[0]; t++) {
+            sg17_cpu_set_avx2(0);
+            mlkem_poly_compress(r1, &a, ds[t]);
+            sg17_cpu_set_avx2(1);
+            mlkem_poly_compress(r2, &a, ds[t]);
+            bad += memcmp(r1, r2, 32 * ds[t]) != 0;
+            total++;
+        }
+        sg17_cpu_set_avx2(0);
+        mlkem_poly_tobytes(r1, &a);
+        sg17_cpu_set_avx2(1);
+        mlkem_poly_tobytes(r2, &a);
+        bad += memcmp(r1, r2, sizeof r1) != 0;
+        total++;
+    }
+    for (unsigned t = 0; t < 200; t++) {
+        uint8_t in[MLKEM_POLYBYTES];
+        mlkem_poly p1, p2;
+        rand_bytes(in, sizeof in);
+        sg17_cpu_set_avx2(0);
+        mlkem_poly_frombytes(&p1, in);
+        sg17_cpu_set_avx2(1);
+        mlkem_poly_frombytes(&p2, in);
+        bad += memcmp(&p1, &p2, sizeof p1) != 0;
+        total++;
+        for (unsigned u = 0; u < sizeof ds / sizeof ds[0]; u++) {
+            sg17_cpu_set_avx2(0);
+            mlkem_poly_decompress(&p1, in, ds[u]);
+            sg17_cpu_set_avx2(1);
+            mlkem_poly_decompress(&p2, in, ds[u]);
+            bad += memcmp(&p1, &p2, sizeof p1) != 0;
+            total++;
+        }
+    }
+    tap_ok(bad == 0, "encoders identical (%u/%u cases differ)", bad, total);
+}
+
 int main(void)
 {
     const uint64_t seed = 0x5eed0001;
@@ -139,6 +189,7 @@ int main(void)
     tap_diag("tap_rand seed %#llx", (unsigned long long)seed);
     tap_rand_seed(seed);
     arith_cases(2000);
+    encode_cases();
     kem_cases(SG17_MLKEM_512, 100);
     kem_cases(SG17_MLKEM_768, 300);
     kem_cases(SG17_MLKEM_1024, 100);
