@@ -1,0 +1,442 @@
+/*
+ * sg17 vehicle - X.1376 misbehaviour detection for connected vehicles:
+ *   convert IN -o OUT.csv                        any capture -> interchange CSV
+ *   train CLEAN... -o PROFILE [--learn-seconds N]
+ *   detect (--profile P | --learn-seconds N) [--svg OUT.svg] CAPTURE   JSON Lines alerts
+ *   eval (--profile P | --learn-seconds N) [--json] CAPTURE...
+ *   v2x check MESSAGES.jsonl                     ETSI TS 103 759 checks (JSON Lines out)
+ *   report sign|verify ...                       signed misbehaviour reports
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sg17/vehicle.h"
+
+int cmd_vehicle_v2x(int argc, char **argv);
+int cmd_vehicle_report(int argc, char **argv);
+int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn, const char *svg);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sg17 vehicle convert IN -o OUT.csv\n"
+               "       sg17 vehicle train CLEAN... -o PROFILE [--learn-seconds N]\n"
+               "       sg17 vehicle detect (--profile P | --learn-seconds N) [--svg OUT.svg] CAPTURE\n"
+               "       sg17 vehicle eval (--profile P | --learn-seconds N) [--json] CAPTURE...\n"
+               "       sg17 vehicle v2x check MESSAGES.jsonl\n"
+               "       sg17 vehicle report sign --key KEY [-o OUT] ALERTS.jsonl\n"
+               "       sg17 vehicle report verify --key KEY.pub REPORT.json\n"
+               "Captures: candump -l logs, DAGA, CICIoV2024, J1939 CSV, sg17 interchange CSV\n"
+               "(timestamp,id,dlc,data,label), plain or in a .zip. See docs/VEHICLE.md.\n");
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *e;
+    double v = strtod(s, &e);
+    if (e == s || *e || !isfinite(v) || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int do_convert(int argc, char **argv)
+{
+    const char *in = NULL, *outp = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            outp = argv[++i];
+        else if (!in && argv[i][0] != '-')
+            in = argv[i];
+        else {
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!in || !outp) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    sg17_can_reader *r;
+    int e = sg17_vehicle_open(in, &r);
+    if (e) {
+        fprintf(stderr, "sg17: %s\n", r ? sg17_vehicle_error(r) : in);
+        sg17_vehicle_close(r);
+        return CLI_FAIL;
+    }
+    FILE *f = strcmp(outp, "-") == 0 ? stdout : fopen(outp, "w");
+    if (!f) {
+        fprintf(stderr, "sg17: %s: cannot create\n", outp);
+        sg17_vehicle_close(r);
+        return CLI_FAIL;
+    }
+    sg17_vehicle_csv_header(f);
+    sg17_can_frame fr;
+    unsigned long long n = 0;
+    while ((e = sg17_vehicle_next(r, &fr)) == 1) {
+        sg17_vehicle_csv_row(f, &fr);
+        n++;
+    }
+    int bad = e < 0;
+    if (bad)
+        fprintf(stderr, "sg17: %s\n", sg17_vehicle_error(r));
+    else
+        fprintf(stderr, "sg17: %llu frames (%s)\n", n, sg17_vehicle_format(r));
+    sg17_vehicle_close(r);
+    if (f != stdout && fclose(f) != 0)
+        bad = 1;
+    return bad ? CLI_FAIL : CLI_OK;
+}
+
+static int do_train(int argc, char **argv)
+{
+    const char *outp = NULL;
+    double learn = 0;
+    const char **paths = calloc((size_t)argc, sizeof *paths);
+    size_t n = 0;
+    if (!paths)
+        return CLI_FAIL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            outp = argv[++i];
+        else if (strcmp(argv[i], "--learn-seconds") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &learn) != 0) {
+                free(paths);
+                return CLI_USAGE;
+            }
+        } else if (argv[i][0] != '-')
+            paths[n++] = argv[i];
+        else {
+            free(paths);
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!n || !outp) {
+        free(paths);
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    char err[512] = "";
+    sg17_can_profile *p;
+    int e = sg17_vehicle_train(paths, n, learn, &p, err, sizeof err);
+    free(paths);
+    if (e) {
+        fprintf(stderr, "sg17: %s\n", err[0] ? err : sg17_strerror(e));
+        return CLI_FAIL;
+    }
+    e = sg17_can_profile_save(p, outp);
+    fprintf(stderr, "sg17: profile of %zu identifiers -> %s\n", sg17_can_profile_ids(p), outp);
+    sg17_can_profile_free(p);
+    if (e) {
+        fprintf(stderr, "sg17: %s: %s\n", outp, sg17_strerror(e));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+/* Options shared by detect and eval: a profile, or online learning. */
+static int get_profile(const char *prof, double learn, const char *capture, sg17_can_profile **p)
+{
+    char err[512] = "";
+    int e;
+    if (prof) {
+        e = sg17_can_profile_load(prof, p);
+        if (e) {
+            fprintf(stderr, "sg17: %s: cannot load profile: %s\n", prof, sg17_strerror(e));
+            return -1;
+        }
+        return 0;
+    }
+    const char *one[1] = {capture};
+    e = sg17_vehicle_train(one, 1, learn, p, err, sizeof err);
+    if (e) {
+        fprintf(stderr, "sg17: %s\n", err[0] ? err : sg17_strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+static int do_detect(int argc, char **argv)
+{
+    const char *prof = NULL, *svg = NULL, *cap = NULL;
+    double learn = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+            prof = argv[++i];
+        else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
+            svg = argv[++i];
+        else if (strcmp(argv[i], "--learn-seconds") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &learn) != 0 || learn <= 0)
+                return CLI_USAGE;
+        } else if (!cap && argv[i][0] != '-')
+            cap = argv[i];
+        else {
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!cap || (!prof) == (learn <= 0)) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    sg17_can_profile *p;
+    if (get_profile(prof, learn, cap, &p) != 0)
+        return CLI_FAIL;
+    sg17_can_reader *r;
+    int e = sg17_vehicle_open(cap, &r);
+    if (e) {
+        fprintf(stderr, "sg17: %s\n", r ? sg17_vehicle_error(r) : cap);
+        sg17_vehicle_close(r);
+        sg17_can_profile_free(p);
+        return CLI_FAIL;
+    }
+    sg17_can_detector *d;
+    if (sg17_can_detector_new(p, &d) != 0) {
+        sg17_vehicle_close(r);
+        sg17_can_profile_free(p);
+        return CLI_FAIL;
+    }
+    sg17_can_frame f;
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    uint64_t seq = 0, nalerts = 0;
+    double t0 = 0;
+    int first = 1;
+    while ((e = sg17_vehicle_next(r, &f)) == 1) {
+        if (first) {
+            t0 = f.t;
+            first = 0;
+        }
+        if (learn > 0 && f.t - t0 < learn)
+            continue;
+        size_t n;
+        sg17_can_detector_feed(d, &f, seq, al, &n);
+        for (size_t k = 0; k < n; k++) {
+            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%llu,"
+                   "\"score\":%.2f,\"evidence\":",
+                   al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
+                   (unsigned long long)al[k].seq, al[k].score);
+            json_str(stdout, al[k].evidence);
+            fputs("}\n", stdout);
+            nalerts++;
+        }
+        seq++;
+    }
+    int rc = CLI_OK;
+    if (e < 0) {
+        fprintf(stderr, "sg17: %s\n", sg17_vehicle_error(r));
+        rc = CLI_FAIL;
+    }
+    sg17_can_detector_free(d);
+    sg17_vehicle_close(r);
+    if (rc == CLI_OK && svg && cmd_vehicle_svg(p, cap, learn, svg) != 0)
+        rc = CLI_FAIL;
+    sg17_can_profile_free(p);
+    if (rc == CLI_OK && nalerts)
+        rc = CLI_NEGATIVE;
+    return rc;
+}
+
+static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
+
+static void print_counts_json(const sg17_eval_counts *c, int has_time)
+{
+    double pr = ratio(c->tp, c->tp + c->fp), rc = ratio(c->tp, c->tp + c->fn);
+    double f1 = pr + rc > 0 ? 2 * pr * rc / (pr + rc) : 0;
+    printf("\"frames\":%llu,\"attack_frames\":%llu,\"tp\":%llu,\"fp\":%llu,\"fn\":%llu,"
+           "\"precision\":%.4f,\"recall\":%.4f,\"f1\":%.4f,\"latency_s\":",
+           (unsigned long long)c->frames, (unsigned long long)c->attack_frames, (unsigned long long)c->tp,
+           (unsigned long long)c->fp, (unsigned long long)c->fn, pr, rc, f1);
+    if (has_time && c->has_first_tp && c->has_first_attack)
+        printf("%.6f", c->first_tp_t - c->first_attack_t);
+    else
+        printf("null");
+}
+
+static void fmt_latency(char *b, size_t n, const sg17_eval_counts *c, int has_time)
+{
+    if (has_time && c->has_first_tp && c->has_first_attack)
+        snprintf(b, n, "%.4f", c->first_tp_t - c->first_attack_t);
+    else
+        snprintf(b, n, "-");
+}
+
+static int do_eval(int argc, char **argv)
+{
+    const char *prof = NULL;
+    double learn = 0;
+    int json = 0, rc = CLI_OK;
+    int first_cap = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+            prof = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (strcmp(argv[i], "--learn-seconds") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &learn) != 0 || learn <= 0)
+                return CLI_USAGE;
+        } else if (argv[i][0] == '-') {
+            usage(stderr);
+            return CLI_USAGE;
+        } else if (!first_cap)
+            first_cap = i;
+    }
+    if (!first_cap || (!prof) == (learn <= 0)) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    sg17_can_profile *shared = NULL;
+    if (prof && get_profile(prof, 0, NULL, &shared) != 0)
+        return CLI_FAIL;
+    if (!json)
+        printf("| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | latency s | "
+               "FA/h | frames/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int i = first_cap; i < argc; i++) {
+        if (strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--learn-seconds") == 0) {
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            continue;
+        const char *cap = argv[i];
+        sg17_can_profile *p = shared;
+        if (!p && get_profile(NULL, learn, cap, &p) != 0) {
+            rc = CLI_FAIL;
+            continue;
+        }
+        sg17_eval_result res;
+        char err[512] = "";
+        int e = sg17_vehicle_eval(p, cap, prof ? 0 : learn, &res, err, sizeof err);
+        if (!shared)
+            sg17_can_profile_free(p);
+        if (e) {
+            fprintf(stderr, "sg17: %s\n", err[0] ? err : sg17_strerror(e));
+            rc = CLI_FAIL;
+            continue;
+        }
+        uint64_t normal = res.all.frames - res.all.attack_frames;
+        double normal_h = res.all.frames ? res.duration_s * ratio(normal, res.all.frames) / 3600.0 : 0;
+        double fps = res.seconds_cpu > 0 ? (double)res.all.frames / res.seconds_cpu : 0;
+        if (json) {
+            printf("{\"capture\":");
+            json_str(stdout, cap);
+            printf(",");
+            print_counts_json(&res.all, res.has_time);
+            printf(",\"false_alarms_per_hour\":");
+            if (res.has_time && normal_h > 0)
+                printf("%.2f", (double)res.all.fp / normal_h);
+            else
+                printf("null");
+            printf(",\"frames_per_s\":%.0f,\"window_alerts\":%llu,\"by_label\":{", fps,
+                   (unsigned long long)res.window_alerts);
+            for (size_t k = 0; k < res.n_labels; k++) {
+                if (k)
+                    putchar(',');
+                json_str(stdout, res.by_label[k].label);
+                putchar(':');
+                putchar('{');
+                print_counts_json(&res.by_label[k], res.has_time);
+                putchar('}');
+            }
+            printf("}}\n");
+        } else {
+            char lat[32], fah[32];
+            const char *base = strrchr(cap, '/');
+            base = base ? base + 1 : cap;
+            fmt_latency(lat, sizeof lat, &res.all, res.has_time);
+            if (res.has_time && normal_h > 0)
+                snprintf(fah, sizeof fah, "%.1f", (double)res.all.fp / normal_h);
+            else
+                snprintf(fah, sizeof fah, "-");
+            sg17_eval_counts *c = &res.all;
+            double pr = ratio(c->tp, c->tp + c->fp), rcl = ratio(c->tp, c->tp + c->fn);
+            double f1 = pr + rcl > 0 ? 2 * pr * rcl / (pr + rcl) : 0;
+            printf("| %s | all | %llu | %llu | %llu | %llu | %llu | %.4f | %.4f | %.4f | %s | %s | %.0f |\n", cap,
+                   (unsigned long long)c->frames, (unsigned long long)c->attack_frames,
+                   (unsigned long long)c->tp, (unsigned long long)c->fp, (unsigned long long)c->fn, pr, rcl,
+                   f1, lat, fah, fps);
+            (void)base;
+            for (size_t k = 0; res.n_labels > 1 && k < res.n_labels; k++) {
+                c = &res.by_label[k];
+                pr = ratio(c->tp, c->tp + c->fp);
+                rcl = ratio(c->tp, c->tp + c->fn);
+                f1 = pr + rcl > 0 ? 2 * pr * rcl / (pr + rcl) : 0;
+                fmt_latency(lat, sizeof lat, c, res.has_time);
+                printf("| | %s | | %llu | %llu | | %llu | | %.4f | | %s | | |\n", c->label,
+                       (unsigned long long)c->attack_frames, (unsigned long long)c->tp,
+                       (unsigned long long)c->fn, rcl, lat);
+            }
+        }
+        fflush(stdout);
+    }
+    sg17_can_profile_free(shared);
+    return rc;
+}
+
+int cmd_vehicle(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "convert") == 0)
+        return do_convert(argc - 1, argv + 1);
+    if (strcmp(c, "train") == 0)
+        return do_train(argc - 1, argv + 1);
+    if (strcmp(c, "detect") == 0)
+        return do_detect(argc - 1, argv + 1);
+    if (strcmp(c, "eval") == 0)
+        return do_eval(argc - 1, argv + 1);
+    if (strcmp(c, "v2x") == 0)
+        return cmd_vehicle_v2x(argc - 1, argv + 1);
+    if (strcmp(c, "report") == 0)
+        return cmd_vehicle_report(argc - 1, argv + 1);
+    fprintf(stderr, "sg17: vehicle: unknown command '%s'\n", c);
+    usage(stderr);
+    return CLI_USAGE;
+}
+
+/* Placeholders replaced as the V2X, report and SVG parts land: they refuse
+ * plainly rather than pretend. */
+int cmd_vehicle_v2x(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "sg17: vehicle v2x: not built yet\n");
+    return CLI_FAIL;
+}
+
+int cmd_vehicle_report(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "sg17: vehicle report: not built yet\n");
+    return CLI_FAIL;
+}
+
+int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn, const char *svg)
+{
+    (void)p;
+    (void)capture;
+    (void)learn;
+    fprintf(stderr, "sg17: %s: SVG timeline not built yet\n", svg);
+    return -1;
+}
