@@ -24,6 +24,7 @@ int cli_pqc_bench(int argc, char **argv);
 int cmd_suci(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_vehicle(int argc, char **argv);
 int cmd_intel(int argc, char **argv);
 
 /* Read a whole file (or stdin for "-" / NULL) with a size cap. Returns 0 or
