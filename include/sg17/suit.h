@@ -356,6 +356,85 @@ SG17_API SG17_MUST_CHECK int sg17_suit_set_encryption(const sg17_suit_envelope *
                                                       const uint8_t *encinfo, size_t encinfo_len,
                                                       sg17_buf *out);
 
+
+/* ---- device core storage (X.1368 device core; MCUboot-style A/B) ------------
+ * A file-backed flash model: two image slots and a metadata area of two
+ * sectors written alternately (a two-entry journal: each record carries a
+ * generation number and its own SHA-256, so a torn write leaves the previous
+ * record in force). Install goes to the inactive slot; commit checks the
+ * anti-rollback counter and marks a trial; the next boot tries the new slot
+ * once (a reboot without confirm reverts); confirm makes it active AND moves
+ * the counter in one record write. Every slot and record write counts as one
+ * flash write, and a test hook cuts the power after any of them. */
+
+typedef struct sg17_suit_flash sg17_suit_flash;
+
+/** The persistent state (from the newest valid metadata record). */
+typedef struct sg17_suit_flash_state {
+    uint64_t generation;
+    int active;               /**< confirmed slot (0/1) */
+    int trial;                /**< 1: the other slot holds an uncommitted trial image */
+    int attempts;             /**< trial boots attempted */
+    uint64_t committed_seq;   /**< anti-rollback counter (moves only on confirm) */
+    uint64_t pending_seq;     /**< sequence number of the trial image */
+    uint64_t size[2];
+    uint8_t digest[2][32];    /**< SHA-256 of each slot's image */
+} sg17_suit_flash_state;
+
+/**
+ * Open the flash in directory dir (slot0.bin, slot1.bin, meta.bin). A fresh
+ * directory is provisioned with the factory image in slot 0 (sequence number
+ * factory_seq, confirmed). slot_size caps an image.
+ * @return 0, SG17_E_IO, SG17_E_LIMIT (factory image too big), SG17_E_FORMAT
+ *         (no valid metadata record in an existing directory), SG17_E_NOMEM.
+ */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_open(const char *dir, size_t slot_size,
+                                                  const uint8_t *factory, size_t factory_len,
+                                                  uint64_t factory_seq, sg17_suit_flash **out);
+/** Close (no writes). NULL is a no-op. */
+SG17_API void sg17_suit_flash_close(sg17_suit_flash *f);
+/** Test hook: allow n more flash writes, then cut the power (the n+1-th write
+ *  is torn: half of it lands) and fail every later write. n < 0: never. */
+SG17_API void sg17_suit_flash_cut_after(sg17_suit_flash *f, long n);
+/** Flash writes done since open (to enumerate cut points). */
+SG17_API unsigned long sg17_suit_flash_writes(const sg17_suit_flash *f);
+SG17_API void sg17_suit_flash_state_get(const sg17_suit_flash *f, sg17_suit_flash_state *st);
+/** Start an install into the inactive slot. SG17_E_STATE while a trial is pending. */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_install_begin(sg17_suit_flash *f);
+/** Write image bytes at off of the inactive slot (one flash write per 4 KiB page). */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_install_write(sg17_suit_flash *f, uint64_t off,
+                                                           const uint8_t *p, size_t n);
+/**
+ * Finish the install: the written image (size = highest offset written) is
+ * read back and hashed; seq must exceed the committed counter (else
+ * SG17_E_STATE); if want_digest is not NULL the hash must equal it (else
+ * SG17_E_VERIFY). Then one record write marks the trial.
+ */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_install_commit(sg17_suit_flash *f, uint64_t seq,
+                                                            const uint8_t *want_digest);
+/**
+ * Boot: a pending trial is tried once (its slot's digest checked first; a
+ * second boot without confirm, or a bad digest, reverts). Otherwise the
+ * active slot boots if its digest verifies.
+ * @param slot receives the booted slot; *trial set to 1 when it is the trial
+ * @return 0, SG17_E_VERIFY (no slot verifies), SG17_E_IO.
+ */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_boot(sg17_suit_flash *f, int *slot, int *trial);
+/** The trial image passed its self-test: make it active and commit its
+ *  sequence number (one record write). SG17_E_STATE if no trial was booted. */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_confirm(sg17_suit_flash *f);
+/** Drop a pending trial (self-test failed). */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_revert(sg17_suit_flash *f);
+/** Append the image in slot (its recorded size) to out. */
+SG17_API SG17_MUST_CHECK int sg17_suit_flash_read(sg17_suit_flash *f, int slot, sg17_buf *out);
+/**
+ * sg17_suit_ops over the flash for single-component manifests: write =
+ * install_begin + install_write (component 0), digest/read = the slot being
+ * installed during an install, else the booted slot; invoke is a no-op
+ * (the image starts at the next boot). fetch stays NULL (set your own).
+ */
+SG17_API void sg17_suit_flash_ops(sg17_suit_flash *f, sg17_suit_ops *ops);
+
 #ifdef __cplusplus
 }
 #endif

@@ -228,7 +228,7 @@ int sg17_suit_decode(const uint8_t *buf, size_t len, sg17_suit_envelope **out, c
     sg17_suit_envelope *env;
     const cbor_item_t *map = NULL;
     uint64_t tag = 0;
-    sg17_cbor_error ce;
+    sg17_cbor_error ce = {0, ""};
     if (out == NULL || buf == NULL)
         return SG17_E_INVAL;
     *out = NULL;
