@@ -241,6 +241,7 @@ static const struct {
     {"course-of-action", "investigates", "indicator"},
     {"course-of-action", "mitigates", "attack-pattern indicator malware tool vulnerability"},
     {"course-of-action", "remediates", "malware vulnerability"},
+    {"domain-name", "resolves-to", "domain-name ipv4-addr ipv6-addr"},
     {"identity", "located-at", "location"},
     {"indicator", "indicates", "attack-pattern campaign infrastructure intrusion-set malware threat-actor tool"},
     {"indicator", "based-on", "observed-data"},
@@ -259,6 +260,10 @@ static const struct {
     {"intrusion-set", "originates-from", "location"},
     {"intrusion-set", "targets", "identity location vulnerability"},
     {"intrusion-set", "uses", "attack-pattern infrastructure malware tool"},
+    {"ipv4-addr", "resolves-to", "mac-addr"},
+    {"ipv4-addr", "belongs-to", "autonomous-system"},
+    {"ipv6-addr", "resolves-to", "mac-addr"},
+    {"ipv6-addr", "belongs-to", "autonomous-system"},
     {"malware", "authored-by", "threat-actor intrusion-set"},
     {"malware", "beacons-to", "infrastructure"},
     {"malware", "exfiltrates-to", "infrastructure"},
@@ -268,7 +273,7 @@ static const struct {
     {"malware", "drops", "malware tool file"},
     {"malware", "exploits", "vulnerability"},
     {"malware", "originates-from", "location"},
-    {"malware", "targets", "identity infrastructure location vulnerability"},
+    {"malware", "targets", "identity infrastructure location"},
     {"malware", "uses", "attack-pattern infrastructure malware tool"},
     {"malware", "variant-of", "malware"},
     {"malware-analysis", "characterizes", "malware"},
@@ -288,6 +293,8 @@ static const struct {
     {"tool", "has", "vulnerability"},
     {"tool", "targets", "identity infrastructure location vulnerability"},
     {"tool", "uses", "infrastructure"},
+    /* as the reference's table (which spells the target "tools") */
+    {"vulnerability", "impacts", "infrastructure tools"},
 };
 
 static void id_type(const char *id, char *out, size_t n)
@@ -338,7 +345,9 @@ static void check_relationship(vctx *v, const json_t *o)
             add(v, 202, "'%s' is permitted, but not a suggested relationship target object for "
                         "'%s' objects with the '%s' relationship.", tt, st, rt);
     }
-    if (src_known && !rel_known)
+    if (!src_known)
+        add(v, 202, "'%s' is not a suggested relationship source object for the '%s' relationship.", st, rt);
+    else if (!rel_known)
         add(v, 202, "'%s' is permitted, but not a suggested relationship type for '%s' objects.", rt, st);
 }
 
@@ -750,7 +759,7 @@ static const char *tlp_ids =
     "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 "
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
 
-static void check_extref(vctx *v, const json_t *er)
+static void check_extref(vctx *v, const json_t *er, int *hash_warned)
 {
     if (!json_is_object(er)) {
         add(v, 0, "external_references: items must be objects");
@@ -785,8 +794,11 @@ static void check_extref(vctx *v, const json_t *er)
                   "be 'cve' and 'external_id' must be in the CVE format (CVE-YYYY-NNNN+). If the "
                   "external reference is a CAPEC, 'source_name' must be 'capec' and 'external_id' "
                   "must be in the CAPEC format (CAPEC-N+).");
-    if (json_object_get(er, "url") && !json_object_get(er, "hashes"))
+    if (json_object_get(er, "url") && !json_object_get(er, "hashes") && !*hash_warned) {
+        /* the reference reports the first such reference of an object */
         add(v, 302, "External reference '%s' has a URL but no hash.", sn);
+        *hash_warned = 1;
+    }
     check_hashes(v, json_object_get(er, "hashes"), "external_references hashes");
 }
 
@@ -1266,8 +1278,9 @@ static void check_object(vctx *v, const json_t *o)
             add(v, 0, "%s: empty arrays are not allowed", k);
         if (stix_word_in(ts_props, k, kl))
             check_timestamp(v, k, val);
-        if (kind == SG17_STIX_SCO && (ends_with(k, "_ref") || ends_with(k, "_refs"))) {
-            /* SCO references are not format-checked by the reference */
+        if ((kind == SG17_STIX_SCO || !td || !stix_word_in(td->props, k, kl)) &&
+            (ends_with(k, "_ref") || ends_with(k, "_refs"))) {
+            /* SCO references and custom properties are not format-checked by the reference */
         } else if (ends_with(k, "_ref") && kl > 4) {
             if (!json_is_string(val))
                 add(v, 0, "%s: must be an identifier string", k);
@@ -1290,7 +1303,8 @@ static void check_object(vctx *v, const json_t *o)
     const json_t *ers = json_object_get(o, "external_references");
     size_t i;
     const json_t *e;
-    json_array_foreach(ers, i, e) check_extref(v, e);
+    int hash_warned = 0;
+    json_array_foreach(ers, i, e) check_extref(v, e, &hash_warned);
     const json_t *kcp = json_object_get(o, "kill_chain_phases");
     if (json_is_array(kcp))
         check_kcp(v, kcp);
