@@ -15,9 +15,6 @@
 #include "sg17/slhdsa.h"
 #include "tap.h"
 
-/* A weak reference does not pull an archive member: the anchor does. */
-static const int *volatile force_link = &slh_acvp_anchor;
-
 static unsigned long count_tests(const json_t *root)
 {
     unsigned long n = 0;
@@ -170,8 +167,6 @@ int main(void)
 {
     const char *kg = tap_vector_path("pqc/acvp/SLH-DSA-keyGen-FIPS205.json");
     const char *sg = tap_vector_path("pqc/acvp/SLH-DSA-sigGen-FIPS205.json");
-    tap_ok(*force_link == 1 && sg17_acvp_slhdsa != NULL, "ACVP SLH-DSA handler linked");
-
     /* keyGen: the whole file. */
     json_error_t e;
     json_t *kroot = json_load_file(kg, 0, &e);

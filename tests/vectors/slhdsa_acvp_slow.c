@@ -10,9 +10,6 @@
 #include "sg17/pqc_acvp.h"
 #include "tap.h"
 
-/* A weak reference does not pull an archive member: the anchor does. */
-static const int *volatile force_link = &slh_acvp_anchor;
-
 int main(void)
 {
     const char *sg = tap_vector_path("pqc/acvp/SLH-DSA-sigGen-FIPS205.json");
@@ -21,7 +18,6 @@ int main(void)
     unsigned long total = 0;
     size_t gi;
     json_t *g;
-    tap_ok(*force_link == 1 && sg17_acvp_slhdsa != NULL, "ACVP SLH-DSA handler linked");
     if (!tap_ok(root != NULL, "sigGen file parses"))
         return tap_done();
     json_array_foreach(json_object_get(root, "testGroups"), gi, g) total +=

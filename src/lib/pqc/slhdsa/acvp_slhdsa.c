@@ -157,11 +157,6 @@ done:
     free(pk), free(msg), free(ctx), free(sig);
 }
 
-/* sg17_acvp_slhdsa is declared weak, and a weak reference does not pull an
- * archive member into a static link: programs that run SLH-DSA ACVP files
- * from libsg17.a reference this strong symbol (see slhdsa_internal.h). */
-const int slh_acvp_anchor = 1;
-
 int sg17_acvp_slhdsa(const json_t *root, const char *algorithm, const char *mode,
                      sg17_acvp_result *r)
 {

@@ -197,7 +197,4 @@ SG17_MUST_CHECK int slh_build_prefix(int ph, const uint8_t *msg, size_t msg_len,
 void slh_F_x4(slh_ctx *c, uint8_t adrs[4][32], const uint8_t *const in[4], uint8_t *const out[4]);
 void slh_PRF_x4(slh_ctx *c, uint8_t adrs[4][32], uint8_t *const out[4]);
 
-/* Strong symbol of acvp_slhdsa.c; referencing it links the ACVP handler. */
-extern const int slh_acvp_anchor;
-
 #endif
