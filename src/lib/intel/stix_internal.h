@@ -2,6 +2,7 @@
 #ifndef SG17_STIX_INTERNAL_H
 #define SG17_STIX_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,13 @@ typedef struct stix_tdef {
 const stix_tdef *stix_tdef_find(const char *type);
 /* 1 if word w (length n) occurs in the space-separated list. */
 int stix_word_in(const char *list, const char *w, size_t n);
+/* Hash-set membership over a constant list, built on first use (thread-safe:
+ * the set is published with a compare-and-swap; a loser frees its copy). */
+struct stix_wset;
+typedef _Atomic(struct stix_wset *) stix_wset_slot;
+int stix_wset_has(stix_wset_slot *cache, const char *list, const char *w, size_t n);
+/* Is k a property STIX 2.1 defines for the type (hash lookup)? */
+int stix_tdef_has_prop(const stix_tdef *td, const char *k, size_t n);
 /* "type--uuid" per the schema pattern (version 1-5, RFC 4122 variant). */
 int stix_is_identifier(const char *s);
 /* UUID version digit of an identifier (0 if malformed). */

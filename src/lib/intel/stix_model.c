@@ -3,6 +3,7 @@
  * (2.9), timestamps (3.2), deterministic SCO ids (UUIDv5, 2.9), canonical
  * serialisation, census and a streaming reader over bundles.
  */
+#define _GNU_SOURCE 1
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,18 +83,122 @@ sg17_stix_kind sg17_stix_type_kind(const char *type)
 
 int stix_word_in(const char *list, const char *w, size_t n)
 {
-    const char *p = list;
-    while (*p) {
+    /* memmem (SIMD in glibc) then a word-boundary check */
+    if (n == 0)
+        return 0;
+    size_t len = strlen(list);
+    const char *p = list, *end = list + len;
+    while (p < end) {
+        const char *q = memmem(p, (size_t)(end - p), w, n);
+        if (!q)
+            return 0;
+        if ((q == list || q[-1] == ' ') && (q[n] == ' ' || q[n] == '\0'))
+            return 1;
+        p = q + 1;
+    }
+    return 0;
+}
+
+/* ---- word sets: hash sets over a space-separated list, built once -------- */
+
+struct stix_wset {
+    const char *list;
+    uint32_t mask;
+    uint32_t *slot; /* offset + 1 into list, 0 = empty */
+    uint8_t *len;
+};
+
+static uint32_t fnv(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)w[i]) * 16777619u;
+    return h;
+}
+
+static struct stix_wset *wset_build(const char *list)
+{
+    size_t words = 0;
+    for (const char *p = list; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        words++;
+        while (*p && *p != ' ')
+            p++;
+    }
+    uint32_t cap = 8;
+    while (cap < words * 2 + 2)
+        cap *= 2;
+    struct stix_wset *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->slot = calloc(cap, sizeof *w->slot);
+    w->len = calloc(cap, 1);
+    if (!w->slot || !w->len) {
+        free(w->slot);
+        free(w->len);
+        free(w);
+        return NULL;
+    }
+    w->list = list;
+    w->mask = cap - 1;
+    for (const char *p = list; *p;) {
         while (*p == ' ')
             p++;
         const char *e = p;
         while (*e && *e != ' ')
             e++;
-        if ((size_t)(e - p) == n && memcmp(p, w, n) == 0)
-            return 1;
+        size_t n = (size_t)(e - p);
+        if (n > 0 && n < 256) {
+            uint32_t h = fnv(p, n) & w->mask;
+            while (w->slot[h])
+                h = (h + 1) & w->mask;
+            w->slot[h] = (uint32_t)(p - list) + 1;
+            w->len[h] = (uint8_t)n;
+        }
         p = e;
     }
+    return w;
+}
+
+int stix_wset_has(stix_wset_slot *cache, const char *list, const char *w, size_t n)
+{
+    struct stix_wset *s = atomic_load_explicit(cache, memory_order_acquire);
+    if (!s) {
+        struct stix_wset *fresh = wset_build(list);
+        if (!fresh)
+            return stix_word_in(list, w, n);
+        struct stix_wset *expected = NULL;
+        if (atomic_compare_exchange_strong(cache, &expected, fresh)) {
+            s = fresh;
+        } else {
+            free(fresh->slot);
+            free(fresh->len);
+            free(fresh);
+            s = expected;
+        }
+    }
+    if (n == 0 || n >= 256)
+        return 0;
+    uint32_t h = fnv(w, n) & s->mask;
+    while (s->slot[h]) {
+        if (s->len[h] == n && memcmp(s->list + s->slot[h] - 1, w, n) == 0)
+            return 1;
+        h = (h + 1) & s->mask;
+    }
     return 0;
+}
+
+static stix_wset_slot tdef_props_cache[64];
+
+int stix_tdef_has_prop(const stix_tdef *td, const char *k, size_t n)
+{
+    size_t i = (size_t)(td - tdefs);
+    if (i >= sizeof tdefs / sizeof tdefs[0] || i >= 64)
+        return stix_word_in(td->props, k, n);
+    return stix_wset_has(&tdef_props_cache[i], td->props, k, n);
 }
 
 static int ishex(int c)
@@ -121,17 +226,19 @@ static int uuid_ok(const char *u)
 
 int stix_is_identifier(const char *s)
 {
-    const char *sep = strstr(s, "--");
-    if (!sep || sep - s < 3)
-        return 0;
     if (!(s[0] >= 'a' && s[0] <= 'z'))
         return 0;
-    for (const char *p = s + 1; p < sep; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+    const char *p = s + 1;
+    for (;; p++) {
+        char c = *p;
+        if (c == '-' && p[1] == '-')
+            break;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
             return 0;
-    if (sep[-1] == '-')
+    }
+    if (p - s < 3 || p[-1] == '-')
         return 0;
-    return uuid_ok(sep + 2);
+    return uuid_ok(p + 2);
 }
 
 int stix_uuid_version(const char *id)

@@ -115,17 +115,27 @@ static void add(vctx *v, int code, const char *fmt, ...)
     sg17_stix_finding *f = &r->items[r->n++];
     f->code = code;
     f->is_error = code == 0 || v->o->strict;
-    int off = snprintf(f->msg, sizeof f->msg, "%s: ", v->oid ? v->oid : "");
-    if (off < 0 || (size_t)off >= sizeof f->msg)
-        off = 0;
+    size_t off = 0;
+    const char *oid = v->oid ? v->oid : "";
+    size_t ol = strlen(oid);
+    if (ol > sizeof f->msg - 16)
+        ol = sizeof f->msg - 16;
+    memcpy(f->msg, oid, ol);
+    off = ol;
+    f->msg[off++] = ':';
+    f->msg[off++] = ' ';
     if (code > 0) {
-        int k = snprintf(f->msg + off, sizeof f->msg - (size_t)off, "{%d} ", code);
-        if (k > 0 && (size_t)(off + k) < sizeof f->msg)
-            off += k;
+        /* "{NNN} " */
+        f->msg[off++] = '{';
+        f->msg[off++] = (char)('0' + code / 100 % 10);
+        f->msg[off++] = (char)('0' + code / 10 % 10);
+        f->msg[off++] = (char)('0' + code % 10);
+        f->msg[off++] = '}';
+        f->msg[off++] = ' ';
     }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->msg + off, sizeof f->msg - (size_t)off, fmt, ap);
+    vsnprintf(f->msg + off, sizeof f->msg - off, fmt, ap);
     va_end(ap);
 }
 
@@ -1253,7 +1263,7 @@ static void check_object(vctx *v, const json_t *o)
     static const char *reserved = "severity action username phone_numbers";
     json_object_foreach(stix_unconst(o), k, val) {
         size_t kl = strlen(k);
-        if (td && !stix_word_in(td->props, k, kl)) {
+        if (td && !stix_tdef_has_prop(td, k, kl)) {
             if (stix_word_in(reserved, k, kl) && !(strcmp(type, "course-of-action") == 0)) {
                 add(v, 0, "Contains a reserved property ('severity', 'action', 'username', 'phone_numbers')");
             } else if (tpe) {
@@ -1276,9 +1286,10 @@ static void check_object(vctx *v, const json_t *o)
         }
         if (json_is_array(val) && json_array_size(val) == 0)
             add(v, 0, "%s: empty arrays are not allowed", k);
-        if (stix_word_in(ts_props, k, kl))
+        static stix_wset_slot ts_cache;
+        if (stix_wset_has(&ts_cache, ts_props, k, kl))
             check_timestamp(v, k, val);
-        if ((kind == SG17_STIX_SCO || !td || !stix_word_in(td->props, k, kl)) &&
+        if ((kind == SG17_STIX_SCO || !td || !stix_tdef_has_prop(td, k, kl)) &&
             (ends_with(k, "_ref") || ends_with(k, "_refs"))) {
             /* SCO references and custom properties are not format-checked by the reference */
         } else if (ends_with(k, "_ref") && kl > 4) {
@@ -1335,9 +1346,18 @@ static void check_object(vctx *v, const json_t *o)
                       "Only one tlp marking is allowed.");
     }
     check_order(v, o, "created", "modified", 0);
-    check_order(v, o, "first_seen", "last_seen", 0);
-    check_order(v, o, "first_observed", "last_observed", 0);
-    check_order(v, o, "start_time", "stop_time", 1);
+    if (kind == SG17_STIX_SDO || kind == SG17_STIX_SRO) {
+        if (strcmp(type, "observed-data") == 0)
+            check_order(v, o, "first_observed", "last_observed", 0);
+        else if (strcmp(type, "relationship") == 0)
+            check_order(v, o, "start_time", "stop_time", 1);
+        else
+            check_order(v, o, "first_seen", "last_seen", 0);
+    } else if (!td) {
+        check_order(v, o, "first_seen", "last_seen", 0);
+        check_order(v, o, "first_observed", "last_observed", 0);
+        check_order(v, o, "start_time", "stop_time", 1);
+    }
     if (json_object_get(o, "confidence")) {
         const json_t *c = json_object_get(o, "confidence");
         if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > 100)

@@ -100,14 +100,15 @@ int sg17_intel_builder_add(sg17_intel_builder *b, const sg17_intel_ind *ind)
             return SG17_E_FORMAT;
         memcpy(lo + lo_len, hi, hi_len);
         e.cls = CLS_RANGE;
-    } else if (ind->op == SG17_INTEL_PREFIX && lo_len == 4 && plen < 32) {
+    } else if (ind->op == SG17_INTEL_PREFIX && !im_kind_digits(ind->kind) && lo_len == 4 &&
+               plen < 32) {
         e.cls = CLS_LPM4;
-    } else if (ind->op == SG17_INTEL_PREFIX && lo_len == 16 && plen < 128) {
+    } else if (ind->op == SG17_INTEL_PREFIX && !im_kind_digits(ind->kind) && lo_len == 16 &&
+               plen < 128) {
         e.cls = CLS_LPM6;
     }
     sg17_intel_op op = ind->op;
-    if (op == SG17_INTEL_PREFIX && (plen == 32 || plen == 128) && e.cls == CLS_HASH &&
-        (lo_len == 4 || lo_len == 16))
+    if (op == SG17_INTEL_PREFIX && !im_kind_digits(ind->kind) && (plen == 32 || plen == 128))
         op = SG17_INTEL_EXACT; /* a /32 or /128 is an exact address */
     if (op == SG17_INTEL_PREFIX && im_kind_digits(ind->kind))
         plen = (unsigned)lo_len;
@@ -272,6 +273,7 @@ static int lpm_build(im_lpm *l, unsigned bits, const lpm_item *it, const uint32_
     size_t cap = 2 * n + 2;
     l->bits = bits;
     l->n = 0;
+    l->prefixes = n;
     l->start = malloc(cap * sizeof *l->start);
     l->meta = malloc(cap * sizeof *l->meta);
     l->bucket = malloc(65537 * sizeof *l->bucket);

@@ -37,6 +37,7 @@ typedef unsigned __int128 im_u128;
 typedef struct im_lpm {
     unsigned bits; /* 32 or 128 */
     size_t n;
+    size_t prefixes; /* 0: table empty */
     im_u128 *start;
     uint32_t *meta;
     uint32_t *bucket; /* 65537 entries */

@@ -115,7 +115,7 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
             }
         }
     }
-    if (k < max && s->lpm4.n > 1) {
+    if (k < max && s->lpm4.prefixes > 0) {
         size_t h = lpm_find(&s->lpm4, addr);
         if (h != IM_NONE)
             k = take_run(s, (uint32_t)h, now, hits, k, max);
@@ -129,7 +129,7 @@ size_t sg17_intel_lookup_ipv6(const sg17_intel_snapshot *s, const uint8_t addr[1
     if (s == NULL || max == 0)
         return 0;
     size_t k = probe(s, 2U, addr, 16, now, hits, 0, max);
-    if (k < max && s->lpm6.n > 1) {
+    if (k < max && s->lpm6.prefixes > 0) {
         im_u128 x = 0;
         for (int i = 0; i < 16; i++)
             x = (x << 8) | addr[i];
