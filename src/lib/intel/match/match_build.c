@@ -108,7 +108,8 @@ int sg17_intel_builder_add(sg17_intel_builder *b, const sg17_intel_ind *ind)
         e.cls = CLS_LPM6;
     }
     sg17_intel_op op = ind->op;
-    if (op == SG17_INTEL_PREFIX && !im_kind_digits(ind->kind) && (plen == 32 || plen == 128))
+    if (op == SG17_INTEL_PREFIX && !im_kind_digits(ind->kind) &&
+        ((lo_len == 4 && plen == 32) || (lo_len == 16 && plen == 128)))
         op = SG17_INTEL_EXACT; /* a /32 or /128 is an exact address */
     if (op == SG17_INTEL_PREFIX && im_kind_digits(ind->kind))
         plen = (unsigned)lo_len;
