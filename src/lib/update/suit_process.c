@@ -441,6 +441,11 @@ static int dir_process_dependency(run *r, size_t c)
         sg17_suit_why(r->why, r->wn, "dependencies of dependencies are not supported");
         return SG17_E_UNSUPPORTED;
     }
+    /* The dependency must be the one the parent names by digest (otherwise an
+     * older, still validly signed dependency could be substituted). */
+    rc = cond_image(r, c);
+    if (rc != 0)
+        return rc == COND_FAIL ? SG17_E_VERIFY : rc;
     for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++)
         if (STEPS[i].key == r->cur_key)
             step = STEPS[i].step;
