@@ -173,6 +173,18 @@ int main(void)
                    bad[i].want, bad[i].what);
         tap_ok(why[0] != 0, "reason given: %s", why);
     }
+    /* crit header present: refused (we understand no critical header). */
+    {
+        static const uint8_t crit_cose[] = {
+            0xd1, 0x84, 0x46, 0xa2, 0x01, 0x05, 0x02, 0x81, 0x05, 0xa0, 0xf6, 0x58, 0x20,
+            0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+            0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+            0,    0,    0,    0,    0,    0};
+        tap_int_eq(sg17_cose_verify_detached(crit_cose, sizeof crit_cose, PAYLOAD, sizeof PAYLOAD,
+                                             &hkey, why, sizeof why),
+                   SG17_E_UNSUPPORTED, "critical header refused");
+        tap_ok(strstr(why, "critical") != NULL, "reason: %s", why);
+    }
     sg17_buf_free(&b, 0);
     return tap_done();
 }

@@ -129,10 +129,18 @@ static int split(const cbor_item_t *root, cose_parts *p, char *why, size_t wn)
         rc = sg17_cbor_map_get_int(hm, 1, &a);
     if (rc == 0)
         rc = sg17_cbor_get_int(a, &p->info.alg);
+    /* crit (label 2) lists headers the recipient must understand; we
+     * understand none beyond alg, so refuse (RFC 9052 §3.1). */
+    const cbor_item_t *crit = NULL;
+    int has_crit = rc == 0 && sg17_cbor_map_get_int(hm, 2, &crit) != SG17_E_NOTFOUND;
     sg17_cbor_free(hm);
     if (rc != 0) {
         sg17_suit_why(why, wn, "COSE: protected header has no integer alg (label 1)");
         return SG17_E_FORMAT;
+    }
+    if (has_crit) {
+        sg17_suit_why(why, wn, "COSE: critical headers (label 2) are not supported");
+        return SG17_E_UNSUPPORTED;
     }
     if (p->info.is_mac < 0)
         p->info.is_mac = p->info.alg == SG17_COSE_ALG_HMAC256;
