@@ -218,7 +218,7 @@ static int zeek_directive(sg17_intel_log *r, char *line, size_t len, char *err, 
         dl++;
     char *val = dl < len ? line + dl + 1 : line + len;
     size_t vl = dl < len ? len - dl - 1 : 0;
-    if (dl == 8 && memcmp(line, "#fields", 7) == 0 && line[7] == 's')
+    if (dl == 7 && memcmp(line, "#fields", 7) == 0)
         return set_header(r, val, vl, err, err_len);
     if (dl == 14 && memcmp(line, "#set_separator", 14) == 0 && vl == 1)
         r->set_sep = val[0];
