@@ -37,13 +37,14 @@ typedef struct tok {
 
 static const struct {
     const char *w;
+    size_t n;
     tok_type t;
 } keywords[] = {
-    {"AND", T_AND}, {"OR", T_OR}, {"NOT", T_NOT}, {"FOLLOWEDBY", T_FOLLOWEDBY}, {"LIKE", T_LIKE},
-    {"MATCHES", T_MATCHES}, {"ISSUPERSET", T_ISSUPERSET}, {"ISSUBSET", T_ISSUBSET},
-    {"EXISTS", T_EXISTS}, {"LAST", T_LAST}, {"IN", T_IN}, {"START", T_START}, {"STOP", T_STOP},
-    {"SECONDS", T_SECONDS}, {"WITHIN", T_WITHIN}, {"REPEATS", T_REPEATS}, {"TIMES", T_TIMES},
-    {"true", T_BOOL}, {"false", T_BOOL},
+    {"AND", 3, T_AND}, {"OR", 2, T_OR}, {"NOT", 3, T_NOT}, {"FOLLOWEDBY", 10, T_FOLLOWEDBY},
+    {"LIKE", 4, T_LIKE}, {"MATCHES", 7, T_MATCHES}, {"ISSUPERSET", 10, T_ISSUPERSET},
+    {"ISSUBSET", 8, T_ISSUBSET}, {"EXISTS", 6, T_EXISTS}, {"LAST", 4, T_LAST}, {"IN", 2, T_IN},
+    {"START", 5, T_START}, {"STOP", 4, T_STOP}, {"SECONDS", 7, T_SECONDS}, {"WITHIN", 6, T_WITHIN},
+    {"REPEATS", 7, T_REPEATS}, {"TIMES", 5, T_TIMES}, {"true", 4, T_BOOL}, {"false", 5, T_BOOL},
 };
 
 static int b64c(int c)
@@ -206,9 +207,12 @@ static int lex(lexer *L)
             } else {
                 t = T_IDENT;
                 len = a;
-                for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
-                    if (strlen(keywords[k].w) == a && memcmp(keywords[k].w, s + i, a) == 0)
-                        t = keywords[k].t;
+                if (a <= 10 && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == 't' || s[i] == 'f'))
+                    for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
+                        if (keywords[k].n == a && memcmp(keywords[k].w, s + i, a) == 0) {
+                            t = keywords[k].t;
+                            break;
+                        }
             }
         } else if (c == '\'') {
             size_t k = i + 1;
@@ -1319,8 +1323,9 @@ int sg17_stix_pattern_check(const char *pattern, unsigned flags, char *err, size
         return rc;
     sem S = {flags, err, err_len, 0};
     sem_node(&S, root, 0);
-    if (!S.failed)
-        rc = compile_regexes(root, 0, err, err_len);
+    /* As the reference validator: MATCHES takes any string literal here; an
+     * invalid regular expression is an error when the pattern is compiled
+     * for matching. */
     node_free(root);
     return S.failed ? SG17_E_FORMAT : rc;
 }
