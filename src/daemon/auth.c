@@ -12,8 +12,8 @@
 #include "sg17/crypto.h"
 #include "sg17d.h"
 
-static const char *const role_names[] = {"admin", "author", "device", "analyst",
-                                         "administration"};
+static const char *const role_names[] = {"admin",   "author",         "device",
+                                         "analyst", "administration", "sidf"};
 #define N_ROLES (sizeof role_names / sizeof role_names[0])
 
 unsigned sg17d_role_from_name(const char *name)

@@ -21,6 +21,8 @@ void sg17d_config_defaults(sg17d_config *cfg)
     cfg->max_connections = 256;
     snprintf(cfg->db_path, sizeof cfg->db_path, "%s", "sg17.db");
     cfg->log_level = SG17_LOG_INFO;
+    cfg->rate_per_s = 0; /* off unless configured (scripts/run-daemon and packaging/ set it) */
+    cfg->rate_burst = 0; /* 0: twice the rate */
 }
 
 /* Decimal in [lo, hi]; no sign, no junk, no overflow. */
@@ -104,9 +106,90 @@ static int set_level(sg17d_config *cfg, const char *value, char *err, size_t err
     return SG17_E_FORMAT;
 }
 
+static int set_path(char *dst, size_t cap, const char *key, const char *value, char *err,
+                    size_t err_len)
+{
+    if (value[0] == '\0' || strlen(value) >= cap) {
+        snprintf(err, err_len, "%s: empty or longer than %zu bytes", key, cap - 1);
+        return SG17_E_FORMAT;
+    }
+    snprintf(dst, cap, "%s", value);
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+        strcasecmp(v, "on") == 0) {
+        *out = 1;
+        return 0;
+    }
+    if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+        strcasecmp(v, "off") == 0) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+static int set_sidf(sg17d_config *cfg, const char *key, const char *value, char *err,
+                    size_t err_len)
+{
+    if (strcmp(key, "key") == 0) {
+        if (cfg->n_sidf_keys >= SG17D_SIDF_KEYS_MAX) {
+            snprintf(err, err_len, "key: more than %d keys (use key_dir)", SG17D_SIDF_KEYS_MAX);
+            return SG17_E_FORMAT;
+        }
+        if (set_path(cfg->sidf_keys[cfg->n_sidf_keys], sizeof cfg->sidf_keys[0], key, value, err,
+                     err_len) != 0)
+            return SG17_E_FORMAT;
+        cfg->n_sidf_keys++;
+        return 0;
+    }
+    if (strcmp(key, "key_dir") == 0)
+        return set_path(cfg->sidf_key_dir, sizeof cfg->sidf_key_dir, key, value, err, err_len);
+    if (strcmp(key, "allow_null") == 0) {
+        if (parse_bool(value, &cfg->sidf_allow_null) != 0) {
+            snprintf(err, err_len, "allow_null: '%s' is not yes or no", value);
+            return SG17_E_FORMAT;
+        }
+        return 0;
+    }
+    snprintf(err, err_len, "unknown key [sidf] %s", key);
+    return SG17_E_FORMAT;
+}
+
+static int set_limits(sg17d_config *cfg, const char *key, const char *value, char *err,
+                      size_t err_len)
+{
+    unsigned long long x = 0;
+    if (strcmp(key, "rate") == 0 && parse_uint(value, 0, 1000000, &x) == 0) {
+        cfg->rate_per_s = (unsigned)x;
+        return 0;
+    }
+    if (strcmp(key, "burst") == 0 && parse_uint(value, 1, 1000000, &x) == 0) {
+        cfg->rate_burst = (unsigned)x;
+        return 0;
+    }
+    if (strcmp(key, "rate") != 0 && strcmp(key, "burst") != 0)
+        snprintf(err, err_len, "unknown key [limits] %s", key);
+    else
+        snprintf(err, err_len, "%s: '%s' is not a number in the allowed range", key, value);
+    return SG17_E_FORMAT;
+}
+
 int sg17d_config_set(sg17d_config *cfg, const char *section, const char *key, const char *value,
                      char *err, size_t err_len)
 {
+    if (strcmp(section, "sidf") == 0)
+        return set_sidf(cfg, key, value, err, err_len);
+    if (strcmp(section, "limits") == 0)
+        return set_limits(cfg, key, value, err, err_len);
+    if (strcmp(section, "assess") == 0 && strcmp(key, "inventory") == 0)
+        return set_path(cfg->assess_inventory, sizeof cfg->assess_inventory, key, value, err,
+                        err_len);
+    if (strcmp(section, "web") == 0 && strcmp(key, "root") == 0)
+        return set_path(cfg->web_root, sizeof cfg->web_root, key, value, err, err_len);
     if (strcmp(section, "server") == 0)
         return set_server(cfg, key, value, err, err_len);
     if (strcmp(section, "store") == 0 && strcmp(key, "path") == 0) {

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,82 @@
 
 /* How much of an over-cap chunked body is read and dropped before closing. */
 #define DISCARD_MAX ((size_t)8 << 20)
+
+/*
+ * Rate limit: one token bucket per client address (rate_per_s tokens a
+ * second, rate_burst deep), in a direct-mapped table; a colliding address
+ * takes the slot over with a full bucket. 429 with Retry-After when empty.
+ */
+#define LIMITER_SLOTS 4096
+
+typedef struct bucket {
+    uint8_t addr[17]; /* family byte + up to 16 address bytes; all zero = free */
+    double tokens;
+    double last;      /* monotonic seconds */
+} bucket;
+
+typedef struct limiter {
+    pthread_mutex_t lock;
+    bucket slots[LIMITER_SLOTS];
+} limiter;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 0 if allowed, else the seconds to wait (at least 1). */
+static unsigned limiter_take(sg17d_server *srv, struct MHD_Connection *conn)
+{
+    limiter *lim = srv->limiter;
+    const union MHD_ConnectionInfo *ci;
+    const struct sockaddr *sa;
+    uint8_t key[17];
+    uint32_t h = 2166136261u;
+    double rate, burst, now;
+    unsigned wait = 0;
+    bucket *b;
+
+    if (lim == NULL || srv->cfg.rate_per_s == 0)
+        return 0;
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci == NULL || (sa = ci->client_addr) == NULL)
+        return 0;
+    memset(key, 0, sizeof key);
+    if (sa->sa_family == AF_INET) {
+        key[0] = 4;
+        memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    } else if (sa->sa_family == AF_INET6) {
+        key[0] = 6;
+        memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+    } else {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof key; i++)
+        h = (h ^ key[i]) * 16777619u;
+    rate = (double)srv->cfg.rate_per_s;
+    burst = srv->cfg.rate_burst ? (double)srv->cfg.rate_burst : 2.0 * rate;
+    now = mono_now();
+    pthread_mutex_lock(&lim->lock);
+    b = &lim->slots[h % LIMITER_SLOTS];
+    if (memcmp(b->addr, key, sizeof key) != 0) {
+        memcpy(b->addr, key, sizeof key);
+        b->tokens = burst;
+        b->last = now;
+    }
+    b->tokens += (now - b->last) * rate;
+    if (b->tokens > burst)
+        b->tokens = burst;
+    b->last = now;
+    if (b->tokens >= 1.0)
+        b->tokens -= 1.0;
+    else
+        wait = (unsigned)((1.0 - b->tokens) / rate) + 1u;
+    pthread_mutex_unlock(&lim->lock);
+    return wait;
+}
 
 /* Per-request state, created on the first access-handler call. */
 typedef struct req_ctx {
@@ -71,6 +148,13 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, req_ctx *rc,
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (resp->allow[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+    if (resp->csp != NULL)
+        MHD_add_response_header(r, "Content-Security-Policy", resp->csp);
+    if (resp->retry_after != 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%u", resp->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
     if (resp->status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"sg17d\"");
     ret = MHD_queue_response(conn, resp->status, r);
@@ -185,6 +269,16 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
     memset(&resp, 0, sizeof resp);
     memset(&who, 0, sizeof who);
     m = sg17d_route_find(method, url, &route, resp.allow, sizeof resp.allow);
+    if (m == SG17D_MATCH_NOT_FOUND &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+        /* Not an API route: a dashboard file, or a 404. */
+        if (sg17d_web_static(srv, url, &resp) != 0) {
+            free(resp.body);
+            return send_error(conn, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                              "cannot read the file");
+        }
+        return send_response(conn, rc, &resp);
+    }
     if (m == SG17D_MATCH_NOT_FOUND) {
         return send_error(conn, rc, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
@@ -231,6 +325,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(rc->path, sizeof rc->path, "%s", url);
         snprintf(rc->principal, sizeof rc->principal, "-");
         *req_cls = rc;
+        {
+            unsigned wait = limiter_take(srv, conn);
+            if (wait != 0) {
+                sg17d_response resp;
+                memset(&resp, 0, sizeof resp);
+                if (sg17d_resp_error(&resp, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_requests",
+                                     "rate limit for this client address; retry later") != 0)
+                    return MHD_NO;
+                resp.retry_after = wait;
+                return send_response(conn, rc, &resp);
+            }
+        }
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl != NULL && length_exceeds(cl, srv->cfg.max_body_bytes)) {
             rc->too_large = 1;
@@ -346,6 +452,15 @@ int sg17d_http_start(sg17d_server *srv)
         sg17_log(SG17_LOG_ERROR, "http", "cannot listen on %s port %u", c->listen, c->port);
         return SG17_E_IO;
     }
+    if (c->rate_per_s != 0) {
+        limiter *lim = calloc(1, sizeof *lim);
+        if (lim == NULL || pthread_mutex_init(&lim->lock, NULL) != 0) {
+            free(lim);
+            MHD_stop_daemon(d);
+            return SG17_E_NOMEM;
+        }
+        srv->limiter = lim;
+    }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info != NULL && info->port != 0 ? info->port : c->port;
     srv->mhd = d;
@@ -357,5 +472,11 @@ void sg17d_http_stop(sg17d_server *srv)
     if (srv->mhd != NULL) {
         MHD_stop_daemon((struct MHD_Daemon *)srv->mhd);
         srv->mhd = NULL;
+    }
+    if (srv->limiter != NULL) {
+        limiter *lim = srv->limiter;
+        pthread_mutex_destroy(&lim->lock);
+        free(lim);
+        srv->limiter = NULL;
     }
 }

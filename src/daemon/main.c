@@ -10,10 +10,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sg17d.h"
 
-#define MAX_OVERRIDES 16
+/*
+ * Where the dashboard lives unless [web] root says otherwise: ./web when it
+ * has index.html (make run starts in the source tree), else web/ next to the
+ * build directory holding this program (<src>/build/sg17d -> <src>/web), else
+ * <prefix>/share/sg17/web for an installed sg17d.
+ */
+static void default_web_root(char *out, size_t cap)
+{
+    char exe[SG17D_PATH_MAX], probe[SG17D_PATH_MAX + 64];
+    ssize_t n;
+    char *slash;
+    snprintf(out, cap, "%s", "web");
+    if (access("web/index.html", R_OK) == 0)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    if ((slash = strrchr(exe, '/')) == NULL)
+        return;
+    *slash = '\0';
+    static const char *const rels[] = {"/../web", "/../share/sg17/web"};
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+        int m = snprintf(probe, sizeof probe, "%s%s/index.html", exe, rels[i]);
+        if (m < 0 || (size_t)m >= sizeof probe || access(probe, R_OK) != 0)
+            continue;
+        m = snprintf(out, cap, "%s%s", exe, rels[i]);
+        if (m >= 0 && (size_t)m < cap)
+            return;
+        snprintf(out, cap, "%s", "web");
+    }
+}
+
+#define MAX_OVERRIDES 48
 
 /* Flags are collected first and applied over the config file afterwards. */
 typedef struct cli_opts {
@@ -33,15 +67,21 @@ static void usage(FILE *f)
             "       sg17d [options] token revoke NAME\n"
             "\n"
             "options (override the config file):\n"
-            "  -c, --config FILE    INI configuration ([server] [store] [log])\n"
+            "  -c, --config FILE    INI configuration ([server] [store] [log] [limits] [sidf]\n"
+            "                       [assess] [web])\n"
             "  -l, --listen ADDR    numeric address to bind (default 127.0.0.1)\n"
             "  -p, --port N         TCP port (default %d; 0 = any free port)\n"
             "  -d, --db PATH        SQLite database (default sg17.db)\n"
             "  -t, --threads N      HTTP worker threads (default 4)\n"
             "      --log-level L    debug, info, warn or error\n"
+            "      --sidf-key FILE  SUCI home-network private key (repeatable)\n"
+            "      --sidf-key-dir D every private key file in D\n"
+            "      --assess FILE    inventory for the quantum-readiness report\n"
+            "      --web-root DIR   dashboard files (default: web/ of the source tree)\n"
+            "      --rate N         requests/s per client address (0 = no limit)\n"
             "  -h, --help           this text\n"
             "  -V, --version        print the version\n"
-            "roles: admin, author, device, analyst, administration\n"
+            "roles: admin, author, device, analyst, administration, sidf\n"
             "exit: 0 ok, 1 token not found, 2 usage/config, 3 store, 4 listen, 5 internal\n",
             SG17D_DEFAULT_PORT);
 }
@@ -59,7 +99,16 @@ static int add_override(cli_opts *o, const char *section, const char *key, const
     return 0;
 }
 
-enum { OPT_LOG_LEVEL = 256, OPT_ROLE, OPT_NAME };
+enum {
+    OPT_LOG_LEVEL = 256,
+    OPT_ROLE,
+    OPT_NAME,
+    OPT_SIDF_KEY,
+    OPT_SIDF_KEY_DIR,
+    OPT_ASSESS,
+    OPT_WEB_ROOT,
+    OPT_RATE
+};
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},  {"listen", required_argument, NULL, 'l'},
@@ -67,6 +116,11 @@ static const struct option long_opts[] = {
     {"threads", required_argument, NULL, 't'}, {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
     {"role", required_argument, NULL, OPT_ROLE}, {"name", required_argument, NULL, OPT_NAME},
+    {"sidf-key", required_argument, NULL, OPT_SIDF_KEY},
+    {"sidf-key-dir", required_argument, NULL, OPT_SIDF_KEY_DIR},
+    {"assess", required_argument, NULL, OPT_ASSESS},
+    {"web-root", required_argument, NULL, OPT_WEB_ROOT},
+    {"rate", required_argument, NULL, OPT_RATE},
     {NULL, 0, NULL, 0},
 };
 
@@ -87,6 +141,11 @@ static int parse_opts(int argc, char **argv, const char *optstring, cli_opts *o,
         case 'd': rc = add_override(o, "store", "path", optarg); break;
         case 't': rc = add_override(o, "server", "threads", optarg); break;
         case OPT_LOG_LEVEL: rc = add_override(o, "log", "level", optarg); break;
+        case OPT_SIDF_KEY: rc = add_override(o, "sidf", "key", optarg); break;
+        case OPT_SIDF_KEY_DIR: rc = add_override(o, "sidf", "key_dir", optarg); break;
+        case OPT_ASSESS: rc = add_override(o, "assess", "inventory", optarg); break;
+        case OPT_WEB_ROOT: rc = add_override(o, "web", "root", optarg); break;
+        case OPT_RATE: rc = add_override(o, "limits", "rate", optarg); break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("sg17d %s\n", sg17_version()); return 1;
         case OPT_ROLE:
@@ -151,7 +210,7 @@ static int token_create(sg17d_store *st, const char *role_name, const char *name
 
     if (role_name == NULL || (role = sg17d_role_from_name(role_name)) == 0) {
         fprintf(stderr, "sg17d: token create needs --role admin|author|device|analyst|"
-                        "administration\n");
+                        "administration|sidf\n");
         return SG17D_EXIT_USAGE;
     }
     if (name != NULL && !sg17d_token_name_ok(name)) {
@@ -243,7 +302,17 @@ static int run_server(const sg17d_config *cfg)
         sg17_log(SG17_LOG_ERROR, "sg17d", "cannot open the store %s", cfg->db_path);
         return SG17D_EXIT_STORE;
     }
+    if (srv.cfg.web_root[0] == '\0')
+        default_web_root(srv.cfg.web_root, sizeof srv.cfg.web_root);
+    if (sg17d_sidf_init(&srv) != 0 || sg17d_assess_init(&srv) != 0) {
+        sg17d_sidf_free(&srv);
+        sg17d_assess_free(&srv);
+        sg17d_store_close(srv.store);
+        return SG17D_EXIT_USAGE;
+    }
     if (sg17d_http_start(&srv) != 0) {
+        sg17d_sidf_free(&srv);
+        sg17d_assess_free(&srv);
         sg17d_store_close(srv.store);
         return SG17D_EXIT_SERVER;
     }
@@ -256,6 +325,8 @@ static int run_server(const sg17d_config *cfg)
         ;
     sg17_log(SG17_LOG_INFO, "sg17d", "stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     sg17d_http_stop(&srv);
+    sg17d_sidf_free(&srv);
+    sg17d_assess_free(&srv);
     sg17d_store_close(srv.store);
     sg17_log(SG17_LOG_INFO, "sg17d", "stopped");
     return SG17D_EXIT_OK;

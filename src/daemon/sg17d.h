@@ -28,6 +28,8 @@ enum {
 /* ---- configuration ----------------------------------------------------- */
 #define SG17D_DEFAULT_PORT 8017
 #define SG17D_PATH_MAX 4096
+#define SG17D_SIDF_KEYS_MAX 16   /* [sidf] key lines; use key_dir for more */
+#define SG17D_FILE_PATH_MAX 1024 /* key, directory and inventory paths */
 
 typedef struct sg17d_config {
     char listen[64];          /**< numeric IPv4 or IPv6 address */
@@ -39,13 +41,27 @@ typedef struct sg17d_config {
     unsigned max_connections; /**< concurrent connections */
     char db_path[SG17D_PATH_MAX];
     sg17_log_level log_level;
+    /* [limits]: per-client-address token bucket; rate 0 = off */
+    unsigned rate_per_s;      /**< sustained requests per second per client address */
+    unsigned rate_burst;      /**< bucket size */
+    /* [sidf]: home-network private keys for SUCI de-concealment */
+    char sidf_keys[SG17D_SIDF_KEYS_MAX][SG17D_FILE_PATH_MAX];
+    unsigned n_sidf_keys;
+    char sidf_key_dir[SG17D_FILE_PATH_MAX]; /**< every private key file in it ("" = none) */
+    int sidf_allow_null;                    /**< accept null-scheme SUCIs (default no) */
+    /* [assess]: the inventory behind GET /v1/assess/report ("" = none) */
+    char assess_inventory[SG17D_FILE_PATH_MAX];
+    /* [web]: the dashboard's static files ("" = the built-in default, see main.c) */
+    char web_root[SG17D_FILE_PATH_MAX];
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
 void sg17d_config_defaults(sg17d_config *cfg);
 /**
  * Read an INI file over cfg ([server] listen, port, threads, max_body_bytes,
- * max_header_bytes, timeout_s, max_connections; [store] path; [log] level).
+ * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
+ * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
+ * [assess] inventory; [web] root).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,
@@ -61,8 +77,9 @@ enum sg17d_role {
     SG17D_ROLE_DEVICE = 1u << 2,         /* X.1368/X.1376 devices reporting */
     SG17D_ROLE_ANALYST = 1u << 3,        /* X.1217 threat-intel analysts */
     SG17D_ROLE_ADMINISTRATION = 1u << 4, /* Member State administrations (consult) */
+    SG17D_ROLE_SIDF = 1u << 5,           /* 5G core functions (UDM/AUSF) calling the SIDF */
 };
-#define SG17D_ROLE_ANY 0x1fu
+#define SG17D_ROLE_ANY 0x3fu
 
 /** "sg17_" + 64 lowercase hex digits of 32 random bytes. */
 #define SG17D_TOKEN_PREFIX "sg17_"
@@ -118,6 +135,8 @@ typedef struct sg17d_response {
     char *body;               /* malloc'd, freed by the HTTP layer */
     size_t body_len;
     char allow[64];           /* Allow header for 405, else empty */
+    const char *csp;          /* Content-Security-Policy (static string) or NULL */
+    unsigned retry_after;     /* Retry-After seconds (429), 0 = none */
 } sg17d_response;
 
 /** Set a JSON body (takes ownership of obj, a jansson json_t *). */
@@ -140,6 +159,17 @@ typedef struct sg17d_route {
 /* Route tables end with an entry whose method is NULL. */
 extern const sg17d_route sg17d_routes_core[];
 extern const sg17d_route sg17d_routes_consult[];
+extern const sg17d_route sg17d_routes_sidf[];
+extern const sg17d_route sg17d_routes_assess[];
+
+/**
+ * Static files of the dashboard (web.c): a GET/HEAD that no route takes is
+ * looked up under cfg.web_root ("/" and ".../" mean index.html). Only
+ * [A-Za-z0-9._-] path segments not starting with '.', known extensions, and
+ * files whose real path stays under the root are served; anything else is a
+ * 404. Returns 0 with resp filled (200 or 404), or a negative error.
+ */
+SG17_MUST_CHECK int sg17d_web_static(sg17d_server *srv, const char *path, sg17d_response *resp);
 
 typedef enum sg17d_match {
     SG17D_MATCH_OK,
@@ -160,7 +190,17 @@ struct sg17d_server {
     sg17d_store *store;
     void *mhd;      /* struct MHD_Daemon * */
     unsigned port;  /* the bound port */
+    void *sidf;     /* routes_sidf.c state: key store and counters */
+    void *assess;   /* routes_assess.c state: the rendered report */
+    void *limiter;  /* http.c: per-address token buckets */
 };
+
+/* Service state set up before listening and freed after the stop.
+ * Each logs its own reason on failure. */
+SG17_MUST_CHECK int sg17d_sidf_init(sg17d_server *srv);
+void sg17d_sidf_free(sg17d_server *srv);
+SG17_MUST_CHECK int sg17d_assess_init(sg17d_server *srv);
+void sg17d_assess_free(sg17d_server *srv);
 
 /** Start listening (MHD thread pool). Logs the URL. */
 SG17_MUST_CHECK int sg17d_http_start(sg17d_server *srv);

@@ -18,6 +18,23 @@ const sg17d_migration sg17d_sqlite_migrations[] = {
      "  revoked_at INTEGER"
      ");"
      "CREATE INDEX auth_tokens_lookup ON auth_tokens(lookup);"},
+    /* SQLite cannot alter a CHECK constraint: rebuild the table with the new role. */
+    {2, "sidf role",
+     "CREATE TABLE auth_tokens_v2 ("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 63),"
+     "  role TEXT NOT NULL CHECK (role IN"
+     "       ('admin','author','device','analyst','administration','sidf')),"
+     "  lookup INTEGER NOT NULL,"
+     "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+     "  created_at INTEGER NOT NULL,"
+     "  revoked_at INTEGER"
+     ");"
+     "INSERT INTO auth_tokens_v2 SELECT id, name, role, lookup, hash, created_at, revoked_at"
+     "  FROM auth_tokens;"
+     "DROP TABLE auth_tokens;"
+     "ALTER TABLE auth_tokens_v2 RENAME TO auth_tokens;"
+     "CREATE INDEX auth_tokens_lookup ON auth_tokens(lookup);"},
 };
 
 const size_t sg17d_sqlite_migrations_count =

@@ -277,16 +277,17 @@ static void test_tokens(void)
 
 static void test_roles(void)
 {
-    static const char *names[] = {"admin", "author", "device", "analyst", "administration"};
+    static const char *names[] = {"admin",   "author",         "device",
+                                  "analyst", "administration", "sidf"};
     int good = 1;
     unsigned all = 0;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 6; i++) {
         unsigned r = sg17d_role_from_name(names[i]);
         good &= r != 0 && strcmp(sg17d_role_name(r), names[i]) == 0;
         all |= r;
     }
     tap_ok(good, "role names round-trip");
-    tap_int_eq(all, SG17D_ROLE_ANY, "the five roles make SG17D_ROLE_ANY");
+    tap_int_eq(all, SG17D_ROLE_ANY, "the six roles make SG17D_ROLE_ANY");
     tap_int_eq(sg17d_role_from_name("root"), 0, "unknown role is 0");
     tap_ok(!sg17d_token_name_ok("") && !sg17d_token_name_ok("a/b") && sg17d_token_name_ok("a.B_c-1"),
            "token name rule");
