@@ -26,6 +26,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_vehicle(int argc, char **argv);
 int cmd_intel(int argc, char **argv);
+int cmd_intel_match(int argc, char **argv); /* sg17 intel match (cmd_intel_match.c) */
 
 /* Read a whole file (or stdin for "-" / NULL) with a size cap. Returns 0 or
  * prints "sg17: PATH: reason" and returns -1. *out is malloc'd. */

@@ -408,6 +408,8 @@ int cmd_intel(int argc, char **argv)
         return intel_census(argc - 1, argv + 1);
     if (strcmp(c, "canon") == 0)
         return intel_canon(argc - 1, argv + 1);
+    if (strcmp(c, "match") == 0)
+        return cmd_intel_match(argc - 1, argv + 1);
     fprintf(stderr, "sg17 intel: unknown command '%s'\n", c);
     intel_usage(stderr);
     return CLI_USAGE;
