@@ -44,14 +44,15 @@ typedef struct idprof {
 
 typedef struct slotst {
     double E, pend_t;
-    uint8_t init, has_pend, pend_bad;
+    uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm;
 } slotst;
 
 typedef struct idtrain {
     double last_t, sum_bin[HBINS];
     uint32_t hist[HBINS];
     uint32_t ctr_ok[16];
-    uint8_t and_[64], or_[64], prev[8];
+    uint16_t ctr_vals[16]; /* values each nibble took */
+    uint8_t and_[64], or_[64], prev[8], prev2[8];
     uint8_t has_last, has_prev, win_init;
     double win_start;
     uint32_t win_count;
@@ -87,6 +88,9 @@ typedef struct idstate {
     uint8_t ctr_ref[8];   /* payload of the last accepted frame (counter reference) */
     uint8_t last_seen[8]; /* payload of the last frame of any verdict */
     uint8_t pend_ref[8];  /* counter reference before the pending frame */
+    uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
+    uint8_t pdiff[64];    /* changed constant bits of the previous frame */
+    uint8_t cm_init, has_pdiff;
 } idstate;
 
 struct sg17_can_detector {
@@ -95,8 +99,8 @@ struct sg17_can_detector {
     double win_start;
     uint32_t win_count;
     int win_init;
-    int has_prev_t;
-    double prev_t;
+    int has_flag_t;
+    double last_flag_t; /* time of the last frame flagged (any identifier) */
 };
 
 static const uint8_t len_codes[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64};
@@ -240,6 +244,8 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
                 ip->maxv[i] = f->data[i];
         }
     }
+    for (unsigned i = 0; i < 16; i++)
+        t->ctr_vals[i] = (uint16_t)(t->ctr_vals[i] | 1u << nib(f->data, i));
     if (t->has_prev)
         for (unsigned i = 0; i < 16; i++)
             if (nib(f->data, i) == ((nib(t->prev, i) + 1) & 15))
@@ -301,10 +307,22 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
  * one loses first, otherwise the one farther from E. Returns
  * 0 = frame provisionally accepted, 1 = this frame is the extra one,
  * 2 = the pending frame was the extra one (this frame replaces it). */
+#ifndef CONST_K
+#define CONST_K 3
+#endif
+#ifndef SLOT_SUS_FIRST
+#define SLOT_SUS_FIRST 0
+#endif
+#ifndef SEQ_GAP
+#define SEQ_GAP 0.0005
+#endif
+#ifndef SLOT_HAM
+#define SLOT_HAM 3
+#endif
 #ifndef SLOT_ALPHA
 #define SLOT_ALPHA 0.25
 #endif
-static int slot_step(double P, slotst *s, double t, int bad, double *dev)
+static int slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus, double *dev)
 {
     *dev = 0;
     if (!s->init) {
@@ -313,21 +331,39 @@ static int slot_step(double P, slotst *s, double t, int bad, double *dev)
         s->pend_t = t;
         s->has_pend = 1;
         s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        s->missed = 0;
         return 0;
     }
     if (t >= s->E + P / 2) {
         if (s->has_pend) {
             s->E = s->E + SLOT_ALPHA * (s->pend_t - s->E) + P;
+            if (s->warm < 2)
+                s->warm++;
             s->has_pend = 0;
+            s->missed = 0;
         } else {
             s->E += P;
+            s->missed = 1;
         }
         if (t >= s->E + P / 2) {
             double k = floor_((t - s->E) / P + 0.5);
             s->E += k * P;
+            s->missed = 1;
             if (k > 2) /* long silence: resynchronise on this frame */
                 s->E = t;
         }
+    }
+    if (s->warm < 2 && (t < s->E - P / 2 || s->has_pend)) {
+        /* warm-up (first slots of a capture): re-anchor instead of judging */
+        s->E = t;
+        s->pend_t = t;
+        s->has_pend = 1;
+        s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        return 0;
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
         *dev = (s->E - P / 2) - t;
@@ -337,20 +373,50 @@ static int slot_step(double P, slotst *s, double t, int bad, double *dev)
         s->has_pend = 1;
         s->pend_t = t;
         s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
         *dev = fabs_(t - s->E);
         return 0;
     }
     /* two frames in one slot */
+    if (s->missed && !bad && !s->pend_bad) {
+        /* the previous slot was empty: the pending frame was a late one of it */
+        s->missed = 0;
+        s->pend_t = t;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        return 0;
+    }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
-    int new_wins = bad != s->pend_bad ? !bad : dn < dp;
+    int new_wins;
+    if (bad != s->pend_bad)
+        new_wins = !bad;
+    else if (SLOT_SUS_FIRST && sus != s->pend_sus)
+        new_wins = !sus;
+    else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
+        new_wins = ham < s->pend_ham;
+    else if (sus != s->pend_sus)
+        new_wins = !sus;
+    else
+        new_wins = dn < dp;
     if (new_wins) {
         *dev = dp;
         s->pend_t = t;
         s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
         return 2;
     }
     *dev = dn;
     return 1;
+}
+
+static unsigned hamming(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    unsigned h = 0;
+    for (unsigned i = 0; i < n && i < 8; i++)
+        h += (unsigned)__builtin_popcount((unsigned)(a[i] ^ b[i]));
+    return h;
 }
 
 int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
@@ -379,7 +445,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     if (!ip->periodic || !f->has_time)
         return 0;
     double dev;
-    int v = slot_step(ip->period, &t->slot, f->t, 0, &dev);
+    int v = slot_step(ip->period, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
+    memcpy(t->prev2, f->data, 8);
     if (v != 0)
         t->extras++;
     else if (dev > t->maxdev)
@@ -400,7 +467,7 @@ static void derive_pass1(sg17_can_profile *p)
         ip->ctrmask = 0;
         if (ip->count >= MIN_TRAIN) {
             for (unsigned i = 0; i < 16; i++)
-                if (t->ctr_ok[i] * 100u >= pairs * 98u && i / 2 < ip->maxlen)
+                if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen && t->ctr_vals[i] == 0xffff)
                     ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
         }
         ip->periodic = 0;
@@ -776,20 +843,37 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     if (!bad && ip->count >= MIN_TRAIN) {
         unsigned lim = f->dlc < ip->maxlen ? f->dlc : ip->maxlen;
-        for (unsigned i = 0; i < lim; i++) {
-            uint8_t x = (uint8_t)((f->data[i] ^ ip->constval[i]) & ip->constmask[i]);
-            if (x) {
-                sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-const", 0.8);
-                if (a)
-                    snprintf(a->evidence, sizeof a->evidence,
-                             "frame %X#%s: byte %u bits %02x changed, constant %02x in %llu training "
-                             "frames",
-                             (unsigned)f->id, hx, i, x, ip->constval[i] & ip->constmask[i],
-                             (unsigned long long)ip->count);
-                bad = 1;
-                break;
-            }
+        if (!st->cm_init) {
+            memcpy(st->cmask, ip->constmask, 64);
+            st->cm_init = 1;
         }
+        uint8_t diff[64];
+        unsigned nb = 0, first = 0;
+        for (unsigned i = 0; i < 64; i++) {
+            diff[i] = i < lim ? (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]) : 0;
+            if (diff[i] && !nb)
+                first = i;
+            nb += (unsigned)__builtin_popcount(diff[i]);
+        }
+        /* A few learned-constant bits changing is a signal entering a new range:
+         * the bits stop being constant. Many at once is a forged payload - unless
+         * the very same bits changed in this identifier's previous frame too. */
+        int persist = nb >= CONST_K && st->has_pdiff; /* two anomalous frames in a row */
+        if (nb >= CONST_K && !persist) {
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-const", 0.8);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x, "
+                         "constant %02x in %llu training frames)",
+                         (unsigned)f->id, hx, nb, first, diff[first], ip->constval[first] & st->cmask[first],
+                         (unsigned long long)ip->count);
+            bad = 1;
+        } else if (nb) {
+            for (unsigned i = 0; i < 64; i++)
+                st->cmask[i] = (uint8_t)(st->cmask[i] & ~(diff[i] | (persist ? st->pdiff[i] : 0)));
+        }
+        memcpy(st->pdiff, diff, 64);
+        st->has_pdiff = nb >= CONST_K;
         if (!timed && !bad) {
             for (unsigned i = 0; i < lim && i < 8; i++) {
                 if (f->data[i] < ip->minv[i] || f->data[i] > ip->maxv[i]) {
@@ -806,7 +890,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     /* rolling counters: against the last accepted frame; a frame that
      * continues the last seen frame resynchronises (lost frames) */
-    if (!bad && ip->ctrmask && st->has_ctr && !counters_ok(ip, st->ctr_ref, f->data) &&
+    double expect_gap = ip->period > 0 ? ip->period : ip->max_gap;
+    int lost = timed && st->has_last && f->t - st->last_t > 1.5 * expect_gap; /* frames were lost */
+    if (!bad && ip->ctrmask && st->has_ctr && !lost && !counters_ok(ip, st->ctr_ref, f->data) &&
         !counters_ok(ip, st->last_seen, f->data)) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
@@ -820,7 +906,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         uint64_t old_pend_seq = st->pend_seq;
-        int v = slot_step(ip->period, &st->slot, f->t, bad, &dev);
+        const uint8_t *ref = st->slot.has_pend && !st->slot.pend_bad && f->t < st->slot.E + ip->period / 2
+                                 ? st->pend_ref
+                                 : st->ctr_ref;
+        int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
+        int v = slot_step(ip->period, &st->slot, f->t, bad, st->has_ctr ? hamming(f->data, ref, f->dlc) : 0,
+                          sus, &dev);
         if (v == 1 && !bad) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
             if (a)
@@ -873,6 +964,14 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
+    if (timed) {
+        for (size_t k = 0; k < *n; k++) {
+            if (alerts[k].flags_frame && (!d->has_flag_t || alerts[k].t > d->last_flag_t)) {
+                d->has_flag_t = 1;
+                d->last_flag_t = alerts[k].t;
+            }
+        }
+    }
     if (timed && !flagged) {
         st->last_t = f->t;
         st->has_last = 1;
