@@ -275,6 +275,8 @@ static int lpm_build(im_lpm *l, unsigned bits, const lpm_item *it, const uint32_
     l->bits = bits;
     l->n = 0;
     l->prefixes = n;
+    if (n == 0)
+        return 0; /* lookups skip an empty table */
     l->start = malloc(cap * sizeof *l->start);
     l->meta = malloc(cap * sizeof *l->meta);
     l->bucket = malloc(65537 * sizeof *l->bucket);
@@ -501,7 +503,8 @@ int sg17_intel_builder_build(sg17_intel_builder *b, int64_t now, sg17_intel_snap
     s->n = mi;
     s->bytes = sizeof *s + mi * sizeof *s->meta + (s->mask + 1) * sizeof *s->slots +
                s->arena_len + (s->lpm4.n + s->lpm6.n) * (sizeof(im_u128) + 4) +
-               2 * 65537 * 4 + s->n_ranges * sizeof *s->ranges;
+               ((s->lpm4.prefixes ? 1U : 0U) + (s->lpm6.prefixes ? 1U : 0U)) * 65537U * 4U +
+               s->n_ranges * sizeof *s->ranges;
     /* give back the arena slack */
     uint8_t *na = realloc(s->arena, s->arena_len ? s->arena_len : 1);
     if (na)

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "match_internal.h"
 #include "sg17/stix.h"
@@ -147,7 +148,7 @@ const char *sg17_intel_kind_name(sg17_intel_kind k)
 static sg17_intel_kind path_kind(const char *p)
 {
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        if (strcmp(paths[i].path, p) == 0)
+        if (strcasecmp(paths[i].path, p) == 0) /* hash names appear as md5, MD5, 'MD5' */
             return paths[i].kind;
     return SG17_INTEL_NONE;
 }
@@ -198,8 +199,11 @@ static int add_obs(sg17_intel_builder *b, cmp *cs, size_t n, int is_and,
         ind.value = c->lit;
         ind.value_hi = NULL;
         size_t l = strlen(c->lit);
+        int ip = c->kind == SG17_INTEL_IPV4 || c->kind == SG17_INTEL_IPV6 ||
+                 c->kind == SG17_INTEL_GTP_PEER;
         if (strcmp(c->op, "=") == 0) {
-            ind.op = SG17_INTEL_EXACT;
+            /* ipv4-addr/ipv6-addr values may be CIDR blocks (STIX 2.1 6.4.1, 6.5.1) */
+            ind.op = (ip && strchr(c->lit, '/') != NULL) ? SG17_INTEL_PREFIX : SG17_INTEL_EXACT;
         } else if (strcmp(c->op, "ISSUBSET") == 0) {
             ind.op = SG17_INTEL_PREFIX;
         } else if (strcmp(c->op, "LIKE") == 0 && im_kind_digits(c->kind) && l > 1 &&
