@@ -164,6 +164,18 @@ typedef uint32_t sg17_intel_hit;
 SG17_API size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64_t now,
                                        sg17_intel_hit *hits, size_t max);
 
+/** No hit (sg17_intel_lookup_ipv4_batch). */
+#define SG17_INTEL_NO_HIT 0xFFFFFFFFU
+
+/**
+ * Look up n IPv4 addresses at once, software-pipelined (the hash slot of a
+ * later address is prefetched while an earlier one is resolved): out[i]
+ * receives the first hit of addrs[i] (exact before longest prefix) or
+ * SG17_INTEL_NO_HIT. @return the number of addresses with a hit.
+ */
+SG17_API size_t sg17_intel_lookup_ipv4_batch(const sg17_intel_snapshot *s, const uint32_t *addrs,
+                                             size_t n, int64_t now, sg17_intel_hit *out);
+
 /** Look up an IPv6 address (16 bytes, network order); as lookup_ipv4. */
 SG17_API size_t sg17_intel_lookup_ipv6(const sg17_intel_snapshot *s, const uint8_t addr[16],
                                        int64_t now, sg17_intel_hit *hits, size_t max);

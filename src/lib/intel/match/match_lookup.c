@@ -123,6 +123,27 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
     return k;
 }
 
+size_t sg17_intel_lookup_ipv4_batch(const sg17_intel_snapshot *s, const uint32_t *addrs,
+                                    size_t n, int64_t now, sg17_intel_hit *out)
+{
+    enum { AHEAD = 12 };
+    size_t found = 0;
+    if (s == NULL || addrs == NULL || out == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s->slots && i + AHEAD < n)
+            __builtin_prefetch(&s->slots[(size_t)(im_hash_v4(addrs[i + AHEAD]) & s->mask)]);
+        sg17_intel_hit h;
+        if (sg17_intel_lookup_ipv4(s, addrs[i], now, &h, 1) == 1) {
+            out[i] = h;
+            found++;
+        } else {
+            out[i] = SG17_INTEL_NO_HIT;
+        }
+    }
+    return found;
+}
+
 size_t sg17_intel_lookup_ipv6(const sg17_intel_snapshot *s, const uint8_t addr[16], int64_t now,
                               sg17_intel_hit *hits, size_t max)
 {
