@@ -419,6 +419,13 @@ int sg17_stix_sco_id(const json_t *sco, char *out, size_t out_len)
                         json_object_set(h, pref[k], hv);
                 }
             }
+            if (!h && json_object_size(val) > 0) {
+                /* none of the preferred algorithms: the first hash given */
+                void *it = json_object_iter(val);
+                h = json_object();
+                if (h && it)
+                    json_object_set(h, json_object_iter_key(it), json_object_iter_value(it));
+            }
             if (h) {
                 json_object_set_new(sub, key, h);
                 continue;
