@@ -27,7 +27,7 @@ static int h_version(sg17d_server *srv, const sg17d_request *req, sg17d_response
                                      "schema", schema));
 }
 
-/* GET /v1/whoami (admin): the authenticated principal. */
+/* GET /v1/whoami (admin), GET /v1/me (any role): the authenticated principal. */
 static int h_whoami(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
 {
     (void)srv;
@@ -40,5 +40,7 @@ const sg17d_route sg17d_routes_core[] = {
     {"GET", "/healthz", 0, 0, h_healthz},
     {"GET", "/version", 0, 0, h_version},
     {"GET", "/v1/whoami", 0, SG17D_ROLE_ADMIN, h_whoami},
+    /* The same for any role: the dashboard's sign-in check. */
+    {"GET", "/v1/me", 0, SG17D_ROLE_ANY, h_whoami},
     {NULL, NULL, 0, 0, NULL},
 };

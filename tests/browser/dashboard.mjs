@@ -1,0 +1,132 @@
+// Dashboard test in Debian's headless Chromium driven by playwright-core (no
+// browser download). Run by dashboard.sh, which starts sg17d with data in it
+// and passes: SG17_URL, SG17_TOKENS (JSON {admin, analyst, administration}),
+// SG17_SHOTS (screenshot directory), CHROMIUM. Prints TAP.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const URL = process.env.SG17_URL;
+const TOK = JSON.parse(process.env.SG17_TOKENS);
+const SHOTS = process.env.SG17_SHOTS;
+let n = 0, fails = 0;
+const ok = (c, what) => { n++; if (!c) fails++; console.log(`${c ? 'ok' : 'not ok'} ${n} - ${what}`); };
+const is = (got, want, what) => ok(String(got) === String(want), `${what}${String(got) === String(want) ? '' : ` (got '${got}', want '${want}')`}`);
+
+async function api(p, token) {
+  const r = await fetch(URL + p, { headers: { Authorization: 'Bearer ' + token } });
+  return { status: r.status, body: await r.json() };
+}
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sg17-chromium-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 900 },
+});
+const problems = [];
+const page = ctx.pages()[0] || await ctx.newPage();
+page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push('console: ' + m.text()); });
+page.on('requestfailed', (r) => problems.push('request failed: ' + r.url()));
+
+async function open(p, shot) {
+  const resp = await page.goto(URL + p);
+  await page.waitForSelector('main[data-ready="1"]', { timeout: 15000 });
+  if (shot) await page.screenshot({ path: path.join(SHOTS, shot + '.png'), fullPage: true });
+  return resp;
+}
+const text = async (sel) => (await page.locator(sel).first().textContent()).trim();
+
+try {
+  // ---- signed out -----------------------------------------------------------
+  let resp = await open('/', 'signed-out');
+  is(resp.status(), 200, 'GET / answers 200');
+  is(resp.headers()['content-type'], 'text/html; charset=utf-8', '/ is served as HTML');
+  ok(await page.locator('[data-test=signin-needed]').count() === 1, 'signed out: the overview asks for a token');
+
+  // ---- sign-in: a wrong token, then the admin token ----------------------
+  await open('/signin.html?next=sidf.html', 'signin');
+  await page.fill('#token', 'sg17_' + '0'.repeat(64));
+  await page.click('#signin-submit');
+  await page.waitForFunction(() => document.querySelector('#signin-msg').textContent.length > 0);
+  ok(/unknown or revoked/.test(await text('#signin-msg')), 'a wrong token is refused with a message');
+  await page.screenshot({ path: path.join(SHOTS, 'signin-refused.png') });
+  await page.fill('#token', TOK.admin);
+  await Promise.all([page.waitForURL(/sidf\.html$/), page.click('#signin-submit')]);
+  await page.waitForSelector('main[data-ready="1"]');
+  ok(true, 'the admin token signs in and goes to the requested page');
+  ok(/\(admin\)/.test(await text('[data-test=who]')), 'the header names the principal and role');
+
+  // ---- SIDF -------------------------------------------------------------------
+  const sidf = (await api('/sidf/v1/stats', TOK.admin)).body;
+  await page.screenshot({ path: path.join(SHOTS, 'sidf.png'), fullPage: true });
+  for (const s of Object.keys(sidf.schemes))
+    for (const k of ['ok', 'failed', 'malformed'])
+      is(await text(`[data-test=sidf-${s}-${k}]`), sidf.schemes[s][k], `SIDF page: ${s} ${k} as in the API`);
+  is(await text('[data-test=sidf-total-ok]'), sidf.total.ok, 'SIDF page: total de-concealed');
+  ok(sidf.total.ok >= 4, `the API holds real de-concealments (${sidf.total.ok})`);
+  is(await text('[data-test=sidf-keys]'), sidf.keys.length, 'SIDF page: key count');
+  for (const k of sidf.keys) is(await text(`[data-test=sidf-key-${k.key_id}]`), k.scheme, `SIDF page: key ${k.key_id}`);
+  ok(await page.locator('#panel-sidf svg.chart rect').count() === Object.keys(sidf.schemes).length, 'SIDF page: SVG bar per scheme');
+
+  // ---- consultation -------------------------------------------------------------
+  await open('/consult.html?circular=9268', 'consult');
+  const tally = (await api('/v1/consult/circulars/9268/tally', TOK.admin)).body;
+  is(await text('[data-test=consult-replies]'), tally.administrations.length, 'consult page: number of replies');
+  ok(tally.administrations.length >= 2, `the tally holds replies (${tally.administrations.length})`);
+  for (const d of tally.drafts) {
+    is(await text(`[data-test=consult-${d.draft.replace('.', '\\.')}-received]`), d.received, `consult page: ${d.draft} replies`);
+    is(await text(`[data-test=consult-${d.draft.replace('.', '\\.')}-decision]`), d.decision, `consult page: ${d.draft} decision`);
+  }
+
+  // ---- assessment -------------------------------------------------------------------
+  await open('/assess.html', 'assess');
+  const rep = (await api('/v1/assess/report', TOK.admin)).body;
+  is(await page.locator('#assess-table tbody tr').count(), rep.items.length, 'assess page: one row per inventory item');
+  let same = 0;
+  for (const it of rep.items) if ((await text(`[data-test=assess-verdict-${it.id}]`)) === it.verdict) same++;
+  is(same, rep.items.length, 'assess page: every verdict as in the API');
+  is(await text('[data-test=assess-system]'), rep.system, 'assess page: the system name');
+
+  // ---- overview ------------------------------------------------------------------------
+  await open('/index.html', 'overview');
+  ok(/database ok/.test(await text('[data-test=health]')), 'overview: health from /healthz');
+  ok((await text('[data-test=card-sidf]')).includes(`${sidf.total.ok} de-concealed`), 'overview: SIDF card');
+  ok((await text('[data-test=card-assess]')).includes(`${rep.summary.broken} broken`), 'overview: assessment card');
+
+  // ---- another role, sign-out ---------------------------------------------------------
+  await page.click('#signout');
+  await page.waitForURL(/signin\.html$/);
+  await page.waitForSelector('main[data-ready="1"]');
+  ok(true, 'sign out returns to the sign-in page');
+  await open('/index.html');
+  ok(await page.locator('[data-test=signin-needed]').count() === 1, 'after sign-out the token is gone');
+  await open('/signin.html');
+  await page.fill('#token', TOK.analyst);
+  await Promise.all([page.waitForURL(/index\.html$/), page.click('#signin-submit')]);
+  await page.waitForSelector('main[data-ready="1"]');
+  await page.screenshot({ path: path.join(SHOTS, 'overview-analyst.png'), fullPage: true });
+  ok(/\(analyst\)/.test(await text('[data-test=who]')), 'analyst signed in');
+  is(await page.locator('[data-test=card-consult] [data-test=problem]').getAttribute('data-status'), '403',
+     'analyst: the consultation card says 403 (not for this role)');
+  ok((await text('[data-test=card-sidf]')).includes('de-concealed'), 'analyst: the SIDF card shows counters');
+
+  // ---- static files: types and traversal -------------------------------------------
+  for (const [p, t] of [['/style.css', 'text/css'], ['/app.js', 'text/javascript'], ['/panels/sidf.js', 'text/javascript']]) {
+    const r = await fetch(URL + p);
+    ok(r.status === 200 && r.headers.get('content-type').startsWith(t), `${p} is ${t}`);
+  }
+  ok(problems.length === 0, 'no page errors, console errors or failed requests' + (problems.length ? ': ' + problems.join(' | ') : ''));
+} catch (e) {
+  ok(false, 'browser run: ' + e.message);
+  await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
+} finally {
+  await ctx.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+console.log(`1..${n}`);
+process.exit(fails ? 1 : 0);

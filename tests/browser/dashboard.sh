@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The web dashboard in a real browser: Debian's headless Chromium driven by
+# playwright-core (tests/browser/node_modules, installed by scripts/install-deps
+# or here). sg17d is started with real data behind every panel (SIDF keys and
+# de-concealments, signed consultation replies, the assessment example);
+# dashboard.mjs signs in with tokens and compares what each page shows with
+# what the API holds. Screenshots: $SG17_BUILD_DIR/browser-artifacts/*.png.
+# Skips (77) when chromium, node or playwright-core cannot be had.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+
+[ -n "${SG17D_BIN:-}" ] && [ -x "$SG17D_BIN" ] && [ -n "${SG17_BIN:-}" ] || skip "SG17D_BIN/SG17_BIN not built"
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+[ -n "$CHROMIUM" ] || skip "chromium is not installed (Debian package chromium; scripts/install-deps)"
+command -v node >/dev/null 2>&1 || skip "node is not installed (Debian package nodejs)"
+for tool in curl python3; do command -v $tool >/dev/null 2>&1 || skip "$tool not installed"; done
+if [ ! -f "$HERE/node_modules/playwright-core/package.json" ]; then
+    command -v npm >/dev/null 2>&1 || skip "npm is not installed and playwright-core is missing"
+    (cd "$HERE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm install --no-audit --no-fund \
+        --silent >/dev/null 2>&1) || skip "playwright-core could not be installed from npm"
+fi
+SRC="${SG17_SOURCE_DIR:?}"
+SHOTS="${SG17_BUILD_DIR:-$(mktemp -d)}/browser-artifacts"
+mkdir -p "$SHOTS"
+rm -f "$SHOTS"/*.png
+
+T=$(mktemp -d)
+PID=""
+cleanup() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -TERM "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    rm -rf "$T"
+}
+trap cleanup EXIT
+die() { echo "not ok - $*"; [ -f "$T/log" ] && sed 's/^/# /' "$T/log" | tail -20; exit 1; }
+
+# ---- data behind every panel -----------------------------------------------------
+DB="$T/sg17.db"
+export SG17_CONSULT_STORE="$DB.consult"
+tok() { "$SG17D_BIN" token create --db "$DB" --role "$1" --name "$2" 2>/dev/null; }
+ADMIN=$(tok admin ops) && ANALYST=$(tok analyst cti) && SIDF=$(tok sidf ausf) &&
+    CHN=$(tok administration CHN) && FRA=$(tok administration FRA) || die "tokens"
+mkdir -p "$T/keys"
+for k in A:1 mlkem768:12 xwing:13; do
+    "$SG17_BIN" suci keygen --profile "${k%%:*}" --key-id "${k#*:}" -o "$T/keys/${k%%:*}" >/dev/null ||
+        die "suci keygen"
+done
+C="$SG17_BIN consult"
+$C states import "$SRC/data/consult/member_states.json" >/dev/null &&
+    sed -e 's/"number": 268/"number": 9268/' -e 's/2020-12-18T23:59:59Z/2099-12-31T23:59:59Z/' \
+        "$SRC/data/consult/circular-268.json" >"$T/c9268.json" &&
+    $C circular import "$SRC/data/consult/circular-268.json" >/dev/null &&
+    $C circular import "$T/c9268.json" >/dev/null || die "consult store"
+
+"$SG17D_BIN" --db "$DB" --port 0 --sidf-key-dir "$T/keys" --web-root "$SRC/web" 2>"$T/log" &
+PID=$!
+PORT=""
+for _ in $(seq 1 200); do
+    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.05
+done
+[ -n "$PORT" ] || die "sg17d did not start"
+URL="http://127.0.0.1:$PORT"
+post() { curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $1" --data-binary "$2" "$URL$3"; }
+
+for p in A mlkem768 xwing mlkem768; do
+    s=$("$SG17_BIN" suci conceal --hn-pub "$T/keys/$p.pub" --supi imsi-001010000000042)
+    [ "$(post "$SIDF" "{\"suci\":\"$s\"}" /sidf/v1/deconceal)" = 200 ] || die "de-conceal $p"
+done
+[ "$(post "$SIDF" '{"suci":"suci-0-001-01-0000-1-1-00"}' /sidf/v1/deconceal)" = 400 ] || die "malformed"
+for a in CHN FRA; do
+    "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/$a.key" >/dev/null 2>&1 &&
+        $C admin register --admin "$a" --key "$T/$a.key.pub" >/dev/null || die "consult key $a"
+done
+vote() { # vote ADMIN TOKEN ARGS...
+    local a=$1 t=$2
+    shift 2
+    $C reply create --circular 9268 --admin "$a" --name "A. Delegate" --title Director \
+        --address "1 Main St" --date 2020-12-01 --place Geneva "$@" -o "$T/$a.json" &&
+        $C reply sign --key "$T/$a.key" -o "$T/$a.env" "$T/$a.json" >/dev/null || die "reply $a"
+    [ "$(post "$t" "@$T/$a.env" /v1/consult/circulars/9268/replies)" = 201 ] || die "submit $a"
+}
+vote CHN "$CHN" --authorize X.1217 --authorize X.1368 --authorize X.1376 --authorize X.1811
+vote FRA "$FRA" --authorize X.1217 --authorize X.1368 --authorize X.1376 --not-authorize X.1811 \
+    --reasons "X.1811=needs hybrid guidance"
+echo "# sg17d on $URL with data; screenshots in $SHOTS"
+
+SG17_URL="$URL" SG17_SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" \
+    SG17_TOKENS="{\"admin\":\"$ADMIN\",\"analyst\":\"$ANALYST\"}" \
+    timeout 300 node "$HERE/dashboard.mjs"
+rc=$?
+ls "$SHOTS"/*.png >/dev/null 2>&1 && echo "# screenshots: $(cd "$SHOTS" && echo *.png)"
+exit $rc
