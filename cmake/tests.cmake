@@ -1,7 +1,8 @@
 # Test registration. Every tests/<kind>/<name>.c becomes one ctest test,
 # labelled <kind>; a name ending in _slow is labelled slow instead (run only
-# by `make check-long`). tests/integration/*.sh run with the built programs
-# in the environment. Exit 77 means skipped.
+# by `make check-long`). tests/integration/*.sh (and tests/browser/*.sh,
+# label browser) run with the built programs in the environment. Exit 77
+# means skipped.
 if(NOT BUILD_TESTING)
   return()
 endif()
@@ -59,7 +60,8 @@ if(NOT SG17_FUZZ)
   endforeach()
 
   file(GLOB shs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/integration/*.sh
-                                  ${PROJECT_SOURCE_DIR}/tests/ct/*.sh)
+                                  ${PROJECT_SOURCE_DIR}/tests/ct/*.sh
+                                  ${PROJECT_SOURCE_DIR}/tests/browser/*.sh)
   foreach(sh ${shs})
     get_filename_component(name ${sh} NAME_WE)
     get_filename_component(dir ${sh} DIRECTORY)
