@@ -144,6 +144,24 @@ SG17_API SG17_MUST_CHECK int sg17_x25519_public(uint8_t pk[32], const uint8_t sk
 SG17_API SG17_MUST_CHECK int sg17_x25519(uint8_t shared[32], const uint8_t sk[32],
                                          const uint8_t peer[32]);
 
+/**
+ * A prepared X25519 private key for repeated key agreement with one fixed
+ * secret (e.g. the SUCI SIDF's home-network key, TS 33.501 C.3.4.1): the
+ * OpenSSL key object is built once instead of per call, and without
+ * computing the public key. Immutable after sg17_x25519_key_new, so one
+ * key may be used by many threads at once.
+ */
+typedef struct sg17_x25519_key sg17_x25519_key;
+/** Prepare sk (RFC 7748 §5 scalar, 32 bytes; clamped by X25519 itself).
+ *  *out is NULL on failure. SG17_E_INVAL, SG17_E_NOMEM or SG17_E_CRYPTO. */
+SG17_API SG17_MUST_CHECK int sg17_x25519_key_new(sg17_x25519_key **out, const uint8_t sk[32]);
+/** shared = X25519(sk, peer) (RFC 7748 §5), same results and errors as sg17_x25519:
+ *  SG17_E_VERIFY (shared zeroed) for an all-zero result (§6.1, small-order peer). */
+SG17_API SG17_MUST_CHECK int sg17_x25519_key_derive(const sg17_x25519_key *key,
+                                                    uint8_t shared[32], const uint8_t peer[32]);
+/** Free a prepared key; the private key is wiped. NULL is allowed. */
+SG17_API void sg17_x25519_key_free(sg17_x25519_key *key);
+
 /* ---- P-256 (SEC 1, FIPS 186-5) ----------------------------------------- */
 /**
  * Key pair: 32-byte big-endian scalar d in [1, n-1] (FIPS 186-5 A.4.2
@@ -164,6 +182,22 @@ SG17_API SG17_MUST_CHECK int sg17_p256_decompress(uint8_t out[65], const uint8_t
  *  invalid points → SG17_E_FORMAT; sk 0 or >= n → SG17_E_FORMAT. */
 SG17_API SG17_MUST_CHECK int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32],
                                             const uint8_t *peer, size_t peer_len);
+
+/**
+ * A prepared P-256 private key for repeated ECDH with one fixed scalar (e.g.
+ * the SUCI SIDF's profile B key, TS 33.501 C.3.4.2): the OpenSSL key object
+ * is built once. Immutable after sg17_p256_key_new; usable by many threads.
+ */
+typedef struct sg17_p256_key sg17_p256_key;
+/** Prepare sk (32-byte big-endian scalar); SG17_E_FORMAT if it is 0 or >= n.
+ *  *out is NULL on failure. */
+SG17_API SG17_MUST_CHECK int sg17_p256_key_new(sg17_p256_key **out, const uint8_t sk[32]);
+/** ECDH (SEC 1 §3.3.1) exactly as sg17_p256_ecdh: the shared X coordinate; peer 33 or
+ *  65 bytes, validated the same way (invalid point → SG17_E_FORMAT, shared zeroed). */
+SG17_API SG17_MUST_CHECK int sg17_p256_key_ecdh(const sg17_p256_key *key, uint8_t shared[32],
+                                                const uint8_t *peer, size_t peer_len);
+/** Free a prepared key; the private scalar is wiped. NULL is allowed. */
+SG17_API void sg17_p256_key_free(sg17_p256_key *key);
 /**
  * ECDSA-SHA256 (FIPS 186-5 §6.4) with raw r||s (64 bytes, big-endian)
  * signatures; high S is produced and accepted. The per-signature nonce

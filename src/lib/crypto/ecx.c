@@ -5,7 +5,10 @@
  */
 #include <string.h>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "ct_internal.h"
 #include "sg17/crypto.h"
@@ -55,14 +58,80 @@ int sg17_x25519_public(uint8_t pk[32], const uint8_t sk[32])
     return raw_pub_of(EVP_PKEY_X25519, pk, sk);
 }
 
-int sg17_x25519(uint8_t shared[32], const uint8_t sk[32], const uint8_t peer[32])
+/* ---- X25519 prepared private key -------------------------------------- */
+
+struct sg17_x25519_key {
+    EVP_PKEY *pkey; /* private key; OpenSSL cleanses it on free */
+};
+
+/*
+ * The EVP_PKEY is imported with EVP_PKEY_fromdata from the private key AND a
+ * placeholder public key (all zero). Given only the private key, OpenSSL
+ * computes the public key, a fixed-base scalar multiplication (~96k TSC
+ * cycles measured, as much as the derive itself). OpenSSL's X25519 derive
+ * reads only the private key and the peer's public key, and this EVP_PKEY
+ * never leaves the object, so the placeholder is never used.
+ */
+int sg17_x25519_key_new(sg17_x25519_key **out, const uint8_t sk[32])
 {
-    if (shared == NULL || sk == NULL || peer == NULL)
+    static uint8_t placeholder_pub[32]; /* read only; OSSL_PARAM wants a non-const pointer */
+    uint8_t priv[32];
+    if (out == NULL)
         return SG17_E_INVAL;
+    *out = NULL;
+    if (sk == NULL)
+        return SG17_E_INVAL;
+    sg17_x25519_key *k = OPENSSL_zalloc(sizeof *k);
+    if (k == NULL)
+        return SG17_E_NOMEM;
+    memcpy(priv, sk, 32);
+    EVP_PKEY_CTX *fc = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+    OSSL_PARAM params[3] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, priv, 32),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, placeholder_pub, 32),
+        OSSL_PARAM_construct_end(),
+    };
+    if (fc == NULL || EVP_PKEY_fromdata_init(fc) != 1 ||
+        EVP_PKEY_fromdata(fc, &k->pkey, EVP_PKEY_KEYPAIR, params) != 1) {
+        EVP_PKEY_free(k->pkey); /* NULL-safe */
+        OPENSSL_free(k);
+        k = NULL;
+    }
+    EVP_PKEY_CTX_free(fc);
+    sg17_memzero(priv, sizeof priv);
+    if (k == NULL)
+        return SG17_E_CRYPTO;
+    *out = k;
+    return 0;
+}
+
+void sg17_x25519_key_free(sg17_x25519_key *key)
+{
+    if (key == NULL)
+        return;
+    EVP_PKEY_free(key->pkey); /* OpenSSL cleanses the private key on free */
+    sg17_memzero(key, sizeof *key);
+    OPENSSL_free(key);
+}
+
+/*
+ * A fresh EVP_PKEY_CTX per call, on the shared EVP_PKEY: a context cannot be
+ * used by two threads at once and the SIDF derives from one key in many
+ * threads; the context costs ~4k TSC cycles against ~87k for the derive
+ * (measured with a reused context, OpenSSL 3.0.19).
+ */
+int sg17_x25519_key_derive(const sg17_x25519_key *key, uint8_t shared[32],
+                           const uint8_t peer[32])
+{
+    if (shared == NULL)
+        return SG17_E_INVAL;
+    if (key == NULL || key->pkey == NULL || peer == NULL) {
+        sg17_memzero(shared, 32);
+        return SG17_E_INVAL;
+    }
     int rc = SG17_E_CRYPTO;
-    EVP_PKEY *priv = raw_priv(EVP_PKEY_X25519, sk);
     EVP_PKEY *pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
-    EVP_PKEY_CTX *ctx = priv != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL) : NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
     if (ctx == NULL || pub == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
         EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) != 1)
         goto cleanup;
@@ -84,7 +153,20 @@ cleanup:
         sg17_memzero(shared, 32);
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(pub);
-    EVP_PKEY_free(priv);
+    return rc;
+}
+
+int sg17_x25519(uint8_t shared[32], const uint8_t sk[32], const uint8_t peer[32])
+{
+    if (shared == NULL || sk == NULL || peer == NULL)
+        return SG17_E_INVAL;
+    sg17_x25519_key *k = NULL;
+    int rc = sg17_x25519_key_new(&k, sk);
+    if (rc == 0)
+        rc = sg17_x25519_key_derive(k, shared, peer);
+    else
+        sg17_memzero(shared, 32);
+    sg17_x25519_key_free(k);
     return rc;
 }
 

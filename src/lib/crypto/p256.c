@@ -12,6 +12,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
@@ -212,6 +213,114 @@ static int peer_uncompressed(uint8_t out[65], const uint8_t *peer, size_t peer_l
     return SG17_E_FORMAT;
 }
 
+/* ---- prepared private key --------------------------------------------- */
+
+struct sg17_p256_key {
+    EVP_PKEY *pkey; /* private scalar only; OpenSSL clear-frees it */
+};
+
+/*
+ * A parameters-only P-256 EVP_PKEY (shared, never modified) from which each
+ * peer key is duplicated: importing a peer with EVP_PKEY_fromdata rebuilds
+ * the curve group from its name (~41k TSC cycles measured), EVP_PKEY_dup of
+ * this template plus EVP_PKEY_set1_encoded_public_key costs ~10k.
+ */
+static EVP_PKEY *p256_params;
+static pthread_once_t p256_params_once = PTHREAD_ONCE_INIT;
+
+static void p256_params_init(void)
+{
+    OSSL_PARAM params[2] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"P-256", 0),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *pkey = NULL;
+    if (ctx != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEY_PARAMETERS, params) == 1)
+        p256_params = pkey;
+    EVP_PKEY_CTX_free(ctx);
+}
+
+/* The EVP_PKEY of an already validated uncompressed point. */
+static EVP_PKEY *peer_pkey(const uint8_t q[65])
+{
+    if (pthread_once(&p256_params_once, p256_params_init) != 0 || p256_params == NULL)
+        return NULL;
+    EVP_PKEY *pub = EVP_PKEY_dup(p256_params);
+    if (pub != NULL && EVP_PKEY_set1_encoded_public_key(pub, q, 65) != 1) {
+        EVP_PKEY_free(pub);
+        pub = NULL;
+    }
+    return pub;
+}
+
+int sg17_p256_key_new(sg17_p256_key **out, const uint8_t sk[32])
+{
+    if (out == NULL)
+        return SG17_E_INVAL;
+    *out = NULL;
+    if (sk == NULL)
+        return SG17_E_INVAL;
+    if (!scalar_ok(sk))
+        return SG17_E_FORMAT;
+    sg17_p256_key *k = OPENSSL_zalloc(sizeof *k);
+    if (k == NULL)
+        return SG17_E_NOMEM;
+    /* Scalar only: OpenSSL 3.0 does not derive the public point on import,
+     * and ECDH does not need it. */
+    k->pkey = make_pkey(sk, NULL);
+    if (k->pkey == NULL) {
+        OPENSSL_free(k);
+        return SG17_E_CRYPTO;
+    }
+    *out = k;
+    return 0;
+}
+
+void sg17_p256_key_free(sg17_p256_key *key)
+{
+    if (key == NULL)
+        return;
+    EVP_PKEY_free(key->pkey);
+    sg17_memzero(key, sizeof *key);
+    OPENSSL_free(key);
+}
+
+int sg17_p256_key_ecdh(const sg17_p256_key *key, uint8_t shared[32], const uint8_t *peer,
+                       size_t peer_len)
+{
+    if (shared == NULL)
+        return SG17_E_INVAL;
+    if (key == NULL || key->pkey == NULL) {
+        sg17_memzero(shared, 32);
+        return SG17_E_INVAL;
+    }
+    uint8_t q[65];
+    int rc = peer_uncompressed(q, peer, peer_len);
+    if (rc != 0) {
+        sg17_memzero(shared, 32);
+        return rc;
+    }
+    /* The peer is already validated (on the curve, not infinity; with
+     * cofactor 1 that puts it in the prime-order group), so OpenSSL's own
+     * peer check, which adds a full n*Q multiplication, is skipped. A fresh
+     * EVP_PKEY_CTX per call keeps the shared key usable by many threads. */
+    rc = SG17_E_CRYPTO;
+    EVP_PKEY *pub = peer_pkey(q);
+    EVP_PKEY_CTX *ctx = pub != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL) : NULL;
+    size_t n = 32;
+    if (ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
+        EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) == 1 && EVP_PKEY_derive(ctx, shared, &n) == 1 &&
+        n == 32)
+        rc = 0;
+    if (rc != 0)
+        sg17_memzero(shared, 32);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pub);
+    return rc;
+}
+
 int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32], const uint8_t *peer,
                    size_t peer_len)
 {
@@ -220,26 +329,17 @@ int sg17_p256_ecdh(uint8_t shared[32], const uint8_t sk[32], const uint8_t *peer
     if (!scalar_ok(sk))
         return SG17_E_FORMAT;
     uint8_t q[65];
+    /* Validate the peer before the private key is imported. */
     int rc = peer_uncompressed(q, peer, peer_len);
     if (rc != 0)
         return rc;
-    /* The peer is already validated (on the curve, not infinity; with
-     * cofactor 1 that puts it in the prime-order group), so OpenSSL's own
-     * peer check, which adds a full n*Q multiplication, is skipped. */
-    rc = SG17_E_CRYPTO;
-    EVP_PKEY *priv = make_pkey(sk, NULL);
-    EVP_PKEY *pub = make_pkey(NULL, q);
-    EVP_PKEY_CTX *ctx = priv != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL) : NULL;
-    size_t n = 32;
-    if (ctx != NULL && pub != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
-        EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) == 1 && EVP_PKEY_derive(ctx, shared, &n) == 1 &&
-        n == 32)
-        rc = 0;
-    if (rc != 0)
+    sg17_p256_key *k = NULL;
+    rc = sg17_p256_key_new(&k, sk);
+    if (rc == 0)
+        rc = sg17_p256_key_ecdh(k, shared, q, 65);
+    else
         sg17_memzero(shared, 32);
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pub);
-    EVP_PKEY_free(priv);
+    sg17_p256_key_free(k);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sg17/crypto.h"
 #include "sg17/mlkem.h"
 #include "sg17/suci.h"
 #include "sg17/xwing.h"
@@ -26,6 +27,10 @@ struct sg17_suci_key {
      * (for 0xC and inside X-Wing) and X-Wing's X25519 scalar. */
     uint8_t dk[SG17_MLKEM768_SECRETKEY_BYTES];
     uint8_t x_sk[32];
+    /* Prepared OpenSSL keys for the SIDF (built once at import, freed and
+     * wiped with the key): profile A's scalar, or X-Wing's x_sk; profile B. */
+    sg17_x25519_key *x25519;
+    sg17_p256_key *p256;
 };
 
 /* Per-scheme layout (TS 33.501 C.3.4 for A/B; docs/SUCI.md for 0xC/0xD). */
@@ -51,9 +56,12 @@ int suci_realm_valid(const char *s, size_t len);
 int suci_username_valid(const char *s, size_t len);
 
 /* SIDF core (suci_scheme.c): open a scheme output with k; miss forces a
- * failure after the full computation. 0, SG17_E_VERIFY or an error. */
+ * failure after the full computation. b_point: profile B's ephemeral key
+ * already validated and decompressed by the caller (65 bytes), NULL for the
+ * other schemes. 0, SG17_E_VERIFY or an error. */
 int suci_open(const struct sg17_suci_key *k, const suci_params *p, const uint8_t *out,
-              size_t out_len, uint32_t miss, uint8_t *pt, size_t *pt_len);
+              size_t out_len, const uint8_t *b_point, uint32_t miss, uint8_t *pt,
+              size_t *pt_len);
 
 /* Raw X-Wing decapsulation with the expanded key held in k. */
 int suci_xwing_decaps(uint8_t ss[32], const uint8_t *ct, const struct sg17_suci_key *k);

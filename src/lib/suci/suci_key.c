@@ -65,6 +65,8 @@ void sg17_suci_key_free(sg17_suci_key *key)
 {
     if (!key)
         return;
+    sg17_x25519_key_free(key->x25519);
+    sg17_p256_key_free(key->p256);
     sg17_memzero(key, sizeof *key);
     free(key);
 }
@@ -112,13 +114,18 @@ static int expand_private(sg17_suci_key *k)
     uint8_t pk65[65], ex[96];
     int rc;
     switch (k->scheme) {
-    case SG17_SUCI_SCHEME_PROFILE_A: k->pub_len = 32; return sg17_x25519_public(k->pub, k->priv);
+    case SG17_SUCI_SCHEME_PROFILE_A:
+        k->pub_len = 32;
+        rc = sg17_x25519_public(k->pub, k->priv);
+        return rc ? rc : sg17_x25519_key_new(&k->x25519, k->priv);
     case SG17_SUCI_SCHEME_PROFILE_B:
         k->pub_len = 33;
         rc = sg17_p256_public(pk65, k->priv);
         if (rc == 0)
             rc = sg17_p256_compress(k->pub, pk65);
-        return rc ? SG17_E_FORMAT : 0;
+        if (rc)
+            return SG17_E_FORMAT;
+        return sg17_p256_key_new(&k->p256, k->priv);
     case SG17_SUCI_SCHEME_MLKEM768:
         k->pub_len = SG17_MLKEM768_PUBLICKEY_BYTES;
         return sg17_mlkem_seed_expand(SG17_MLKEM_768, k->priv, k->priv_len, k->pub, sizeof k->pub,
@@ -134,7 +141,7 @@ static int expand_private(sg17_suci_key *k)
                                           sizeof k->dk);
         memcpy(k->x_sk, ex + 64, 32);
         sg17_memzero(ex, sizeof ex);
-        return rc;
+        return rc ? rc : sg17_x25519_key_new(&k->x25519, k->x_sk);
     }
     default: return SG17_E_UNSUPPORTED;
     }

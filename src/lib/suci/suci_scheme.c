@@ -48,7 +48,7 @@ int suci_xwing_decaps(uint8_t ss[32], const uint8_t *ct, const struct sg17_suci_
     int rc = sg17_mlkem_decaps(SG17_MLKEM_768, ss_m, ct, SG17_MLKEM768_CIPHERTEXT_BYTES, k->dk,
                                sizeof k->dk);
     if (rc == 0) {
-        rc = sg17_x25519(ss_x, k->x_sk, ct_x);
+        rc = sg17_x25519_key_derive(k->x25519, ss_x, ct_x);
         if (rc == SG17_E_VERIFY) {
             sg17_memzero(ss_x, sizeof ss_x);
             rc = 0;
@@ -229,14 +229,19 @@ done:
 }
 
 /*
- * Receiving side (SIDF): Z from the private key k and the ephemeral part.
- * Profile B's point has already been validated by the caller.
+ * Receiving side (SIDF): Z from the private key k (its prepared OpenSSL key
+ * for A, B and X-Wing) and the ephemeral part. Profile B's point has already
+ * been validated and decompressed by the caller (b_point, 65 bytes; without
+ * it the compressed form is decompressed here).
  */
-static int receiver_z(const sg17_suci_key *k, const uint8_t *eph, uint8_t z[32])
+static int receiver_z(const sg17_suci_key *k, const uint8_t *eph, const uint8_t *b_point,
+                      uint8_t z[32])
 {
     switch (k->scheme) {
-    case SG17_SUCI_SCHEME_PROFILE_A: return sg17_x25519(z, k->priv, eph);
-    case SG17_SUCI_SCHEME_PROFILE_B: return sg17_p256_ecdh(z, k->priv, eph, 33);
+    case SG17_SUCI_SCHEME_PROFILE_A: return sg17_x25519_key_derive(k->x25519, z, eph);
+    case SG17_SUCI_SCHEME_PROFILE_B:
+        return b_point ? sg17_p256_key_ecdh(k->p256, z, b_point, 65)
+                       : sg17_p256_key_ecdh(k->p256, z, eph, 33);
     case SG17_SUCI_SCHEME_MLKEM768:
         return sg17_mlkem_decaps(SG17_MLKEM_768, z, eph, SG17_MLKEM768_CIPHERTEXT_BYTES, k->dk,
                                  sizeof k->dk);
@@ -252,12 +257,12 @@ static int receiver_z(const sg17_suci_key *k, const uint8_t *eph, uint8_t z[32])
  * Returns 0, SG17_E_VERIFY, or an operational error.
  */
 int suci_open(const sg17_suci_key *k, const suci_params *p, const uint8_t *out, size_t out_len,
-              uint32_t miss, uint8_t *pt, size_t *pt_len)
+              const uint8_t *b_point, uint32_t miss, uint8_t *pt, size_t *pt_len)
 {
     uint8_t z[32], kd[80], tag[32];
     size_t ct_len = out_len - p->eph_len - p->tag_len;
     const uint8_t *ct = out + p->eph_len;
-    int rc = receiver_z(k, out, z);
+    int rc = receiver_z(k, out, b_point, z);
     *pt_len = 0;
     if (rc == SG17_E_VERIFY) {
         /* X25519 gave all-zero: the ephemeral key is a small-order point

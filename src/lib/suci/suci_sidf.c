@@ -177,7 +177,8 @@ int sg17_suci_deconceal(const sg17_suci_keystore *ks, const sg17_suci *suci, sg1
             if (dummy_schemes[i] == suci->scheme)
                 k = ks->dummy[i];
     }
-    rc = suci_open(k, p, suci->output, suci->output_len, miss, pt, &pt_len);
+    rc = suci_open(k, p, suci->output, suci->output_len,
+                   suci->scheme == SG17_SUCI_SCHEME_PROFILE_B ? pk65 : NULL, miss, pt, &pt_len);
     if (rc == SG17_E_VERIFY) {
         (void)fail(reason, R_VERIFY, rc);
         goto done;
