@@ -172,9 +172,10 @@ static int read_cmp(lexer *lx, cmp *c)
     return read_lit(lx, c->lit, sizeof c->lit);
 }
 
-/* One observation expression's values -> builder. Returns values added or -1 unsupported. */
+/* One observation expression's values -> builder (*added counts them). Returns 0, -1
+ * unsupported, or an error. */
 static int add_obs(sg17_intel_builder *b, cmp *cs, size_t n, int is_and,
-                   const sg17_intel_ind *tmpl, int *bad)
+                   const sg17_intel_ind *tmpl, int *bad, size_t *added)
 {
     sg17_intel_ind ind = *tmpl;
     if (is_and) {
@@ -190,9 +191,10 @@ static int add_obs(sg17_intel_builder *b, cmp *cs, size_t n, int is_and,
             (*bad)++;
         else if (rc != 0)
             return rc;
-        return rc == 0 ? 1 : 0;
+        else
+            (*added)++;
+        return 0;
     }
-    int added = 0;
     for (size_t i = 0; i < n; i++) {
         cmp *c = &cs[i];
         ind.kind = c->kind;
@@ -230,20 +232,22 @@ static int add_obs(sg17_intel_builder *b, cmp *cs, size_t n, int is_and,
         else if (rc != 0)
             return rc;
         else
-            added++;
+            (*added)++;
     }
-    return added;
+    return 0;
 }
 
-/* Parse the pattern into the builder. Returns values added (>=0), -1 unsupported, or an error. */
+/* Parse the pattern into the builder: 0, -1 unsupported, or an error. *added counts the
+ * values added, also when a later observation expression turns out unsupported (an OR'd
+ * value alone implies a match, so keeping it adds no false positive). */
 static int add_pattern(sg17_intel_builder *b, const char *pattern, const sg17_intel_ind *tmpl,
-                       int *bad)
+                       int *bad, size_t *added)
 {
     cmp *cs = malloc(MAX_CMPS * sizeof *cs);
     if (cs == NULL)
         return SG17_E_NOMEM;
     lexer lx = {pattern, pattern + strlen(pattern)};
-    int total = 0, rc = 0;
+    int rc = 0;
     for (;;) {
         if (!accept_word(&lx, "[")) {
             rc = -1;
@@ -272,12 +276,9 @@ static int add_pattern(sg17_intel_builder *b, const char *pattern, const sg17_in
             rc = -1;
         if (rc != 0)
             break;
-        int r = add_obs(b, cs, n, is_and, tmpl, bad);
-        if (r < 0) {
-            rc = r;
+        rc = add_obs(b, cs, n, is_and, tmpl, bad, added);
+        if (rc != 0)
             break;
-        }
-        total += r;
         skip_ws(&lx);
         if (lx.p == lx.end)
             break;
@@ -289,7 +290,7 @@ static int add_pattern(sg17_intel_builder *b, const char *pattern, const sg17_in
     if (rc == 0 && (lx.p != lx.end))
         rc = -1;
     free(cs);
-    return rc != 0 ? (rc == -1 ? -1 : rc) : total;
+    return rc;
 }
 
 static int parse_uuid(const char *id, uint8_t out[16])
@@ -390,14 +391,15 @@ static int add_indicator(sg17_intel_builder *b, const json_t *o, sg17_intel_load
         return 0;
     }
     int bad = 0;
-    rc = add_pattern(b, pattern, &t, &bad);
+    size_t added = 0;
+    rc = add_pattern(b, pattern, &t, &bad, &added);
+    st->values += added;
     if (rc == -1) {
         st->unsupported++;
         return 0;
     }
     if (rc < 0)
         return rc;
-    st->values += (size_t)rc;
     if (bad)
         st->invalid++;
     return 0;
