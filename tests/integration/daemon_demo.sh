@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# scripts/demo (the `make run` demonstration) end to end in a temporary
+# directory: keys generated, Circular 268 replies signed and accepted, sg17d
+# started, SUCIs of every quantum-safe profile de-concealed through the daemon,
+# a forged one refused, the tally and the report read back; then a second run
+# on the same ./var reuses keys and tokens. SG17_DEMO_WAIT=0 stops sg17d at the end.
+set -u
+if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_SOURCE_DIR:-}" ]; then
+    echo "1..0 # SKIP SG17D_BIN or SG17_SOURCE_DIR not set"
+    exit 77
+fi
+for tool in curl python3; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
+done
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+BUILD=$(dirname "$SG17D_BIN")
+run() { (cd "$T" && SG17D_PORT=0 SG17_DEMO_WAIT=0 timeout 120 bash "$SG17_SOURCE_DIR/scripts/demo" "$BUILD") >"$T/$1.out" 2>&1; }
+
+run first
+ok $? "demo exits 0"
+sed 's/^/# /' "$T/first.out"
+for s in 1 2 3 4 5 6; do
+    grep -q "^\[$s/6\]" "$T/first.out"
+    ok $? "progress step $s/6 shown"
+done
+for a in CHN FRA DEU; do
+    grep -q "$a: reply signed with ML-DSA-65 and accepted" "$T/first.out"
+    ok $? "Circular 268: $a's signed reply accepted"
+done
+for p in mlkem768:1 xwing:2 A:3; do
+    grep -Eq "^ +${p%%:*} +SUCI of [0-9]+ characters -> imsi-00101012345678${p#*:}\$" "$T/first.out"
+    ok $? "SUCI ${p%%:*} de-concealed through sg17d to its SUPI"
+done
+grep -q "forged SUCI .* -> 400" "$T/first.out"
+ok $? "forged SUCI refused"
+[ "$(grep -c 'support 3/3: the approval procedure may be applied' "$T/first.out")" = 4 ]
+ok $? "tally read from the API: four drafts, 3/3 each"
+grep -q "29 items: .*13 broken" "$T/first.out" && grep -q "<html" "$T/var/demo/assessment.html"
+ok $? "assessment summary and HTML report from the API"
+url=$(sed -n 's|.*dashboard: *\(http://[^ ]*\)/ .*|\1|p' "$T/first.out")
+[ -n "$url" ] && ! curl -s --max-time 2 "$url/healthz" >/dev/null
+ok $? "sg17d stopped at the end (SG17_DEMO_WAIT=0)"
+[ "$(stat -c %a "$T/var/sidf.token")" = 600 ] && [ "$(stat -c %a "$T/var/demo/hn-keys/hn-xwing")" = 600 ]
+ok $? "tokens and private keys are 0600"
+
+run second
+ok $? "a second run on the same ./var exits 0"
+[ "$(grep -c 'kept from an earlier run' "$T/second.out")" = 3 ] && ! grep -q "created" "$T/second.out"
+ok $? "second run keeps the keys and tokens"
+echo "1..$n"
+[ "$fails" -eq 0 ]
