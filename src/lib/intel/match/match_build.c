@@ -279,8 +279,7 @@ static int lpm_build(im_lpm *l, unsigned bits, const lpm_item *it, const uint32_
         return 0; /* lookups skip an empty table */
     l->start = malloc(cap * sizeof *l->start);
     l->meta = malloc(cap * sizeof *l->meta);
-    l->bucket = malloc(65537 * sizeof *l->bucket);
-    if (!l->start || !l->meta || !l->bucket)
+    if (!l->start || !l->meta)
         return SG17_E_NOMEM;
     const im_u128 maxv = host_mask(bits, 0);
     struct {
@@ -313,14 +312,22 @@ static int lpm_build(im_lpm *l, unsigned bits, const lpm_item *it, const uint32_
     }
     if (rc != 0)
         return rc;
+    /* about one segment per bucket keeps the binary search to a step or two */
+    l->bbits = 16;
+    while (l->bbits < 22 && ((size_t)1 << l->bbits) < l->n)
+        l->bbits++;
+    size_t nb = (size_t)1 << l->bbits;
+    l->bucket = malloc((nb + 1) * sizeof *l->bucket);
+    if (l->bucket == NULL)
+        return SG17_E_NOMEM;
     size_t j = 0;
-    for (size_t b = 0; b < 65536; b++) {
-        im_u128 addr = ((im_u128)b) << (bits - 16);
+    for (size_t b = 0; b < nb; b++) {
+        im_u128 addr = ((im_u128)b) << (bits - l->bbits);
         while (j + 1 < l->n && l->start[j + 1] <= addr)
             j++;
         l->bucket[b] = (uint32_t)j;
     }
-    l->bucket[65536] = (uint32_t)(l->n - 1);
+    l->bucket[nb] = (uint32_t)(l->n - 1);
     return 0;
 }
 
@@ -503,7 +510,8 @@ int sg17_intel_builder_build(sg17_intel_builder *b, int64_t now, sg17_intel_snap
     s->n = mi;
     s->bytes = sizeof *s + mi * sizeof *s->meta + (s->mask + 1) * sizeof *s->slots +
                s->arena_len + (s->lpm4.n + s->lpm6.n) * (sizeof(im_u128) + 4) +
-               ((s->lpm4.prefixes ? 1U : 0U) + (s->lpm6.prefixes ? 1U : 0U)) * 65537U * 4U +
+               (s->lpm4.prefixes ? (((size_t)1 << s->lpm4.bbits) + 1) * 4U : 0U) +
+               (s->lpm6.prefixes ? (((size_t)1 << s->lpm6.bbits) + 1) * 4U : 0U) +
                s->n_ranges * sizeof *s->ranges;
     /* give back the arena slack */
     uint8_t *na = realloc(s->arena, s->arena_len ? s->arena_len : 1);

@@ -31,16 +31,17 @@ typedef struct im_slot {
 
 /* Longest-prefix table: disjoint segments [start[i], start[i+1]) -> meta run
  * head (or IM_NONE); bucket[b] = index of the segment holding the first
- * address whose top 16 bits are b. */
+ * address whose top bbits bits are b (2^bbits + 1 entries). */
 #define IM_NONE 0xFFFFFFFFU
 typedef unsigned __int128 im_u128;
 typedef struct im_lpm {
-    unsigned bits; /* 32 or 128 */
+    unsigned bits;  /* 32 or 128 */
+    unsigned bbits; /* bucket index bits: 16..22, grows with the segment count */
     size_t n;
     size_t prefixes; /* 0: table empty */
     im_u128 *start;
     uint32_t *meta;
-    uint32_t *bucket; /* 65537 entries */
+    uint32_t *bucket;
 } im_lpm;
 
 typedef struct im_range {

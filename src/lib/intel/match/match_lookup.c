@@ -79,7 +79,7 @@ static size_t lpm_find(const im_lpm *l, im_u128 x)
 {
     if (l->n == 0)
         return IM_NONE;
-    size_t b = (size_t)(x >> (l->bits - 16));
+    size_t b = (size_t)(x >> (l->bits - l->bbits));
     size_t lo = l->bucket[b], hi = l->bucket[b + 1];
     while (lo < hi) { /* largest j in [lo, hi] with start[j] <= x */
         size_t mid = lo + (hi - lo + 1) / 2;
@@ -126,13 +126,32 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
 size_t sg17_intel_lookup_ipv4_batch(const sg17_intel_snapshot *s, const uint32_t *addrs,
                                     size_t n, int64_t now, sg17_intel_hit *out)
 {
-    enum { AHEAD = 12 };
+    /* two-stage pipeline: the slot of address i+2D is prefetched; at i+D the
+     * (now cached) slot is read and the meta record it names prefetched; at i
+     * everything is in cache */
+    enum { D = 8 };
     size_t found = 0;
     if (s == NULL || addrs == NULL || out == NULL)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (s->slots && i + AHEAD < n)
-            __builtin_prefetch(&s->slots[(size_t)(im_hash_v4(addrs[i + AHEAD]) & s->mask)]);
+        if (s->slots && i + 2 * D < n)
+            __builtin_prefetch(&s->slots[(size_t)(im_hash_v4(addrs[i + 2 * D]) & s->mask)]);
+        if (s->slots && i + D < n) {
+            uint64_t key = im_hash_v4(addrs[i + D]);
+            const im_slot *sl = &s->slots[(size_t)(key & s->mask)];
+            if (sl->idx != 0)
+                __builtin_prefetch(&s->meta[sl->idx - 1U]);
+        }
+        if (s->lpm4.prefixes > 0) {
+            const im_lpm *l = &s->lpm4;
+            if (i + 2 * D < n)
+                __builtin_prefetch(&l->bucket[(size_t)(addrs[i + 2 * D] >> (32U - l->bbits))]);
+            if (i + D < n) {
+                uint32_t lo = l->bucket[(size_t)(addrs[i + D] >> (32U - l->bbits))];
+                __builtin_prefetch(&l->start[lo]);
+                __builtin_prefetch(&l->meta[lo]);
+            }
+        }
         sg17_intel_hit h;
         if (sg17_intel_lookup_ipv4(s, addrs[i], now, &h, 1) == 1) {
             out[i] = h;
