@@ -81,12 +81,23 @@ SG17_API void sg17_keccak_f1600x4(uint64_t s[25][4]);
 /**
  * Reset, absorb four messages of the same length len and apply the padding
  * (pad10*1 with domain byte dsbyte: 0x1F SHAKE, 0x06 SHA3) for a sponge of
- * rate bytes (a multiple of 8, at most 168). The first call of
+ * rate bytes (a multiple of 8, at most 168; otherwise the state is zeroed). The first call of
  * sg17_keccakx4_squeezeblocks then permutes and outputs the first block.
  */
 SG17_API void sg17_keccakx4_absorb_once(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t dsbyte,
                                         const uint8_t *in0, const uint8_t *in1,
                                         const uint8_t *in2, const uint8_t *in3, size_t len);
+
+/**
+ * As sg17_keccakx4_absorb_once, but instance j absorbs len[j] bytes of in[j]
+ * with domain byte dsbyte[j] (e.g. a SHA3-256 and a SHAKE256 side by side:
+ * both have rate 136). All len[j] / rate must be equal (same number of
+ * permutations). Returns 0, or SG17_E_INVAL (bad rate or block counts).
+ */
+SG17_API SG17_MUST_CHECK int sg17_keccakx4_absorb_once_ex(sg17_keccakx4_ctx *c, uint32_t rate,
+                                                          const uint8_t dsbyte[4],
+                                                          const uint8_t *const in[4],
+                                                          const size_t len[4]);
 
 /** Squeeze nblocks blocks of rate bytes from each instance into out0..out3. */
 SG17_API void sg17_keccakx4_squeezeblocks(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t *out0,

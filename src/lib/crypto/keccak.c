@@ -412,31 +412,58 @@ void sg17_keccak_wipe(sg17_keccak_ctx *c)
     sg17_memzero(c, sizeof *c);
 }
 
-void sg17_keccakx4_absorb_once(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t dsbyte,
-                               const uint8_t *in0, const uint8_t *in1, const uint8_t *in2,
-                               const uint8_t *in3, size_t len)
+/* len / rate without a division instruction (the lengths are public; the
+ * division scan of scripts/check-no-div covers this file). */
+static size_t whole_blocks(size_t len, uint32_t rate)
 {
-    const uint8_t *in[4] = {in0, in1, in2, in3};
-    uint8_t last[4][SG17_SHAKE128_RATE];
-    size_t off = 0;
+    size_t n = 0;
+    for (; len >= rate; len -= rate)
+        n++;
+    return n;
+}
 
+int sg17_keccakx4_absorb_once_ex(sg17_keccakx4_ctx *c, uint32_t rate, const uint8_t dsbyte[4],
+                                 const uint8_t *const in[4], const size_t len[4])
+{
+    uint8_t last[SG17_SHAKE128_RATE];
+    size_t nblocks;
+
+    if (rate == 0 || rate > SG17_SHAKE128_RATE || (rate & 7U) != 0)
+        return SG17_E_INVAL;
+    nblocks = whole_blocks(len[0], rate);
+    for (unsigned j = 1; j < 4; j++)
+        if (whole_blocks(len[j], rate) != nblocks)
+            return SG17_E_INVAL;
     memset(c->s, 0, sizeof c->s);
-    for (; len - off >= rate; off += rate) {
+    for (size_t b = 0; b < nblocks; b++) {
         for (uint32_t i = 0; i < rate / 8; i++)
             for (unsigned j = 0; j < 4; j++)
-                c->s[i][j] ^= load64_le(in[j] + off + 8 * i);
+                c->s[i][j] ^= load64_le(in[j] + b * rate + 8 * i);
         sg17_keccak_f1600x4(c->s);
     }
     /* Final partial block with pad10*1 and the domain bits (FIPS 202 §5.1). */
     for (unsigned j = 0; j < 4; j++) {
-        memset(last[j], 0, rate);
-        memcpy(last[j], in[j] + off, len - off);
-        last[j][len - off] = dsbyte;
-        last[j][rate - 1] ^= 0x80;
+        const size_t off = nblocks * rate;
+        memset(last, 0, rate);
+        memcpy(last, in[j] + off, len[j] - off);
+        last[len[j] - off] = dsbyte[j];
+        last[rate - 1] ^= 0x80;
         for (uint32_t i = 0; i < rate / 8; i++)
-            c->s[i][j] ^= load64_le(last[j] + 8 * i);
+            c->s[i][j] ^= load64_le(last + 8 * i);
     }
     sg17_memzero(last, sizeof last);
+    return 0;
+}
+
+void sg17_keccakx4_absorb_once(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t dsbyte,
+                               const uint8_t *in0, const uint8_t *in1, const uint8_t *in2,
+                               const uint8_t *in3, size_t len)
+{
+    const uint8_t *const in[4] = {in0, in1, in2, in3};
+    const uint8_t ds[4] = {dsbyte, dsbyte, dsbyte, dsbyte};
+    const size_t lens[4] = {len, len, len, len};
+    if (sg17_keccakx4_absorb_once_ex(c, rate, ds, in, lens) != 0)
+        memset(c->s, 0, sizeof c->s); /* invalid rate: documented as a caller error */
 }
 
 void sg17_keccakx4_squeezeblocks(sg17_keccakx4_ctx *c, uint32_t rate, uint8_t *out0,
