@@ -66,6 +66,9 @@ if(NOT SG17_FUZZ)
     get_filename_component(name ${sh} NAME_WE)
     get_filename_component(dir ${sh} DIRECTORY)
     get_filename_component(kind ${dir} NAME)
+    if(SG17_SANITIZE AND (name STREQUAL "lint" OR kind STREQUAL "ct"))
+      continue() # static checks and valgrind runs: in the plain build only
+    endif()
     sg17_label_for(${kind} ${name} label)
     add_test(NAME ${kind}/${name} COMMAND bash ${sh})
     set_tests_properties(${kind}/${name} PROPERTIES LABELS "${label}"

@@ -92,11 +92,14 @@ check "unknown pqc command -> exit 2" '[ $rc -eq 2 ]'
 # ACVP runner over the published files (skipped plainly when absent).
 vec=${SG17_VECTORS:-$SG17_SOURCE_DIR/../shared/vectors}
 if [ -d "$vec/pqc/acvp" ]; then
-  out=$("$S" pqc acvp "$vec"/pqc/acvp/*.json); rc=$?
+  # Every file but SLH-DSA sigGen (its "s" sets take minutes under ASan; the
+  # whole file runs in vectors/slhdsa_acvp_slow, label slow).
+  files=$(ls "$vec"/pqc/acvp/*.json | grep -v SLH-DSA-sigGen)
+  out=$("$S" pqc acvp $files); rc=$?
   echo "$out" | sed 's/^/# /'
   check "sg17 pqc acvp: every ACVP file passes (exit 0)" '[ $rc -eq 0 ]'
   check "sg17 pqc acvp: no test failed or skipped" '! echo "$out" | grep -v " 0 failed, 0 skipped$" | grep -q .'
-  check "sg17 pqc acvp: one line per file" '[ $(echo "$out" | wc -l) -eq $(ls "$vec"/pqc/acvp/*.json | wc -l) ]'
+  check "sg17 pqc acvp: one line per file" '[ $(echo "$out" | wc -l) -eq $(echo "$files" | wc -l) ]'
   # A tampered expected value must be reported as failed (exit 1).
   python3 - "$vec/pqc/acvp/ML-KEM-keyGen-FIPS203.json" "$t/tampered.json" <<'PY' 2>/dev/null || cp "$vec/pqc/acvp/ML-KEM-keyGen-FIPS203.json" "$t/tampered.json"
 import json, sys

@@ -391,6 +391,7 @@ static void dependency_test(void)
     memcpy(bad, s0, n0);
     bad[n0 - 3] ^= 1;
     dep_bytes = bad;
+    dep_len = n0;
     rc = sg17_suit_process(e2, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
     tap_ok(rc != 0 && dev.img[8] == NULL, "tampered dependency refused, nothing written (%s)", why);
     free(bad);

@@ -95,9 +95,11 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)
 {
-    if (a != 0 && b > UINT64_MAX / a)
+    uint64_t r;
+    /* overflow check without a division (kept out of the object code) */
+    if (__builtin_mul_overflow(a, b, &r))
         return UINT64_MAX;
-    return a * b;
+    return r;
 }
 
 static uint64_t ctr_remaining(const sg17_hss_key *k, const hss_ctr *c)
