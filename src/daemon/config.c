@@ -188,6 +188,10 @@ int sg17d_config_set(sg17d_config *cfg, const char *section, const char *key, co
     if (strcmp(section, "assess") == 0 && strcmp(key, "inventory") == 0)
         return set_path(cfg->assess_inventory, sizeof cfg->assess_inventory, key, value, err,
                         err_len);
+    if (strcmp(section, "tls") == 0 && strcmp(key, "cert") == 0)
+        return set_path(cfg->tls_cert, sizeof cfg->tls_cert, key, value, err, err_len);
+    if (strcmp(section, "tls") == 0 && strcmp(key, "key") == 0)
+        return set_path(cfg->tls_key, sizeof cfg->tls_key, key, value, err, err_len);
     if (strcmp(section, "web") == 0 && strcmp(key, "root") == 0)
         return set_path(cfg->web_root, sizeof cfg->web_root, key, value, err, err_len);
     if (strcmp(section, "server") == 0)

@@ -414,6 +414,69 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
     sg17_log(SG17_LOG_WARN, "mhd", "%s", msg);
 }
 
+/* A PEM file into a NUL-terminated malloc'd buffer (at most 1 MiB). */
+static int read_pem(const char *path, char **out, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = (size_t)1 << 20, n;
+    char *buf;
+    if (f == NULL)
+        return SG17_E_NOTFOUND;
+    buf = malloc(cap + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return SG17_E_NOMEM;
+    }
+    n = fread(buf, 1, cap + 1, f);
+    fclose(f);
+    if (n == 0 || n > cap) {
+        sg17_memzero(buf, cap + 1);
+        free(buf);
+        return SG17_E_FORMAT;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *out_len = n;
+    return 0;
+}
+
+static void tls_free(sg17d_server *srv)
+{
+    if (srv->tls_key_pem != NULL)
+        sg17_memzero(srv->tls_key_pem, srv->tls_key_len);
+    free(srv->tls_key_pem);
+    free(srv->tls_cert_pem);
+    srv->tls_key_pem = srv->tls_cert_pem = NULL;
+    srv->tls_key_len = 0;
+}
+
+static int tls_load(sg17d_server *srv)
+{
+    const sg17d_config *c = &srv->cfg;
+    size_t cert_len = 0;
+    int rc;
+    if (c->tls_cert[0] == '\0' && c->tls_key[0] == '\0')
+        return 0;
+    if (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0') {
+        sg17_log(SG17_LOG_ERROR, "tls", "[tls] needs both cert and key");
+        return SG17_E_INVAL;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        sg17_log(SG17_LOG_ERROR, "tls", "this libmicrohttpd has no TLS support");
+        return SG17_E_UNSUPPORTED;
+    }
+    if ((rc = read_pem(c->tls_cert, &srv->tls_cert_pem, &cert_len)) != 0) {
+        sg17_log(SG17_LOG_ERROR, "tls", "cannot read certificate %s", c->tls_cert);
+        return rc;
+    }
+    if ((rc = read_pem(c->tls_key, &srv->tls_key_pem, &srv->tls_key_len)) != 0) {
+        sg17_log(SG17_LOG_ERROR, "tls", "cannot read private key %s", c->tls_key);
+        tls_free(srv);
+        return rc;
+    }
+    return 0;
+}
+
 int sg17d_http_start(sg17d_server *srv)
 {
     struct sockaddr_in sa4;
@@ -439,8 +502,25 @@ int sg17d_http_start(sg17d_server *srv)
         sg17_log(SG17_LOG_ERROR, "http", "bad listen address '%s'", c->listen);
         return SG17_E_INVAL;
     }
+    if (tls_load(srv) != 0)
+        return SG17_E_INVAL;
+    /* TLS options only when TLS is on (MHD warns about HTTPS options otherwise). */
+    struct MHD_OptionItem tls_opts[4];
+    memset(tls_opts, 0, sizeof tls_opts);
+    tls_opts[0].option = MHD_OPTION_END;
+    if (srv->tls_cert_pem != NULL) {
+        flags |= MHD_USE_TLS;
+        tls_opts[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+        tls_opts[0].ptr_value = srv->tls_cert_pem;
+        tls_opts[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+        tls_opts[1].ptr_value = srv->tls_key_pem;
+        tls_opts[2].option = MHD_OPTION_HTTPS_PRIORITIES;
+        tls_opts[2].ptr_value = (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+        tls_opts[3].option = MHD_OPTION_END;
+    }
     d = MHD_start_daemon(flags, (uint16_t)c->port, NULL, NULL, on_request, srv,
                          MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                         MHD_OPTION_ARRAY, tls_opts,
                          MHD_OPTION_SOCK_ADDR, sa,
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
@@ -449,7 +529,9 @@ int sg17d_http_start(sg17d_server *srv)
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                          MHD_OPTION_END);
     if (d == NULL) {
-        sg17_log(SG17_LOG_ERROR, "http", "cannot listen on %s port %u", c->listen, c->port);
+        sg17_log(SG17_LOG_ERROR, "http", "cannot listen on %s port %u%s", c->listen, c->port,
+                 srv->tls_cert_pem ? " (or the TLS certificate/key is unusable)" : "");
+        tls_free(srv);
         return SG17_E_IO;
     }
     if (c->rate_per_s != 0) {
@@ -473,6 +555,7 @@ void sg17d_http_stop(sg17d_server *srv)
         MHD_stop_daemon((struct MHD_Daemon *)srv->mhd);
         srv->mhd = NULL;
     }
+    tls_free(srv);
     if (srv->limiter != NULL) {
         limiter *lim = srv->limiter;
         pthread_mutex_destroy(&lim->lock);

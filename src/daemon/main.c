@@ -79,6 +79,8 @@ static void usage(FILE *f)
             "      --assess FILE    inventory for the quantum-readiness report\n"
             "      --web-root DIR   dashboard files (default: web/ of the source tree)\n"
             "      --rate N         requests/s per client address (0 = no limit)\n"
+            "      --tls-cert FILE  PEM certificate chain: serve HTTPS (with --tls-key)\n"
+            "      --tls-key FILE   PEM private key\n"
             "  -h, --help           this text\n"
             "  -V, --version        print the version\n"
             "roles: admin, author, device, analyst, administration, sidf\n"
@@ -107,7 +109,9 @@ enum {
     OPT_SIDF_KEY_DIR,
     OPT_ASSESS,
     OPT_WEB_ROOT,
-    OPT_RATE
+    OPT_RATE,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY
 };
 
 static const struct option long_opts[] = {
@@ -121,6 +125,8 @@ static const struct option long_opts[] = {
     {"assess", required_argument, NULL, OPT_ASSESS},
     {"web-root", required_argument, NULL, OPT_WEB_ROOT},
     {"rate", required_argument, NULL, OPT_RATE},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {NULL, 0, NULL, 0},
 };
 
@@ -146,6 +152,8 @@ static int parse_opts(int argc, char **argv, const char *optstring, cli_opts *o,
         case OPT_ASSESS: rc = add_override(o, "assess", "inventory", optarg); break;
         case OPT_WEB_ROOT: rc = add_override(o, "web", "root", optarg); break;
         case OPT_RATE: rc = add_override(o, "limits", "rate", optarg); break;
+        case OPT_TLS_CERT: rc = add_override(o, "tls", "cert", optarg); break;
+        case OPT_TLS_KEY: rc = add_override(o, "tls", "key", optarg); break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("sg17d %s\n", sg17_version()); return 1;
         case OPT_ROLE:
@@ -317,8 +325,8 @@ static int run_server(const sg17d_config *cfg)
         return SG17D_EXIT_SERVER;
     }
     sg17_log(SG17_LOG_INFO, "sg17d",
-             "sg17d %s listening on http://%s%s%s:%u/ (threads %u, db %s, max body %zu bytes)",
-             sg17_version(), strchr(cfg->listen, ':') ? "[" : "", cfg->listen,
+             "sg17d %s listening on %s://%s%s%s:%u/ (threads %u, db %s, max body %zu bytes)",
+             sg17_version(), srv.tls_cert_pem ? "https" : "http", strchr(cfg->listen, ':') ? "[" : "", cfg->listen,
              strchr(cfg->listen, ':') ? "]" : "", srv.port, cfg->threads, cfg->db_path,
              cfg->max_body_bytes);
     while (sigwait(&set, &sig) != 0)

@@ -53,6 +53,9 @@ typedef struct sg17d_config {
     char assess_inventory[SG17D_FILE_PATH_MAX];
     /* [web]: the dashboard's static files ("" = the built-in default, see main.c) */
     char web_root[SG17D_FILE_PATH_MAX];
+    /* [tls]: PEM certificate chain and private key; both set = HTTPS (GnuTLS in MHD) */
+    char tls_cert[SG17D_FILE_PATH_MAX];
+    char tls_key[SG17D_FILE_PATH_MAX];
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
@@ -61,7 +64,7 @@ void sg17d_config_defaults(sg17d_config *cfg);
  * Read an INI file over cfg ([server] listen, port, threads, max_body_bytes,
  * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
  * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
- * [assess] inventory; [web] root).
+ * [assess] inventory; [web] root; [tls] cert, key).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,
@@ -193,6 +196,8 @@ struct sg17d_server {
     void *sidf;     /* routes_sidf.c state: key store and counters */
     void *assess;   /* routes_assess.c state: the rendered report */
     void *limiter;  /* http.c: per-address token buckets */
+    char *tls_cert_pem, *tls_key_pem; /* http.c: read at start, key wiped at stop */
+    size_t tls_key_len;
 };
 
 /* Service state set up before listening and freed after the stop.

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# sg17d rate limit (per-client-address token bucket, 429 + Retry-After) and
+# optional TLS (libmicrohttpd + GnuTLS) over real connections.
+set -u
+if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
+    echo "1..0 # SKIP SG17D_BIN not set or not built"
+    exit 77
+fi
+command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl not installed"; exit 77; }
+T=$(mktemp -d)
+PID=""
+cleanup() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -KILL "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    rm -rf "$T"
+}
+trap cleanup EXIT
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
+start() { # start LOG ARGS...: sets PID, PORT, SCHEME
+    local log=$1
+    shift
+    "$SG17D_BIN" --db "$T/sg17.db" --port 0 "$@" 2>"$log" &
+    PID=$!
+    PORT=""
+    for _ in $(seq 1 200); do
+        PORT=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
+        [ -n "$PORT" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+}
+stop() { kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=""; }
+
+# ---- rate limit ---------------------------------------------------------------------
+start "$T/log" --rate 5
+[ -n "$PORT" ]
+ok $? "sg17d --rate 5 started"
+urls=()
+for _ in $(seq 1 30); do urls+=(-o /dev/null "http://127.0.0.1:$PORT/healthz"); done
+# One curl process: 30 requests back to back on one connection.
+curl -s -o /dev/null -w '%{http_code}\n' "${urls[@]}" >"$T/codes"
+n200=$(grep -c '^200$' "$T/codes")
+n429=$(grep -c '^429$' "$T/codes")
+[ "$n200" -ge 10 ] && [ "$n200" -le 12 ] && [ $((n200 + n429)) -eq 30 ]
+ok $? "30 requests at once: the burst of 10 (+ refill) passes, the rest get 429 ($n200 x 200, $n429 x 429)"
+curl -s -o "$T/429.body" -D "$T/429.hdr" "http://127.0.0.1:$PORT/healthz"
+grep -q '"error":"too_many_requests"' "$T/429.body"
+ok $? "429 body: {error: too_many_requests}"
+grep -qi '^Retry-After: [1-9]' "$T/429.hdr"
+ok $? "429 carries Retry-After"
+sleep 1.3
+is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 200 "after a pause the bucket refills: 200"
+grep -q 'GET "/healthz" 429 ' "$T/log"
+ok $? "429 replies are logged like any request"
+stop
+printf '[limits]\nrate = fast\n' >"$T/bad.ini"
+"$SG17D_BIN" --config "$T/bad.ini" --db "$T/sg17.db" --port 0 2>"$T/err"
+is "$?" 2 "[limits] rate = fast: exit 2"
+printf '[limits]\nrate = 100\nburst = 0\n' >"$T/bad.ini"
+"$SG17D_BIN" --config "$T/bad.ini" --db "$T/sg17.db" --port 0 2>"$T/err"
+is "$?" 2 "[limits] burst = 0: exit 2"
+start "$T/log0"
+for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$PORT/healthz"; done >"$T/codes0"
+is "$(sort -u "$T/codes0")" 200 "without [limits] rate: 40 quick requests all 200"
+stop
+
+# ---- TLS -------------------------------------------------------------------------------
+if ! command -v openssl >/dev/null 2>&1; then
+    echo "# openssl not installed: TLS part skipped"
+else
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/tls.key" \
+        -out "$T/tls.crt" -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+    ok $? "self-signed P-256 certificate made with openssl"
+    start "$T/tlog" --tls-cert "$T/tls.crt" --tls-key "$T/tls.key"
+    grep -q 'listening on https://127.0.0.1:' "$T/tlog"
+    ok $? "the log says https://"
+    is "$(curl -s -o "$T/body" -w '%{http_code}' --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/healthz")" 200 \
+        "HTTPS /healthz: 200 with the certificate verified"
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz"
+    [ $? -ne 0 ]
+    ok $? "plain HTTP on the TLS port fails"
+    curl -s -o /dev/null --tls-max 1.1 --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/healthz"
+    [ $? -ne 0 ]
+    ok $? "TLS 1.1 is refused (1.2 and 1.3 only)"
+    v=$(curl -s -o /dev/null -w '%{http_code}' --tlsv1.3 --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/version")
+    is "$v" 200 "TLS 1.3 works"
+    stop
+    "$SG17D_BIN" --db "$T/sg17.db" --port 0 --tls-cert "$T/tls.crt" 2>"$T/err"
+    is "$?" 4 "a certificate without a key: exit 4"
+    grep -q 'needs both cert and key' "$T/err"
+    ok $? "  and the log says why"
+    "$SG17D_BIN" --db "$T/sg17.db" --port 0 --tls-cert "$T/tls.crt" --tls-key "$T/tls.crt" 2>"$T/err"
+    is "$?" 4 "the certificate given as the key: exit 4"
+fi
+echo "1..$n"
+[ "$fails" -eq 0 ]
