@@ -101,5 +101,23 @@ else
     "$SG17D_BIN" --db "$T/sg17.db" --port 0 --tls-cert "$T/tls.crt" --tls-key "$T/tls.crt" 2>"$T/err"
     is "$?" 4 "the certificate given as the key: exit 4"
 fi
+
+# ---- packaging: the shipped config parses; the unit passes systemd-analyze -----------------
+if [ -n "${SG17_SOURCE_DIR:-}" ]; then
+    mkdir -p "$T/etc/hn-keys"
+    sed -e "s|/etc/sg17|$T/etc|g" -e "s|/var/lib/sg17|$T|g" \
+        -e "s|/usr/local/share/sg17/web|$SG17_SOURCE_DIR/web|" \
+        -e "s|^port = 8017|port = 0|" "$SG17_SOURCE_DIR/packaging/sg17d.ini" >"$T/pkg.ini"
+    start "$T/plog" --config "$T/pkg.ini"
+    [ -n "$PORT" ] && grep -q 'sidf: 0 home-network key' "$T/plog"
+    ok $? "packaging/sg17d.ini (paths moved to a temp dir) starts sg17d"
+    stop
+    if command -v systemd-analyze >/dev/null 2>&1; then
+        sed "s|/usr/local/bin/sg17d|$SG17D_BIN|" "$SG17_SOURCE_DIR/packaging/sg17d.service" \
+            >"$T/sg17d.service"
+        out=$(systemd-analyze verify "$T/sg17d.service" 2>&1)
+        ok $? "packaging/sg17d.service passes systemd-analyze verify${out:+: $out}"
+    fi
+fi
 echo "1..$n"
 [ "$fails" -eq 0 ]
