@@ -100,11 +100,28 @@ SG17_API void sg17_intel_builder_free(sg17_intel_builder *b);
  * be zero, domains/hosts lowercased without trailing dot, URLs per
  * docs/INTEL.md, hashes lowercase hex of the right length, digit identifiers
  * 1..15 digits, TEIDs 32-bit).
+ * A value dropped by the builder's filter returns 0 and is counted
+ * (sg17_intel_builder_filtered).
  * @return 0; SG17_E_FORMAT (value not of its kind); SG17_E_INVAL;
  *         SG17_E_LIMIT; SG17_E_NOMEM.
  */
 SG17_API SG17_MUST_CHECK int sg17_intel_builder_add(sg17_intel_builder *b,
                                                     const sg17_intel_ind *ind);
+
+/**
+ * A filter consulted by sg17_intel_builder_add (e.g. MISP warninglists,
+ * X.1217 8.2.2 "clean"): return non-zero to drop the value. value is as
+ * given (not yet canonical).
+ */
+typedef int (*sg17_intel_filter_fn)(void *ctx, sg17_intel_kind kind, sg17_intel_op op,
+                                    const char *value);
+
+/** Install (or remove with fn NULL) the builder's filter. */
+SG17_API void sg17_intel_builder_set_filter(sg17_intel_builder *b, sg17_intel_filter_fn fn,
+                                            void *ctx);
+
+/** Values dropped by the filter so far. */
+SG17_API size_t sg17_intel_builder_filtered(const sg17_intel_builder *b);
 
 /** Counters of sg17_intel_builder_add_stix. */
 typedef struct sg17_intel_load_stats {

@@ -28,7 +28,23 @@ struct sg17_intel_builder {
     size_t n, cap;
     uint8_t *arena;
     size_t alen, acap;
+    sg17_intel_filter_fn filter;
+    void *filter_ctx;
+    size_t filtered;
 };
+
+void sg17_intel_builder_set_filter(sg17_intel_builder *b, sg17_intel_filter_fn fn, void *ctx)
+{
+    if (b == NULL)
+        return;
+    b->filter = fn;
+    b->filter_ctx = ctx;
+}
+
+size_t sg17_intel_builder_filtered(const sg17_intel_builder *b)
+{
+    return b ? b->filtered : 0;
+}
 
 int sg17_intel_builder_new(sg17_intel_builder **out)
 {
@@ -89,6 +105,10 @@ int sg17_intel_builder_add(sg17_intel_builder *b, const sg17_intel_ind *ind)
     int rc = im_canon(ind->kind, ind->op, ind->value, strlen(ind->value), lo, &lo_len, &plen);
     if (rc != 0)
         return rc;
+    if (b->filter != NULL && b->filter(b->filter_ctx, ind->kind, ind->op, ind->value) != 0) {
+        b->filtered++;
+        return 0;
+    }
     b_ent e;
     memset(&e, 0, sizeof e);
     e.cls = CLS_HASH;
