@@ -139,7 +139,7 @@ static uint32_t load32(const uint8_t *x)
  * (sum of the next eta bits). The bit sums are formed in parallel by adding
  * shifted masked words, without branches or table look-ups.
  */
-static void cbd2(mlkem_poly *a, const uint8_t buf[128])
+static inline __attribute__((always_inline)) void cbd2_body(mlkem_poly *a, const uint8_t buf[128])
 {
     for (unsigned i = 0; i < MLKEM_N / 8; i++) {
         uint32_t t = load32(buf + 4 * i);
@@ -152,7 +152,7 @@ static void cbd2(mlkem_poly *a, const uint8_t buf[128])
     }
 }
 
-static void cbd3(mlkem_poly *a, const uint8_t buf[192])
+static inline __attribute__((always_inline)) void cbd3_body(mlkem_poly *a, const uint8_t buf[192])
 {
     for (unsigned i = 0; i < MLKEM_N / 4; i++) {
         uint32_t t = load24(buf + 3 * i);
@@ -163,6 +163,42 @@ static void cbd3(mlkem_poly *a, const uint8_t buf[192])
             a->c[4 * i + j] = (int16_t)(x - y);
         }
     }
+}
+
+/* Each CBD is also compiled for AVX2 (same C, vectorised by the compiler),
+ * chosen by sg17_cpu_has_avx2(); same outputs. */
+#ifdef MLKEM_AVX2
+__attribute__((target("avx2"))) static void cbd2_avx2(mlkem_poly *a, const uint8_t buf[128])
+{
+    cbd2_body(a, buf);
+}
+
+__attribute__((target("avx2"))) static void cbd3_avx2(mlkem_poly *a, const uint8_t buf[192])
+{
+    cbd3_body(a, buf);
+}
+#endif
+
+static void cbd2(mlkem_poly *a, const uint8_t buf[128])
+{
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        cbd2_avx2(a, buf);
+        return;
+    }
+#endif
+    cbd2_body(a, buf);
+}
+
+static void cbd3(mlkem_poly *a, const uint8_t buf[192])
+{
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        cbd3_avx2(a, buf);
+        return;
+    }
+#endif
+    cbd3_body(a, buf);
 }
 
 void mlkem_sample_cbd_prf(mlkem_poly *a, const uint8_t sigma[32], uint8_t n, unsigned eta)
