@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sg17/v2x.h"
 #include "sg17/vehicle.h"
 
 int cmd_vehicle_v2x(int argc, char **argv);
@@ -418,10 +419,76 @@ int cmd_vehicle(int argc, char **argv)
  * plainly rather than pretend. */
 int cmd_vehicle_v2x(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "sg17: vehicle v2x: not built yet\n");
-    return CLI_FAIL;
+    if (argc != 3 || strcmp(argv[1], "check") != 0) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    FILE *f = strcmp(argv[2], "-") == 0 ? stdin : fopen(argv[2], "r");
+    if (!f) {
+        fprintf(stderr, "sg17: %s: cannot open\n", argv[2]);
+        return CLI_FAIL;
+    }
+    sg17_v2x_checker *c;
+    if (sg17_v2x_checker_new(&c) != 0) {
+        if (f != stdin)
+            fclose(f);
+        return CLI_FAIL;
+    }
+    char line[4100];
+    unsigned long lineno = 0;
+    unsigned long long msgs = 0, flagged = 0, tp = 0, fp = 0, fn = 0, labelled = 0;
+    int rc = CLI_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            fprintf(stderr, "sg17: %s:%lu: line longer than 4096 bytes\n", argv[2], lineno);
+            rc = CLI_FAIL;
+            break;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if (len == 0)
+            continue;
+        sg17_v2x_msg m;
+        char err[200];
+        if (sg17_v2x_parse(line, len, &m, err, sizeof err) != 0) {
+            fprintf(stderr, "sg17: %s:%lu: %s\n", argv[2], lineno, err);
+            rc = CLI_FAIL;
+            break;
+        }
+        sg17_v2x_obs o[SG17_V2X_MAX_OBS];
+        size_t n = sg17_v2x_check(c, &m, o);
+        msgs++;
+        if (n)
+            flagged++;
+        if (m.label[0])
+            labelled++;
+        if (m.label[0] && n)
+            tp++;
+        else if (!m.label[0] && n)
+            fp++;
+        else if (m.label[0])
+            fn++;
+        for (size_t k = 0; k < n; k++) {
+            printf("{\"time\":%.6f,\"station\":", m.t);
+            json_str(stdout, m.station);
+            printf(",\"line\":%lu,\"observation\":\"%s\",\"tgtId\":%d,\"obsId\":%d,\"evidence\":", lineno,
+                   o[k].name, o[k].tgt, o[k].obs);
+            json_str(stdout, o[k].evidence);
+            fputs("}\n", stdout);
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    sg17_v2x_checker_free(c);
+    fprintf(stderr, "sg17: %llu messages, %llu with observations", msgs, flagged);
+    if (labelled)
+        fprintf(stderr, "; labelled %llu: tp %llu fp %llu fn %llu", labelled, tp, fp, fn);
+    fputc('\n', stderr);
+    if (rc == CLI_OK && flagged)
+        rc = CLI_NEGATIVE;
+    return rc;
 }
 
 int cmd_vehicle_report(int argc, char **argv)
