@@ -949,7 +949,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             st->win_count = 0;
         }
         st->win_count++;
-        if (!flagged && st->win_count > ip->rate_max + ip->rate_max / 2 + 2) {
+        /* the learned burst rate, or what the learned minimum gap sustains */
+        double rlim = ip->rate_max + ip->rate_max / 2 + 2;
+        if (ip->min_gap > 0 && 1.5 * RATE_WIN / ip->min_gap > rlim)
+            rlim = 1.5 * RATE_WIN / ip->min_gap;
+        if (!flagged && st->win_count > rlim) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
