@@ -53,20 +53,18 @@ void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
 
 /* FIPS 203 Alg. 14. c gets 32 (du k + dv) bytes. */
 void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
-                        const uint8_t m[32], const uint8_t r[32])
+                        const uint8_t m[32], const uint8_t r[32], const mlkem_poly *a)
 {
     const unsigned k = p->k;
     mlkem_polyvec that;
     mlkem_poly ye[2 * MLKEM_KMAX + 1]; /* y = ye[0..k-1], e1 = ye[k..2k-1], e2 = ye[2k] */
-    mlkem_poly a[MLKEM_KMAX * MLKEM_KMAX], u, v, mu;
+    mlkem_poly u, v, mu;
     mlkem_poly_cache yc[MLKEM_KMAX];
-    const uint8_t *rho = ek + MLKEM_POLYBYTES * k;
     mlkem_poly *y = ye, *e1 = ye + k, *e2 = ye + 2 * k;
 
     for (unsigned i = 0; i < k; i++)
         mlkem_poly_frombytes(&that.v[i], ek + MLKEM_POLYBYTES * i);
-    /* Row i of A-hat^T is A-hat[j, i] = SampleNTT(rho || i || j). */
-    mlkem_gen_matrix(a, rho, k, 1);
+    /* a: row i of A-hat^T is A-hat[j, i] = SampleNTT(rho || i || j), from the caller. */
     if (p->eta1 == p->eta2) {
         mlkem_sample_cbd_many(ye, r, 0, 2 * k + 1, p->eta1); /* nonces 0 .. 2k */
     } else {

@@ -234,10 +234,13 @@ static void encaps_internal(const mlkem_params *p, uint8_t *c, uint8_t ss[32], c
                             const uint8_t m[32])
 {
     uint8_t mh[64], kr[64];
+    mlkem_poly at[MLKEM_KMAX * MLKEM_KMAX]; /* A-hat^T, public */
     memcpy(mh, m, 32);
-    sg17_sha3_256(mh + 32, ek, p->ek_bytes);
+    /* H(ek) and A-hat^T (both from public ek) together. */
+    mlkem_hash_ek_and_matrix(at, ek + MLKEM_POLYBYTES * (size_t)p->k, p->k, 1, ek, p->ek_bytes,
+                             mh + 32);
     sg17_sha3_512(kr, mh, sizeof mh);
-    mlkem_kpke_encrypt(p, c, ek, m, kr + 32);
+    mlkem_kpke_encrypt(p, c, ek, m, kr + 32, at);
     memcpy(ss, kr, 32);
     sg17_memzero(mh, sizeof mh);
     sg17_memzero(kr, sizeof kr);
@@ -294,12 +297,14 @@ static void decaps_internal(const mlkem_params *p, uint8_t ss[32], const uint8_t
     const uint8_t *h = ek + p->ek_bytes;
     uint8_t mh[64], kr[64];
     uint8_t cp[SG17_MLKEM_MAX_CIPHERTEXT_BYTES];
+    mlkem_poly at[MLKEM_KMAX * MLKEM_KMAX];
 
     mlkem_kpke_decrypt(p, mh, dk, c);
     memcpy(mh + 32, h, 32);
     sg17_sha3_512(kr, mh, sizeof mh);
 
-    mlkem_kpke_encrypt(p, cp, ek, mh, kr + 32);
+    mlkem_gen_matrix(at, ek + off, p->k, 1); /* A-hat^T, public */
+    mlkem_kpke_encrypt(p, cp, ek, mh, kr + 32, at);
     uint8_t differ = (uint8_t)(1U ^ (unsigned)sg17_ct_memeq(c, cp, p->ct_bytes));
     memcpy(ss, kr, 32);
     sg17_ct_cmov(ss, kbar, 32, differ);

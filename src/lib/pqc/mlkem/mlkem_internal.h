@@ -105,6 +105,10 @@ void mlkem_sample_cbd_prf(mlkem_poly *a, const uint8_t sigma[32], uint8_t n, uns
 /* a[k i + j] = A-hat[i, j] = SampleNTT(rho || j || i) for i, j < k, or A-hat^T
  * (a[k i + j] = A-hat[j, i]) if transposed. Uses the 4-way Keccak with AVX2. */
 void mlkem_gen_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed);
+/* hek = H(ek) = SHA3-256(ek) and mlkem_gen_matrix(a, rho, k, transposed) at once (with AVX2
+ * interleaved on the 4-way Keccak). */
+void mlkem_hash_ek_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                              const uint8_t *ek, size_t ek_len, uint8_t hek[32]);
 /* a[t] = SamplePolyCBD_eta(PRF_eta(sigma, nonce0 + t)) for t < count. */
 void mlkem_sample_cbd_many(mlkem_poly *a, const uint8_t sigma[32], uint8_t nonce0,
                            unsigned count, unsigned eta);
@@ -113,8 +117,9 @@ void mlkem_sample_cbd_many(mlkem_poly *a, const uint8_t sigma[32], uint8_t nonce
 void mlkem_kpke_keygen(const mlkem_params *p, uint8_t *ek, uint8_t *dk_pke,
                        const uint8_t d[32]);
 /* ek must have passed the modulus check (all coefficients < q). */
+/* at = A-hat^T: mlkem_gen_matrix(at, rho, k, 1) with rho the tail of ek. */
 void mlkem_kpke_encrypt(const mlkem_params *p, uint8_t *c, const uint8_t *ek,
-                        const uint8_t m[32], const uint8_t r[32]);
+                        const uint8_t m[32], const uint8_t r[32], const mlkem_poly *at);
 void mlkem_kpke_decrypt(const mlkem_params *p, uint8_t m[32], const uint8_t *dk_pke,
                         const uint8_t *c);
 

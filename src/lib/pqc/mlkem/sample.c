@@ -124,6 +124,124 @@ void mlkem_gen_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int tran
         mlkem_sample_ntt(&a[t], rho, jj[t], ii[t]);
 }
 
+#ifdef MLKEM_AVX2
+/* Lane j of a 4-way state: XOR in / read out whole 64-bit lanes (little-endian). */
+static void lane_xor(sg17_keccakx4_ctx *c, unsigned j, const uint8_t *blk, size_t rate)
+{
+    for (size_t i = 0; i < rate / 8; i++) {
+        uint64_t v = 0;
+        for (unsigned b = 0; b < 8; b++)
+            v |= (uint64_t)blk[8 * i + b] << (8 * b);
+        c->s[i][j] ^= v;
+    }
+}
+
+static void lane_read(const sg17_keccakx4_ctx *c, unsigned j, uint8_t *out, size_t rate)
+{
+    for (size_t i = 0; i < rate / 8; i++)
+        for (unsigned b = 0; b < 8; b++)
+            out[8 * i + b] = (uint8_t)(c->s[i][j] >> (8 * b));
+}
+
+/*
+ * H(ek) = SHA3-256(ek) and A-hat (as mlkem_gen_matrix) together on the
+ * 4-way Keccak: lane 0 absorbs ek block by block while the other lanes run
+ * SampleNTT jobs one after the other, a lane taking the next (j, i) as soon
+ * as its polynomial has 256 coefficients; lane 0 joins them once H(ek) is
+ * out. For ML-KEM-768 this is 9 four-way permutations instead of 9 scalar
+ * ones for H(ek) plus 6 four-way and 3 scalar ones for A-hat. ek and rho
+ * are public (the scheduling branches on them). Same outputs as separate
+ * calls, by construction (each lane is an ordinary sponge).
+ */
+static void hash_and_matrix_x4(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                               const uint8_t *ek, size_t ek_len, uint8_t hek[32])
+{
+    sg17_keccakx4_ctx c;
+    uint8_t jj[MLKEM_KMAX * MLKEM_KMAX], ii[MLKEM_KMAX * MLKEM_KMAX];
+    uint8_t blk[SG17_SHAKE128_RATE];
+    int job[4] = {-1, -1, -1, -1};
+    unsigned n[4] = {0, 0, 0, 0};
+    unsigned total = 0, next = 0;
+    size_t hoff = 0;   /* bytes of ek absorbed into lane 0 */
+    int hstage = 0;    /* 0 absorbing, 1 final block in, 2 done */
+
+    for (unsigned r = 0; r < k; r++) {
+        for (unsigned col = 0; col < k; col++) {
+            jj[total] = (uint8_t)(transposed ? r : col);
+            ii[total] = (uint8_t)(transposed ? col : r);
+            total++;
+        }
+    }
+    memset(c.s, 0, sizeof c.s);
+    for (;;) {
+        int active = 0;
+        /* Feed the lanes. */
+        if (hstage == 0) {
+            if (ek_len - hoff >= SG17_SHA3_256_RATE) {
+                lane_xor(&c, 0, ek + hoff, SG17_SHA3_256_RATE);
+                hoff += SG17_SHA3_256_RATE;
+            } else {
+                memset(blk, 0, SG17_SHA3_256_RATE);
+                memcpy(blk, ek + hoff, ek_len - hoff);
+                blk[ek_len - hoff] = 0x06; /* SHA3 domain bits + first pad bit */
+                blk[SG17_SHA3_256_RATE - 1] ^= 0x80;
+                lane_xor(&c, 0, blk, SG17_SHA3_256_RATE);
+                hstage = 1;
+            }
+            active = 1;
+        }
+        for (unsigned t = (hstage == 2 ? 0U : 1U); t < 4; t++) {
+            if (job[t] < 0 && next < total) {
+                job[t] = (int)next;
+                n[t] = 0;
+                for (unsigned i = 0; i < 25; i++)
+                    c.s[i][t] = 0;
+                memset(blk, 0, SG17_SHAKE128_RATE);
+                memcpy(blk, rho, 32);
+                blk[32] = jj[next];
+                blk[33] = ii[next];
+                blk[34] = 0x1F; /* SHAKE domain bits + first pad bit */
+                blk[SG17_SHAKE128_RATE - 1] ^= 0x80;
+                lane_xor(&c, t, blk, SG17_SHAKE128_RATE);
+                next++;
+            }
+            active |= job[t] >= 0;
+        }
+        if (!active)
+            break;
+        sg17_keccak_f1600x4(c.s);
+        /* Collect. */
+        if (hstage == 1) {
+            lane_read(&c, 0, blk, SG17_SHA3_256_RATE);
+            memcpy(hek, blk, 32);
+            hstage = 2;
+        }
+        for (unsigned t = 0; t < 4; t++) {
+            if (job[t] < 0)
+                continue;
+            lane_read(&c, t, blk, SG17_SHAKE128_RATE);
+            n[t] = rej_uniform(&a[job[t]], n[t], blk, SG17_SHAKE128_RATE);
+            if (n[t] >= MLKEM_N)
+                job[t] = -1;
+        }
+    }
+    sg17_keccakx4_wipe(&c);
+}
+#endif
+
+void mlkem_hash_ek_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                              const uint8_t *ek, size_t ek_len, uint8_t hek[32])
+{
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        hash_and_matrix_x4(a, rho, k, transposed, ek, ek_len, hek);
+        return;
+    }
+#endif
+    sg17_sha3_256(hek, ek, ek_len);
+    mlkem_gen_matrix(a, rho, k, transposed);
+}
+
 static uint32_t load24(const uint8_t *x)
 {
     return (uint32_t)x[0] | ((uint32_t)x[1] << 8) | ((uint32_t)x[2] << 16);
