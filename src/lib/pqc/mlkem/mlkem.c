@@ -287,23 +287,21 @@ int sg17_mlkem_encaps(sg17_mlkem_param p, uint8_t *c, size_t ct_cap, uint8_t ss[
 /*
  * Alg. 18. The re-encryption comparison and the choice between K' and
  * K-bar = J(z || c) are constant time (no early exit, no branch). kbar is
- * J(z || c), computed by the caller.
+ * J(z || c) and at is A-hat^T, both computed by the caller.
  */
 static void decaps_internal(const mlkem_params *p, uint8_t ss[32], const uint8_t *c,
-                            const uint8_t *dk, const uint8_t kbar[32])
+                            const uint8_t *dk, const uint8_t kbar[32], const mlkem_poly *at)
 {
     const size_t off = MLKEM_POLYBYTES * (size_t)p->k;
     const uint8_t *ek = dk + off;
     const uint8_t *h = ek + p->ek_bytes;
     uint8_t mh[64], kr[64];
     uint8_t cp[SG17_MLKEM_MAX_CIPHERTEXT_BYTES];
-    mlkem_poly at[MLKEM_KMAX * MLKEM_KMAX];
 
     mlkem_kpke_decrypt(p, mh, dk, c);
     memcpy(mh + 32, h, 32);
     sg17_sha3_512(kr, mh, sizeof mh);
 
-    mlkem_gen_matrix(at, ek + off, p->k, 1); /* A-hat^T, public */
     mlkem_kpke_encrypt(p, cp, ek, mh, kr + 32, at);
     uint8_t differ = (uint8_t)(1U ^ (unsigned)sg17_ct_memeq(c, cp, p->ct_bytes));
     memcpy(ss, kr, 32);
@@ -326,56 +324,30 @@ static void j_hash(const mlkem_params *p, uint8_t kbar[32], const uint8_t z[32],
     sg17_keccak_wipe(&j);
 }
 
-/*
- * The §7.3 hash check's H(ek) and K-bar = J(z || c) for decapsulation. With
- * AVX2 both run side by side in the 4-way Keccak (same rate 136; ek and
- * z || c take the same number of blocks for every parameter set).
- */
-static void decaps_hashes(const mlkem_params *p, uint8_t hek[32], uint8_t kbar[32],
-                          const uint8_t *dk, const uint8_t *c)
-{
-    const size_t off = MLKEM_POLYBYTES * (size_t)p->k;
-    const uint8_t *ek = dk + off, *z = ek + p->ek_bytes + 32;
-    if (sg17_cpu_has_avx2()) {
-        uint8_t zc[32 + SG17_MLKEM_MAX_CIPHERTEXT_BYTES];
-        uint8_t out[4][SG17_SHAKE256_RATE];
-        sg17_keccakx4_ctx x;
-        const uint8_t ds[4] = {0x06, 0x1F, 0x06, 0x06}; /* SHA3-256, SHAKE256 */
-        const uint8_t *const in[4] = {ek, zc, ek, ek};
-        const size_t len[4] = {p->ek_bytes, 32 + p->ct_bytes, p->ek_bytes, p->ek_bytes};
-        memcpy(zc, z, 32);
-        memcpy(zc + 32, c, p->ct_bytes);
-        int rc = sg17_keccakx4_absorb_once_ex(&x, SG17_SHA3_256_RATE, ds, in, len);
-        if (rc == 0) {
-            sg17_keccakx4_squeezeblocks(&x, SG17_SHA3_256_RATE, out[0], out[1], out[2], out[3],
-                                        1);
-            memcpy(hek, out[0], 32);
-            memcpy(kbar, out[1], 32);
-        }
-        sg17_keccakx4_wipe(&x);
-        sg17_memzero(zc, sizeof zc);
-        sg17_memzero(out, sizeof out);
-        if (rc == 0)
-            return;
-    }
-    sg17_sha3_256(hek, ek, p->ek_bytes);
-    j_hash(p, kbar, z, c);
-}
-
 int sg17_mlkem_decaps(sg17_mlkem_param p, uint8_t ss[32], const uint8_t *c, size_t ct_len,
                       const uint8_t *dk, size_t dk_len)
 {
     const mlkem_params *pp = mlkem_params_get(p);
     uint8_t hek[32], kbar[32];
+    uint8_t zc[32 + SG17_MLKEM_MAX_CIPHERTEXT_BYTES]; /* z || c, input of J */
+    mlkem_poly at[MLKEM_KMAX * MLKEM_KMAX];          /* A-hat^T, public */
     int rc = 0;
     if (pp == NULL || ss == NULL || (c == NULL && ct_len != 0) || (dk == NULL && dk_len != 0))
         rc = SG17_E_INVAL;
     else if (ct_len != pp->ct_bytes || dk_len != pp->dk_bytes)
         rc = SG17_E_FORMAT;
     if (rc == 0) {
-        /* §7.3 hash check: H(ek) against the stored H(ek); both are public. */
-        decaps_hashes(pp, hek, kbar, dk, c);
-        if (!sg17_ct_memeq(hek, dk + MLKEM_POLYBYTES * (size_t)pp->k + pp->ek_bytes, 32))
+        const size_t off = MLKEM_POLYBYTES * (size_t)pp->k;
+        const uint8_t *ek = dk + off;
+        memcpy(zc, ek + pp->ek_bytes + 32, 32);
+        memcpy(zc + 32, c, pp->ct_bytes);
+        /* H(ek) for the §7.3 hash check, K-bar = J(z || c) and A-hat^T, together (AVX2:
+         * on the 4-way Keccak). */
+        mlkem_decaps_hashes_and_matrix(at, ek + MLKEM_POLYBYTES * (size_t)pp->k, pp->k, ek,
+                                       pp->ek_bytes, hek, zc, 32 + pp->ct_bytes, kbar);
+        sg17_memzero(zc, sizeof zc);
+        /* The stored H(ek) and the recomputed one are public. */
+        if (!sg17_ct_memeq(hek, ek + pp->ek_bytes, 32))
             rc = SG17_E_FORMAT;
     }
     if (rc != 0) {
@@ -384,7 +356,7 @@ int sg17_mlkem_decaps(sg17_mlkem_param p, uint8_t ss[32], const uint8_t *c, size
         sg17_memzero(kbar, sizeof kbar);
         return rc;
     }
-    decaps_internal(pp, ss, c, dk, kbar);
+    decaps_internal(pp, ss, c, dk, kbar, at);
     sg17_memzero(kbar, sizeof kbar);
     return 0;
 }
@@ -396,6 +368,7 @@ int sg17_mlkem_decaps_seed(sg17_mlkem_param p, uint8_t ss[32], const uint8_t *c,
     uint8_t dk[SG17_MLKEM_MAX_SECRETKEY_BYTES];
     uint8_t ek[SG17_MLKEM_MAX_PUBLICKEY_BYTES];
     uint8_t kbar[32];
+    mlkem_poly at[MLKEM_KMAX * MLKEM_KMAX]; /* A-hat^T, public */
     int rc = 0;
     if (pp == NULL || ss == NULL || (c == NULL && ct_len != 0) || (seed == NULL && seed_len != 0))
         rc = SG17_E_INVAL;
@@ -408,7 +381,8 @@ int sg17_mlkem_decaps_seed(sg17_mlkem_param p, uint8_t ss[32], const uint8_t *c,
     }
     keygen_internal(pp, seed, seed + 32, ek, dk);
     j_hash(pp, kbar, seed + 32, c);
-    decaps_internal(pp, ss, c, dk, kbar);
+    mlkem_gen_matrix(at, ek + MLKEM_POLYBYTES * (size_t)pp->k, pp->k, 1);
+    decaps_internal(pp, ss, c, dk, kbar, at);
     sg17_memzero(dk, sizeof dk);
     sg17_memzero(kbar, sizeof kbar);
     return 0;

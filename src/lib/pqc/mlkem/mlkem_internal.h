@@ -109,6 +109,11 @@ void mlkem_gen_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int tran
  * interleaved on the 4-way Keccak). */
 void mlkem_hash_ek_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
                               const uint8_t *ek, size_t ek_len, uint8_t hek[32]);
+/* For decapsulation: hek = SHA3-256(ek), kbar = SHAKE256(zc, 32) (zc = z || c) and
+ * a = A-hat^T, at once. */
+void mlkem_decaps_hashes_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                    const uint8_t *ek, size_t ek_len, uint8_t hek[32],
+                                    const uint8_t *zc, size_t zc_len, uint8_t kbar[32]);
 /* a[t] = SamplePolyCBD_eta(PRF_eta(sigma, nonce0 + t)) for t < count. */
 void mlkem_sample_cbd_many(mlkem_poly *a, const uint8_t sigma[32], uint8_t nonce0,
                            unsigned count, unsigned eta);

@@ -144,17 +144,26 @@ static void lane_read(const sg17_keccakx4_ctx *c, unsigned j, uint8_t *out, size
 }
 
 /*
- * H(ek) = SHA3-256(ek) and A-hat (as mlkem_gen_matrix) together on the
- * 4-way Keccak: lane 0 absorbs ek block by block while the other lanes run
- * SampleNTT jobs one after the other, a lane taking the next (j, i) as soon
- * as its polynomial has 256 coefficients; lane 0 joins them once H(ek) is
- * out. For ML-KEM-768 this is 9 four-way permutations instead of 9 scalar
- * ones for H(ek) plus 6 four-way and 3 scalar ones for A-hat. ek and rho
- * are public (the scheduling branches on them). Same outputs as separate
- * calls, by construction (each lane is an ordinary sponge).
+ * Up to two rate-136 hashes (SHA3-256 / SHAKE256, 32-byte outputs) and
+ * A-hat (as mlkem_gen_matrix) together on the 4-way Keccak: hash t absorbs
+ * its input block by block in lane t while the other lanes run SampleNTT
+ * jobs one after the other, a lane taking the next (j, i) as soon as its
+ * polynomial has 256 coefficients; a hash lane joins them once its output
+ * is out. For ML-KEM-768 encapsulation (H(ek)) this is 9 four-way
+ * permutations instead of 9 scalar ones plus 6 four-way and 3 scalar ones.
+ * The hashed inputs and rho are public (the scheduling branches on their
+ * lengths and on the XOF output). Each lane is an ordinary sponge, so the
+ * outputs equal separate calls.
  */
-static void hash_and_matrix_x4(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
-                               const uint8_t *ek, size_t ek_len, uint8_t hek[32])
+typedef struct hash_job {
+    const uint8_t *in;
+    size_t len;
+    uint8_t dsbyte;
+    uint8_t *out; /* 32 bytes */
+} hash_job;
+
+static void hashes_and_matrix_x4(mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                                 const hash_job *h, unsigned nh)
 {
     sg17_keccakx4_ctx c;
     uint8_t jj[MLKEM_KMAX * MLKEM_KMAX], ii[MLKEM_KMAX * MLKEM_KMAX];
@@ -162,9 +171,11 @@ static void hash_and_matrix_x4(mlkem_poly *a, const uint8_t rho[32], unsigned k,
     int job[4] = {-1, -1, -1, -1};
     unsigned n[4] = {0, 0, 0, 0};
     unsigned total = 0, next = 0;
-    size_t hoff = 0;   /* bytes of ek absorbed into lane 0 */
-    int hstage = 0;    /* 0 absorbing, 1 final block in, 2 done */
+    size_t hoff[2] = {0, 0}; /* bytes absorbed by hash lane t */
+    int hstage[4] = {2, 2, 2, 2}; /* per lane: 0 absorbing, 1 final block in, 2 no hash */
 
+    for (unsigned t = 0; t < nh; t++)
+        hstage[t] = 0;
     for (unsigned r = 0; r < k; r++) {
         for (unsigned col = 0; col < k; col++) {
             jj[total] = (uint8_t)(transposed ? r : col);
@@ -176,56 +187,60 @@ static void hash_and_matrix_x4(mlkem_poly *a, const uint8_t rho[32], unsigned k,
     for (;;) {
         int active = 0;
         /* Feed the lanes. */
-        if (hstage == 0) {
-            if (ek_len - hoff >= SG17_SHA3_256_RATE) {
-                lane_xor(&c, 0, ek + hoff, SG17_SHA3_256_RATE);
-                hoff += SG17_SHA3_256_RATE;
+        for (unsigned t = 0; t < 4; t++) {
+            if (hstage[t] == 0) {
+                const size_t left = h[t].len - hoff[t];
+                if (left >= SG17_SHA3_256_RATE) {
+                    lane_xor(&c, t, h[t].in + hoff[t], SG17_SHA3_256_RATE);
+                    hoff[t] += SG17_SHA3_256_RATE;
+                } else {
+                    memset(blk, 0, SG17_SHA3_256_RATE);
+                    memcpy(blk, h[t].in + hoff[t], left);
+                    blk[left] = h[t].dsbyte; /* domain bits + first pad bit */
+                    blk[SG17_SHA3_256_RATE - 1] ^= 0x80;
+                    lane_xor(&c, t, blk, SG17_SHA3_256_RATE);
+                    hstage[t] = 1;
+                }
+                active = 1;
+            } else if (hstage[t] == 2) {
+                if (job[t] < 0 && next < total) {
+                    job[t] = (int)next;
+                    n[t] = 0;
+                    for (unsigned i = 0; i < 25; i++)
+                        c.s[i][t] = 0;
+                    memset(blk, 0, SG17_SHAKE128_RATE);
+                    memcpy(blk, rho, 32);
+                    blk[32] = jj[next];
+                    blk[33] = ii[next];
+                    blk[34] = 0x1F; /* SHAKE domain bits + first pad bit */
+                    blk[SG17_SHAKE128_RATE - 1] ^= 0x80;
+                    lane_xor(&c, t, blk, SG17_SHAKE128_RATE);
+                    next++;
+                }
+                active |= job[t] >= 0;
             } else {
-                memset(blk, 0, SG17_SHA3_256_RATE);
-                memcpy(blk, ek + hoff, ek_len - hoff);
-                blk[ek_len - hoff] = 0x06; /* SHA3 domain bits + first pad bit */
-                blk[SG17_SHA3_256_RATE - 1] ^= 0x80;
-                lane_xor(&c, 0, blk, SG17_SHA3_256_RATE);
-                hstage = 1;
+                active = 1;
             }
-            active = 1;
-        }
-        for (unsigned t = (hstage == 2 ? 0U : 1U); t < 4; t++) {
-            if (job[t] < 0 && next < total) {
-                job[t] = (int)next;
-                n[t] = 0;
-                for (unsigned i = 0; i < 25; i++)
-                    c.s[i][t] = 0;
-                memset(blk, 0, SG17_SHAKE128_RATE);
-                memcpy(blk, rho, 32);
-                blk[32] = jj[next];
-                blk[33] = ii[next];
-                blk[34] = 0x1F; /* SHAKE domain bits + first pad bit */
-                blk[SG17_SHAKE128_RATE - 1] ^= 0x80;
-                lane_xor(&c, t, blk, SG17_SHAKE128_RATE);
-                next++;
-            }
-            active |= job[t] >= 0;
         }
         if (!active)
             break;
         sg17_keccak_f1600x4(c.s);
         /* Collect. */
-        if (hstage == 1) {
-            lane_read(&c, 0, blk, SG17_SHA3_256_RATE);
-            memcpy(hek, blk, 32);
-            hstage = 2;
-        }
         for (unsigned t = 0; t < 4; t++) {
-            if (job[t] < 0)
-                continue;
-            lane_read(&c, t, blk, SG17_SHAKE128_RATE);
-            n[t] = rej_uniform(&a[job[t]], n[t], blk, SG17_SHAKE128_RATE);
-            if (n[t] >= MLKEM_N)
-                job[t] = -1;
+            if (hstage[t] == 1) {
+                lane_read(&c, t, blk, SG17_SHA3_256_RATE);
+                memcpy(h[t].out, blk, 32);
+                hstage[t] = 2;
+            } else if (hstage[t] == 2 && job[t] >= 0) {
+                lane_read(&c, t, blk, SG17_SHAKE128_RATE);
+                n[t] = rej_uniform(&a[job[t]], n[t], blk, SG17_SHAKE128_RATE);
+                if (n[t] >= MLKEM_N)
+                    job[t] = -1;
+            }
         }
     }
     sg17_keccakx4_wipe(&c);
+    sg17_memzero(blk, sizeof blk);
 }
 #endif
 
@@ -234,12 +249,29 @@ void mlkem_hash_ek_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k, 
 {
 #ifdef MLKEM_AVX2
     if (sg17_cpu_has_avx2()) {
-        hash_and_matrix_x4(a, rho, k, transposed, ek, ek_len, hek);
+        const hash_job h = {ek, ek_len, 0x06, hek};
+        hashes_and_matrix_x4(a, rho, k, transposed, &h, 1);
         return;
     }
 #endif
     sg17_sha3_256(hek, ek, ek_len);
     mlkem_gen_matrix(a, rho, k, transposed);
+}
+
+void mlkem_decaps_hashes_and_matrix(mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                    const uint8_t *ek, size_t ek_len, uint8_t hek[32],
+                                    const uint8_t *zc, size_t zc_len, uint8_t kbar[32])
+{
+#ifdef MLKEM_AVX2
+    if (sg17_cpu_has_avx2()) {
+        const hash_job h[2] = {{ek, ek_len, 0x06, hek}, {zc, zc_len, 0x1F, kbar}};
+        hashes_and_matrix_x4(a, rho, k, 1, h, 2);
+        return;
+    }
+#endif
+    sg17_sha3_256(hek, ek, ek_len);
+    sg17_shake256(kbar, 32, zc, zc_len);
+    mlkem_gen_matrix(a, rho, k, 1);
 }
 
 static uint32_t load24(const uint8_t *x)
