@@ -25,6 +25,7 @@ int cmd_suci(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_vehicle(int argc, char **argv);
+int cmd_device(int argc, char **argv); /* sg17 device (cmd_device.c) */
 int cmd_intel(int argc, char **argv);
 int cmd_intel_match(int argc, char **argv); /* sg17 intel match (cmd_intel_match.c) */
 

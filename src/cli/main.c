@@ -19,6 +19,7 @@ static const struct {
     {"suci", cmd_suci, "5G SUCI: home network keys, conceal, SIDF de-conceal (TS 33.501 Annex C)"},
     {"assess", cmd_assess, "quantum-readiness assessment of a 5G crypto inventory (X.1811)"},
     {"update", cmd_update, "X.1368 firmware update: SUIT manifests (create, sign, sever, encrypt, show, verify)"},
+    {"device", cmd_device, "X.1368 simulated device: init, run (poll, verify, A/B install, trial boot, report), status"},
     {"vehicle", cmd_vehicle, "X.1376 misbehaviour detection: CAN captures, learned detectors, V2X checks, eval"},
     {"intel", cmd_intel, "X.1217 threat intelligence: STIX 2.1 validate, patterns (validate, match), census"},
 };
