@@ -179,8 +179,10 @@ static EVP_PKEY *make_pkey(const uint8_t *sk, const uint8_t *pub65)
     if (bld == NULL || ctx == NULL ||
         OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) != 1)
         goto cleanup;
+    /* Fixed 32-byte size: the plain push_BN would size the buffer by the
+     * scalar's byte length (a secret-dependent allocation). */
     if (sk != NULL && ((d = secret_bn(sk)) == NULL ||
-                       OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1))
+                       OSSL_PARAM_BLD_push_BN_pad(bld, OSSL_PKEY_PARAM_PRIV_KEY, d, 32) != 1))
         goto cleanup;
     if (pub65 != NULL &&
         OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub65, 65) != 1)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct_internal.h"
 #include "sg17/crypto.h"
 #include "sg17/keccak.h"
 #include "suci_internal.h"
@@ -121,6 +122,7 @@ static int expand_private(sg17_suci_key *k)
     case SG17_SUCI_SCHEME_PROFILE_B:
         k->pub_len = 33;
         rc = sg17_p256_public(pk65, k->priv);
+        SG17_CT_DECLASSIFY(pk65, sizeof pk65); /* the public key */
         if (rc == 0)
             rc = sg17_p256_compress(k->pub, pk65);
         if (rc)
@@ -147,6 +149,17 @@ static int expand_private(sg17_suci_key *k)
     }
 }
 
+/* The public key, and the copy of ek and H(ek) inside the expanded ML-KEM
+ * dk (FIPS 203 Alg. 16: dk = dk_PKE || ek || H(ek) || z), are public although
+ * computed from the private key (for the valgrind constant-time test). */
+static void declassify_public(sg17_suci_key *k)
+{
+    SG17_CT_DECLASSIFY(k->pub, sizeof k->pub);
+    if (k->scheme == SG17_SUCI_SCHEME_MLKEM768 || k->scheme == SG17_SUCI_SCHEME_XWING)
+        SG17_CT_DECLASSIFY(k->dk + sizeof k->dk - SG17_MLKEM768_PUBLICKEY_BYTES - 64,
+                           SG17_MLKEM768_PUBLICKEY_BYTES + 32);
+}
+
 int sg17_suci_key_import(unsigned scheme, unsigned key_id, const uint8_t *priv, size_t priv_len,
                          sg17_suci_key **out)
 {
@@ -162,6 +175,7 @@ int sg17_suci_key_import(unsigned scheme, unsigned key_id, const uint8_t *priv, 
     k->priv_len = priv_len;
     k->has_priv = 1;
     rc = expand_private(k);
+    declassify_public(k);
 done:
     if (rc) {
         sg17_suci_key_free(k);
