@@ -1,6 +1,10 @@
 /* TAP harness implementation (see tap.h). */
 #include "tap.h"
 
+#include <jansson.h>
+
+#include "sg17/pqc_acvp.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,4 +229,37 @@ void tap_rand_bytes(uint8_t *out, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         out[i] = (uint8_t)tap_rand_u64();
+}
+
+static unsigned long acvp_count_tests(const char *path)
+{
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    unsigned long n = 0;
+    size_t i;
+    json_t *g;
+    if (root == NULL)
+        return 0;
+    json_t *obj = json_is_array(root) ? json_array_get(root, json_array_size(root) - 1) : root;
+    json_array_foreach(json_object_get(obj, "testGroups"), i, g)
+    {
+        n += json_array_size(json_object_get(g, "tests"));
+    }
+    json_decref(root);
+    return n;
+}
+
+void tap_acvp_file(const char *rel)
+{
+    const char *path = tap_vector_path(rel);
+    sg17_acvp_result r = {0, 0, 0, stderr, 0};
+    unsigned long total = acvp_count_tests(path);
+    int rc = sg17_pqc_acvp_file(path, &r);
+    tap_int_eq(rc, 0, rel);
+    tap_diag("%s: %lu passed, %lu failed, %lu skipped (of %lu)", rel, r.passed, r.failed,
+             r.skipped, total);
+    tap_ok(total > 0, "%s has test cases", rel);
+    tap_ok(r.failed == 0, "%s: no failures", rel);
+    tap_ok(r.skipped == 0, "%s: no skips", rel);
+    tap_ok(r.passed == total, "%s: all %lu passed", rel, total);
 }

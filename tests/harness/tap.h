@@ -55,6 +55,14 @@ uint8_t *tap_hex_decode(const char *hex, size_t *out_len);
 /** Read a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
 char *tap_read_file(const char *path, size_t *out_len);
 
+/**
+ * Run one NIST ACVP vector file (path relative to the vectors dir, skipping
+ * plainly if absent) through sg17_pqc_acvp_file and assert that every test
+ * case in it passed: none failed, none skipped, and the pass count equals
+ * the number of cases the file holds.
+ */
+void tap_acvp_file(const char *rel);
+
 /** Deterministic test RNG (xoshiro-like), for random-input differential tests. */
 void tap_rand_seed(uint64_t seed);
 uint64_t tap_rand_u64(void);
