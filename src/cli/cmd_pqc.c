@@ -165,11 +165,21 @@ static int parse_opts(int argc, char **argv, pqc_opts *o, int max_files)
     return 0;
 }
 
-static int load_key(const char *path, sg17_pqc_key **k)
+/* Load a key and check that it fits the command: a KEM or signature key,
+ * and private where the command needs one. Returns 0 or a CLI exit code. */
+static int load_key(const char *cmd, const char *path, sg17_pqc_kind kind, int need_private,
+                    sg17_pqc_key **k)
 {
     int rc = sg17_pqc_key_load(path, k);
     if (rc)
         return report_lib_error("cannot load key", path, rc);
+    if (sg17_pqc_key_kind(*k) != kind || (need_private && !sg17_pqc_key_is_private(*k))) {
+        fprintf(stderr, "sg17 pqc %s: %s is not a %s%s key\n", cmd, path,
+                need_private ? "private " : "", kind == SG17_PQC_KEM ? "KEM" : "signature");
+        sg17_pqc_key_free(*k);
+        *k = NULL;
+        return CLI_USAGE;
+    }
     return 0;
 }
 
@@ -213,13 +223,8 @@ static int pqc_sign(int argc, char **argv)
         fprintf(stderr, "sg17 pqc sign: --key KEY and -o SIG are required\n");
         return CLI_USAGE;
     }
-    if ((rc = load_key(o.key, &k)) != 0)
+    if ((rc = load_key("sign", o.key, SG17_PQC_SIG, 1, &k)) != 0)
         return rc;
-    if (!sg17_pqc_key_is_private(k) || sg17_pqc_key_kind(k) != SG17_PQC_SIG) {
-        fprintf(stderr, "sg17 pqc sign: %s is not a private signature key\n", o.key);
-        sg17_pqc_key_free(k);
-        return CLI_USAGE;
-    }
     if (cli_read_input(o.file, PQC_MAX_MSG, &msg, &msg_len) != 0) {
         sg17_pqc_key_free(k);
         return CLI_FAIL;
@@ -254,13 +259,8 @@ static int pqc_verify(int argc, char **argv)
         fprintf(stderr, "sg17 pqc verify: --pub KEY.pub and --sig SIG are required\n");
         return CLI_USAGE;
     }
-    if ((rc = load_key(o.pub, &k)) != 0)
+    if ((rc = load_key("verify", o.pub, SG17_PQC_SIG, 0, &k)) != 0)
         return rc;
-    if (sg17_pqc_key_kind(k) != SG17_PQC_SIG) {
-        fprintf(stderr, "sg17 pqc verify: %s is not a signature key\n", o.pub);
-        sg17_pqc_key_free(k);
-        return CLI_USAGE;
-    }
     if ((rc = sg17_file_read(o.sig, &sig, &sig_len, PQC_MAX_SIG)) != 0) {
         report_lib_error("cannot read signature", o.sig, rc);
         sg17_pqc_key_free(k);
@@ -303,13 +303,8 @@ static int pqc_encaps(int argc, char **argv)
         fprintf(stderr, "sg17 pqc encaps: --pub KEY.pub and -o CT are required\n");
         return CLI_USAGE;
     }
-    if ((rc = load_key(o.pub, &k)) != 0)
+    if ((rc = load_key("encaps", o.pub, SG17_PQC_KEM, 0, &k)) != 0)
         return rc;
-    if (sg17_pqc_key_kind(k) != SG17_PQC_KEM) {
-        fprintf(stderr, "sg17 pqc encaps: %s is not a KEM key\n", o.pub);
-        sg17_pqc_key_free(k);
-        return CLI_USAGE;
-    }
     rc = sg17_pqc_encaps(k, &ct, &ct_len, ss);
     if (rc)
         report_lib_error("encapsulation failed with", o.pub, rc);
@@ -336,13 +331,8 @@ static int pqc_decaps(int argc, char **argv)
         fprintf(stderr, "sg17 pqc decaps: --key KEY and the ciphertext file are required\n");
         return CLI_USAGE;
     }
-    if ((rc = load_key(o.key, &k)) != 0)
+    if ((rc = load_key("decaps", o.key, SG17_PQC_KEM, 1, &k)) != 0)
         return rc;
-    if (sg17_pqc_key_kind(k) != SG17_PQC_KEM || !sg17_pqc_key_is_private(k)) {
-        fprintf(stderr, "sg17 pqc decaps: %s is not a private KEM key\n", o.key);
-        sg17_pqc_key_free(k);
-        return CLI_USAGE;
-    }
     if (cli_read_input(o.file, PQC_MAX_SIG, &ct, &ct_len) != 0) {
         sg17_pqc_key_free(k);
         return CLI_FAIL;
