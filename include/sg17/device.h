@@ -145,6 +145,40 @@ SG17_API SG17_MUST_CHECK int sg17_device_report_decode(const uint8_t *buf, size_
                                                        sg17_device_report *rep, void **tree);
 SG17_API void sg17_device_report_free(void *tree);
 
+/* ---- trust-anchor rotation and revocation (docs/DEVICE.md) -------------------
+ * A trust-anchor update is CBOR [payload: bstr, sigs: [+ bstr(COSE_Sign1)]],
+ * payload = {1: epoch (uint), 2: [* bstr] anchor files to add (PEM/sg17 public
+ * key files, stored verbatim), 3: [* bstr(32)] SHA-256 of the raw public keys
+ * to revoke}. Each COSE_Sign1 signs payload (detached) with a current anchor.
+ * The device accepts it when epoch exceeds its anchor epoch and the
+ * signatures satisfy its policy (any-of / all-of / require-pq) over its
+ * current, non-revoked anchors. Revocation is irreversible: a revoked key is
+ * dropped, remembered, and refused if a later update adds it again. At least
+ * one anchor must remain. device.json is replaced atomically. */
+
+/** Build a payload for sg17_device_anchor_update_sign. */
+SG17_API SG17_MUST_CHECK int sg17_device_anchor_payload(uint64_t epoch,
+                                                        const uint8_t *const *add,
+                                                        const size_t *add_len, size_t n_add,
+                                                        const uint8_t (*revoke)[32],
+                                                        size_t n_revoke, sg17_buf *out);
+/** Sign payload with each private key file in key_paths (ML-DSA, HSS-LMS,
+ *  Ed25519, P-256) and encode the update. */
+SG17_API SG17_MUST_CHECK int sg17_device_anchor_update_sign(const uint8_t *payload, size_t len,
+                                                            const char *const *key_paths,
+                                                            size_t n_keys, sg17_buf *out);
+/**
+ * Verify and apply a trust-anchor update.
+ * @return 0 applied; SG17_E_STATE epoch not newer; SG17_E_AUTH policy not met
+ *         (why names the anchor); SG17_E_VERIFY re-adds a revoked key or would
+ *         leave no anchor; SG17_E_FORMAT; SG17_E_IO.
+ */
+SG17_API SG17_MUST_CHECK int sg17_device_anchor_update(sg17_device *d, const uint8_t *buf,
+                                                       size_t len, char *why, size_t why_len);
+/** Number of current anchors and the anchor epoch. */
+SG17_API void sg17_device_anchor_info(const sg17_device *d, size_t *n_anchors, uint64_t *epoch,
+                                      size_t *n_revoked);
+
 #ifdef __cplusplus
 }
 #endif

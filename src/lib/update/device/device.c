@@ -32,6 +32,7 @@
 #define DEV_MAX_NONCE 64
 #define DEV_FETCH_TRIES 4
 #define DEV_MAX_TRIAL_RETRIES 3
+#define DEV_MAX_REVOKED 64
 
 typedef struct dev_pending {
     int present;
@@ -53,7 +54,11 @@ struct sg17_device {
     size_t slot_size;
     sg17_pqc_key *anchor_keys[DEV_MAX_ANCHORS];
     sg17_cose_key anchors[DEV_MAX_ANCHORS];
+    char anchor_names[DEV_MAX_ANCHORS][64];
     size_t n_anchors;
+    uint64_t anchor_epoch;
+    uint8_t revoked[DEV_MAX_REVOKED][32];
+    size_t n_revoked;
     sg17_pqc_key *key;
     sg17_suit_flash *flash;
     dev_pending pend;
@@ -309,12 +314,51 @@ static int pend_load(sg17_device *d)
 
 /* ---- open / close ----------------------------------------------------------------- */
 
+static void free_anchors(sg17_device *d)
+{
+    for (size_t i = 0; i < d->n_anchors; i++)
+        sg17_pqc_key_free(d->anchor_keys[i]);
+    memset(d->anchor_keys, 0, sizeof d->anchor_keys);
+    d->n_anchors = 0;
+}
+
+static int is_revoked(const sg17_device *d, const uint8_t h[32])
+{
+    for (size_t i = 0; i < d->n_revoked; i++)
+        if (memcmp(d->revoked[i], h, 32) == 0)
+            return 1;
+    return 0;
+}
+
+/* Load the anchor files named in anc (under DIR/anchors); a revoked one is an error. */
+static int load_anchors(sg17_device *d, const json_t *anc)
+{
+    char p[DEV_PATH_MAX], q[DEV_PATH_MAX];
+    free_anchors(d);
+    for (size_t i = 0; i < json_array_size(anc); i++) {
+        const char *a = json_string_value(json_array_get(anc, i));
+        uint8_t h[32];
+        if (a == NULL || strchr(a, '/') != NULL || strlen(a) >= sizeof d->anchor_names[0] ||
+            path_join(p, sizeof p, d->dir, "anchors") != 0 || path_join(q, sizeof q, p, a) != 0 ||
+            sg17_pqc_key_load(q, &d->anchor_keys[i]) != 0)
+            return SG17_E_FORMAT;
+        d->n_anchors++;
+        size_t pl = 0;
+        const uint8_t *pk = sg17_pqc_key_public(d->anchor_keys[i], &pl);
+        d->anchors[i] = (sg17_cose_key){key_type_of(sg17_pqc_key_alg(d->anchor_keys[i])), pk, pl};
+        memcpy(d->anchor_names[i], a, strlen(a) + 1);
+        sg17_sha256(h, pk, pl);
+        if (d->anchors[i].type == SG17_COSE_KEY_NONE || is_revoked(d, h))
+            return SG17_E_FORMAT;
+    }
+    return d->n_anchors > 0 ? 0 : SG17_E_FORMAT;
+}
+
 void sg17_device_close(sg17_device *d)
 {
     if (d == NULL)
         return;
-    for (size_t i = 0; i < d->n_anchors; i++)
-        sg17_pqc_key_free(d->anchor_keys[i]);
+    free_anchors(d);
     sg17_pqc_key_free(d->key);
     sg17_suit_flash_close(d->flash);
     free(d);
@@ -322,7 +366,7 @@ void sg17_device_close(sg17_device *d)
 
 int sg17_device_open(const char *dir, sg17_device **out, char *why, size_t why_len)
 {
-    char p[DEV_PATH_MAX], q[DEV_PATH_MAX];
+    char p[DEV_PATH_MAX];
     json_t *o = NULL;
     int rc;
     *out = NULL;
@@ -362,20 +406,20 @@ int sg17_device_open(const char *dir, sg17_device **out, char *why, size_t why_l
     d->all_of = strcmp(pol, "all") == 0;
     d->require_pq = json_is_true(json_object_get(o, "require-pq"));
     d->slot_size = (size_t)ss;
-    for (size_t i = 0; i < json_array_size(anc); i++) {
-        const char *a = json_string_value(json_array_get(anc, i));
-        if (a == NULL || strchr(a, '/') != NULL || path_join(p, sizeof p, dir, "anchors") != 0 ||
-            path_join(q, sizeof q, p, a) != 0)
-            FAIL(SG17_E_FORMAT, "device.json: bad anchor name");
-        if (sg17_pqc_key_load(q, &d->anchor_keys[i]) != 0)
-            FAIL(SG17_E_FORMAT, "cannot load a trust anchor");
-        d->n_anchors++;
-        size_t pl = 0;
-        const uint8_t *pk = sg17_pqc_key_public(d->anchor_keys[i], &pl);
-        d->anchors[i] = (sg17_cose_key){key_type_of(sg17_pqc_key_alg(d->anchor_keys[i])), pk, pl};
-        if (d->anchors[i].type == SG17_COSE_KEY_NONE)
-            FAIL(SG17_E_FORMAT, "a trust anchor is not a signature key SUIT can use");
+    json_t *rv = json_object_get(o, "revoked");
+    json_t *ep = json_object_get(o, "anchor-epoch");
+    if ((rv && (!json_is_array(rv) || json_array_size(rv) > DEV_MAX_REVOKED)) ||
+        (ep && (!json_is_integer(ep) || json_integer_value(ep) < 0)))
+        FAIL(SG17_E_FORMAT, "device.json: bad revoked or anchor-epoch");
+    d->anchor_epoch = ep ? (uint64_t)json_integer_value(ep) : 0;
+    for (size_t i = 0; rv && i < json_array_size(rv); i++) {
+        const char *h = json_string_value(json_array_get(rv, i));
+        if (h == NULL || hex_fixed(h, d->revoked[i], 32) != 0)
+            FAIL(SG17_E_FORMAT, "device.json: bad revoked entry");
+        d->n_revoked++;
     }
+    if (load_anchors(d, anc) != 0)
+        FAIL(SG17_E_FORMAT, "cannot load the trust anchors (or one is revoked)");
     if (path_join(p, sizeof p, dir, key) != 0 || sg17_pqc_key_load(p, &d->key) != 0 ||
         !sg17_pqc_key_is_private(d->key) || strcmp(sg17_pqc_key_alg(d->key), "ml-dsa-65") != 0)
         FAIL(SG17_E_FORMAT, "device key missing or not an ML-DSA-65 private key");
@@ -907,5 +951,254 @@ int sg17_device_run(sg17_device *d, const sg17_device_http *http, sg17_device_re
     res->committed_seq = c;
     d->http = NULL;
     d->res = NULL;
+    return rc;
+}
+
+/* ---- trust-anchor rotation and revocation ---------------------------------------- */
+
+int sg17_device_anchor_payload(uint64_t epoch, const uint8_t *const *add, const size_t *add_len,
+                               size_t n_add, const uint8_t (*revoke)[32], size_t n_revoke,
+                               sg17_buf *out)
+{
+    int rc = sg17_cbor_enc_map(out, 3);
+    if (rc == 0 && (rc = sg17_cbor_enc_uint(out, 1)) == 0)
+        rc = sg17_cbor_enc_uint(out, epoch);
+    if (rc == 0 && (rc = sg17_cbor_enc_uint(out, 2)) == 0)
+        rc = sg17_cbor_enc_array(out, n_add);
+    for (size_t i = 0; rc == 0 && i < n_add; i++)
+        rc = sg17_cbor_enc_bstr(out, add[i], add_len[i]);
+    if (rc == 0 && (rc = sg17_cbor_enc_uint(out, 3)) == 0)
+        rc = sg17_cbor_enc_array(out, n_revoke);
+    for (size_t i = 0; rc == 0 && i < n_revoke; i++)
+        rc = sg17_cbor_enc_bstr(out, revoke[i], 32);
+    return rc;
+}
+
+static int64_t cose_alg_of(const char *alg)
+{
+    switch (key_type_of(alg)) {
+    case SG17_COSE_KEY_P256: return SG17_COSE_ALG_ES256;
+    case SG17_COSE_KEY_ED25519: return SG17_COSE_ALG_EDDSA;
+    case SG17_COSE_KEY_HSS: return SG17_COSE_ALG_HSS_LMS;
+    case SG17_COSE_KEY_MLDSA44: return SG17_COSE_ALG_MLDSA44;
+    case SG17_COSE_KEY_MLDSA65: return SG17_COSE_ALG_MLDSA65;
+    case SG17_COSE_KEY_MLDSA87: return SG17_COSE_ALG_MLDSA87;
+    default: return 0;
+    }
+}
+
+int sg17_device_anchor_update_sign(const uint8_t *payload, size_t len,
+                                   const char *const *key_paths, size_t n_keys, sg17_buf *out)
+{
+    sg17_buf sigs, tbs, cose;
+    int rc = (n_keys == 0 || n_keys > DEV_MAX_ANCHORS) ? SG17_E_INVAL : 0;
+    sg17_buf_init(&sigs, (size_t)DEV_MAX_ANCHORS * SG17_COSE_MAX_BYTES);
+    sg17_buf_init(&tbs, len + 64);
+    sg17_buf_init(&cose, SG17_COSE_MAX_BYTES);
+    for (size_t i = 0; rc == 0 && i < n_keys; i++) {
+        sg17_pqc_key *k = NULL;
+        uint8_t *sig = NULL;
+        size_t sl = 0;
+        int64_t alg = 0;
+        rc = sg17_pqc_key_load(key_paths[i], &k);
+        if (rc == 0 && (!sg17_pqc_key_is_private(k) || (alg = cose_alg_of(sg17_pqc_key_alg(k))) == 0))
+            rc = SG17_E_UNSUPPORTED;
+        sg17_buf_reset(&tbs);
+        sg17_buf_reset(&cose);
+        if (rc == 0)
+            rc = sg17_cose_tbs(&tbs, 0, alg, payload, len);
+        if (rc == 0)
+            rc = sg17_pqc_sign(k, tbs.data, tbs.len, NULL, 0, 0, &sig, &sl);
+        if (rc == 0)
+            rc = sg17_cose_encode(&cose, 0, alg, NULL, 0, sig, sl);
+        if (rc == 0)
+            rc = sg17_cbor_enc_bstr(&sigs, cose.data, cose.len);
+        free(sig);
+        sg17_pqc_key_free(k);
+    }
+    if (rc == 0 && (rc = sg17_cbor_enc_array(out, 2)) == 0 &&
+        (rc = sg17_cbor_enc_bstr(out, payload, len)) == 0 &&
+        (rc = sg17_cbor_enc_array(out, n_keys)) == 0)
+        rc = sg17_buf_append(out, sigs.data, sigs.len);
+    sg17_buf_free(&sigs, 0);
+    sg17_buf_free(&tbs, 0);
+    sg17_buf_free(&cose, 0);
+    return rc;
+}
+
+void sg17_device_anchor_info(const sg17_device *d, size_t *n_anchors, uint64_t *epoch,
+                             size_t *n_revoked)
+{
+    if (n_anchors)
+        *n_anchors = d->n_anchors;
+    if (epoch)
+        *epoch = d->anchor_epoch;
+    if (n_revoked)
+        *n_revoked = d->n_revoked;
+}
+
+int sg17_device_anchor_update(sg17_device *d, const uint8_t *buf, size_t len, char *why,
+                              size_t why_len)
+{
+    cbor_item_t *outer = NULL, *pl = NULL;
+    const uint8_t *payload = NULL;
+    size_t plen = 0, nsig = 0, nadd = 0, nrev = 0;
+    const cbor_item_t *sigs = NULL, *v = NULL, *adds = NULL, *revs = NULL;
+    uint64_t epoch = 0;
+    char p[DEV_PATH_MAX], q[DEV_PATH_MAX], names[DEV_MAX_ANCHORS][64];
+    uint8_t newrev[DEV_MAX_REVOKED][32];
+    size_t n_newrev = 0, n_written = 0;
+    json_t *cfg = NULL;
+    int rc = SG17_E_FORMAT;
+#define AFAIL(code, ...)                                                                           \
+    do {                                                                                           \
+        if (why)                                                                                   \
+            (void)snprintf(why, why_len, __VA_ARGS__);                                             \
+        rc = code;                                                                                 \
+        goto out;                                                                                  \
+    } while (0)
+    if (sg17_cbor_decode(buf, len, NULL, &outer, NULL) != 0 ||
+        sg17_cbor_get_array(outer, &nsig) != 0 || nsig != 2 ||
+        sg17_cbor_get_bstr(sg17_cbor_array_at(outer, 0), &payload, &plen) != 0 ||
+        sg17_cbor_get_array((sigs = sg17_cbor_array_at(outer, 1)), &nsig) != 0 || nsig == 0 ||
+        nsig > DEV_MAX_ANCHORS)
+        AFAIL(SG17_E_FORMAT, "not a trust-anchor update [payload, [signatures]]");
+    if (sg17_cbor_decode(payload, plen, NULL, &pl, NULL) != 0 ||
+        sg17_cbor_map_get_int(pl, 1, &v) != 0 || sg17_cbor_get_uint(v, &epoch) != 0 ||
+        sg17_cbor_map_get_int(pl, 2, &adds) != 0 || sg17_cbor_get_array(adds, &nadd) != 0 ||
+        sg17_cbor_map_get_int(pl, 3, &revs) != 0 || sg17_cbor_get_array(revs, &nrev) != 0 ||
+        nadd > DEV_MAX_ANCHORS || nrev > DEV_MAX_REVOKED)
+        AFAIL(SG17_E_FORMAT, "trust-anchor update payload malformed");
+    if (epoch <= d->anchor_epoch)
+        AFAIL(SG17_E_STATE, "trust-anchor update epoch %llu is not above the device's %llu "
+                            "(replay or rollback)",
+              (unsigned long long)epoch, (unsigned long long)d->anchor_epoch);
+    /* signatures against the current anchors, under the device policy */
+    size_t verified = 0, pq = 0;
+    for (size_t a = 0; a < d->n_anchors; a++) {
+        int okk = 0;
+        for (size_t s = 0; s < nsig && !okk; s++) {
+            const uint8_t *c = NULL;
+            size_t cl = 0;
+            if (sg17_cbor_get_bstr(sg17_cbor_array_at(sigs, s), &c, &cl) == 0 &&
+                sg17_cose_verify_detached(c, cl, payload, plen, &d->anchors[a], NULL, 0) == 0)
+                okk = 1;
+        }
+        if (okk) {
+            verified++;
+            pq += (size_t)sg17_cose_key_is_pq(d->anchors[a].type);
+        } else if (d->all_of) {
+            AFAIL(SG17_E_AUTH, "policy all-of: trust anchor %zu (%s) did not sign the "
+                               "trust-anchor update", a,
+                  sg17_cose_key_type_name(d->anchors[a].type));
+        }
+    }
+    if (verified == 0)
+        AFAIL(SG17_E_AUTH, "no current trust anchor signed the trust-anchor update");
+    if (d->require_pq && pq == 0)
+        AFAIL(SG17_E_AUTH, "policy requires a post-quantum signature on the trust-anchor update");
+    /* revocations: old ones stay, new ones join */
+    memcpy(newrev, d->revoked, d->n_revoked * 32);
+    n_newrev = d->n_revoked;
+    for (size_t i = 0; i < nrev; i++) {
+        const uint8_t *h = NULL;
+        size_t hl = 0;
+        if (sg17_cbor_get_bstr(sg17_cbor_array_at(revs, i), &h, &hl) != 0 || hl != 32)
+            AFAIL(SG17_E_FORMAT, "revoked entry %zu is not a 32-byte SHA-256", i);
+        int dup = 0;
+        for (size_t k = 0; k < n_newrev; k++)
+            dup |= memcmp(newrev[k], h, 32) == 0;
+        if (!dup) {
+            if (n_newrev >= DEV_MAX_REVOKED)
+                AFAIL(SG17_E_LIMIT, "revocation list full");
+            memcpy(newrev[n_newrev++], h, 32);
+        }
+    }
+    /* the surviving anchors */
+    size_t n_names = 0;
+    for (size_t a = 0; a < d->n_anchors; a++) {
+        uint8_t h[32];
+        int gone = 0;
+        sg17_sha256(h, d->anchors[a].key, d->anchors[a].key_len);
+        for (size_t k = 0; k < n_newrev; k++)
+            gone |= memcmp(newrev[k], h, 32) == 0;
+        if (!gone)
+            memcpy(names[n_names++], d->anchor_names[a], sizeof names[0]);
+    }
+    /* new anchor files, checked before device.json changes */
+    if (path_join(p, sizeof p, d->dir, "anchors") != 0)
+        AFAIL(SG17_E_LIMIT, "path too long");
+    for (size_t i = 0; i < nadd; i++) {
+        const uint8_t *f = NULL;
+        size_t fl = 0;
+        sg17_pqc_key *k = NULL;
+        uint8_t h[32];
+        char nm[64];
+        if (sg17_cbor_get_bstr(sg17_cbor_array_at(adds, i), &f, &fl) != 0 || fl == 0)
+            AFAIL(SG17_E_FORMAT, "added anchor %zu is not a bstr", i);
+        if (n_names >= DEV_MAX_ANCHORS)
+            AFAIL(SG17_E_LIMIT, "too many trust anchors");
+        (void)snprintf(nm, sizeof nm, "e%llu-%zu.pub", (unsigned long long)epoch, i);
+        if (path_join(q, sizeof q, p, nm) != 0 || sg17_file_write_atomic(q, f, fl, 0644) != 0)
+            AFAIL(SG17_E_IO, "cannot write anchor %s", nm);
+        n_written = i + 1;
+        if (sg17_pqc_key_load(q, &k) != 0 ||
+            key_type_of(sg17_pqc_key_alg(k)) == SG17_COSE_KEY_NONE) {
+            sg17_pqc_key_free(k);
+            AFAIL(SG17_E_FORMAT, "added anchor %zu is not a usable public key file", i);
+        }
+        size_t kl = 0;
+        const uint8_t *pk = sg17_pqc_key_public(k, &kl);
+        sg17_sha256(h, pk, kl);
+        sg17_pqc_key_free(k);
+        for (size_t r = 0; r < n_newrev; r++)
+            if (memcmp(newrev[r], h, 32) == 0)
+                AFAIL(SG17_E_VERIFY, "added anchor %zu is a revoked key: revocation is "
+                                     "irreversible", i);
+        memcpy(names[n_names++], nm, sizeof nm);
+    }
+    if (n_names == 0)
+        AFAIL(SG17_E_VERIFY, "the update would leave the device without a trust anchor");
+    /* one atomic replace of device.json */
+    if (path_join(q, sizeof q, d->dir, "device.json") != 0 ||
+        sg17_json_load_file(q, NULL, &cfg, NULL) != 0)
+        AFAIL(SG17_E_IO, "cannot read device.json");
+    {
+        json_t *an = json_array(), *rv = json_array();
+        char hx[65];
+        for (size_t i = 0; i < n_names; i++)
+            json_array_append_new(an, json_string(names[i]));
+        for (size_t i = 0; i < n_newrev; i++) {
+            hex_str(newrev[i], 32, hx);
+            json_array_append_new(rv, json_string(hx));
+        }
+        json_object_set_new(cfg, "anchors", an);
+        json_object_set_new(cfg, "revoked", rv);
+        json_object_set_new(cfg, "anchor-epoch", json_integer((json_int_t)epoch));
+        char *t = json_dumps(cfg, JSON_INDENT(2));
+        rc = t ? sg17_file_write_atomic(q, t, strlen(t), 0644) : SG17_E_NOMEM;
+        free(t);
+        if (rc != 0)
+            AFAIL(rc, "cannot write device.json");
+        memcpy(d->revoked, newrev, n_newrev * 32);
+        d->n_revoked = n_newrev;
+        d->anchor_epoch = epoch;
+        rc = load_anchors(d, an);
+        if (rc != 0)
+            AFAIL(rc, "reloading the anchors failed");
+    }
+    n_written = 0; /* keep the new files */
+    rc = 0;
+#undef AFAIL
+out:
+    for (size_t i = 0; i < n_written; i++) {
+        char nm[64];
+        (void)snprintf(nm, sizeof nm, "e%llu-%zu.pub", (unsigned long long)epoch, i);
+        if (path_join(q, sizeof q, p, nm) == 0)
+            (void)unlink(q);
+    }
+    json_decref(cfg);
+    sg17_cbor_free(outer);
+    sg17_cbor_free(pl);
     return rc;
 }
