@@ -1275,6 +1275,44 @@ static void sem_node(sem *S, const node *n, unsigned depth)
 
 static int compile_regexes(node *n, unsigned depth, char *err, size_t errlen);
 
+/* Well-formed UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            k = 1;
+            cp = c & 0x1f;
+            min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            k = 2;
+            cp = c & 0x0f;
+            min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            k = 3;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
 static int do_parse(const char *pattern, node **out, char *err, size_t errlen, int dupcheck)
 {
     if (err && errlen)
@@ -1285,6 +1323,11 @@ static int do_parse(const char *pattern, node **out, char *err, size_t errlen, i
     if (n > SG17_STIX_PATTERN_MAX_LEN) {
         if (err)
             snprintf(err, errlen, "pattern longer than %zu bytes", SG17_STIX_PATTERN_MAX_LEN);
+        return SG17_E_FORMAT;
+    }
+    if (!utf8_ok((const unsigned char *)pattern, n)) {
+        if (err && errlen)
+            snprintf(err, errlen, "FAIL: the pattern is not valid UTF-8");
         return SG17_E_FORMAT;
     }
     parser P;
