@@ -782,6 +782,12 @@ static void frame_hex(char *out, const uint8_t *d, unsigned n)
     out[2 * n] = 0;
 }
 
+static const char *hexof(char *buf, const sg17_can_frame *f)
+{
+    frame_hex(buf, f->data, f->dlc);
+    return buf;
+}
+
 /* Does the payload continue the learned counters from ref? */
 static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data)
 {
@@ -795,9 +801,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                             sg17_can_alert *alerts, size_t *n)
 {
     const sg17_can_profile *p = d->p;
-    char hx[17];
+    char hx[17]; /* payload hex, formatted only when an alert needs it */
     *n = 0;
-    frame_hex(hx, f->data, f->dlc);
     int timed = p->has_time > 0 && f->has_time;
     /* bus load (window-level) */
     if (timed) {
@@ -828,7 +833,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id, hx, p->n);
+                     "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id, hexof(hx, f), p->n);
         return;
     }
     const idprof *ip = &p->ids[s];
@@ -838,7 +843,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
             snprintf(a->evidence, sizeof a->evidence, "frame %X#%s: length %u never seen (mask %04x)",
-                     (unsigned)f->id, hx, f->dlc, ip->lenmask);
+                     (unsigned)f->id, hexof(hx, f), f->dlc, ip->lenmask);
         bad = 1;
     }
     if (!bad && ip->count >= MIN_TRAIN) {
@@ -849,8 +854,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
         uint8_t diff[64];
         unsigned nb = 0, first = 0;
-        for (unsigned i = 0; i < 64; i++) {
-            diff[i] = i < lim ? (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]) : 0;
+        for (unsigned i = 0; i < lim; i++) {
+            diff[i] = (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]);
             if (diff[i] && !nb)
                 first = i;
             nb += (unsigned)__builtin_popcount(diff[i]);
@@ -865,14 +870,15 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x, "
                          "constant %02x in %llu training frames)",
-                         (unsigned)f->id, hx, nb, first, diff[first], ip->constval[first] & st->cmask[first],
+                         (unsigned)f->id, hexof(hx, f), nb, first, diff[first], ip->constval[first] & st->cmask[first],
                          (unsigned long long)ip->count);
             bad = 1;
         } else if (nb) {
-            for (unsigned i = 0; i < 64; i++)
+            for (unsigned i = 0; i < lim; i++)
                 st->cmask[i] = (uint8_t)(st->cmask[i] & ~(diff[i] | (persist ? st->pdiff[i] : 0)));
         }
-        memcpy(st->pdiff, diff, 64);
+        if (lim)
+            memcpy(st->pdiff, diff, lim);
         st->has_pdiff = nb >= CONST_K;
         if (!timed && !bad) {
             for (unsigned i = 0; i < lim && i < 8; i++) {
@@ -881,7 +887,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     if (a)
                         snprintf(a->evidence, sizeof a->evidence,
                                  "frame %X#%s: byte %u = %u outside learned [%u, %u]", (unsigned)f->id,
-                                 hx, i, f->data[i], ip->minv[i], ip->maxv[i]);
+                                 hexof(hx, f), i, f->data[i], ip->minv[i], ip->maxv[i]);
                     bad = 1;
                     break;
                 }
@@ -899,7 +905,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: rolling counter (nibble mask %04x) does not continue the last "
                      "accepted frame",
-                     (unsigned)f->id, hx, ip->ctrmask);
+                     (unsigned)f->id, hexof(hx, f), ip->ctrmask);
         bad = 1;
     }
     int flagged = bad;
@@ -918,7 +924,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s at %.6f: second frame in one period slot (period %.6f s, "
                          "expected %.6f)",
-                         (unsigned)f->id, hx, f->t, ip->period, E0);
+                         (unsigned)f->id, hexof(hx, f), f->t, ip->period, E0);
             flagged = 1;
         } else if (v == 2) {
             sg17_can_alert *a = new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
@@ -940,7 +946,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: gap %.6f s below half the learned minimum %.6f s", (unsigned)f->id,
-                         hx, f->t - st->last_t, ip->min_gap);
+                         hexof(hx, f), f->t - st->last_t, ip->min_gap);
             flagged = 1;
         }
         if (!st->win_init || f->t < st->win_start || f->t >= st->win_start + RATE_WIN) {
@@ -957,7 +963,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: %u frames within %.1f s, learned max %u", (unsigned)f->id, hx,
+                         "frame %X#%s: %u frames within %.1f s, learned max %u", (unsigned)f->id, hexof(hx, f),
                          st->win_count, RATE_WIN, ip->rate_max);
             flagged = 1;
         }
