@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "sg17/crypto.h"
 #include "sg17/device.h"
 #include "sg17/file.h"
 #include "sg17/pqc.h"
@@ -27,6 +28,9 @@ static void usage(FILE *f)
             "       sg17 device status --state DIR\n"
             "       sg17 device run --state DIR --server URL [--token-file F]\n"
             "                       [--cut-download BYTES] [--cut-flash WRITES]\n"
+            "       sg17 device anchors sign --epoch N [--add PUB ...] [--revoke PUB ...]\n"
+            "                                --key KEY [--key KEY2 ...] -o UPDATE.cbor\n"
+            "       sg17 device anchors apply --state DIR UPDATE.cbor\n"
             "run exit codes: 0 updated or nothing to do, 1 offer refused or self-test failed,\n"
             "2 usage, 3 interrupted (power cut, network): run again. See docs/DEVICE.md.\n");
 }
@@ -343,6 +347,125 @@ static int do_run(int argc, char **argv)
     return CLI_OK;
 }
 
+/* SHA-256 of the raw public key in a key file. */
+static int pub_digest(const char *path, uint8_t h[32])
+{
+    sg17_pqc_key *k = NULL;
+    if (sg17_pqc_key_load(path, &k) != 0)
+        return -1;
+    size_t n = 0;
+    const uint8_t *pk = sg17_pqc_key_public(k, &n);
+    sg17_sha256(h, pk, n);
+    sg17_pqc_key_free(k);
+    return 0;
+}
+
+static int do_anchors_sign(int argc, char **argv)
+{
+    const char *add[MAX_ANCHORS], *keys[MAX_ANCHORS], *out = NULL;
+    size_t n_add = 0, n_keys = 0, n_rev = 0;
+    uint8_t rev[16][32];
+    uint64_t epoch = 0;
+    int have_epoch = 0, ret = CLI_FAIL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const char *a = argv[i], *v = argv[i + 1];
+        if (strcmp(a, "--epoch") == 0 && parse_u64(v, &epoch) == 0)
+            have_epoch = 1;
+        else if (strcmp(a, "--add") == 0 && n_add < MAX_ANCHORS)
+            add[n_add++] = v;
+        else if (strcmp(a, "--key") == 0 && n_keys < MAX_ANCHORS)
+            keys[n_keys++] = v;
+        else if (strcmp(a, "-o") == 0)
+            out = v;
+        else if (strcmp(a, "--revoke") == 0 && n_rev < 16) {
+            if (pub_digest(v, rev[n_rev]) != 0) {
+                fprintf(stderr, "sg17 device anchors sign: cannot load %s\n", v);
+                return CLI_FAIL;
+            }
+            n_rev++;
+        } else {
+            fprintf(stderr, "sg17 device anchors sign: bad option %s %s\n", a, v);
+            return CLI_USAGE;
+        }
+    }
+    if ((argc - 1) % 2 != 0 || !have_epoch || n_keys == 0 || out == NULL) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    uint8_t *files[MAX_ANCHORS] = {0};
+    size_t lens[MAX_ANCHORS] = {0};
+    sg17_buf pl, upd;
+    sg17_buf_init(&pl, 1 << 20);
+    sg17_buf_init(&upd, 1 << 22);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n_add; i++) {
+        uint8_t h[32];
+        if (pub_digest(add[i], h) != 0)
+            rc = SG17_E_FORMAT;
+        if (rc == 0)
+            rc = sg17_file_read(add[i], &files[i], &lens[i], 1 << 16);
+        if (rc != 0)
+            fprintf(stderr, "sg17 device anchors sign: %s is not a public key file\n", add[i]);
+    }
+    if (rc == 0)
+        rc = sg17_device_anchor_payload(epoch, (const uint8_t *const *)files, lens, n_add,
+                                        (const uint8_t(*)[32])rev, n_rev, &pl);
+    if (rc == 0)
+        rc = sg17_device_anchor_update_sign(pl.data, pl.len, keys, n_keys, &upd);
+    if (rc == 0)
+        rc = sg17_file_write_atomic(out, upd.data, upd.len, 0644);
+    if (rc == 0)
+        ret = CLI_OK;
+    else
+        fprintf(stderr, "sg17 device anchors sign: %s\n", sg17_strerror(rc));
+    for (size_t i = 0; i < n_add; i++)
+        free(files[i]);
+    sg17_buf_free(&pl, 0);
+    sg17_buf_free(&upd, 0);
+    return ret;
+}
+
+static int do_anchors_apply(int argc, char **argv)
+{
+    const char *dir = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else
+            file = argv[i];
+    }
+    if (dir == NULL || file == NULL) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char why[256] = "";
+    sg17_device *d = NULL;
+    if (sg17_file_read(file, &buf, &len, 1 << 22) != 0) {
+        fprintf(stderr, "sg17 device anchors apply: cannot read %s\n", file);
+        return CLI_FAIL;
+    }
+    if (sg17_device_open(dir, &d, why, sizeof why) != 0) {
+        free(buf);
+        fprintf(stderr, "sg17 device anchors apply: %s\n", why);
+        return CLI_FAIL;
+    }
+    int rc = sg17_device_anchor_update(d, buf, len, why, sizeof why);
+    size_t n = 0, nr = 0;
+    uint64_t ep = 0;
+    sg17_device_anchor_info(d, &n, &ep, &nr);
+    sg17_device_close(d);
+    free(buf);
+    if (rc != 0) {
+        fprintf(stderr, "sg17 device anchors apply: refused: %s\n", why);
+        return rc == SG17_E_IO ? CLI_FAIL : CLI_NEGATIVE;
+    }
+    printf("{\"anchors\":%zu,\"anchor_epoch\":%llu,\"revoked\":%zu}\n", n,
+           (unsigned long long)ep, nr);
+    return CLI_OK;
+}
+
 int cmd_device(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -358,6 +481,10 @@ int cmd_device(int argc, char **argv)
         return do_pubkey(argc - 1, argv + 1);
     if (strcmp(c, "status") == 0)
         return do_status(argc - 1, argv + 1);
+    if (strcmp(c, "anchors") == 0 && argc >= 3 && strcmp(argv[2], "sign") == 0)
+        return do_anchors_sign(argc - 2, argv + 2);
+    if (strcmp(c, "anchors") == 0 && argc >= 3 && strcmp(argv[2], "apply") == 0)
+        return do_anchors_apply(argc - 2, argv + 2);
     fprintf(stderr, "sg17 device: unknown command '%s'\n", c);
     usage(stderr);
     return CLI_USAGE;

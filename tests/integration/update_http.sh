@@ -207,6 +207,25 @@ run dev1
 is "$rc" 0 "dev1 polls again: nothing to do"
 is "$(jget dev1 installed)" false "no second install"
 
+# ---- staged rollout by class ----------------------------------------------------------
+code=$(req "${A[@]}" -d "{\"name\":\"stage0\",\"manifest\":\"$DG\",\"class\":\"cam\",\"percent\":0}" \
+    "$URL/v1/update/campaigns")
+is "$code" 201 "class campaign at 0 %"
+code=$(req -H "Authorization: Bearer $(cat "$T/dev1.token")" "$URL/v1/update/poll?device=dev1")
+grep -q '"manifest": *null' "$T/body"
+ok $? "0 % rollout: dev1 is not offered anything"
+code=$(req "${A[@]}" -d "{\"name\":\"stage100\",\"manifest\":\"$DG\",\"class\":\"cam\",\"percent\":100}" \
+    "$URL/v1/update/campaigns")
+is "$code" 201 "class campaign at 100 %"
+code=$(req -H "Authorization: Bearer $(cat "$T/dev1.token")" "$URL/v1/update/poll?device=dev1")
+grep -q '"campaign": *"stage100"' "$T/body"
+ok $? "100 % rollout: dev1 is offered stage100"
+code=$(req "${A[@]}" -d "{\"name\":\"stage100\",\"manifest\":\"$DG\",\"class\":\"cam\"}" \
+    "$URL/v1/update/campaigns")
+is "$code" 409 "campaign name taken"
+code=$(req "${A[@]}" -d '{"name":"bad","manifest":"00","devices":["dev1"]}' "$URL/v1/update/campaigns")
+is "$code" 400 "malformed campaign refused"
+
 kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "sg17d stops cleanly"
