@@ -158,6 +158,35 @@ static void validator(void)
     json_decref(r);
     tap_ok(strcmp(sg17_stix_check_name(401), "extensions-use") == 0 && sg17_stix_check_name(999) == NULL,
            "check names");
+    /* the less common coded checks */
+    memset(&vo, 0, sizeof vo);
+    const char *nt = "{\"type\":\"network-traffic\",\"spec_version\":\"2.1\",\"id\":\"network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d\","
+                     "\"dst_ref\":\"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd\",\"src_port\":1,\"dst_port\":2,\"protocols\":[\"tcp\"],"
+                     "\"extensions\":{\"http-request-ext\":{\"request_method\":\"get\",\"request_value\":\"/\","
+                     "\"request_header\":{\"Host\":\"a\",\"X-Bogus\":\"b\"}},\"socket-ext\":{\"address_family\":\"AF_INET\","
+                     "\"options\":{\"SO_KEEPALIVE\":1,\"so_bad\":2}}}}";
+    tap_ok(validate(nt, &vo, &valid, 274) == 1, "{274} unknown HTTP request header");
+    tap_ok(validate(nt, &vo, &valid, 275) == 1, "{275} invalid socket option");
+    tap_ok(validate(nt, &vo, &valid, 142) == 0, "no {142} inside request_header (exception)");
+    const char *pdf = "{\"type\":\"file\",\"spec_version\":\"2.1\",\"id\":\"file--e9779ddb-6076-5829-bd92-61c8a3689c0f\",\"name\":\"a.pdf\","
+                      "\"extensions\":{\"pdf-ext\":{\"document_info_dict\":{\"Title\":\"t\",\"Colour\":\"c\"}}},"
+                      "\"x_info\":{\"Upper\":1},\"hashes\":{\"abcdefghijklmnopqrstuvwxyz0123456789\":\"00\"}}";
+    tap_ok(validate(pdf, &vo, &valid, 276) == 1, "{276} unknown PDF document info key");
+    tap_ok(validate(pdf, &vo, &valid, 142) == 1, "{142} uppercase dictionary key in an SCO");
+    tap_ok(validate(pdf, &vo, &valid, 150) == 0, "{150} is off by default");
+    static const char *e150[] = {"hash-length"};
+    vo.enabled = e150;
+    vo.n_enabled = 1;
+    tap_ok(validate(pdf, &vo, &valid, 150) == 1, "{150} when enabled: hash name longer than 30");
+    memset(&vo, 0, sizeof vo);
+    char buf[2048];
+    snprintf(buf, sizeof buf, "{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":[%s,%s]}",
+             camp, camp);
+    tap_ok(validate(buf, &vo, &valid, 203) == 1, "{203} duplicate id with identical modified");
+    const char *od = "{\"type\":\"observed-data\",\"spec_version\":\"2.1\",\"id\":\"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf\","
+                     "\"created\":\"2016-04-06T19:58:16.000Z\",\"modified\":\"2016-04-06T19:58:16.000Z\",\"first_observed\":\"2015-12-21T19:00:00Z\","
+                     "\"last_observed\":\"2015-12-21T19:00:00Z\",\"number_observed\":1,\"objects\":{\"a\":{\"type\":\"mutex\",\"name\":\"m\"}}}";
+    tap_ok(validate(od, &vo, &valid, 141) == 1, "{141} non-numeric observable object key");
 }
 
 static int stop_after_two(json_t *o, void *ctx)

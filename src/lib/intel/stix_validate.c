@@ -93,6 +93,7 @@ typedef struct vctx {
     int v20; /* validating as STIX 2.0 content */
     int in_bundle;
     const char *cur_type;
+    int hash_len_warned; /* {150} once per object, as the reference */
 } vctx;
 
 static void add(vctx *v, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -599,6 +600,11 @@ static void check_hashes(vctx *v, const json_t *h, const char *where)
     const char *k;
     const json_t *val;
     json_object_foreach(stix_unconst(h), k, val) {
+        if (strlen(k) > 30 && !v->hash_len_warned) {
+            add(v, 150, "Object has a '%s' dictionary with a hash of type '%s', which is longer "
+                        "than 30 characters.", where, k);
+            v->hash_len_warned = 1;
+        }
         if (!json_is_string(val)) {
             add(v, 0, "%s: hash '%s' must be a string", where, k);
             continue;
@@ -1157,11 +1163,92 @@ static void check_observed_objects(vctx *v, const json_t *o)
         add(v, 0, "objects: Observed Data objects must be in dict format.");
         return;
     }
+    const char *k;
+    const json_t *val;
+    json_object_foreach(stix_unconst(objs), k, val) {
+        int digits = *k != '\0';
+        for (const char *p = k; *p; p++)
+            if (*p < '0' || *p > '9')
+                digits = 0;
+        if (!digits)
+            add(v, 141, "'%s' is not a good key value. Observable Objects should use non-negative "
+                        "integers for their keys.", k);
+    }
+}
+
+/* {142}: dictionary keys inside an SCO should be lowercase (explicit stack, bounded) */
+static void check_dict_keys(vctx *v, const json_t *o)
+{
+    static const char *exc = "hashes file_header_hashes request_header additional_header_fields "
+                             "document_info_dict exif_tags ipfix options environment_variables key startup_info";
+    const json_t *stack[64];
+    size_t sp = 0;
+    stack[sp++] = o;
+    while (sp) {
+        const json_t *d = stack[--sp];
+        const char *k;
+        const json_t *val;
+        json_object_foreach(stix_unconst(d), k, val) {
+            for (const char *p = k; *p; p++)
+                if (*p >= 'A' && *p <= 'Z') {
+                    add(v, 142, "As a dictionary key, '%s' should be lowercase.", k);
+                    break;
+                }
+            if (json_is_object(val) && !stix_word_in(exc, k, strlen(k)) && sp < 64)
+                stack[sp++] = val;
+        }
+    }
+}
+
+static int in_list(const char *list, const char *w)
+{
+    return stix_word_in(list, w, strlen(w));
+}
+
+static void check_ext_dicts(vctx *v, const char *type, const json_t *o)
+{
+    const json_t *ex = json_object_get(o, "extensions");
+    const char *k;
+    const json_t *val;
+    if (strcmp(type, "network-traffic") == 0) {
+        static const char *hdrs =
+            "Accept Accept-Charset Accept-Encoding Accept-Language Accept-Datetime Access-Control-Request-Method "
+            "Access-Control-Request-Headers Authorization Cache-Control Connection Content-Encoding Content-Length "
+            "Content-MD5 Content-Type Cookie Date Expect Forwarded From Host HTTP2-Settings If-Match If-Modified-Since "
+            "If-None-Match If-Range If-Unmodified-Since Max-Forwards Origin Pragma Prefer Proxy-Authorization Range "
+            "Referer TE Trailer Transfer-Encoding User-Agent Upgrade Via Warning Upgrade-Insecure-Requests "
+            "X-Requested-With DNT X-Forwarded-For X-Forwarded-Host X-Forwarded-Proto Front-End-Https "
+            "X-Http-Method-Override X-ATT-DeviceId X-Wap-Profile Proxy-Connection X-UIDH X-Csrf-Token X-Request-ID "
+            "X-Correlation-ID Save-Data";
+        const json_t *rh = json_object_get(json_object_get(ex, "http-request-ext"), "request_header");
+        json_object_foreach(stix_unconst(rh), k, val) if (!in_list(hdrs, k))
+            add(v, 274, "The 'request_header' property contains an invalid HTTP request header ('%s').", k);
+        const json_t *opts = json_object_get(json_object_get(ex, "socket-ext"), "options");
+        json_object_foreach(stix_unconst(opts), k, val) {
+            static const char *pfx[] = {"SO_", "ICMP_", "ICMP6_", "IP_", "IPV6_", "MCAST_", "TCP_", "IRLMP_"};
+            int okp = 0;
+            for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
+                if (starts_with(k, pfx[i]) && k[strlen(pfx[i])])
+                    okp = 1;
+            for (const char *p = k; okp && *p; p++)
+                if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                    okp = 0;
+            if (!okp)
+                add(v, 275, "The 'options' property contains a key ('%s') that is not a valid socket "
+                            "option (SO|ICMP|ICMP6|IP|IPV6|MCAST|TCP|IRLMP)_*.", k);
+        }
+    } else if (strcmp(type, "file") == 0) {
+        const json_t *did = json_object_get(json_object_get(ex, "pdf-ext"), "document_info_dict");
+        json_object_foreach(stix_unconst(did), k, val) if (!in_list("Title Author Subject Keywords Creator Producer CreationDate ModDate Trapped", k))
+            add(v, 276, "The 'document_info_dict' property contains a key ('%s') that is not a valid "
+                        "PDF Document Information Dictionary key.", k);
+    }
 }
 
 static void check_object(vctx *v, const json_t *o)
 {
     v->r->n_objects++;
+    v->hash_len_warned = 0;
     if (!json_is_object(o)) {
         add(v, 0, "bundle objects must be JSON objects");
         return;
@@ -1366,8 +1453,11 @@ static void check_object(vctx *v, const json_t *o)
     check_extensions(v, type, o, kind == SG17_STIX_SCO);
     check_vocabs(v, type, o);
     /* type-specific */
-    if (kind == SG17_STIX_SCO)
+    if (kind == SG17_STIX_SCO) {
         check_sco_specific(v, type, o);
+        check_dict_keys(v, o);
+        check_ext_dicts(v, type, o);
+    }
     if (strcmp(type, "relationship") == 0)
         check_relationship(v, o);
     else if (strcmp(type, "indicator") == 0) {
@@ -1449,6 +1539,7 @@ static int build_on(vctx *v)
             if (checks[i].code >= 100)
                 v->on[checks[i].code] = 1;
         v->on[102] = 0;
+        v->on[150] = 0; /* hash-length runs only when enabled (as the reference's defaults) */
     }
     for (size_t i = 0; i < o->n_enabled; i++) {
         int c = check_code(o->enabled[i]);
@@ -1536,6 +1627,23 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
         json_array_foreach(objs, i, o) {
             v.v20 = bv20;
             check_object(&v, o);
+        }
+        if (on(&v, 203) && json_array_size(objs) > 1) {
+            json_t *seen = json_object();
+            json_array_foreach(objs, i, o) {
+                const char *oid = sget(o, "id"), *mod = sget(o, "modified");
+                if (!seen || !oid || !json_object_get(o, "modified"))
+                    continue;
+                const json_t *prev = json_object_get(seen, oid);
+                if (!prev)
+                    json_object_set_new(seen, oid, json_deep_copy(json_object_get(o, "modified")));
+                else if (json_equal(prev, json_object_get(o, "modified")))
+                    add(&v, 203, "Duplicate ID '%s' has identical `modified` timestamp. If they are "
+                                 "different versions of the same object, they should have different "
+                                 "`modified` properties.", oid);
+                (void)mod;
+            }
+            json_decref(seen);
         }
     } else {
         if (ver && strcmp(ver, "2.0") == 0)
