@@ -183,6 +183,12 @@ static void validator(void)
     snprintf(buf, sizeof buf, "{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":[%s,%s]}",
              camp, camp);
     tap_ok(validate(buf, &vo, &valid, 203) == 1, "{203} duplicate id with identical modified");
+    snprintf(buf, sizeof buf, "{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":[%s,%s]}",
+             camp, rel);
+    tap_ok(validate(buf, &vo, &valid, 0) >= 0 && valid, "dangling relationship refs are fine by default");
+    vo.enforce_refs = 1;
+    tap_ok(validate(buf, &vo, &valid, 0) >= 0 && !valid, "enforce_refs: relationship endpoints must be in the bundle");
+    vo.enforce_refs = 0;
     const char *od = "{\"type\":\"observed-data\",\"spec_version\":\"2.1\",\"id\":\"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf\","
                      "\"created\":\"2016-04-06T19:58:16.000Z\",\"modified\":\"2016-04-06T19:58:16.000Z\",\"first_observed\":\"2015-12-21T19:00:00Z\","
                      "\"last_observed\":\"2015-12-21T19:00:00Z\",\"number_observed\":1,\"objects\":{\"a\":{\"type\":\"mutex\",\"name\":\"m\"}}}";

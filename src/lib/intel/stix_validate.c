@@ -1628,6 +1628,30 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
             v.v20 = bv20;
             check_object(&v, o);
         }
+        if (v.o->enforce_refs) {
+            /* relationships must reference objects in the same bundle */
+            json_t *ids = json_object();
+            json_array_foreach(objs, i, o) {
+                const char *oid = sget(o, "id");
+                if (ids && oid)
+                    json_object_set_new(ids, oid, json_true());
+            }
+            json_array_foreach(objs, i, o) {
+                const char *t = sget(o, "type");
+                if (!ids || !t || strcmp(t, "relationship") != 0)
+                    continue;
+                static const char *const ends[] = {"source_ref", "target_ref"};
+                for (size_t e = 0; e < 2; e++) {
+                    const char *r = sget(o, ends[e]);
+                    if (r && !json_object_get(ids, r)) {
+                        v.oid = sget(o, "id");
+                        add(&v, 0, "%s: '%s' is not an object in this bundle (enforce_refs)", ends[e], r);
+                    }
+                }
+            }
+            v.oid = sget(inst, "id");
+            json_decref(ids);
+        }
         if (on(&v, 203) && json_array_size(objs) > 1) {
             json_t *seen = json_object();
             json_array_foreach(objs, i, o) {
