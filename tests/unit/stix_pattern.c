@@ -94,6 +94,36 @@ int main(void)
         ok[o] = '\0';
         tap_int_eq(v(ok), 0, "20 levels are fine");
     }
+    /* long operator chains are balanced trees, not deep recursion */
+    {
+        size_t terms = 50000, k = 0;
+        const char *t = "x-t:i = 5 OR ";
+        size_t tl = strlen(t);
+        char *s = malloc(terms * tl + 32);
+        s[k++] = '[';
+        for (size_t i = 0; i < terms; i++) {
+            memcpy(s + k, t, tl);
+            k += tl;
+        }
+        memcpy(s + k, "x-t:i = 6]", 10);
+        k += 10;
+        s[k] = '\0';
+        tap_int_eq(v(s), 0, "50000-term OR chain validates");
+        free(s);
+        const char *o = "[x-t:i = 5] OR ";
+        size_t ol = strlen(o);
+        s = malloc(20000 * ol + 32);
+        k = 0;
+        for (size_t i = 0; i < 20000; i++) {
+            memcpy(s + k, o, ol);
+            k += ol;
+        }
+        memcpy(s + k, "[x-t:i = 6]", 11);
+        k += 11;
+        s[k] = '\0';
+        tap_int_eq(v(s), 0, "20000 observations ORed validate");
+        free(s);
+    }
 
     const char *doc =
         "[{\"type\":\"observed-data\",\"id\":\"observed-data--00000000-0000-4000-8000-000000000001\","
@@ -164,6 +194,22 @@ int main(void)
     tap_int_eq(m("[x-t:i = 5] REPEATS 2 TIMES"), 0, "one observation is not two");
     tap_int_eq(m("[x-t:i = 5] START t'2020-01-01T00:00:00Z' STOP t'2020-01-01T00:00:01Z'"), 1, "START/STOP inside");
     tap_int_eq(m("[x-t:i = 5] START t'2020-01-01T00:00:01Z' STOP t'2020-01-01T00:00:02Z'"), 0, "START/STOP outside");
+    {
+        size_t terms = 20000, k = 0;
+        const char *t = "x-t:i = 9 OR ";
+        size_t tl = strlen(t);
+        char *s = malloc(terms * tl + 32);
+        s[k++] = '[';
+        for (size_t i = 0; i < terms; i++) {
+            memcpy(s + k, t, tl);
+            k += tl;
+        }
+        memcpy(s + k, "x-t:i = 5]", 10);
+        k += 10;
+        s[k] = '\0';
+        tap_int_eq(m(s), 1, "20000-term OR chain matches its last term");
+        free(s);
+    }
     {
         sg17_stix_pattern *p = NULL;
         json_t *ids = NULL;

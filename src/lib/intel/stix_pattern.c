@@ -347,6 +347,7 @@ typedef struct node {
     uint32_t start_ns, stop_ns;
     int simple_qual; /* qualifier applied directly to a [..] chain */
     int nfc_done;    /* LIKE/MATCHES literal normalised to NFC */
+    unsigned height; /* 1 for a leaf */
     char *optext;    /* operator as written, "NOT " prefixed when negated */
     char *littext;   /* literal (or set) as written */
     char *qtext;     /* qualifier as written, tokens joined by one space */
@@ -776,6 +777,7 @@ static node *parse_test(parser *P)
     n = nnew(P, N_TEST);
     if (!n)
         goto fail;
+    n->height = 1;
     if (t->t == T_NOT && P->L.toks[P->p + 1].t == T_EXISTS) {
         n->neg = 1;
         P->p++;
@@ -877,43 +879,99 @@ fail:
     return NULL;
 }
 
+/* Chains of one associative operator (a AND b AND c ...) are built as balanced
+ * trees: the tree height, and so every recursive walk over it, grows with the
+ * logarithm of the chain length; the total height is capped (AST_MAX_HEIGHT). */
+#define AST_MAX_HEIGHT 1024U
+
+static unsigned height_of(const node *n)
+{
+    return n ? n->height : 0;
+}
+
+static node *chain_build(parser *P, node **items, size_t lo, size_t hi, node_kind k)
+{
+    if (hi - lo == 1)
+        return items[lo];
+    size_t mid = lo + (hi - lo) / 2;
+    node *l = chain_build(P, items, lo, mid, k); /* depth log2(n) */
+    node *r = chain_build(P, items, mid, hi, k);
+    if (!l || !r) {
+        node_free(l);
+        node_free(r);
+        return NULL;
+    }
+    node *n = nnew(P, k);
+    if (!n) {
+        node_free(l);
+        node_free(r);
+        return NULL;
+    }
+    n->a = l;
+    n->b = r;
+    unsigned hl = height_of(l), hr = height_of(r);
+    n->height = 1 + (hl > hr ? hl : hr);
+    return n;
+}
+
+typedef node *(*operand_fn)(parser *P);
+
+static node *parse_chain(parser *P, operand_fn operand, tok_type op, node_kind k)
+{
+    size_t n = 0, cap = 8;
+    node **items = malloc(cap * sizeof *items);
+    if (!items) {
+        P->nomem = P->failed = 1;
+        return NULL;
+    }
+    node *first = operand(P);
+    if (!first) {
+        free(items);
+        return NULL;
+    }
+    items[n++] = first;
+    while (cur(P)->t == op) {
+        P->p++;
+        node *r = operand(P);
+        if (!r)
+            goto fail;
+        if (n == cap) {
+            node **ni = realloc(items, 2 * cap * sizeof *ni);
+            if (!ni) {
+                node_free(r);
+                P->nomem = P->failed = 1;
+                goto fail;
+            }
+            items = ni;
+            cap *= 2;
+        }
+        items[n++] = r;
+    }
+    node *t = chain_build(P, items, 0, n, k);
+    free(items);
+    if (t && t->height > AST_MAX_HEIGHT) {
+        perr(P, "pattern too complex (expression height above %u)", AST_MAX_HEIGHT);
+        node_free(t);
+        return NULL;
+    }
+    return t;
+fail:
+    for (size_t i = 0; i < n; i++)
+        node_free(items[i]);
+    free(items);
+    return NULL;
+}
+
 static node *parse_cmp_and(parser *P)
 {
-    node *l = parse_test(P);
-    while (l && cur(P)->t == T_AND) {
-        P->p++;
-        node *r = parse_test(P);
-        node *n = r ? nnew(P, N_CMP_AND) : NULL;
-        if (!n) {
-            node_free(l);
-            node_free(r);
-            return NULL;
-        }
-        n->a = l;
-        n->b = r;
-        l = n;
-    }
-    return l;
+    return parse_chain(P, parse_test, T_AND, N_CMP_AND);
 }
 
 static node *parse_cmp_or(parser *P)
 {
     if (enter(P))
         return NULL;
-    node *l = parse_cmp_and(P);
-    while (l && cur(P)->t == T_OR) {
-        P->p++;
-        node *r = parse_cmp_and(P);
-        node *n = r ? nnew(P, N_CMP_OR) : NULL;
-        if (!n) {
-            node_free(l);
-            node_free(r);
-            return NULL;
-        }
-        n->a = l;
-        n->b = r;
-        l = n;
-    }
+    node *l = parse_chain(P, parse_cmp_and, T_OR, N_CMP_OR);
     P->depth--;
     return l;
 }
@@ -942,6 +1000,7 @@ static node *parse_obs_expr(parser *P)
             return NULL;
         }
         n->a = c;
+        n->height = 1 + height_of(c);
         simple = 1;
     } else if (t->t == T_LPAREN) {
         P->p++;
@@ -1105,8 +1164,14 @@ static node *parse_obs_expr(parser *P)
             q->qtext[off ? off - 1 : 0] = '\0';
         }
         q->a = n;
+        q->height = 1 + height_of(n);
         q->simple_qual = simple;
         n = q;
+        if (n->height > AST_MAX_HEIGHT) {
+            perr(P, "pattern too complex (expression height above %u)", AST_MAX_HEIGHT);
+            node_free(n);
+            return NULL;
+        }
     }
     P->depth--;
     return n;
@@ -1114,60 +1179,19 @@ static node *parse_obs_expr(parser *P)
 
 static node *parse_obs_and(parser *P)
 {
-    node *l = parse_obs_expr(P);
-    while (l && cur(P)->t == T_AND) {
-        P->p++;
-        node *r = parse_obs_expr(P);
-        node *n = r ? nnew(P, N_OBS_AND) : NULL;
-        if (!n) {
-            node_free(l);
-            node_free(r);
-            return NULL;
-        }
-        n->a = l;
-        n->b = r;
-        l = n;
-    }
-    return l;
+    return parse_chain(P, parse_obs_expr, T_AND, N_OBS_AND);
 }
 
 static node *parse_obs_or(parser *P)
 {
-    node *l = parse_obs_and(P);
-    while (l && cur(P)->t == T_OR) {
-        P->p++;
-        node *r = parse_obs_and(P);
-        node *n = r ? nnew(P, N_OBS_OR) : NULL;
-        if (!n) {
-            node_free(l);
-            node_free(r);
-            return NULL;
-        }
-        n->a = l;
-        n->b = r;
-        l = n;
-    }
-    return l;
+    return parse_chain(P, parse_obs_and, T_OR, N_OBS_OR);
 }
 
 static node *parse_obs_fb(parser *P)
 {
     if (enter(P))
         return NULL;
-    node *l = parse_obs_or(P);
-    while (l && cur(P)->t == T_FOLLOWEDBY) {
-        P->p++;
-        node *r = parse_obs_or(P);
-        node *n = r ? nnew(P, N_OBS_FB) : NULL;
-        if (!n) {
-            node_free(l);
-            node_free(r);
-            return NULL;
-        }
-        n->a = l;
-        n->b = r;
-        l = n;
-    }
+    node *l = parse_chain(P, parse_obs_or, T_FOLLOWEDBY, N_OBS_FB);
     P->depth--;
     return l;
 }
@@ -1228,7 +1252,7 @@ static void check_hash_lit(sem *S, const char *algo, const lit *l)
 
 static void sem_node(sem *S, const node *n, unsigned depth)
 {
-    if (!n || S->failed || depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+    if (!n || S->failed || depth > AST_MAX_HEIGHT + 4)
         return;
     if (n->k == N_TEST) {
         if (n->nsteps >= 2 && n->steps[0].k == ST_KEY && strcmp(n->steps[0].key, "hashes") == 0 &&
@@ -1431,7 +1455,7 @@ out:
 
 static int compile_regexes(node *n, unsigned depth, char *err, size_t errlen)
 {
-    if (!n || depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+    if (!n || depth > AST_MAX_HEIGHT + 4)
         return 0;
     if (n->k == N_TEST && (n->op == OP_MATCHES || n->op == OP_LIKE) && n->lv.k == L_STR && !n->nfc_done) {
         size_t nl = 0;
@@ -2189,7 +2213,7 @@ static int eval_cmp(ectx *E, const node *n, cres *r, unsigned depth)
     memset(r->m, 0, b->nroots);
     r->any = 0;
     r->type = NULL;
-    if (depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+    if (depth > AST_MAX_HEIGHT + 4)
         return SG17_E_LIMIT;
     if (n->k == N_TEST) {
         r->type = n->otype;
@@ -2464,7 +2488,7 @@ static int repeats(ectx *E, const blist *in, long times, blist *out)
 static int eval_obs(ectx *E, const node *n, blist *out, unsigned depth)
 {
     const sg17_stix_observations *O = E->O;
-    if (depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+    if (depth > AST_MAX_HEIGHT + 4)
         return SG17_E_LIMIT;
     int rc = 0;
     switch (n->k) {
@@ -2633,7 +2657,7 @@ static int add_unique_sorted(json_t *arr, const char *s)
 
 static int inspect_node(const node *n, json_t *quals, json_t *ops, json_t *cmps, unsigned depth)
 {
-    if (!n || depth > 4 * SG17_STIX_PATTERN_MAX_DEPTH)
+    if (!n || depth > AST_MAX_HEIGHT + 4)
         return 0;
     int rc = 0;
     switch (n->k) {
