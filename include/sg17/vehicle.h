@@ -149,6 +149,22 @@ SG17_API SG17_MUST_CHECK int sg17_vehicle_train(const char *const *paths, size_t
                                                 double learn_seconds, sg17_can_profile **out,
                                                 char *err, size_t errlen);
 
+/* ---- signed misbehaviour reports ----------------------------------------- */
+
+struct sg17_pqc_key;
+
+/**
+ * Build a misbehaviour report from alert JSON Lines (as printed by
+ * `sg17 vehicle detect` / `v2x check`; each alert keeps its evidence) and sign
+ * it with a private signature key of sg17/pqc.h - ML-DSA-65 by default in the
+ * CLI (FIPS 204, context "sg17-mbr-v1"). *out is malloc'd JSON.
+ */
+SG17_API SG17_MUST_CHECK int sg17_vehicle_report_sign(struct sg17_pqc_key *k, const char *vehicle,
+                                                      const char *alerts, size_t len, char **out);
+/** Verify a report: 0 valid (and *n_alerts set), SG17_E_VERIFY, SG17_E_FORMAT. */
+SG17_API SG17_MUST_CHECK int sg17_vehicle_report_verify(const struct sg17_pqc_key *k, const char *report,
+                                                        size_t len, size_t *n_alerts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sg17/pqc.h"
 #include "sg17/v2x.h"
 #include "sg17/vehicle.h"
 
@@ -493,10 +494,73 @@ int cmd_vehicle_v2x(int argc, char **argv)
 
 int cmd_vehicle_report(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "sg17: vehicle report: not built yet\n");
-    return CLI_FAIL;
+    const char *key = NULL, *outp = NULL, *vehicle = NULL, *in = NULL;
+    int sign;
+    if (argc < 2 || (strcmp(argv[1], "sign") != 0 && strcmp(argv[1], "verify") != 0)) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    sign = strcmp(argv[1], "sign") == 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+            key = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            outp = argv[++i];
+        else if (strcmp(argv[i], "--vehicle") == 0 && i + 1 < argc)
+            vehicle = argv[++i];
+        else if (!in)
+            in = argv[i];
+        else {
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!key || !in) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    sg17_pqc_key *k;
+    int e = sg17_pqc_key_load(key, &k);
+    if (e) {
+        fprintf(stderr, "sg17: %s: %s\n", key, sg17_strerror(e));
+        return CLI_FAIL;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (cli_read_input(in, 64u << 20, &buf, &len) != 0) {
+        sg17_pqc_key_free(k);
+        return CLI_FAIL;
+    }
+    int rc = CLI_OK;
+    if (sign) {
+        if (strcmp(sg17_pqc_key_alg(k), "ml-dsa-65") != 0)
+            fprintf(stderr, "sg17: note: signing with %s, not the default ML-DSA-65\n", sg17_pqc_key_alg(k));
+        char *rep = NULL;
+        e = sg17_vehicle_report_sign(k, vehicle, (const char *)buf, len, &rep);
+        if (e) {
+            fprintf(stderr, "sg17: %s: cannot build the report: %s\n", in, sg17_strerror(e));
+            rc = CLI_FAIL;
+        } else {
+            FILE *f = outp && strcmp(outp, "-") != 0 ? fopen(outp, "w") : stdout;
+            if (!f || fputs(rep, f) < 0 || fputc('\n', f) == EOF || (f != stdout && fclose(f) != 0)) {
+                fprintf(stderr, "sg17: %s: write failed\n", outp ? outp : "-");
+                rc = CLI_FAIL;
+            }
+            free(rep);
+        }
+    } else {
+        size_t n = 0;
+        e = sg17_vehicle_report_verify(k, (const char *)buf, len, &n);
+        if (e == 0) {
+            printf("valid: %zu alerts, signed with %s\n", n, sg17_pqc_key_alg(k));
+        } else {
+            printf("INVALID: %s\n", sg17_strerror(e));
+            rc = e == SG17_E_VERIFY ? CLI_NEGATIVE : CLI_FAIL;
+        }
+    }
+    free(buf);
+    sg17_pqc_key_free(k);
+    return rc;
 }
 
 int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn, const char *svg)

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# sg17 vehicle end to end on a generated capture: convert, train, detect
+# (JSON Lines with evidence), eval --json keys and counts, online learning,
+# signed ML-DSA-65 reports (valid, tampered), V2X check, error exits.
+set -u
+if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
+    echo "1..0 # SKIP SG17_BIN not set or not built"
+    exit 77
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+is() {
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
+}
+status() {
+    "$@" >"$T/out" 2>"$T/err"
+    echo $?
+}
+# clean: 100 Hz id 100 with a counter nibble, 50 Hz id 200 constant; 60 s
+awk 'BEGIN { for (i = 0; i < 6000; i++) { t = 1000 + i * 0.01 + (i % 7) * 0.0003;
+      printf "(%.6f) can0 100#%02X00AA\n", t, i % 16;
+      if (i % 2 == 0) printf "(%.6f) can0 200#11223344\n", t + 0.004 } }' > "$T/clean.log"
+# attack: same traffic for 60 s plus, from t=1030, one injected 100 frame per second
+# (random phase, wrong constant byte) and an unknown id 7E0
+awk 'BEGIN { srand(7); for (i = 0; i < 6000; i++) { t = 2000 + i * 0.01 + (i % 7) * 0.0003;
+      printf "(%.6f) can0 100#%02X00AA\n", t, i % 16;
+      if (i % 2 == 0) printf "(%.6f) can0 200#11223344\n", t + 0.004;
+      if (i >= 3000 && i % 100 == 0) { printf "(%.6f) can0 100#%02X55AA atk\n", t + 0.0061, int(rand()*16);
+                                       printf "(%.6f) can0 7E0#0102 atk\n", t + 0.0072 } } }' > "$T/attack.log"
+
+is "$(status "$SG17_BIN" vehicle convert "$T/attack.log" -o "$T/attack.csv")" 0 "convert candump -> interchange CSV"
+is "$(head -1 "$T/attack.csv")" "timestamp,id,dlc,data,label" "interchange header"
+is "$(grep -c ',atk$' "$T/attack.csv")" 60 "60 labelled attack rows kept"
+is "$(status "$SG17_BIN" vehicle train "$T/clean.log" -o "$T/p.prof")" 0 "train on the clean capture"
+is "$(status "$SG17_BIN" vehicle detect --profile "$T/p.prof" "$T/clean.log")" 0 "clean capture: no alerts (exit 0)"
+is "$(status "$SG17_BIN" vehicle detect --profile "$T/p.prof" "$T/attack.csv")" 1 "attack capture: alerts (exit 1)"
+cp "$T/out" "$T/alerts.jsonl"
+is "$(grep -c '"detector":"unknown-id","id":"7E0"' "$T/alerts.jsonl")" 30 "30 unknown-id alerts for 7E0"
+ok "$(grep -q '"evidence":"frame 7E0#0102' "$T/alerts.jsonl"; echo $?)" "alerts carry the frame as evidence"
+is "$(status "$SG17_BIN" vehicle eval --json --profile "$T/p.prof" "$T/attack.csv")" 0 "eval --json"
+python3 - "$T/out" <<'PY' >"$T/py" 2>&1
+import json, sys
+d = json.loads(open(sys.argv[1]).read())
+keys = "capture frames attack_frames tp fp fn precision recall f1 latency_s false_alarms_per_hour frames_per_s by_label".split()
+assert all(k in d for k in keys), d.keys()
+assert d["attack_frames"] == 60 and d["tp"] == 60 and d["fp"] == 0, d
+assert d["by_label"]["atk"]["tp"] == 60
+assert d["latency_s"] is not None and d["latency_s"] < 0.05
+print("ok")
+PY
+is "$(cat "$T/py")" "ok" "eval: 60/60 attack frames, 0 false alarms, all keys present"
+is "$(status "$SG17_BIN" vehicle eval --json --learn-seconds 20 "$T/attack.csv")" 0 "online eval --learn-seconds 20"
+ok "$(python3 -c "import json,sys; d=json.loads(open('$T/out').read()); sys.exit(0 if d['tp']==60 and d['fp']==0 else 1)"; echo $?)" "online: 60 tp, 0 fp"
+# signed report
+is "$(status "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/mbr.key")" 0 "ML-DSA-65 key"
+is "$(status "$SG17_BIN" vehicle report sign --key "$T/mbr.key" --vehicle test-car -o "$T/r.json" "$T/alerts.jsonl")" 0 "report signed"
+is "$(status "$SG17_BIN" vehicle report verify --key "$T/mbr.key.pub" "$T/r.json")" 0 "report verifies"
+sed 's/7E0#0102/7E0#0103/' "$T/r.json" > "$T/r2.json"
+is "$(status "$SG17_BIN" vehicle report verify --key "$T/mbr.key.pub" "$T/r2.json")" 1 "tampered evidence: verification fails (exit 1)"
+# V2X
+printf '{"t":0,"station":"a","station_type":5,"x":0,"y":0,"vx":20,"vy":0}\n{"t":1,"station":"a","station_type":5,"x":20,"y":0,"vx":20,"vy":0}\n' > "$T/ok.jsonl"
+is "$(status "$SG17_BIN" vehicle v2x check "$T/ok.jsonl")" 0 "plausible CAMs: exit 0"
+printf '{"t":0,"station":"a","station_type":5,"x":0,"y":0,"vx":150,"vy":0}\n' > "$T/bad.jsonl"
+is "$(status "$SG17_BIN" vehicle v2x check "$T/bad.jsonl")" 1 "150 m/s car: exit 1"
+ok "$(grep -q '"observation":"Speed-ValueTooLarge-VehicleType","tgtId":4,"obsId":3' "$T/out"; echo $?)" "observation with TS 103 759 ids"
+# errors
+printf '(1.0) can0 123#00\n(2.0) can0 12#00\n' > "$T/broken.log"
+is "$(status "$SG17_BIN" vehicle convert "$T/broken.log" -o "$T/x.csv")" 3 "malformed capture: exit 3"
+ok "$(grep -q 'broken.log:2:' "$T/err"; echo $?)" "error names file and line"
+is "$(status "$SG17_BIN" vehicle eval "$T/attack.csv")" 2 "eval without a profile: usage (exit 2)"
+echo "1..$n"
+[ "$fails" -eq 0 ]
