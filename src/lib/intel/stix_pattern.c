@@ -1543,7 +1543,9 @@ struct sg17_stix_observations {
     json_t *ids; /* id -> object */
 };
 
-static int index_objects(sg17_stix_observations *O, const json_t *arr)
+/* Index the objects of the list and of bundles directly in it (bundles do
+ * not nest in STIX 2.1; a bundle inside a bundle is not descended into). */
+static int index_objects(sg17_stix_observations *O, const json_t *arr, int top)
 {
     size_t i;
     const json_t *e;
@@ -1551,9 +1553,11 @@ static int index_objects(sg17_stix_observations *O, const json_t *arr)
         const char *id = json_string_value(json_object_get(e, "id"));
         const char *t = json_string_value(json_object_get(e, "type"));
         if (t && strcmp(t, "bundle") == 0) {
-            int rc = index_objects(O, json_object_get(e, "objects")); /* bundles do not nest in STIX 2.1: depth 2 */
-            if (rc)
-                return rc;
+            if (top) {
+                int rc = index_objects(O, json_object_get(e, "objects"), 0);
+                if (rc)
+                    return rc;
+            }
             continue;
         }
         if (id && json_object_set(O->ids, id, stix_unconst(e)))
@@ -1613,7 +1617,7 @@ static int add_od(sg17_stix_observations *O, const json_t *od, char *err, size_t
     return 0;
 }
 
-static int collect_od(sg17_stix_observations *O, const json_t *arr, char *err, size_t errlen)
+static int collect_od(sg17_stix_observations *O, const json_t *arr, int top, char *err, size_t errlen)
 {
     size_t i;
     const json_t *e;
@@ -1622,10 +1626,12 @@ static int collect_od(sg17_stix_observations *O, const json_t *arr, char *err, s
         if (!t)
             continue;
         int rc = 0;
-        if (strcmp(t, "bundle") == 0)
-            rc = collect_od(O, json_object_get(e, "objects"), err, errlen);
-        else if (strcmp(t, "observed-data") == 0)
+        if (strcmp(t, "bundle") == 0) {
+            if (top)
+                rc = collect_od(O, json_object_get(e, "objects"), 0, err, errlen);
+        } else if (strcmp(t, "observed-data") == 0) {
             rc = add_od(O, e, err, errlen);
+        }
         if (rc)
             return rc;
     }
@@ -1657,9 +1663,9 @@ int sg17_stix_observations_load(const json_t *list, sg17_stix_observations **out
     if (!O)
         return SG17_E_NOMEM;
     O->ids = json_object();
-    int rc = O->ids ? index_objects(O, list) : SG17_E_NOMEM;
+    int rc = O->ids ? index_objects(O, list, 1) : SG17_E_NOMEM;
     if (!rc)
-        rc = collect_od(O, list, err, errlen);
+        rc = collect_od(O, list, 1, err, errlen);
     if (rc) {
         sg17_stix_observations_free(O);
         return rc;
