@@ -3,7 +3,8 @@
  * cfg.web_root for any GET/HEAD no route takes. Path traversal is made
  * impossible three times over: every segment must be [A-Za-z0-9._-]+ and not
  * start with '.', so "..", hidden files and odd bytes never reach the file
- * system; the file is opened with O_NOFOLLOW and must be a regular file; and
+ * system; the file is opened with O_NOFOLLOW (and O_NONBLOCK, for FIFOs) and
+ * must be a regular file; and
  * its realpath must lie under the root's realpath. Only known extensions are
  * served, each with its content type.
  */
@@ -102,7 +103,8 @@ int sg17d_web_static(sg17d_server *srv, const char *path, sg17d_response *resp)
     rlen = strlen(root_real);
     if (strncmp(file_real, root_real, rlen) != 0 || file_real[rlen] != '/')
         return not_found(resp);
-    fd = open(file_real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO in the root must not block the thread in open(). */
+    fd = open(file_real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return not_found(resp);
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > WEB_FILE_MAX) {
