@@ -416,8 +416,6 @@ int cmd_vehicle(int argc, char **argv)
     return CLI_USAGE;
 }
 
-/* Placeholders replaced as the V2X, report and SVG parts land: they refuse
- * plainly rather than pretend. */
 int cmd_vehicle_v2x(int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[1], "check") != 0) {
@@ -563,11 +561,140 @@ int cmd_vehicle_report(int argc, char **argv)
     return rc;
 }
 
+static int cmp_u32_svg(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Detection timeline (issue part 7): rows = identifiers (sorted), columns =
+ * time bins; grey cells = traffic (darker = more frames), red = alerts. Two
+ * passes over the capture; memory bounded by SVG_ROWS x SVG_COLS. */
+#define SVG_ROWS 256
+#define SVG_COLS 600
 int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn, const char *svg)
 {
-    (void)p;
-    (void)capture;
-    (void)learn;
-    fprintf(stderr, "sg17: %s: SVG timeline not built yet\n", svg);
-    return -1;
+    static uint32_t ids[SVG_ROWS], traffic[SVG_ROWS][SVG_COLS], alerts[SVG_ROWS][SVG_COLS];
+    size_t nrow = 0;
+    int other = 0;
+    double t0 = 0, t1 = 0, tstart = 0;
+    int first = 1, e;
+    sg17_can_reader *r;
+    sg17_can_frame f;
+    memset(traffic, 0, sizeof traffic);
+    memset(alerts, 0, sizeof alerts);
+    /* pass 1: time range and identifiers */
+    if (sg17_vehicle_open(capture, &r) != 0) {
+        sg17_vehicle_close(r);
+        return -1;
+    }
+    while ((e = sg17_vehicle_next(r, &f)) == 1) {
+        if (first) {
+            tstart = f.t;
+            first = 0;
+        }
+        if (learn > 0 && f.t - tstart < learn)
+            continue;
+        if (t0 == 0 && t1 == 0)
+            t0 = t1 = f.t;
+        if (f.t < t0)
+            t0 = f.t;
+        if (f.t > t1)
+            t1 = f.t;
+        uint32_t key = f.id | (uint32_t)f.ext << 31;
+        size_t i;
+        for (i = 0; i < nrow && ids[i] != key; i++)
+            ;
+        if (i == nrow) {
+            if (nrow < SVG_ROWS - 1)
+                ids[nrow++] = key;
+            else
+                other = 1;
+        }
+    }
+    sg17_vehicle_close(r);
+    if (e < 0 || nrow == 0)
+        return -1;
+    qsort(ids, nrow, sizeof ids[0], cmp_u32_svg);
+    if (other)
+        ids[nrow++] = 0xffffffffu; /* "other" row */
+    double span = t1 > t0 ? t1 - t0 : 1;
+    /* pass 2: traffic and alerts */
+    sg17_can_detector *d;
+    if (sg17_can_detector_new(p, &d) != 0 || sg17_vehicle_open(capture, &r) != 0)
+        return -1;
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    uint64_t seq = 0, nalerts = 0;
+    first = 1;
+    while ((e = sg17_vehicle_next(r, &f)) == 1) {
+        if (first) {
+            tstart = f.t;
+            first = 0;
+        }
+        if (learn > 0 && f.t - tstart < learn)
+            continue;
+        size_t col = (size_t)((f.t - t0) / span * (SVG_COLS - 1));
+        if (col >= SVG_COLS)
+            col = SVG_COLS - 1;
+        uint32_t key = f.id | (uint32_t)f.ext << 31;
+        uint32_t *hit = bsearch(&key, ids, other ? nrow - 1 : nrow, sizeof ids[0], cmp_u32_svg);
+        size_t row = hit ? (size_t)(hit - ids) : nrow - 1;
+        traffic[row][col]++;
+        size_t n;
+        sg17_can_detector_feed(d, &f, seq++, al, &n);
+        for (size_t k = 0; k < n; k++) {
+            if (!al[k].flags_frame)
+                continue;
+            uint32_t ak = al[k].id | (uint32_t)al[k].ext << 31;
+            uint32_t *ah = bsearch(&ak, ids, other ? nrow - 1 : nrow, sizeof ids[0], cmp_u32_svg);
+            size_t ar = ah ? (size_t)(ah - ids) : nrow - 1;
+            double at = al[k].t < t0 ? t0 : al[k].t;
+            size_t ac = (size_t)((at - t0) / span * (SVG_COLS - 1));
+            alerts[ar][ac < SVG_COLS ? ac : SVG_COLS - 1]++;
+            nalerts++;
+        }
+    }
+    sg17_vehicle_close(r);
+    sg17_can_detector_free(d);
+    FILE *o = fopen(svg, "w");
+    if (!o)
+        return -1;
+    const size_t left = 90;
+    const int top = 30, rowh = 6;
+    int width = (int)left + SVG_COLS + 20, height = top + (int)nrow * rowh + 40;
+    fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" "
+               "font-size=\"8\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+            width, height);
+    fprintf(o, "<text x=\"4\" y=\"14\" font-size=\"11\">sg17 vehicle detection timeline: %llu frame alerts, "
+               "%.1f s (grey: traffic per identifier, red: alerts)</text>\n",
+            (unsigned long long)nalerts, span);
+    for (size_t i = 0; i < nrow; i++) {
+        int y = top + (int)i * rowh;
+        if (ids[i] == 0xffffffffu)
+            fprintf(o, "<text x=\"2\" y=\"%d\">other</text>\n", y + rowh - 1);
+        else
+            fprintf(o, ids[i] >> 31 ? "<text x=\"2\" y=\"%d\">%08X</text>\n" : "<text x=\"2\" y=\"%d\">%03X</text>\n",
+                    y + rowh - 1, (unsigned)(ids[i] & 0x1fffffffu));
+        uint32_t mx = 1;
+        for (size_t c = 0; c < SVG_COLS; c++)
+            if (traffic[i][c] > mx)
+                mx = traffic[i][c];
+        for (size_t c = 0; c < SVG_COLS; c++) {
+            if (traffic[i][c])
+                fprintf(o, "<rect x=\"%zu\" y=\"%d\" width=\"1\" height=\"%d\" fill=\"#555\" opacity=\"%.2f\"/>\n",
+                        left + c, y, rowh - 1, 0.15 + 0.85 * (double)traffic[i][c] / (double)mx);
+            if (alerts[i][c])
+                fprintf(o, "<rect x=\"%zu\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"red\"><title>%u alerts</title></rect>\n",
+                        left + c, y - 1, rowh + 1, alerts[i][c]);
+        }
+    }
+    int axis_y = top + (int)nrow * rowh + 12;
+    for (int k = 0; k <= 5; k++)
+        fprintf(o, "<text x=\"%d\" y=\"%d\">%.1f s</text>\n", (int)left + k * (SVG_COLS - 40) / 5, axis_y,
+                t0 - tstart + span * k / 5.0);
+    fputs("</svg>\n", o);
+    if (fclose(o) != 0)
+        return -1;
+    fprintf(stderr, "sg17: timeline of %zu identifiers -> %s\n", nrow, svg);
+    return 0;
 }

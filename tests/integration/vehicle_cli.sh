@@ -57,6 +57,8 @@ PY
 is "$(cat "$T/py")" "ok" "eval: 60/60 attack frames, 0 false alarms, all keys present"
 is "$(status "$SG17_BIN" vehicle eval --json --learn-seconds 20 "$T/attack.csv")" 0 "online eval --learn-seconds 20"
 ok "$(python3 -c "import json,sys; d=json.loads(open('$T/out').read()); sys.exit(0 if d['tp']==60 and d['fp']==0 else 1)"; echo $?)" "online: 60 tp, 0 fp"
+is "$(status "$SG17_BIN" vehicle detect --profile "$T/p.prof" --svg "$T/t.svg" "$T/attack.csv")" 1 "detect --svg"
+ok "$(python3 -c "import xml.dom.minidom as m,sys; d=m.parse('$T/t.svg'); r=[x for x in d.getElementsByTagName('rect') if x.getAttribute('fill')=='red']; sys.exit(0 if r else 1)"; echo $?)" "timeline SVG parses and marks alerts in red"
 # signed report
 is "$(status "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/mbr.key")" 0 "ML-DSA-65 key"
 is "$(status "$SG17_BIN" vehicle report sign --key "$T/mbr.key" --vehicle test-car -o "$T/r.json" "$T/alerts.jsonl")" 0 "report signed"
