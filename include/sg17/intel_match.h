@@ -339,6 +339,18 @@ SG17_API size_t sg17_intel_sightings_count(const sg17_intel_sightings *g);
 SG17_API SG17_MUST_CHECK int sg17_intel_sightings_write(const sg17_intel_sightings *g,
                                                         int64_t now, FILE *out);
 
+/**
+ * Situation-awareness counters (X.1217 8.2.4) of everything observed so far,
+ * as one JSON object: {"hits": N, "by_type": {"ipv4-addr": n, ...},
+ * "by_fs11_category": {"1": n, ...}, "by_source": {"conn.log": n, ...},
+ * "by_hour": {"2023-11-14T22:00:00Z": n, ...}} (a hit = one indicator value
+ * matched on one log line; at most 4096 sources and 100 000 hours are
+ * tracked, the rest is counted under "other").
+ * @return 0, SG17_E_IO, SG17_E_NOMEM.
+ */
+SG17_API SG17_MUST_CHECK int sg17_intel_sightings_counters_write(const sg17_intel_sightings *g,
+                                                                 FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

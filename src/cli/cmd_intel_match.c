@@ -2,8 +2,9 @@
  * sg17 intel match: X.1217 8.2.3 "apply" - compile indicators into a matcher
  * snapshot and match a log against it, emitting STIX 2.1 sightings as JSON
  * Lines (docs/INTEL.md).
- *   sg17 intel match --format zeek|netflow|signal --indicators FILE [--indicators FILE]...
- *                    [--now SECONDS|TIMESTAMP] [--strict] [--stats] [--output FILE] [LOG|-]
+ *   sg17 intel match --format zeek|netflow|signal [--indicators FILE]... [--list KIND:FILE]...
+ *                    [--misp-feed DIR]... [--warninglist FILE]... [--now SECONDS|TIMESTAMP]
+ *                    [--strict] [--stats] [--output FILE] [LOG|-]
  * Exit: 0 nothing sighted, 1 sightings written, 2 usage, 3 unreadable input
  * (or, with --strict, a malformed log line).
  */
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "sg17/intel_collect.h"
 #include "sg17/intel_match.h"
 #include "sg17/stix.h"
 
@@ -26,11 +28,16 @@ static void match_usage(FILE *f)
             "  --format zeek|netflow|signal   Zeek TSV logs (conn, dns, http, files, smtp, ssl),\n"
             "                                 NetFlow-style CSV, signalling-event CSV (docs/INTEL.md)\n"
             "  --indicators FILE              STIX 2.1 bundle, JSON array, object or JSON Lines\n"
-            "                                 (repeatable)\n"
+            "  --list KIND:FILE               plain list, one value per line; KIND a STIX type\n"
+            "                                 (ipv4-addr, domain-name, x-sg17-imsi, ...) or auto\n"
+            "  --misp-feed DIR                MISP feed directory (manifest.json, <uuid>.json)\n"
+            "  --warninglist FILE             MISP warninglist: listed values are dropped\n"
+            "                                 (all four repeatable; at least one source)\n"
             "  --now SECONDS|TIMESTAMP        drop indicators expired at this time (default: now)\n"
             "  --strict                       stop at the first malformed line (exit 3)\n"
             "  --stats                        counters on stderr\n"
             "  --output FILE                  sightings to FILE instead of stdout\n"
+            "  --counters FILE                situation-awareness counters (JSON) to FILE\n"
             "Sightings are STIX 2.1 JSON Lines. Exit 0 nothing sighted, 1 sightings,\n"
             "2 usage, 3 unreadable input.\n");
 }
@@ -160,19 +167,22 @@ static double now_s(void)
 
 int cmd_intel_match(int argc, char **argv)
 {
-    enum { O_FORMAT = 1, O_IND, O_NOW, O_STRICT, O_STATS, O_OUT, O_HELP };
+    enum { O_FORMAT = 1, O_IND, O_NOW, O_STRICT, O_STATS, O_OUT, O_HELP, O_LIST, O_MISP, O_WL, O_COUNTERS };
     static const struct option opts[] = {
         {"format", required_argument, NULL, O_FORMAT}, {"indicators", required_argument, NULL, O_IND},
         {"now", required_argument, NULL, O_NOW},       {"strict", no_argument, NULL, O_STRICT},
         {"stats", no_argument, NULL, O_STATS},         {"output", required_argument, NULL, O_OUT},
-        {"help", no_argument, NULL, O_HELP},           {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, O_HELP},           {"list", required_argument, NULL, O_LIST},
+        {"misp-feed", required_argument, NULL, O_MISP}, {"warninglist", required_argument, NULL, O_WL},
+        {"counters", required_argument, NULL, O_COUNTERS}, {NULL, 0, NULL, 0},
     };
-    const char *files[MATCH_MAX_FILES];
-    size_t nfiles = 0;
+    const char *files[MATCH_MAX_FILES], *lists[MATCH_MAX_FILES], *feeds[MATCH_MAX_FILES],
+        *wls[MATCH_MAX_FILES];
+    size_t nfiles = 0, nlists = 0, nfeeds = 0, nwls = 0;
     sg17_intel_log_format fmt = 0;
     int64_t now = (int64_t)time(NULL);
     int strict = 0, stats = 0, c;
-    const char *outpath = NULL;
+    const char *outpath = NULL, *counters = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -190,6 +200,22 @@ int cmd_intel_match(int argc, char **argv)
             }
             files[nfiles++] = optarg;
             break;
+        case O_LIST:
+        case O_MISP:
+        case O_WL: {
+            size_t *cnt = c == O_LIST ? &nlists : c == O_MISP ? &nfeeds : &nwls;
+            const char **arr = c == O_LIST ? lists : c == O_MISP ? feeds : wls;
+            if (*cnt == MATCH_MAX_FILES) {
+                fprintf(stderr, "sg17 intel match: too many sources\n");
+                return CLI_USAGE;
+            }
+            if (c == O_LIST && strchr(optarg, ':') == NULL) {
+                fprintf(stderr, "sg17 intel match: --list wants KIND:FILE\n");
+                return CLI_USAGE;
+            }
+            arr[(*cnt)++] = optarg;
+            break;
+        }
         case O_NOW:
             if (parse_now(optarg, &now) != 0) {
                 fprintf(stderr, "sg17 intel match: bad --now '%s'\n", optarg);
@@ -205,6 +231,9 @@ int cmd_intel_match(int argc, char **argv)
         case O_OUT:
             outpath = optarg;
             break;
+        case O_COUNTERS:
+            counters = optarg;
+            break;
         case O_HELP:
             match_usage(stdout);
             return CLI_OK;
@@ -213,7 +242,7 @@ int cmd_intel_match(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (fmt == 0 || nfiles == 0 || argc - optind > 1) {
+    if (fmt == 0 || nfiles + nlists + nfeeds == 0 || argc - optind > 1) {
         match_usage(stderr);
         return CLI_USAGE;
     }
@@ -223,12 +252,65 @@ int cmd_intel_match(int argc, char **argv)
     sg17_intel_snapshot *s = NULL;
     sg17_intel_sightings *g = NULL;
     sg17_intel_log *r = NULL;
+    sg17_intel_wl *wl = NULL;
     FILE *in = NULL, *out = NULL;
     sg17_intel_load_stats ls;
     memset(&ls, 0, sizeof ls);
     double t0 = now_s();
-    if (sg17_intel_builder_new(&b) != 0)
+    if (sg17_intel_builder_new(&b) != 0 || sg17_intel_wl_new(&wl) != 0)
         goto cleanup;
+    for (size_t i = 0; i < nwls; i++) {
+        uint8_t *text = NULL;
+        size_t len = 0, bad = 0;
+        char err[200] = "";
+        if (cli_read_input(wls[i], MATCH_MAX_INDICATOR_FILE, &text, &len) != 0)
+            goto cleanup;
+        json_t *j = json_loadb((const char *)text, len, 0, NULL);
+        free(text);
+        int rc = j ? sg17_intel_wl_add(wl, j, &bad, err, sizeof err) : SG17_E_FORMAT;
+        json_decref(j);
+        if (rc != 0) {
+            fprintf(stderr, "sg17 intel match: %s: %s\n", wls[i], err[0] ? err : sg17_strerror(rc));
+            goto cleanup;
+        }
+    }
+    if (nwls > 0)
+        sg17_intel_builder_set_filter(b, sg17_intel_wl_filter, wl);
+    sg17_intel_collect_stats cs;
+    memset(&cs, 0, sizeof cs);
+    for (size_t i = 0; i < nlists; i++) {
+        const char *colon = strchr(lists[i], ':');
+        size_t kl = (size_t)(colon - lists[i]);
+        sg17_intel_kind kind = SG17_INTEL_NONE;
+        for (int k = SG17_INTEL_IPV4; k < SG17_INTEL_KIND_COUNT; k++) {
+            const char *n = sg17_intel_kind_name((sg17_intel_kind)k);
+            if (strlen(n) == kl && strncmp(n, lists[i], kl) == 0)
+                kind = (sg17_intel_kind)k;
+        }
+        if (kind == SG17_INTEL_NONE && !(kl == 4 && strncmp(lists[i], "auto", 4) == 0)) {
+            fprintf(stderr, "sg17 intel match: --list %s: unknown kind\n", lists[i]);
+            ret = CLI_USAGE;
+            goto cleanup;
+        }
+        uint8_t *text = NULL;
+        size_t len = 0;
+        if (cli_read_input(colon + 1, MATCH_MAX_INDICATOR_FILE, &text, &len) != 0)
+            goto cleanup;
+        int rc = sg17_intel_collect_plain(b, (const char *)text, len, kind, colon + 1, &cs);
+        free(text);
+        if (rc != 0) {
+            fprintf(stderr, "sg17 intel match: %s: %s\n", colon + 1, sg17_strerror(rc));
+            goto cleanup;
+        }
+    }
+    for (size_t i = 0; i < nfeeds; i++) {
+        char err[300] = "";
+        int rc = sg17_intel_collect_misp_feed(b, feeds[i], &cs, err, sizeof err);
+        if (rc != 0) {
+            fprintf(stderr, "sg17 intel match: %s\n", err[0] ? err : sg17_strerror(rc));
+            goto cleanup;
+        }
+    }
     for (size_t i = 0; i < nfiles; i++) {
         uint8_t *text = NULL;
         size_t len = 0;
@@ -243,6 +325,7 @@ int cmd_intel_match(int argc, char **argv)
         fprintf(stderr, "sg17 intel match: cannot compile the indicators\n");
         goto cleanup;
     }
+    size_t filtered = sg17_intel_builder_filtered(b);
     sg17_intel_builder_free(b);
     b = NULL;
     double t1 = now_s();
@@ -269,15 +352,27 @@ int cmd_intel_match(int argc, char **argv)
         fprintf(stderr, "sg17 intel match: cannot write the sightings\n");
         goto cleanup;
     }
+    if (counters != NULL) {
+        FILE *cf = fopen(counters, "w");
+        int crc = cf ? sg17_intel_sightings_counters_write(g, cf) : SG17_E_IO;
+        if (cf && fclose(cf) != 0)
+            crc = SG17_E_IO;
+        if (crc != 0) {
+            fprintf(stderr, "sg17 intel match: %s: cannot write the counters\n", counters);
+            goto cleanup;
+        }
+    }
     if (stats) {
         sg17_intel_snapshot_stats st;
         sg17_intel_snapshot_stats_get(s, &st);
         fprintf(stderr,
-                "indicators %zu, values compiled %zu (unsupported patterns %zu, invalid %zu, "
+                "indicators %zu, list/MISP records %zu (invalid %zu, not matched types %zu), "
+                "warninglisted %zu, values compiled %zu (unsupported patterns %zu, invalid %zu, "
                 "revoked %zu), snapshot %zu bytes, load %.3f s\n"
                 "lines %llu, malformed %llu, lines with hits %llu, hits %llu, sighted values %zu, "
                 "match %.3f s (%.0f lines/s)\n",
-                ls.indicators, st.values, ls.unsupported, ls.invalid, ls.revoked, st.bytes,
+                ls.indicators, cs.records, cs.invalid, cs.skipped, filtered, st.values,
+                ls.unsupported, ls.invalid, ls.revoked, st.bytes,
                 t1 - t0, (unsigned long long)rs.lines, (unsigned long long)rs.errors,
                 (unsigned long long)rs.matched_lines, (unsigned long long)rs.hits,
                 sg17_intel_sightings_count(g), t2 - t1,
@@ -293,5 +388,6 @@ cleanup:
     sg17_intel_sightings_free(g);
     sg17_intel_snapshot_free(s);
     sg17_intel_builder_free(b);
+    sg17_intel_wl_free(wl);
     return ret;
 }

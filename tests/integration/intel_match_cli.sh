@@ -57,8 +57,9 @@ ts,protocol,message,calling_gt,called_gt,imsi,origin_host,origin_realm,gtp_peer,
 1700000702,diameter,ULR,,,001010000000001,mme1.example,epc.mnc666.mcc999.3gppnetwork.org,,,
 1700000703,gtpv2,CreateSessionRequest,,,001010000000002,,,198.51.100.10,3735928559,internet
 CSV
-"$SG17" intel match --format signal --indicators "$T/ind.jsonl" - < "$T/sig.csv" > "$T/out3" 2> "$T/err3"
+"$SG17" intel match --format signal --indicators "$T/ind.jsonl" --counters "$T/cnt.json" - < "$T/sig.csv" > "$T/out3" 2> "$T/err3"
 check "signal: exit 1" "[ $? -eq 1 ]"
+check "counters: by FS.11 category" "grep -q '\"by_fs11_category\":{[^}]*\"1\":2' '$T/cnt.json'"
 check "signal: GT prefix sighted twice with FS.11 cat 1" "grep '99988%' '$T/out3' | grep -q '\"count\":2' && grep '99988%' '$T/out3' | grep -q '\"x_sg17_fs11_category\":1'"
 check "signal: IMSI range" "grep -q '\"indicator_value\":\"001019000000000-001019999999999\"' '$T/out3'"
 check "signal: Diameter realm, FS.11 cat 3" "grep 'epc.mnc666' '$T/out3' | grep -q '\"x_sg17_fs11_category\":3'"

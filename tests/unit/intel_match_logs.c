@@ -207,6 +207,23 @@ int main(void)
     tap_ok(saw_fs11, "GT prefix: FS.11 category and signalling format kept");
     tap_ok(saw_realm, "realm matched once, via origin_realm (hosts are their own kind)");
     free(out);
+    out = NULL;
+    f = open_memstream(&out, &out_len);
+    tap_ok(f && sg17_intel_sightings_counters_write(g, f) == 0, "counters");
+    if (f)
+        fclose(f);
+    json_t *c = json_loads(out ? out : "", 0, NULL);
+    json_t *bt = json_object_get(c, "by_type"), *bf = json_object_get(c, "by_fs11_category");
+    tap_int_eq(json_integer_value(json_object_get(c, "hits")), 17, "17 hits counted");
+    tap_int_eq(json_integer_value(json_object_get(bt, "x-sg17-sccp-gt")), 2, "by type");
+    tap_int_eq(json_integer_value(json_object_get(bf, "1")), 2, "by FS.11 category");
+    tap_int_eq(json_integer_value(json_object_get(json_object_get(c, "by_source"), "test")), 17,
+               "by source");
+    tap_int_eq(json_integer_value(json_object_get(json_object_get(c, "by_hour"),
+                                                  "2023-11-14T22:00:00.000Z")),
+               17, "by hour");
+    json_decref(c);
+    free(out);
     sg17_intel_sightings_free(g);
     sg17_intel_snapshot_free(s);
     return tap_done();

@@ -23,12 +23,94 @@ typedef struct rec {
     char value[256];
 } rec;
 
+#define MAX_SOURCES 4096U
+#define MAX_HOURS 100000U
+
+typedef struct hour_count {
+    int64_t hour;
+    uint64_t n;
+} hour_count;
+
 struct sg17_intel_sightings {
     const sg17_intel_snapshot *s;
     uint32_t *slot; /* per compiled value: record index + 1 */
     rec *recs;
     size_t n, cap;
+    /* situation-awareness counters */
+    uint64_t hits, other_source, other_hour;
+    uint64_t by_kind[SG17_INTEL_KIND_COUNT];
+    uint64_t by_fs11[4];
+    char **src_name;
+    uint64_t *src_n;
+    size_t n_src;
+    hour_count *hours;
+    size_t n_hours, cap_hours;
 };
+
+/* Count one hit; bounded tables, overflow counted as "other". */
+static int count_hit(sg17_intel_sightings *g, uint32_t h, const char *src, int64_t ts)
+{
+    const im_meta *m = &g->s->meta[h];
+    g->hits++;
+    g->by_kind[m->kop & 0x1FU]++;
+    g->by_fs11[m->fs11 & 3U]++;
+    if (src == NULL)
+        src = "";
+    size_t i = 0;
+    while (i < g->n_src && strcmp(g->src_name[i], src) != 0)
+        i++;
+    if (i == g->n_src) {
+        if (g->n_src >= MAX_SOURCES) {
+            g->other_source++;
+            i = SIZE_MAX;
+        } else {
+            if (g->src_name == NULL) {
+                g->src_name = calloc(MAX_SOURCES, sizeof *g->src_name);
+                g->src_n = calloc(MAX_SOURCES, sizeof *g->src_n);
+                if (g->src_name == NULL || g->src_n == NULL)
+                    return SG17_E_NOMEM;
+            }
+            size_t l = strlen(src);
+            g->src_name[i] = malloc(l + 1);
+            if (g->src_name[i] == NULL)
+                return SG17_E_NOMEM;
+            memcpy(g->src_name[i], src, l + 1);
+            g->n_src++;
+        }
+    }
+    if (i != SIZE_MAX)
+        g->src_n[i]++;
+    int64_t hour = ts - ts % 3600;
+    size_t lo = 0, hi = g->n_hours; /* sorted by hour */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->hours[mid].hour < hour)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < g->n_hours && g->hours[lo].hour == hour) {
+        g->hours[lo].n++;
+        return 0;
+    }
+    if (g->n_hours >= MAX_HOURS) {
+        g->other_hour++;
+        return 0;
+    }
+    if (g->n_hours == g->cap_hours) {
+        size_t nc = g->cap_hours ? g->cap_hours * 2 : 64;
+        hour_count *nh = realloc(g->hours, nc * sizeof *nh);
+        if (nh == NULL)
+            return SG17_E_NOMEM;
+        g->hours = nh;
+        g->cap_hours = nc;
+    }
+    memmove(&g->hours[lo + 1], &g->hours[lo], (g->n_hours - lo) * sizeof *g->hours);
+    g->hours[lo].hour = hour;
+    g->hours[lo].n = 1;
+    g->n_hours++;
+    return 0;
+}
 
 int sg17_intel_sightings_new(sg17_intel_sightings **out, const sg17_intel_snapshot *s)
 {
@@ -53,6 +135,11 @@ void sg17_intel_sightings_free(sg17_intel_sightings *g)
         return;
     free(g->slot);
     free(g->recs);
+    for (size_t i = 0; i < g->n_src; i++)
+        free(g->src_name[i]);
+    free(g->src_name);
+    free(g->src_n);
+    free(g->hours);
     free(g);
 }
 
@@ -122,6 +209,8 @@ int sg17_intel_sightings_observe(sg17_intel_sightings *g, const sg17_intel_obs *
         size_t nh = sg17_intel_lookup(g->s, f->kind, f->value, f->len, obs->ts, hits, 16);
         for (size_t j = 0; j < nh; j++) {
             int rc = record(g, hits[j], obs, f, src, line);
+            if (rc == 0)
+                rc = count_hit(g, hits[j], src, obs->ts);
             if (rc != 0)
                 return rc;
             total++;
@@ -208,5 +297,54 @@ int sg17_intel_sightings_write(const sg17_intel_sightings *g, int64_t now, FILE 
         if (rc != 0 || fputc('\n', out) == EOF)
             return SG17_E_IO;
     }
+    return 0;
+}
+
+int sg17_intel_sightings_counters_write(const sg17_intel_sightings *g, FILE *out)
+{
+    if (g == NULL || out == NULL)
+        return SG17_E_INVAL;
+    json_t *o = json_object(), *bt = json_object(), *bf = json_object(), *bs = json_object(),
+           *bh = json_object();
+    if (!o || !bt || !bf || !bs || !bh) {
+        json_decref(o);
+        json_decref(bt);
+        json_decref(bf);
+        json_decref(bs);
+        json_decref(bh);
+        return SG17_E_NOMEM;
+    }
+    json_object_set_new(o, "hits", json_integer((json_int_t)g->hits));
+    for (int k = 1; k < SG17_INTEL_KIND_COUNT; k++)
+        if (g->by_kind[k])
+            json_object_set_new(bt, sg17_intel_kind_name((sg17_intel_kind)k),
+                                json_integer((json_int_t)g->by_kind[k]));
+    for (int c = 0; c < 4; c++) {
+        char key[2] = {(char)('0' + c), '\0'};
+        if (g->by_fs11[c])
+            json_object_set_new(bf, c ? key : "none", json_integer((json_int_t)g->by_fs11[c]));
+    }
+    for (size_t i = 0; i < g->n_src; i++)
+        json_object_set_new(bs, g->src_name[i], json_integer((json_int_t)g->src_n[i]));
+    if (g->other_source)
+        json_object_set_new(bs, "other", json_integer((json_int_t)g->other_source));
+    for (size_t i = 0; i < g->n_hours; i++) {
+        char ts[40];
+        if (g->hours[i].hour == 0)
+            memcpy(ts, "unknown", 8);
+        else
+            im_format_ts(g->hours[i].hour, ts, sizeof ts);
+        json_object_set_new(bh, ts, json_integer((json_int_t)g->hours[i].n));
+    }
+    if (g->other_hour)
+        json_object_set_new(bh, "other", json_integer((json_int_t)g->other_hour));
+    json_object_set_new(o, "by_type", bt);
+    json_object_set_new(o, "by_fs11_category", bf);
+    json_object_set_new(o, "by_source", bs);
+    json_object_set_new(o, "by_hour", bh);
+    int rc = json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return SG17_E_IO;
     return 0;
 }
