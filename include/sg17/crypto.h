@@ -77,6 +77,30 @@ SG17_API void sg17_sha512_final(sg17_sha512_ctx *c, uint8_t out[64]);
 SG17_API SG17_MUST_CHECK int sg17_hmac(sg17_hash_alg alg, const uint8_t *key, size_t key_len,
                                        const uint8_t *msg, size_t msg_len, uint8_t *out);
 /**
+ * Incremental HMAC (RFC 2104, FIPS 198-1), e.g. for SLH-DSA's
+ * PRF_msg(SK.prf, opt_rand, M) = HMAC(SK.prf, opt_rand || M) (FIPS 205
+ * §11.2.2) without concatenating the message. The state lives in OpenSSL
+ * (an EVP_MAC_CTX); the struct is a handle and must NOT be copied by value:
+ * sg17_hmac_copy duplicates the state (e.g. keyed once, then one copy per
+ * message). Usage: init, update*, final (which also frees the state); call
+ * sg17_hmac_ctx_free to abandon a context without final (NULL-safe, and safe
+ * on a context already finalised or whose init failed). Same digests as
+ * sg17_hmac; out of final holds sg17_hash_len(alg) bytes (zeroed on failure).
+ */
+typedef struct sg17_hmac_ctx {
+    void *impl;     /**< private: the OpenSSL state */
+    size_t out_len; /**< private: tag length */
+} sg17_hmac_ctx;
+/** SG17_E_UNSUPPORTED for SHAKE or an unknown alg; key may be NULL when key_len is 0. */
+SG17_API SG17_MUST_CHECK int sg17_hmac_init(sg17_hmac_ctx *c, sg17_hash_alg alg,
+                                            const uint8_t *key, size_t key_len);
+SG17_API SG17_MUST_CHECK int sg17_hmac_update(sg17_hmac_ctx *c, const uint8_t *in, size_t len);
+SG17_API SG17_MUST_CHECK int sg17_hmac_final(sg17_hmac_ctx *c, uint8_t *out);
+/** dst becomes an independent copy of src's current state (dst must not hold a live state). */
+SG17_API SG17_MUST_CHECK int sg17_hmac_copy(sg17_hmac_ctx *dst, const sg17_hmac_ctx *src);
+SG17_API void sg17_hmac_ctx_free(sg17_hmac_ctx *c);
+
+/**
  * HKDF (RFC 5869 §2.2 extract + §2.3 expand). salt may be empty (then
  * HashLen zero bytes), ikm may be empty. SG17_E_LIMIT if out_len > 255*HashLen.
  */

@@ -92,6 +92,78 @@ cleanup:
     return rc;
 }
 
+/* ---- incremental HMAC ------------------------------------------------- */
+
+int sg17_hmac_init(sg17_hmac_ctx *c, sg17_hash_alg alg, const uint8_t *key, size_t key_len)
+{
+    if (c == NULL)
+        return SG17_E_INVAL;
+    c->impl = NULL;
+    c->out_len = 0;
+    const char *dname = kdf_digest_name(alg);
+    if (dname == NULL)
+        return SG17_E_UNSUPPORTED;
+    if (key == NULL && key_len != 0)
+        return SG17_E_INVAL;
+    EVP_MAC_CTX *ctx = fetched() && hmac_alg != NULL ? EVP_MAC_CTX_new(hmac_alg) : NULL;
+    if (ctx == NULL)
+        return SG17_E_NOMEM;
+    OSSL_PARAM params[2] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, unconst(dname), 0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (EVP_MAC_init(ctx, or_empty(key), key_len, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        return SG17_E_CRYPTO;
+    }
+    c->impl = ctx;
+    c->out_len = sg17_hash_len(alg);
+    return 0;
+}
+
+int sg17_hmac_update(sg17_hmac_ctx *c, const uint8_t *in, size_t len)
+{
+    if (c == NULL || c->impl == NULL || (in == NULL && len != 0))
+        return SG17_E_INVAL;
+    if (len == 0)
+        return 0;
+    return EVP_MAC_update((EVP_MAC_CTX *)c->impl, in, len) == 1 ? 0 : SG17_E_CRYPTO;
+}
+
+int sg17_hmac_final(sg17_hmac_ctx *c, uint8_t *out)
+{
+    if (c == NULL || out == NULL || c->impl == NULL)
+        return SG17_E_INVAL;
+    size_t got = 0, n = c->out_len;
+    int rc = EVP_MAC_final((EVP_MAC_CTX *)c->impl, out, &got, n) == 1 && got == n ? 0
+                                                                                   : SG17_E_CRYPTO;
+    if (rc != 0)
+        sg17_memzero(out, n);
+    sg17_hmac_ctx_free(c);
+    return rc;
+}
+
+int sg17_hmac_copy(sg17_hmac_ctx *dst, const sg17_hmac_ctx *src)
+{
+    if (dst == NULL || src == NULL || src->impl == NULL || dst == src)
+        return SG17_E_INVAL;
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup((const EVP_MAC_CTX *)src->impl);
+    if (ctx == NULL)
+        return SG17_E_NOMEM;
+    dst->impl = ctx;
+    dst->out_len = src->out_len;
+    return 0;
+}
+
+void sg17_hmac_ctx_free(sg17_hmac_ctx *c)
+{
+    if (c == NULL)
+        return;
+    EVP_MAC_CTX_free((EVP_MAC_CTX *)c->impl); /* OpenSSL cleanses the keyed state */
+    c->impl = NULL;
+    c->out_len = 0;
+}
+
 /* Run the named EVP_KDF with the given parameters into out. */
 static int run_kdf(int x963, OSSL_PARAM *params, uint8_t *out, size_t out_len)
 {
