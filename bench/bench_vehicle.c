@@ -101,9 +101,11 @@ int main(int argc, char **argv)
     printf("capture: %s (%zu frames, %llu alerts/round)\n", cap, n, alerts);
     printf("decision path: %.2f M frames/s (best of %d rounds, one thread, I/O excluded)\n",
            (double)n / best / 1e6, rounds);
-    printf("decision latency per frame: p50 %u ns, p99 %u ns, max %u ns (timer overhead included)\n",
-           lat[n / 2], lat[(size_t)((double)n * 0.99)], lat[n - 1]);
-    printf("read+parse+detect: %.2f M frames/s (%s, incl. unzip)\n", (double)res.all.frames / whole / 1e6, cap);
+    printf(
+        "decision latency per frame: p50 %u ns, p99 %u ns, max %u ns (timer overhead included)\n",
+        lat[n / 2], lat[(size_t)((double)n * 0.99)], lat[n - 1]);
+    printf("read+parse+detect: %.2f M frames/s (%s, incl. unzip)\n",
+           (double)res.all.frames / whole / 1e6, cap);
     free(lat);
     free(fr);
     sg17_can_profile_free(p);

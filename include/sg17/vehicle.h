@@ -21,18 +21,18 @@
 extern "C" {
 #endif
 
-#define SG17_CAN_RTR 1u /**< remote transmission request */
-#define SG17_CAN_FD 2u  /**< CAN FD frame */
+#define SG17_CAN_RTR       1u /**< remote transmission request */
+#define SG17_CAN_FD        2u /**< CAN FD frame */
 #define SG17_CAN_LABEL_MAX 32
 
 /** One normalised frame. */
 typedef struct sg17_can_frame {
-    double t;          /**< seconds (absolute or relative); valid if has_time */
-    uint32_t id;       /**< 11- or 29-bit identifier */
-    uint8_t ext;       /**< 1 = 29-bit extended identifier */
-    uint8_t flags;     /**< SG17_CAN_RTR | SG17_CAN_FD */
-    uint8_t dlc;       /**< payload length in BYTES (0..64) */
-    uint8_t has_time;  /**< 0 for time-less datasets (CICIoV2024) */
+    double t;         /**< seconds (absolute or relative); valid if has_time */
+    uint32_t id;      /**< 11- or 29-bit identifier */
+    uint8_t ext;      /**< 1 = 29-bit extended identifier */
+    uint8_t flags;    /**< SG17_CAN_RTR | SG17_CAN_FD */
+    uint8_t dlc;      /**< payload length in BYTES (0..64) */
+    uint8_t has_time; /**< 0 for time-less datasets (CICIoV2024) */
     uint8_t data[64];
     char label[SG17_CAN_LABEL_MAX]; /**< "" = normal traffic, else the attack's name */
 } sg17_can_frame;
@@ -48,8 +48,8 @@ typedef struct sg17_can_reader sg17_can_reader;
  */
 SG17_API SG17_MUST_CHECK int sg17_vehicle_open(const char *path, sg17_can_reader **out);
 /** Same over a memory buffer (not copied; must outlive the reader). */
-SG17_API SG17_MUST_CHECK int sg17_vehicle_open_mem(const uint8_t *buf, size_t len,
-                                                   const char *name, sg17_can_reader **out);
+SG17_API SG17_MUST_CHECK int sg17_vehicle_open_mem(const uint8_t *buf, size_t len, const char *name,
+                                                   sg17_can_reader **out);
 /** Next frame: 1 = frame, 0 = end, <0 = SG17_E_* (see sg17_vehicle_error). */
 SG17_API SG17_MUST_CHECK int sg17_vehicle_next(sg17_can_reader *r, sg17_can_frame *f);
 /** "FILE:LINE: reason" for the last error ("" if none). */
@@ -85,16 +85,16 @@ SG17_API void sg17_can_profile_free(sg17_can_profile *p);
  * than the one just given: the timing model decides which of two frames in
  * one period slot is the intruder). */
 typedef struct sg17_can_alert {
-    uint64_t seq;          /**< sequence number of the flagged frame */
-    double t;              /**< time of the flagged frame */
-    double t_decided;      /**< time of the frame that triggered the decision */
+    uint64_t seq;     /**< sequence number of the flagged frame */
+    double t;         /**< time of the flagged frame */
+    double t_decided; /**< time of the frame that triggered the decision */
     uint32_t id;
     uint8_t ext;
-    uint8_t flags_frame;   /**< 1 if the alert flags a frame (else window-level) */
-    const char *detector;  /**< "unknown-id", "dlc", "timing", "min-gap", "payload-const",
-                                "payload-range", "counter", "transition", "bus-load" */
-    double score;          /**< 0..1 */
-    char evidence[200];    /**< the frame and the expectation it broke */
+    uint8_t flags_frame;  /**< 1 if the alert flags a frame (else window-level) */
+    const char *detector; /**< "unknown-id", "dlc", "timing", "min-gap", "payload-const",
+                               "payload-range", "counter", "transition", "bus-load" */
+    double score;         /**< 0..1 */
+    char evidence[200];   /**< the frame and the expectation it broke */
 } sg17_can_alert;
 
 #define SG17_CAN_MAX_ALERTS 6
@@ -127,8 +127,8 @@ typedef struct sg17_eval_result {
     sg17_eval_counts all;
     sg17_eval_counts by_label[SG17_EVAL_MAX_LABELS];
     size_t n_labels;
-    double duration_s;     /**< last - first timestamp (0 if no time) */
-    double seconds_cpu;    /**< wall time spent reading + detecting */
+    double duration_s;  /**< last - first timestamp (0 if no time) */
+    double seconds_cpu; /**< wall time spent reading + detecting */
     int has_time;
     uint64_t window_alerts; /**< bus-load alerts (not frame verdicts) */
 } sg17_eval_result;
@@ -162,8 +162,9 @@ struct sg17_pqc_key;
 SG17_API SG17_MUST_CHECK int sg17_vehicle_report_sign(struct sg17_pqc_key *k, const char *vehicle,
                                                       const char *alerts, size_t len, char **out);
 /** Verify a report: 0 valid (and *n_alerts set), SG17_E_VERIFY, SG17_E_FORMAT. */
-SG17_API SG17_MUST_CHECK int sg17_vehicle_report_verify(const struct sg17_pqc_key *k, const char *report,
-                                                        size_t len, size_t *n_alerts);
+SG17_API SG17_MUST_CHECK int sg17_vehicle_report_verify(const struct sg17_pqc_key *k,
+                                                        const char *report, size_t len,
+                                                        size_t *n_alerts);
 
 #ifdef __cplusplus
 }

@@ -23,15 +23,16 @@ int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sg17 vehicle convert IN -o OUT.csv\n"
-               "       sg17 vehicle train CLEAN... -o PROFILE [--learn-seconds N]\n"
-               "       sg17 vehicle detect (--profile P | --learn-seconds N) [--svg OUT.svg] CAPTURE\n"
-               "       sg17 vehicle eval (--profile P | --learn-seconds N) [--json] CAPTURE...\n"
-               "       sg17 vehicle v2x check MESSAGES.jsonl\n"
-               "       sg17 vehicle report sign --key KEY [-o OUT] ALERTS.jsonl\n"
-               "       sg17 vehicle report verify --key KEY.pub REPORT.json\n"
-               "Captures: candump -l logs, DAGA, CICIoV2024, J1939 CSV, sg17 interchange CSV\n"
-               "(timestamp,id,dlc,data,label), plain or in a .zip. See docs/VEHICLE.md.\n");
+    fprintf(f,
+            "usage: sg17 vehicle convert IN -o OUT.csv\n"
+            "       sg17 vehicle train CLEAN... -o PROFILE [--learn-seconds N]\n"
+            "       sg17 vehicle detect (--profile P | --learn-seconds N) [--svg OUT.svg] CAPTURE\n"
+            "       sg17 vehicle eval (--profile P | --learn-seconds N) [--json] CAPTURE...\n"
+            "       sg17 vehicle v2x check MESSAGES.jsonl\n"
+            "       sg17 vehicle report sign --key KEY [-o OUT] ALERTS.jsonl\n"
+            "       sg17 vehicle report verify --key KEY.pub REPORT.json\n"
+            "Captures: candump -l logs, DAGA, CICIoV2024, J1939 CSV, sg17 interchange CSV\n"
+            "(timestamp,id,dlc,data,label), plain or in a .zip. See docs/VEHICLE.md.\n");
 }
 
 static void json_str(FILE *f, const char *s)
@@ -231,7 +232,8 @@ static int do_detect(int argc, char **argv)
         size_t n;
         sg17_can_detector_feed(d, &f, seq, al, &n);
         for (size_t k = 0; k < n; k++) {
-            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%llu,"
+            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%"
+                   "llu,"
                    "\"score\":%.2f,\"evidence\":",
                    al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
                    (unsigned long long)al[k].seq, al[k].score);
@@ -256,7 +258,10 @@ static int do_detect(int argc, char **argv)
     return rc;
 }
 
-static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
+static double ratio(uint64_t a, uint64_t b)
+{
+    return b ? (double)a / (double)b : 0.0;
+}
 
 static void print_counts_json(const sg17_eval_counts *c, int has_time)
 {
@@ -264,8 +269,9 @@ static void print_counts_json(const sg17_eval_counts *c, int has_time)
     double f1 = pr + rc > 0 ? 2 * pr * rc / (pr + rc) : 0;
     printf("\"frames\":%llu,\"attack_frames\":%llu,\"tp\":%llu,\"fp\":%llu,\"fn\":%llu,"
            "\"precision\":%.4f,\"recall\":%.4f,\"f1\":%.4f,\"latency_s\":",
-           (unsigned long long)c->frames, (unsigned long long)c->attack_frames, (unsigned long long)c->tp,
-           (unsigned long long)c->fp, (unsigned long long)c->fn, pr, rc, f1);
+           (unsigned long long)c->frames, (unsigned long long)c->attack_frames,
+           (unsigned long long)c->tp, (unsigned long long)c->fp, (unsigned long long)c->fn, pr, rc,
+           f1);
     if (has_time && c->has_first_tp && c->has_first_attack)
         printf("%.6f", c->first_tp_t - c->first_attack_t);
     else
@@ -308,8 +314,10 @@ static int do_eval(int argc, char **argv)
     if (prof && get_profile(prof, 0, NULL, &shared) != 0)
         return CLI_FAIL;
     if (!json)
-        printf("| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | latency s | "
-               "FA/h | frames/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        printf("| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | "
+               "latency s | "
+               "FA/h | frames/s "
+               "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = first_cap; i < argc; i++) {
         if (strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--learn-seconds") == 0) {
             i++;
@@ -334,7 +342,8 @@ static int do_eval(int argc, char **argv)
             continue;
         }
         uint64_t normal = res.all.frames - res.all.attack_frames;
-        double normal_h = res.all.frames ? res.duration_s * ratio(normal, res.all.frames) / 3600.0 : 0;
+        double normal_h =
+            res.all.frames ? res.duration_s * ratio(normal, res.all.frames) / 3600.0 : 0;
         double fps = res.seconds_cpu > 0 ? (double)res.all.frames / res.seconds_cpu : 0;
         if (json) {
             printf("{\"capture\":");
@@ -370,10 +379,11 @@ static int do_eval(int argc, char **argv)
             sg17_eval_counts *c = &res.all;
             double pr = ratio(c->tp, c->tp + c->fp), rcl = ratio(c->tp, c->tp + c->fn);
             double f1 = pr + rcl > 0 ? 2 * pr * rcl / (pr + rcl) : 0;
-            printf("| %s | all | %llu | %llu | %llu | %llu | %llu | %.4f | %.4f | %.4f | %s | %s | %.0f |\n", cap,
-                   (unsigned long long)c->frames, (unsigned long long)c->attack_frames,
-                   (unsigned long long)c->tp, (unsigned long long)c->fp, (unsigned long long)c->fn, pr, rcl,
-                   f1, lat, fah, fps);
+            printf("| %s | all | %llu | %llu | %llu | %llu | %llu | %.4f | %.4f | %.4f | %s | %s | "
+                   "%.0f |\n",
+                   cap, (unsigned long long)c->frames, (unsigned long long)c->attack_frames,
+                   (unsigned long long)c->tp, (unsigned long long)c->fp, (unsigned long long)c->fn,
+                   pr, rcl, f1, lat, fah, fps);
             (void)base;
             for (size_t k = 0; res.n_labels > 1 && k < res.n_labels; k++) {
                 c = &res.by_label[k];
@@ -472,8 +482,8 @@ int cmd_vehicle_v2x(int argc, char **argv)
         for (size_t k = 0; k < n; k++) {
             printf("{\"time\":%.6f,\"station\":", m.t);
             json_str(stdout, m.station);
-            printf(",\"line\":%lu,\"observation\":\"%s\",\"tgtId\":%d,\"obsId\":%d,\"evidence\":", lineno,
-                   o[k].name, o[k].tgt, o[k].obs);
+            printf(",\"line\":%lu,\"observation\":\"%s\",\"tgtId\":%d,\"obsId\":%d,\"evidence\":",
+                   lineno, o[k].name, o[k].tgt, o[k].obs);
             json_str(stdout, o[k].evidence);
             fputs("}\n", stdout);
         }
@@ -532,7 +542,8 @@ int cmd_vehicle_report(int argc, char **argv)
     int rc = CLI_OK;
     if (sign) {
         if (strcmp(sg17_pqc_key_alg(k), "ml-dsa-65") != 0)
-            fprintf(stderr, "sg17: note: signing with %s, not the default ML-DSA-65\n", sg17_pqc_key_alg(k));
+            fprintf(stderr, "sg17: note: signing with %s, not the default ML-DSA-65\n",
+                    sg17_pqc_key_alg(k));
         char *rep = NULL;
         e = sg17_vehicle_report_sign(k, vehicle, (const char *)buf, len, &rep);
         if (e) {
@@ -540,7 +551,8 @@ int cmd_vehicle_report(int argc, char **argv)
             rc = CLI_FAIL;
         } else {
             FILE *f = outp && strcmp(outp, "-") != 0 ? fopen(outp, "w") : stdout;
-            if (!f || fputs(rep, f) < 0 || fputc('\n', f) == EOF || (f != stdout && fclose(f) != 0)) {
+            if (!f || fputs(rep, f) < 0 || fputc('\n', f) == EOF ||
+                (f != stdout && fclose(f) != 0)) {
                 fprintf(stderr, "sg17: %s: write failed\n", outp ? outp : "-");
                 rc = CLI_FAIL;
             }
@@ -662,18 +674,24 @@ int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn
     const size_t left = 90;
     const int top = 30, rowh = 6;
     int width = (int)left + SVG_COLS + 20, height = top + (int)nrow * rowh + 40;
-    fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" "
-               "font-size=\"8\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+    fprintf(o,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "font-family=\"monospace\" "
+            "font-size=\"8\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
             width, height);
-    fprintf(o, "<text x=\"4\" y=\"14\" font-size=\"11\">sg17 vehicle detection timeline: %llu frame alerts, "
-               "%.1f s (grey: traffic per identifier, red: alerts)</text>\n",
+    fprintf(o,
+            "<text x=\"4\" y=\"14\" font-size=\"11\">sg17 vehicle detection timeline: %llu frame "
+            "alerts, "
+            "%.1f s (grey: traffic per identifier, red: alerts)</text>\n",
             (unsigned long long)nalerts, span);
     for (size_t i = 0; i < nrow; i++) {
         int y = top + (int)i * rowh;
         if (ids[i] == 0xffffffffu)
             fprintf(o, "<text x=\"2\" y=\"%d\">other</text>\n", y + rowh - 1);
         else
-            fprintf(o, ids[i] >> 31 ? "<text x=\"2\" y=\"%d\">%08X</text>\n" : "<text x=\"2\" y=\"%d\">%03X</text>\n",
+            fprintf(o,
+                    ids[i] >> 31 ? "<text x=\"2\" y=\"%d\">%08X</text>\n"
+                                 : "<text x=\"2\" y=\"%d\">%03X</text>\n",
                     y + rowh - 1, (unsigned)(ids[i] & 0x1fffffffu));
         uint32_t mx = 1;
         for (size_t c = 0; c < SVG_COLS; c++)
@@ -681,17 +699,21 @@ int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn
                 mx = traffic[i][c];
         for (size_t c = 0; c < SVG_COLS; c++) {
             if (traffic[i][c])
-                fprintf(o, "<rect x=\"%zu\" y=\"%d\" width=\"1\" height=\"%d\" fill=\"#555\" opacity=\"%.2f\"/>\n",
+                fprintf(o,
+                        "<rect x=\"%zu\" y=\"%d\" width=\"1\" height=\"%d\" fill=\"#555\" "
+                        "opacity=\"%.2f\"/>\n",
                         left + c, y, rowh - 1, 0.15 + 0.85 * (double)traffic[i][c] / (double)mx);
             if (alerts[i][c])
-                fprintf(o, "<rect x=\"%zu\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"red\"><title>%u alerts</title></rect>\n",
+                fprintf(o,
+                        "<rect x=\"%zu\" y=\"%d\" width=\"2\" height=\"%d\" fill=\"red\"><title>%u "
+                        "alerts</title></rect>\n",
                         left + c, y - 1, rowh + 1, alerts[i][c]);
         }
     }
     int axis_y = top + (int)nrow * rowh + 12;
     for (int k = 0; k <= 5; k++)
-        fprintf(o, "<text x=\"%d\" y=\"%d\">%.1f s</text>\n", (int)left + k * (SVG_COLS - 40) / 5, axis_y,
-                t0 - tstart + span * k / 5.0);
+        fprintf(o, "<text x=\"%d\" y=\"%d\">%.1f s</text>\n", (int)left + k * (SVG_COLS - 40) / 5,
+                axis_y, t0 - tstart + span * k / 5.0);
     fputs("</svg>\n", o);
     if (fclose(o) != 0)
         return -1;

@@ -17,8 +17,9 @@ static sg17_can_profile *profile(void)
 {
     static sg17_can_profile *p;
     if (!p) {
-        const char *clean = "(0.000000) can0 100#0011\n(0.010000) can0 100#0012\n(0.020000) can0 100#0013\n"
-                            "(0.025000) can0 18FEF100#FFFFFFFFFFFFFFFF\n(0.030000) can0 100#0014\n";
+        const char *clean =
+            "(0.000000) can0 100#0011\n(0.010000) can0 100#0012\n(0.020000) can0 100#0013\n"
+            "(0.025000) can0 18FEF100#FFFFFFFFFFFFFFFF\n(0.030000) can0 100#0014\n";
         sg17_can_reader *r;
         sg17_can_frame f;
         if (sg17_can_profile_new(&p) != 0)

@@ -37,7 +37,8 @@ static void test_candump(void)
     const char *log = "(1678840579.438060) can0 29E#00000000000000A0\n"
                       "(1668539044.650835) can0 000#R\n"
                       "(1676937898.314919) can0 08FE6E0B#FFFEFFFEFFFEFFFE\n"
-                      "(1676937898.400000) can1 123##1" "00112233445566778899AABB\n"
+                      "(1676937898.400000) can1 123##1"
+                      "00112233445566778899AABB\n"
                       "(1676937898.500000) vcan0 7FF#\n";
     tap_int_eq(read_all(log, f, 8, err, sizeof err), 5, "candump: 5 frames");
     tap_ok(f[0].id == 0x29E && !f[0].ext && f[0].dlc == 8 && f[0].data[7] == 0xA0 && f[0].has_time,
@@ -79,7 +80,8 @@ static void test_daga_leaks(void)
     sg17_can_frame f[8];
     char err[600];
     tap_ok((read_all(csv, f, 8, err, sizeof err)) == (4), "DAGA: 4 frames (%s)", err);
-    tap_ok(f[0].id == 0x290 && f[1].id == 0x290 && f[2].id == 0x290, "float-formatted id normalised");
+    tap_ok(f[0].id == 0x290 && f[1].id == 0x290 && f[2].id == 0x290,
+           "float-formatted id normalised");
     tap_ok(f[0].dlc == 8 && f[1].dlc == 8 && f[2].dlc == 8, "DLC in bits -> 8 bytes");
     tap_mem_eq(f[1].data, f[0].data, 64, "payload identical after normalisation");
     tap_mem_eq(f[2].data, f[0].data, 64, "unpadded payload left-padded");
@@ -87,11 +89,11 @@ static void test_daga_leaks(void)
     tap_ok(f[0].label[0] == 0 && f[3].label[0] == 0, "FALSE/False = normal");
     tap_ok(strcmp(f[1].label, "True") == 0 && strcmp(f[2].label, "True") == 0, "True = attack");
     tap_ok(f[3].data[7] == 0x61, "payload bytes");
-    int e = read_all("timestamp,CAN_ID,DLC,PAYLOAD_HEX,PAYLOAD_BIN,ANOMALY\n0,1,60,00,0,False\n", f, 8, err,
-                     sizeof err);
+    int e = read_all("timestamp,CAN_ID,DLC,PAYLOAD_HEX,PAYLOAD_BIN,ANOMALY\n0,1,60,00,0,False\n", f,
+                     8, err, sizeof err);
     tap_int_eq(e, SG17_E_FORMAT, "DLC not a multiple of 8 bits refused");
-    e = read_all("timestamp,CAN_ID,DLC,PAYLOAD_HEX,PAYLOAD_BIN,ANOMALY\n0,1.5,64,00,0,False\n", f, 8, err,
-                 sizeof err);
+    e = read_all("timestamp,CAN_ID,DLC,PAYLOAD_HEX,PAYLOAD_BIN,ANOMALY\n0,1.5,64,00,0,False\n", f,
+                 8, err, sizeof err);
     tap_int_eq(e, SG17_E_FORMAT, "non-integer float id refused");
 }
 
@@ -99,14 +101,17 @@ static void test_cic_j1939_sg17(void)
 {
     sg17_can_frame f[8];
     char err[600];
-    const char *cic = "ID,DATA_0,DATA_1,DATA_2,DATA_3,DATA_4,DATA_5,DATA_6,DATA_7,label,category,specific_class\n"
-                      "291,0,0,0,0,0,0,0,255,ATTACK,DoS,DoS\n"
-                      "513,1,2,3,4,5,6,7,8,BENIGN,BENIGN,BENIGN\n";
+    const char *cic =
+        "ID,DATA_0,DATA_1,DATA_2,DATA_3,DATA_4,DATA_5,DATA_6,DATA_7,label,category,specific_class\n"
+        "291,0,0,0,0,0,0,0,255,ATTACK,DoS,DoS\n"
+        "513,1,2,3,4,5,6,7,8,BENIGN,BENIGN,BENIGN\n";
     tap_int_eq(read_all(cic, f, 8, err, sizeof err), 2, "CIC: 2 frames");
-    tap_ok(f[0].id == 291 && !f[0].has_time && f[0].data[7] == 255 && strcmp(f[0].label, "DoS") == 0,
+    tap_ok(f[0].id == 291 && !f[0].has_time && f[0].data[7] == 255 &&
+               strcmp(f[0].label, "DoS") == 0,
            "decimal id/bytes, no time, label = specific_class");
     tap_ok(f[1].label[0] == 0, "BENIGN = normal");
-    tap_int_eq(read_all("ID,DATA_0,DATA_1,DATA_2,DATA_3,DATA_4,DATA_5,DATA_6,DATA_7,label,category,specific_class\n"
+    tap_int_eq(read_all("ID,DATA_0,DATA_1,DATA_2,DATA_3,DATA_4,DATA_5,DATA_6,DATA_7,label,category,"
+                        "specific_class\n"
                         "1,256,0,0,0,0,0,0,0,BENIGN,BENIGN,BENIGN\n",
                         f, 8, err, sizeof err),
                SG17_E_FORMAT, "CIC byte 256 refused");
@@ -125,10 +130,12 @@ static void test_cic_j1939_sg17(void)
     tap_ok((read_all(s, f, 8, err, sizeof err)) == (4), "sg17 CSV: 4 frames (%s)", err);
     tap_ok(!f[0].ext && f[0].id == 0x123 && f[0].dlc == 2 && f[0].data[1] == 0xCD, "standard row");
     tap_ok(f[1].ext && f[1].id == 0x18FEF100 && strcmp(f[1].label, "fuzzing") == 0, "extended row");
-    tap_ok(f[2].label[0] == 0 && f[3].label[0] == 0 && !f[3].has_time, "benign/0 labels, empty time");
-    tap_int_eq(read_all("timestamp,id,dlc,data,label\n1,123,2,ABCDEF,\n", f, 8, err, sizeof err), SG17_E_FORMAT,
-               "payload longer than dlc refused");
-    tap_int_eq(read_all("time,foo\n1,2\n", f, 8, err, sizeof err), SG17_E_FORMAT, "unknown header refused");
+    tap_ok(f[2].label[0] == 0 && f[3].label[0] == 0 && !f[3].has_time,
+           "benign/0 labels, empty time");
+    tap_int_eq(read_all("timestamp,id,dlc,data,label\n1,123,2,ABCDEF,\n", f, 8, err, sizeof err),
+               SG17_E_FORMAT, "payload longer than dlc refused");
+    tap_int_eq(read_all("time,foo\n1,2\n", f, 8, err, sizeof err), SG17_E_FORMAT,
+               "unknown header refused");
     tap_ok(strstr(err, "t.log:1:") != NULL, "header error names line 1: %s", err);
 }
 
@@ -154,8 +161,14 @@ static void test_csv_roundtrip(void)
     free(buf);
 }
 
-static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v & 0xffff), put16(p + 2, v >> 16); }
+static void put16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v & 0xffff), put16(p + 2, v >> 16);
+}
 
 /* Build a one-entry zip (method 0 or 8) around text, plus a __MACOSX entry. */
 static size_t make_zip(uint8_t *z, const char *text, int method)
@@ -243,7 +256,8 @@ static void test_zip(void)
     char text[3000] = "";
     size_t tl = 0;
     for (int i = 0; i < 60; i++)
-        tl += (size_t)snprintf(text + tl, sizeof text - tl, "(%d.000000) can0 1%02X#0011223344556677\n", i, i);
+        tl += (size_t)snprintf(text + tl, sizeof text - tl,
+                               "(%d.000000) can0 1%02X#0011223344556677\n", i, i);
     uint8_t z[8192];
     char err[600];
     for (int m = 0; m <= 8; m += 8) {

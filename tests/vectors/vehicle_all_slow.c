@@ -36,8 +36,8 @@ static sg17_eval_result run(const sg17_can_profile *p, const char *rel, double l
     tap_ok(e == 0, "%s: evaluated (%s)", rel, err);
     tap_diag("%s: frames %llu attack %llu tp %llu fp %llu fn %llu F1 %.4f", rel,
              (unsigned long long)res.all.frames, (unsigned long long)res.all.attack_frames,
-             (unsigned long long)res.all.tp, (unsigned long long)res.all.fp, (unsigned long long)res.all.fn,
-             f1_of(&res.all));
+             (unsigned long long)res.all.tp, (unsigned long long)res.all.fp,
+             (unsigned long long)res.all.fn, f1_of(&res.all));
     sg17_can_profile_free(own);
     return res;
 }
@@ -47,7 +47,8 @@ static sg17_can_profile *train(const char *rel)
     const char *path = tap_vector_path(rel);
     sg17_can_profile *p = NULL;
     char err[512] = "";
-    tap_ok(sg17_vehicle_train(&path, 1, 0, &p, err, sizeof err) == 0, "trained on %s (%s)", rel, err);
+    tap_ok(sg17_vehicle_train(&path, 1, 0, &p, err, sizeof err) == 0, "trained on %s (%s)", rel,
+           err);
     return p;
 }
 
@@ -75,12 +76,14 @@ int main(void)
         char rel[200];
         snprintf(rel, sizeof rel, "vehicle/daga_volvo_v40/infected/%s", daga[i].rel);
         sg17_eval_result r = run(p, rel, 0);
-        tap_ok(f1_of(&r.all) >= daga[i].min_f1, "%s: F1 %.4f >= %.2f", daga[i].rel, f1_of(&r.all), daga[i].min_f1);
+        tap_ok(f1_of(&r.all) >= daga[i].min_f1, "%s: F1 %.4f >= %.2f", daga[i].rel, f1_of(&r.all),
+               daga[i].min_f1);
     }
     sg17_can_profile_free(p);
 
-    static const char *const cic[] = {"decimal_DoS.csv", "decimal_spoofing-GAS.csv", "decimal_spoofing-RPM.csv",
-                                      "decimal_spoofing-SPEED.csv", "decimal_spoofing-STEERING_WHEEL.csv"};
+    static const char *const cic[] = {"decimal_DoS.csv", "decimal_spoofing-GAS.csv",
+                                      "decimal_spoofing-RPM.csv", "decimal_spoofing-SPEED.csv",
+                                      "decimal_spoofing-STEERING_WHEEL.csv"};
     p = train("vehicle/cic_iov2024/decimal_benign.csv.zip");
     if (!p)
         return tap_done();
@@ -93,9 +96,11 @@ int main(void)
     sg17_can_profile_free(p);
 
     sg17_eval_result r = run(NULL, "vehicle/j1939_truck/labeled_TSC1.csv", 10);
-    tap_ok(f1_of(&r.all) >= 0.95, "J1939 TSC1 high torque (online, 10 s): F1 %.4f >= 0.95", f1_of(&r.all));
+    tap_ok(f1_of(&r.all) >= 0.95, "J1939 TSC1 high torque (online, 10 s): F1 %.4f >= 0.95",
+           f1_of(&r.all));
     r = run(NULL, "vehicle/j1939_truck/labeled_address_claim.csv", 10);
-    tap_ok(r.all.attack_frames == 2 && r.all.tp == 2, "J1939 spoofed address claims: both found (precision is low, "
-                                                      "see docs/DETECTION.md)");
+    tap_ok(r.all.attack_frames == 2 && r.all.tp == 2,
+           "J1939 spoofed address claims: both found (precision is low, "
+           "see docs/DETECTION.md)");
     return tap_done();
 }

@@ -32,7 +32,8 @@ static void check(const sg17_can_profile *p, const char *rel, double min_f1)
     double f1 = f1_of(&res.all);
     tap_diag("%s: frames %llu attack %llu tp %llu fp %llu fn %llu F1 %.4f", rel,
              (unsigned long long)res.all.frames, (unsigned long long)res.all.attack_frames,
-             (unsigned long long)res.all.tp, (unsigned long long)res.all.fp, (unsigned long long)res.all.fn, f1);
+             (unsigned long long)res.all.tp, (unsigned long long)res.all.fp,
+             (unsigned long long)res.all.fn, f1);
     tap_ok(res.all.attack_frames > 0, "%s: capture has attack frames", rel);
     tap_ok(f1 >= min_f1, "%s: F1 %.4f >= %.2f", rel, f1, min_f1);
     tap_ok(res.all.has_first_tp && res.all.first_tp_t - res.all.first_attack_t < 0.05,
@@ -55,7 +56,8 @@ int main(void)
     sg17_eval_result res;
     e = sg17_vehicle_eval(p, clean, 0, &res, err, sizeof err);
     tap_ok(e == 0 && res.all.frames == 245144, "clean trace: 245144 frames");
-    tap_ok(res.all.fp <= 1, "clean trace: %llu false alarms (<= 1)", (unsigned long long)res.all.fp);
+    tap_ok(res.all.fp <= 1, "clean trace: %llu false alarms (<= 1)",
+           (unsigned long long)res.all.fp);
 
     check(p, DAGA "infected/DenialOfService/lowestID_V40_03.can.zip", 0.99);
     check(p, DAGA "infected/MessageIDFuzzing/V40_03.can.zip", 0.99);
@@ -72,8 +74,9 @@ int main(void)
     const char *dos = tap_vector_path(DAGA "infected/PayloadFuzzing/ID_1_V40_03.can.zip");
     if (q && sg17_vehicle_eval(p, dos, 0, &a, err, sizeof err) == 0 &&
         sg17_vehicle_eval(q, dos, 0, &b, err, sizeof err) == 0)
-        tap_ok(a.all.tp == b.all.tp && a.all.fp == b.all.fp, "same tp/fp from the reloaded profile (%llu/%llu)",
-               (unsigned long long)b.all.tp, (unsigned long long)b.all.fp);
+        tap_ok(a.all.tp == b.all.tp && a.all.fp == b.all.fp,
+               "same tp/fp from the reloaded profile (%llu/%llu)", (unsigned long long)b.all.tp,
+               (unsigned long long)b.all.fp);
     else
         tap_ok(0, "reloaded profile evaluates");
     remove(tmp);

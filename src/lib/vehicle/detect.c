@@ -21,13 +21,13 @@
 
 #include "sg17/vehicle.h"
 
-#define MAX_IDS 2048
-#define HSIZE 4096 /* hash slots, power of two, 2 x MAX_IDS */
-#define HBINS 256
-#define BIN_BASE 1e-5     /* seconds, lower edge of bin 0 */
-#define MIN_TRAIN 50      /* frames before payload models are trusted */
-#define LOAD_WIN 0.1      /* bus-load window, seconds */
-#define RATE_WIN 1.0      /* per-identifier rate window, seconds */
+#define MAX_IDS   2048
+#define HSIZE     4096 /* hash slots, power of two, 2 x MAX_IDS */
+#define HBINS     256
+#define BIN_BASE  1e-5 /* seconds, lower edge of bin 0 */
+#define MIN_TRAIN 50   /* frames before payload models are trusted */
+#define LOAD_WIN  0.1  /* bus-load window, seconds */
+#define RATE_WIN  1.0  /* per-identifier rate window, seconds */
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -37,7 +37,7 @@ typedef struct idprof {
     uint64_t count;
     double period, min_gap, max_gap, tol;
     uint32_t rate_max; /* most frames in one RATE_WIN window */
-    uint16_t ctrmask; /* nibble i (0 = high nibble of byte 0) is a +1 counter */
+    uint16_t ctrmask;  /* nibble i (0 = high nibble of byte 0) is a +1 counter */
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
 } idprof;
@@ -113,9 +113,15 @@ static unsigned len_code(uint8_t n)
     return 15;
 }
 
-static uint32_t key_of(uint32_t id, uint8_t ext) { return (id & 0x1fffffffu) | (uint32_t)(ext != 0) << 31; }
+static uint32_t key_of(uint32_t id, uint8_t ext)
+{
+    return (id & 0x1fffffffu) | (uint32_t)(ext != 0) << 31;
+}
 
-static unsigned hash_key(uint32_t k) { return (unsigned)((k * 2654435761u) >> 20) & (HSIZE - 1); }
+static unsigned hash_key(uint32_t k)
+{
+    return (unsigned)((k * 2654435761u) >> 20) & (HSIZE - 1);
+}
 
 static int lookup(const sg17_can_profile *p, uint32_t k)
 {
@@ -149,7 +155,10 @@ static int insert(sg17_can_profile *p, uint32_t k)
 }
 
 /* libm-free helpers (the library does not link libm) */
-static double fabs_(double x) { return x < 0 ? -x : x; }
+static double fabs_(double x)
+{
+    return x < 0 ? -x : x;
+}
 static double floor_(double x)
 {
     if (x >= 9e15 || x <= -9e15)
@@ -218,9 +227,15 @@ void sg17_can_profile_free(sg17_can_profile *p)
     free(p);
 }
 
-size_t sg17_can_profile_ids(const sg17_can_profile *p) { return p ? p->n : 0; }
+size_t sg17_can_profile_ids(const sg17_can_profile *p)
+{
+    return p ? p->n : 0;
+}
 
-static int nib(const uint8_t *d, unsigned i) { return i & 1 ? d[i / 2] & 15 : d[i / 2] >> 4; }
+static int nib(const uint8_t *d, unsigned i)
+{
+    return i & 1 ? d[i / 2] & 15 : d[i / 2] >> 4;
+}
 
 static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_frame *f)
 {
@@ -460,14 +475,15 @@ static void derive_pass1(sg17_can_profile *p)
         idprof *ip = &p->ids[s];
         idtrain *t = &p->tr[s];
         for (unsigned i = 0; i < 64; i++) {
-            ip->constmask[i] = (uint8_t)~(t->and_[i] ^ t->or_[i]);
+            ip->constmask[i] = (uint8_t) ~(t->and_[i] ^ t->or_[i]);
             ip->constval[i] = t->and_[i];
         }
         uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
         ip->ctrmask = 0;
         if (ip->count >= MIN_TRAIN) {
             for (unsigned i = 0; i < 16; i++)
-                if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen && t->ctr_vals[i] == 0xffff)
+                if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
+                    t->ctr_vals[i] == 0xffff)
                     ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
         }
         ip->periodic = 0;
@@ -561,9 +577,10 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
     fprintf(f, "sg17-can-profile 2\nhas_time %d\nload_max %u\n", p->has_time > 0, p->load_max);
     for (size_t s = 0; s < p->n; s++) {
         const idprof *ip = &p->ids[s];
-        fprintf(f, "id %x %u %llu %x %u %.9g %.9g %.9g %.9g %u %x ", (unsigned)(ip->key & 0x1fffffffu),
-                (unsigned)(ip->key >> 31), (unsigned long long)ip->count, ip->lenmask, ip->periodic,
-                ip->period, ip->min_gap, ip->max_gap, ip->tol, ip->rate_max, ip->ctrmask);
+        fprintf(f, "id %x %u %llu %x %u %.9g %.9g %.9g %.9g %u %x ",
+                (unsigned)(ip->key & 0x1fffffffu), (unsigned)(ip->key >> 31),
+                (unsigned long long)ip->count, ip->lenmask, ip->periodic, ip->period, ip->min_gap,
+                ip->max_gap, ip->tol, ip->rate_max, ip->ctrmask);
         put_hex(f, ip->minv, 8);
         fputc(' ', f);
         put_hex(f, ip->maxv, 8);
@@ -685,9 +702,9 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
         }
         s += 3;
         if (tok_u(&s, 16, 0x1fffffff, &v[0]) || tok_u(&s, 10, 1, &v[1]) ||
-            tok_u(&s, 10, ~0ull, &v[2]) || tok_u(&s, 16, 0xffff, &v[3]) || tok_u(&s, 10, 1, &v[4]) ||
-            tok_d(&s, &d[0]) || tok_d(&s, &d[1]) || tok_d(&s, &d[2]) || tok_d(&s, &d[3]) ||
-            tok_u(&s, 10, 0xffffffffu, &v[6]) || tok_u(&s, 16, 0xffff, &v[5])) {
+            tok_u(&s, 10, ~0ull, &v[2]) || tok_u(&s, 16, 0xffff, &v[3]) ||
+            tok_u(&s, 10, 1, &v[4]) || tok_d(&s, &d[0]) || tok_d(&s, &d[1]) || tok_d(&s, &d[2]) ||
+            tok_d(&s, &d[3]) || tok_u(&s, 10, 0xffffffffu, &v[6]) || tok_u(&s, 16, 0xffff, &v[5])) {
             e = SG17_E_FORMAT;
             break;
         }
@@ -716,9 +733,9 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
                 ip->maxlen = len_codes[i];
                 break;
             }
-        if (tok_hex(&s, ip->minv, 8) || tok_hex(&s, ip->maxv, 8) || tok_hex(&s, ip->constmask, 64) ||
-            tok_hex(&s, ip->constval, 64) || (*s != '\n' && *s != 0) ||
-            (ip->periodic && !(ip->period > 0))) {
+        if (tok_hex(&s, ip->minv, 8) || tok_hex(&s, ip->maxv, 8) ||
+            tok_hex(&s, ip->constmask, 64) || tok_hex(&s, ip->constval, 64) ||
+            (*s != '\n' && *s != 0) || (ip->periodic && !(ip->period > 0))) {
             e = SG17_E_FORMAT;
             break;
         }
@@ -750,10 +767,13 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     return 0;
 }
 
-void sg17_can_detector_free(sg17_can_detector *d) { free(d); }
+void sg17_can_detector_free(sg17_can_detector *d)
+{
+    free(d);
+}
 
-static sg17_can_alert *new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f, uint64_t seq,
-                                 const char *det, double score)
+static sg17_can_alert *new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f,
+                                 uint64_t seq, const char *det, double score)
 {
     if (*n >= SG17_CAN_MAX_ALERTS)
         return NULL;
@@ -833,7 +853,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id, hexof(hx, f), p->n);
+                     "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id,
+                     hexof(hx, f), p->n);
         return;
     }
     const idprof *ip = &p->ids[s];
@@ -842,8 +863,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
-            snprintf(a->evidence, sizeof a->evidence, "frame %X#%s: length %u never seen (mask %04x)",
-                     (unsigned)f->id, hexof(hx, f), f->dlc, ip->lenmask);
+            snprintf(a->evidence, sizeof a->evidence,
+                     "frame %X#%s: length %u never seen (mask %04x)", (unsigned)f->id, hexof(hx, f),
+                     f->dlc, ip->lenmask);
         bad = 1;
     }
     if (!bad && ip->count >= MIN_TRAIN) {
@@ -870,8 +892,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x, "
                          "constant %02x in %llu training frames)",
-                         (unsigned)f->id, hexof(hx, f), nb, first, diff[first], ip->constval[first] & st->cmask[first],
-                         (unsigned long long)ip->count);
+                         (unsigned)f->id, hexof(hx, f), nb, first, diff[first],
+                         ip->constval[first] & st->cmask[first], (unsigned long long)ip->count);
             bad = 1;
         } else if (nb) {
             for (unsigned i = 0; i < lim; i++)
@@ -886,8 +908,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-range", 0.5);
                     if (a)
                         snprintf(a->evidence, sizeof a->evidence,
-                                 "frame %X#%s: byte %u = %u outside learned [%u, %u]", (unsigned)f->id,
-                                 hexof(hx, f), i, f->data[i], ip->minv[i], ip->maxv[i]);
+                                 "frame %X#%s: byte %u = %u outside learned [%u, %u]",
+                                 (unsigned)f->id, hexof(hx, f), i, f->data[i], ip->minv[i],
+                                 ip->maxv[i]);
                     bad = 1;
                     break;
                 }
@@ -912,14 +935,16 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         uint64_t old_pend_seq = st->pend_seq;
-        const uint8_t *ref = st->slot.has_pend && !st->slot.pend_bad && f->t < st->slot.E + ip->period / 2
-                                 ? st->pend_ref
-                                 : st->ctr_ref;
+        const uint8_t *ref =
+            st->slot.has_pend && !st->slot.pend_bad && f->t < st->slot.E + ip->period / 2
+                ? st->pend_ref
+                : st->ctr_ref;
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
-        int v = slot_step(ip->period, &st->slot, f->t, bad, st->has_ctr ? hamming(f->data, ref, f->dlc) : 0,
-                          sus, &dev);
+        int v = slot_step(ip->period, &st->slot, f->t, bad,
+                          st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
         if (v == 1 && !bad) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
+            sg17_can_alert *a =
+                new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s at %.6f: second frame in one period slot (period %.6f s, "
@@ -930,10 +955,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             sg17_can_alert *a = new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
             if (a) {
                 a->t = old_pend_t;
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X at %.6f: second frame in one period slot, farther from the expected "
-                         "arrival %.6f than the frame at %.6f (period %.6f s)",
-                         (unsigned)f->id, old_pend_t, E0, f->t, ip->period);
+                snprintf(
+                    a->evidence, sizeof a->evidence,
+                    "frame %X at %.6f: second frame in one period slot, farther from the expected "
+                    "arrival %.6f than the frame at %.6f (period %.6f s)",
+                    (unsigned)f->id, old_pend_t, E0, f->t, ip->period);
             }
             /* the pending frame was the intruder: it is no counter reference */
             memcpy(st->ctr_ref, st->pend_ref, 8);
@@ -945,8 +971,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "min-gap", 0.6);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: gap %.6f s below half the learned minimum %.6f s", (unsigned)f->id,
-                         hexof(hx, f), f->t - st->last_t, ip->min_gap);
+                         "frame %X#%s: gap %.6f s below half the learned minimum %.6f s",
+                         (unsigned)f->id, hexof(hx, f), f->t - st->last_t, ip->min_gap);
             flagged = 1;
         }
         if (!st->win_init || f->t < st->win_start || f->t >= st->win_start + RATE_WIN) {
@@ -963,8 +989,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: %u frames within %.1f s, learned max %u", (unsigned)f->id, hexof(hx, f),
-                         st->win_count, RATE_WIN, ip->rate_max);
+                         "frame %X#%s: %u frames within %.1f s, learned max %u", (unsigned)f->id,
+                         hexof(hx, f), st->win_count, RATE_WIN, ip->rate_max);
             flagged = 1;
         }
     }

@@ -19,8 +19,8 @@
 static void errf(char *err, size_t errlen, const char *msg, const char *path, int e)
 {
     if (err && errlen)
-        snprintf(err, errlen, "%s%s%s", msg && *msg ? msg : path,
-                 msg && *msg ? "" : ": ", msg && *msg ? "" : sg17_strerror(e));
+        snprintf(err, errlen, "%s%s%s", msg && *msg ? msg : path, msg && *msg ? "" : ": ",
+                 msg && *msg ? "" : sg17_strerror(e));
 }
 
 static int train_pass(sg17_can_profile *p, const char *path, double learn_seconds, char *err,
@@ -65,8 +65,8 @@ static int train_pass(sg17_can_profile *p, const char *path, double learn_second
     return 0;
 }
 
-int sg17_vehicle_train(const char *const *paths, size_t n, double learn_seconds, sg17_can_profile **out,
-                       char *err, size_t errlen)
+int sg17_vehicle_train(const char *const *paths, size_t n, double learn_seconds,
+                       sg17_can_profile **out, char *err, size_t errlen)
 {
     if (!paths || !n || !out)
         return SG17_E_INVAL;

@@ -20,8 +20,8 @@
 #include "sg17/vehicle.h"
 
 #define LINE_MAX_LEN 4096
-#define CHUNK 65536
-#define MAX_FIELDS 32
+#define CHUNK        65536
+#define MAX_FIELDS   32
 
 enum fmt { FMT_NONE, FMT_CANDUMP, FMT_DAGA, FMT_CIC, FMT_J1939, FMT_SG17 };
 
@@ -51,7 +51,8 @@ struct sg17_can_reader {
     char err[600];
 };
 
-static int fail(sg17_can_reader *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(sg17_can_reader *r, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(sg17_can_reader *r, int code, const char *fmt, ...)
 {
     char msg[256];
@@ -104,7 +105,10 @@ static uint64_t src_size(sg17_can_reader *r)
     return r->mem_len;
 }
 
-static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t le16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -391,7 +395,8 @@ static void set_label(sg17_can_frame *f, const char *s, size_t n)
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '"'))
         n--;
     if (n == 0 || (n == 1 && s[0] == '0') || (n == 6 && strncasecmp(s, "normal", 6) == 0) ||
-        (n == 6 && strncasecmp(s, "benign", 6) == 0) || (n == 5 && strncasecmp(s, "false", 5) == 0)) {
+        (n == 6 && strncasecmp(s, "benign", 6) == 0) ||
+        (n == 5 && strncasecmp(s, "false", 5) == 0)) {
         f->label[0] = 0;
         return;
     }
@@ -445,7 +450,10 @@ static int split_csv(char *line, field *fs)
     }
 }
 
-static int feq(field f, const char *s) { return f.n == strlen(s) && strncasecmp(f.p, s, f.n) == 0; }
+static int feq(field f, const char *s)
+{
+    return f.n == strlen(s) && strncasecmp(f.p, s, f.n) == 0;
+}
 
 static int find_col(const field *fs, int nf, const char *name)
 {
@@ -604,7 +612,8 @@ static int parse_csv_row(sg17_can_reader *r, sg17_can_frame *f)
     uint64_t v;
     if (r->fmt == FMT_CIC) {
         if (parse_uint(fs[0].p, fs[0].n, 10, 0x1fffffff, &v) != 0)
-            return fail(r, SG17_E_FORMAT, "bad decimal ID '%.*s'", (int)(fs[0].n < 16 ? fs[0].n : 16), fs[0].p);
+            return fail(r, SG17_E_FORMAT, "bad decimal ID '%.*s'",
+                        (int)(fs[0].n < 16 ? fs[0].n : 16), fs[0].p);
         f->id = (uint32_t)v;
         f->ext = v > 0x7ff;
         f->dlc = 8;
@@ -624,7 +633,8 @@ static int parse_csv_row(sg17_can_reader *r, sg17_can_frame *f)
         f->has_time = 0; /* time-less source (e.g. converted CICIoV2024) */
     } else {
         if (parse_time(ts.p, ts.n, &f->t) != 0)
-            return fail(r, SG17_E_FORMAT, "bad timestamp '%.*s'", (int)(ts.n < 24 ? ts.n : 24), ts.p);
+            return fail(r, SG17_E_FORMAT, "bad timestamp '%.*s'", (int)(ts.n < 24 ? ts.n : 24),
+                        ts.p);
         f->has_time = 1;
     }
     size_t idn = id.n;
@@ -652,7 +662,8 @@ static int parse_csv_row(sg17_can_reader *r, sg17_can_frame *f)
         dlc /= 8;
     }
     if (!len_ok_fd((size_t)dlc))
-        return fail(r, SG17_E_FORMAT, "payload length %llu is not a CAN/CAN FD length", (unsigned long long)dlc);
+        return fail(r, SG17_E_FORMAT, "payload length %llu is not a CAN/CAN FD length",
+                    (unsigned long long)dlc);
     f->dlc = (uint8_t)dlc;
     if (f->dlc > 8)
         f->flags |= SG17_CAN_FD;
@@ -742,7 +753,10 @@ int sg17_vehicle_open_mem(const uint8_t *buf, size_t len, const char *name, sg17
     return e;
 }
 
-const char *sg17_vehicle_error(const sg17_can_reader *r) { return r ? r->err : ""; }
+const char *sg17_vehicle_error(const sg17_can_reader *r)
+{
+    return r ? r->err : "";
+}
 
 const char *sg17_vehicle_format(const sg17_can_reader *r)
 {
@@ -761,7 +775,10 @@ void sg17_vehicle_close(sg17_can_reader *r)
     free(r);
 }
 
-void sg17_vehicle_csv_header(FILE *f) { fputs("timestamp,id,dlc,data,label\n", f); }
+void sg17_vehicle_csv_header(FILE *f)
+{
+    fputs("timestamp,id,dlc,data,label\n", f);
+}
 
 void sg17_vehicle_csv_row(FILE *f, const sg17_can_frame *fr)
 {

@@ -16,11 +16,14 @@
 #include "sg17/pqc.h"
 #include "sg17/vehicle.h"
 
-#define MBR_CTX "sg17-mbr-v1"
+#define MBR_CTX        "sg17-mbr-v1"
 #define MBR_MAX_ALERTS 100000
-#define MBR_MAX_IN (64u << 20)
+#define MBR_MAX_IN     (64u << 20)
 
-static char *canon(const json_t *body) { return json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT); }
+static char *canon(const json_t *body)
+{
+    return json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT);
+}
 
 int sg17_vehicle_report_sign(sg17_pqc_key *k, const char *vehicle, const char *alerts, size_t len,
                              char **out)
@@ -56,12 +59,12 @@ int sg17_vehicle_report_sign(sg17_pqc_key *k, const char *vehicle, const char *a
         }
         json_array_append_new(arr, a);
     }
-    body = json_pack("{s:s, s:s, s:I, s:O}", "format", "sg17-mbr-1", "vehicle", vehicle ? vehicle : "",
-                     "generated", (json_int_t)time(NULL), "alerts", arr);
+    body = json_pack("{s:s, s:s, s:I, s:O}", "format", "sg17-mbr-1", "vehicle",
+                     vehicle ? vehicle : "", "generated", (json_int_t)time(NULL), "alerts", arr);
     if (!body || !(c = canon(body)))
         goto out;
-    e = sg17_pqc_sign(k, (const uint8_t *)c, strlen(c), (const uint8_t *)MBR_CTX, strlen(MBR_CTX), 0, &sig,
-                      &sig_len);
+    e = sg17_pqc_sign(k, (const uint8_t *)c, strlen(c), (const uint8_t *)MBR_CTX, strlen(MBR_CTX),
+                      0, &sig, &sig_len);
     if (e)
         goto out;
     e = SG17_E_NOMEM;
@@ -105,7 +108,8 @@ static int unhex(const char *s, size_t n, uint8_t *out)
     return 0;
 }
 
-int sg17_vehicle_report_verify(const sg17_pqc_key *k, const char *report, size_t len, size_t *n_alerts)
+int sg17_vehicle_report_verify(const sg17_pqc_key *k, const char *report, size_t len,
+                               size_t *n_alerts)
 {
     if (!k || !report || len > MBR_MAX_IN)
         return SG17_E_INVAL;
@@ -119,9 +123,9 @@ int sg17_vehicle_report_verify(const sg17_pqc_key *k, const char *report, size_t
     int e = SG17_E_FORMAT;
     char *c = NULL;
     uint8_t *raw = NULL;
-    if (!json_is_object(body) || !json_is_string(sig) || !json_is_string(alg) || !json_is_array(alerts) ||
-        !json_is_string(fmt) || strcmp(json_string_value(fmt), "sg17-mbr-1") != 0 ||
-        json_string_length(sig) % 2 != 0)
+    if (!json_is_object(body) || !json_is_string(sig) || !json_is_string(alg) ||
+        !json_is_array(alerts) || !json_is_string(fmt) ||
+        strcmp(json_string_value(fmt), "sg17-mbr-1") != 0 || json_string_length(sig) % 2 != 0)
         goto out;
     if (strcmp(json_string_value(alg), sg17_pqc_key_alg(k)) != 0) {
         e = SG17_E_VERIFY; /* signed with another algorithm than the key's */
@@ -135,7 +139,8 @@ int sg17_vehicle_report_verify(const sg17_pqc_key *k, const char *report, size_t
     e = SG17_E_FORMAT;
     if (unhex(json_string_value(sig), sl, raw) != 0)
         goto out;
-    e = sg17_pqc_verify(k, (const uint8_t *)c, strlen(c), (const uint8_t *)MBR_CTX, strlen(MBR_CTX), raw, sl);
+    e = sg17_pqc_verify(k, (const uint8_t *)c, strlen(c), (const uint8_t *)MBR_CTX, strlen(MBR_CTX),
+                        raw, sl);
     if (e == 0 && n_alerts)
         *n_alerts = json_array_size(alerts);
 out:

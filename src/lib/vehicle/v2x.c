@@ -27,17 +27,17 @@
 
 #include "sg17/v2x.h"
 
-#define MAX_ST 4096
-#define FP_RING 8192
-#define T_GENCAM_MIN 0.1     /* s, TS 103 900 */
-#define ACC_MAX 9.0          /* m/s^2, LongAcc-ValueTooLarge (90 dm/s^2) */
-#define POS_SLACK 20.0       /* m, GNSS error allowance for position checks */
-#define FORGET_S 60.0        /* s, a pseudonym silent this long is dropped */
-#define REPLAY_WIN 30.0      /* s, fingerprint memory */
-#define SYBIL_DIST 1.0       /* m, two pseudonyms closer than this at the same time */
-#define SYBIL_DT 0.05        /* s */
-#define APPEAR_DIST 50.0     /* m, a new pseudonym first heard this close is suspicious */
-#define STALE_S 1.0          /* s, reception later than generation + this */
+#define MAX_ST       4096
+#define FP_RING      8192
+#define T_GENCAM_MIN 0.1  /* s, TS 103 900 */
+#define ACC_MAX      9.0  /* m/s^2, LongAcc-ValueTooLarge (90 dm/s^2) */
+#define POS_SLACK    20.0 /* m, GNSS error allowance for position checks */
+#define FORGET_S     60.0 /* s, a pseudonym silent this long is dropped */
+#define REPLAY_WIN   30.0 /* s, fingerprint memory */
+#define SYBIL_DIST   1.0  /* m, two pseudonyms closer than this at the same time */
+#define SYBIL_DT     0.05 /* s */
+#define APPEAR_DIST  50.0 /* m, a new pseudonym first heard this close is suspicious */
+#define STALE_S      1.0  /* s, reception later than generation + this */
 
 typedef struct station {
     char id[40];
@@ -71,7 +71,10 @@ static double sqrt_(double x)
     return r;
 }
 
-static double abs_(double x) { return x < 0 ? -x : x; }
+static double abs_(double x)
+{
+    return x < 0 ? -x : x;
+}
 
 int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, size_t errlen)
 {
@@ -94,14 +97,16 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
     double *dst[] = {&m->t, &m->x, &m->y, &m->vx, &m->vy};
     for (size_t i = 0; i < 5; i++) {
         json_t *v = json_object_get(o, req[i]);
-        if (!json_is_number(v) || !isfinite(json_number_value(v)) || abs_(json_number_value(v)) > 1e9) {
+        if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
+            abs_(json_number_value(v)) > 1e9) {
             snprintf(err, errlen, "\"%s\" missing or not a finite number", req[i]);
             goto out;
         }
         *dst[i] = json_number_value(v);
     }
     json_t *s = json_object_get(o, "station");
-    if (json_is_string(s) && json_string_length(s) > 0 && json_string_length(s) < sizeof m->station) {
+    if (json_is_string(s) && json_string_length(s) > 0 &&
+        json_string_length(s) < sizeof m->station) {
         memcpy(m->station, json_string_value(s), json_string_length(s) + 1);
         if (strlen(m->station) != json_string_length(s)) {
             snprintf(err, errlen, "\"station\" contains NUL");
@@ -110,7 +115,8 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
     } else if (json_is_integer(s) && json_integer_value(s) >= 0) {
         snprintf(m->station, sizeof m->station, "%lld", (long long)json_integer_value(s));
     } else {
-        snprintf(err, errlen, "\"station\" missing (string of 1..39 bytes or non-negative integer)");
+        snprintf(err, errlen,
+                 "\"station\" missing (string of 1..39 bytes or non-negative integer)");
         goto out;
     }
     const char *opt[] = {"gen_t", "acc", "length", "width", "rx_x", "rx_y"};
@@ -120,7 +126,8 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
         json_t *v = json_object_get(o, opt[i]);
         if (!v || json_is_null(v))
             continue;
-        if (!json_is_number(v) || !isfinite(json_number_value(v)) || abs_(json_number_value(v)) > 1e9) {
+        if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
+            abs_(json_number_value(v)) > 1e9) {
             snprintf(err, errlen, "\"%s\" is not a finite number", opt[i]);
             goto out;
         }
@@ -159,7 +166,8 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
     json_t *lb = json_object_get(o, "label");
     if (json_is_string(lb)) {
         snprintf(m->label, sizeof m->label, "%s", json_string_value(lb));
-        if (strcmp(m->label, "0") == 0 || strcmp(m->label, "normal") == 0 || strcmp(m->label, "benign") == 0)
+        if (strcmp(m->label, "0") == 0 || strcmp(m->label, "normal") == 0 ||
+            strcmp(m->label, "benign") == 0)
             m->label[0] = 0;
     }
     e = 0;
@@ -176,7 +184,10 @@ int sg17_v2x_checker_new(sg17_v2x_checker **out)
     return *out ? 0 : SG17_E_NOMEM;
 }
 
-void sg17_v2x_checker_free(sg17_v2x_checker *c) { free(c); }
+void sg17_v2x_checker_free(sg17_v2x_checker *c)
+{
+    free(c);
+}
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
 {
@@ -218,18 +229,14 @@ static station *find_station(sg17_v2x_checker *c, const char *id, double now, in
 static double speed_limit(int type)
 {
     switch (type) {
-    case 5: /* passengerCar */
-        return 140.0;
+    case 5: /* passengerCar */ return 140.0;
     case 4: /* motorcycle */
     case 6: /* bus */
     case 7: /* lightTruck */
     case 8: /* heavyTruck */
-    case 9: /* trailer */
-        return 85.0;
-    case 15: /* roadSideUnit */
-        return 0.0;
-    default: /* unknown, pedestrian, cyclist, moped, specialVehicle, tram */
-        return 30.0;
+    case 9: /* trailer */ return 85.0;
+    case 15: /* roadSideUnit */ return 0.0;
+    default: /* unknown, pedestrian, cyclist, moped, specialVehicle, tram */ return 30.0;
     }
 }
 
@@ -245,10 +252,10 @@ static sg17_v2x_obs *add(sg17_v2x_obs *o, size_t *n, const char *name, int tgt, 
     return x;
 }
 
-#define EV(x, ...)                                                                                  \
-    do {                                                                                            \
-        if (x)                                                                                      \
-            snprintf((x)->evidence, sizeof(x)->evidence, __VA_ARGS__);                              \
+#define EV(x, ...)                                                     \
+    do {                                                               \
+        if (x)                                                         \
+            snprintf((x)->evidence, sizeof(x)->evidence, __VA_ARGS__); \
     } while (0)
 
 static uint64_t fingerprint(const sg17_v2x_msg *m)
@@ -291,12 +298,14 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
     uint64_t h = fingerprint(m);
     int replay_same = 0;
     {
-        const fprint *f = &c->ring[h % FP_RING]; /* direct-mapped: the latest message with this slot */
+        const fprint *f =
+            &c->ring[h % FP_RING]; /* direct-mapped: the latest message with this slot */
         if (f->h == (h ? h : 1) && m->t - f->t <= REPLAY_WIN) {
             if (strcmp(f->id, m->station) != 0) {
                 if (v > 0.1 || abs_(m->t - f->t) > SYBIL_DT) {
                     x = add(o, &n, "History-ReplayOtherPseudonym", 101, 2);
-                    EV(x, "position (%.2f, %.2f) and velocity repeat pseudonym %s's message of t=%.3f",
+                    EV(x,
+                       "position (%.2f, %.2f) and velocity repeat pseudonym %s's message of t=%.3f",
                        m->x, m->y, f->id, f->t);
                 }
             } else if (v > 0.1) {
@@ -311,11 +320,12 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
         const sg17_v2x_msg *p = &s->last;
         double dt = m->t - p->t;
         if (m->has_gen_ms && p->has_gen_ms) {
-            uint32_t g = m->gen_ms >= p->gen_ms ? m->gen_ms - p->gen_ms : m->gen_ms + 65536u - p->gen_ms;
+            uint32_t g =
+                m->gen_ms >= p->gen_ms ? m->gen_ms - p->gen_ms : m->gen_ms + 65536u - p->gen_ms;
             if (g < (uint32_t)(0.8 * T_GENCAM_MIN * 1000)) {
                 x = add(o, &n, "Beacon-IntervalTooSmall", 0, 1);
-                EV(x, "generationDeltaTime %u -> %u: %u ms < 80 %% of %.0f ms", p->gen_ms, m->gen_ms, g,
-                   T_GENCAM_MIN * 1000);
+                EV(x, "generationDeltaTime %u -> %u: %u ms < 80 %% of %.0f ms", p->gen_ms,
+                   m->gen_ms, g, T_GENCAM_MIN * 1000);
             }
         } else if (dt >= 0 && dt < 0.8 * T_GENCAM_MIN) {
             x = add(o, &n, "Beacon-IntervalTooSmall", 0, 1);
@@ -324,8 +334,8 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
         if (m->station_type != p->station_type ||
             (m->has_size && p->has_size && (m->length != p->length || m->width != p->width))) {
             x = add(o, &n, "Static-Change", 1, 1);
-            EV(x, "stationType %d -> %d, size %.2fx%.2f -> %.2fx%.2f", p->station_type, m->station_type,
-               p->length, p->width, m->length, m->width);
+            EV(x, "stationType %d -> %d, size %.2fx%.2f -> %.2fx%.2f", p->station_type,
+               m->station_type, p->length, p->width, m->length, m->width);
         }
         if (dt > 0) {
             double dx = m->x - p->x, dy = m->y - p->y, d = sqrt_(dx * dx + dy * dy);
@@ -341,13 +351,14 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
                 double expect = 0.5 * (v + vp) * dt, slack = 0.5 * ACC_MAX * dt * dt + POS_SLACK;
                 if (abs_(d - expect) > slack) {
                     x = add(o, &n, "Consistency-PositionSpeed", 100, 1);
-                    EV(x, "moved %.1f m in %.3f s, reported speeds imply %.1f m (+- %.1f)", d, dt, expect,
-                       slack);
+                    EV(x, "moved %.1f m in %.3f s, reported speeds imply %.1f m (+- %.1f)", d, dt,
+                       expect, slack);
                 }
                 /* heading: displacement must not point against the velocity */
                 if (d > POS_SLACK && v > 2 && (dx * m->vx + dy * m->vy) < 0 && !m->reverse) {
                     x = add(o, &n, "Consistency-HeadingDisplacement", 100, 2);
-                    EV(x, "displacement (%.1f, %.1f) opposes velocity (%.1f, %.1f)", dx, dy, m->vx, m->vy);
+                    EV(x, "displacement (%.1f, %.1f) opposes velocity (%.1f, %.1f)", dx, dy, m->vx,
+                       m->vy);
                 }
             }
             double dv = abs_(v - vp);
@@ -365,7 +376,8 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
             double dx = m->x - m->rx_x, dy = m->y - m->rx_y, d = sqrt_(dx * dx + dy * dy);
             if (d < APPEAR_DIST) {
                 x = add(o, &n, "History-SuddenAppearance", 101, 4);
-                EV(x, "new pseudonym first heard %.1f m from the receiver (< %.0f m)", d, APPEAR_DIST);
+                EV(x, "new pseudonym first heard %.1f m from the receiver (< %.0f m)", d,
+                   APPEAR_DIST);
             }
         }
         /* Sybil: another live pseudonym at the same place at the same time */
@@ -376,7 +388,8 @@ size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *
             double dx = m->x - q->last.x, dy = m->y - q->last.y;
             if (dx * dx + dy * dy < SYBIL_DIST * SYBIL_DIST) {
                 x = add(o, &n, "History-SybilCoLocated", 101, 3);
-                EV(x, "new pseudonym %s within %.1f m of live pseudonym %s", m->station, SYBIL_DIST, q->id);
+                EV(x, "new pseudonym %s within %.1f m of live pseudonym %s", m->station, SYBIL_DIST,
+                   q->id);
                 break;
             }
         }
