@@ -52,7 +52,7 @@ int main(void)
     tap_ok(sg17_can_profile_ids(p) == 50, "profile holds the 50 identifiers of V40_03 (%zu)",
            sg17_can_profile_ids(p));
 
-    /* clean traffic through the same engine: at most one warm-up alert */
+    /* clean traffic through the same engine: silent */
     sg17_eval_result res;
     e = sg17_vehicle_eval(p, clean, 0, &res, err, sizeof err);
     tap_ok(e == 0 && res.all.frames == 245144, "clean trace: 245144 frames");

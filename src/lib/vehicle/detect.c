@@ -354,7 +354,7 @@ static int slot_step(double P, slotst *s, double t, int bad, unsigned ham, int s
     if (t >= s->E + P / 2) {
         if (s->has_pend) {
             s->E = s->E + SLOT_ALPHA * (s->pend_t - s->E) + P;
-            if (s->warm < 2)
+            if (s->warm < 3)
                 s->warm++;
             s->has_pend = 0;
             s->missed = 0;
@@ -370,7 +370,7 @@ static int slot_step(double P, slotst *s, double t, int bad, unsigned ham, int s
                 s->E = t;
         }
     }
-    if (s->warm < 2 && (t < s->E - P / 2 || s->has_pend)) {
+    if (s->warm < 3 && (t < s->E - P / 2 || s->has_pend)) {
         /* warm-up (first slots of a capture): re-anchor instead of judging */
         s->E = t;
         s->pend_t = t;
