@@ -1,0 +1,140 @@
+/* Profile training on synthetic traffic, save/load round trip, refusal of
+ * malformed profile files, and the detectors on hand-made attacks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg17/vehicle.h"
+#include "tap.h"
+
+static void frame(sg17_can_frame *f, double t, uint32_t id, const uint8_t *d, uint8_t n)
+{
+    memset(f, 0, sizeof *f);
+    f->t = t;
+    f->has_time = 1;
+    f->id = id;
+    f->dlc = n;
+    memcpy(f->data, d, n);
+}
+
+/* 100 Hz id 0x100 with a counter nibble in byte 0, 20 s */
+static sg17_can_profile *train(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 2000; i++) {
+            uint8_t d[4] = {(uint8_t)(i % 16), 0x00, 0xAA, (uint8_t)(i % 3)};
+            sg17_can_frame f;
+            frame(&f, 10 + i * 0.01 + (i % 5) * 0.0004, 0x100, d, 4);
+            if (sg17_can_profile_add(p, &f) != 0)
+                return NULL;
+        }
+        if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
+            return NULL;
+    }
+    if (sg17_can_profile_finish(p) != 0)
+        return NULL;
+    return p;
+}
+
+static int feed(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x, uint8_t n,
+                uint64_t seq, const char **det)
+{
+    sg17_can_frame f;
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t k;
+    frame(&f, t, id, x, n);
+    sg17_can_detector_feed(d, &f, seq, al, &k);
+    if (k && det)
+        *det = al[0].detector;
+    return (int)k;
+}
+
+static int write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+int main(void)
+{
+    sg17_can_profile *p = train();
+    tap_ok(p != NULL, "trained");
+    if (!p)
+        return tap_done();
+    tap_int_eq((long long)sg17_can_profile_ids(p), 1, "one identifier");
+
+    sg17_can_detector *d;
+    tap_int_eq(sg17_can_detector_new(p, &d), 0, "detector");
+    uint64_t seq = 0;
+    int alerts = 0;
+    const char *det = "";
+    /* clean continuation */
+    for (int i = 0; i < 500; i++) {
+        uint8_t x[4] = {(uint8_t)(i % 16), 0x00, 0xAA, (uint8_t)(i % 3)};
+        alerts += feed(d, 100 + i * 0.01, 0x100, x, 4, seq++, NULL);
+    }
+    tap_int_eq(alerts, 0, "clean continuation: no alert");
+    uint8_t y[2] = {1, 2};
+    tap_int_eq(feed(d, 105.0021, 0x7E0, y, 2, seq++, &det), 1, "unknown id alerts");
+    tap_ok(strcmp(det, "unknown-id") == 0, "detector unknown-id (%s)", det);
+    uint8_t z[4] = {0x00, 0xFF, 0x55, 0};
+    tap_ok(feed(d, 105.0052, 0x100, z, 4, seq++, &det) >= 1 && strcmp(det, "payload-const") == 0,
+           "many constant bits changed: payload-const (%s)", det);
+    uint8_t w[3] = {0, 0, 0xAA};
+    tap_ok(feed(d, 105.0071, 0x100, w, 3, seq++, &det) >= 1 && strcmp(det, "dlc") == 0,
+           "new length: dlc (%s)", det);
+    sg17_can_detector_free(d);
+
+    const char *path = "vehicle_profile.tmp";
+    tap_int_eq(sg17_can_profile_save(p, path), 0, "saved");
+    sg17_can_profile *q;
+    tap_int_eq(sg17_can_profile_load(path, &q), 0, "loaded");
+    tap_int_eq((long long)sg17_can_profile_ids(q), 1, "loaded: one identifier");
+    sg17_can_profile_free(q);
+
+    static const char *const bad[] = {
+        "",
+        "sg17-can-profile 1\nhas_time 1\nload_max 3\n",
+        "sg17-can-profile 2\nhas_time 2\nload_max 3\n",
+        "sg17-can-profile 2\nhas_time 1\nload_max 3\nid 100 0 5 1 1 0 0 0 0 1 0 00 00 00 00\n",
+        "sg17-can-profile 2\nhas_time 1\nload_max 3\nid 800000000 0 5 1 0 0 0 0 0 1 0 "
+        "0000000000000000 0000000000000000 "
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000000 "
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000000\n",
+        "sg17-can-profile 2\nhas_time 1\nbogus\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_file(path, bad[i]);
+        sg17_can_profile *r = NULL;
+        int e = sg17_can_profile_load(path, &r);
+        tap_ok(e == SG17_E_FORMAT && r == NULL, "malformed profile %zu refused (%d)", i, e);
+        sg17_can_profile_free(r);
+    }
+    /* a duplicated identifier line */
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("sg17-can-profile 2\nhas_time 1\nload_max 3\n", f);
+        for (int i = 0; i < 2; i++)
+            fputs("id 100 0 5 1 0 0 0 0 0 1 0 0000000000000000 0000000000000000 "
+                  "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+                  "000000000000000000000000000000000000000000000000 "
+                  "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+                  "000000000000000000000000000000000000000000000000\n",
+                  f);
+        fclose(f);
+    }
+    sg17_can_profile *r = NULL;
+    tap_int_eq(sg17_can_profile_load(path, &r), SG17_E_FORMAT, "duplicate identifier refused");
+    sg17_can_profile_free(r);
+    remove(path);
+    sg17_can_profile_free(p);
+    return tap_done();
+}
