@@ -16,7 +16,7 @@ for v in SG17_BIN SG17D_BIN; do
         exit 77
     fi
 done
-for tool in curl sqlite3 xxd; do
+for tool in curl sqlite3 xxd python3; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "1..0 # SKIP $tool not installed"
         exit 77
