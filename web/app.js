@@ -13,6 +13,7 @@ const SG17 = (() => {
     { href: 'sidf.html', title: 'SIDF' },
     { href: 'consult.html', title: 'Consultation' },
     { href: 'assess.html', title: 'Quantum readiness' },
+    { href: 'update.html', title: 'Firmware' },
   ];
   const KEY = 'sg17.token';
 

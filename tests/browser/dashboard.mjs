@@ -56,7 +56,7 @@ try {
   ok(/unknown or revoked/.test(await text('#signin-msg')), 'a wrong token is refused with a message');
   await page.screenshot({ path: path.join(SHOTS, 'signin-refused.png') });
   await page.fill('#token', TOK.admin);
-  await Promise.all([page.waitForURL(/sidf\.html$/), page.click('#signin-submit')]);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/sidf.html'), page.click('#signin-submit')]);
   await page.waitForSelector('main[data-ready="1"]');
   ok(true, 'the admin token signs in and goes to the requested page');
   ok(/\(admin\)/.test(await text('[data-test=who]')), 'the header names the principal and role');
@@ -92,6 +92,17 @@ try {
   is(same, rep.items.length, 'assess page: every verdict as in the API');
   is(await text('[data-test=assess-system]'), rep.system, 'assess page: the system name');
 
+  // ---- firmware campaign ------------------------------------------------------------
+  await open('/update.html?campaign=c1', 'update');
+  const camp = (await api('/v1/update/campaigns/c1', TOK.admin)).body;
+  const ids = Object.keys(camp.devices);
+  is(await text('[data-test=update-devices]'), ids.length, 'update page: number of devices');
+  for (const id of ids)
+    is(await text(`[data-test=update-status-${id}]`), camp.devices[id].status, `update page: ${id} status as in the API`);
+  is(camp.devices.cam1 && camp.devices.cam1.status, 'installed', 'the tracker holds a real installation (cam1)');
+  is(await text('[data-test=update-installed]'), ids.filter((i) => camp.devices[i].status === 'installed').length,
+     'update page: installed count');
+
   // ---- overview ------------------------------------------------------------------------
   await open('/index.html', 'overview');
   ok(/database ok/.test(await text('[data-test=health]')), 'overview: health from /healthz');
@@ -100,14 +111,14 @@ try {
 
   // ---- another role, sign-out ---------------------------------------------------------
   await page.click('#signout');
-  await page.waitForURL(/signin\.html$/);
+  await page.waitForURL((u) => u.pathname === '/signin.html');
   await page.waitForSelector('main[data-ready="1"]');
   ok(true, 'sign out returns to the sign-in page');
   await open('/index.html');
   ok(await page.locator('[data-test=signin-needed]').count() === 1, 'after sign-out the token is gone');
   await open('/signin.html');
   await page.fill('#token', TOK.analyst);
-  await Promise.all([page.waitForURL(/index\.html$/), page.click('#signin-submit')]);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/index.html'), page.click('#signin-submit')]);
   await page.waitForSelector('main[data-ready="1"]');
   await page.screenshot({ path: path.join(SHOTS, 'overview-analyst.png'), fullPage: true });
   ok(/\(analyst\)/.test(await text('[data-test=who]')), 'analyst signed in');

@@ -88,6 +88,34 @@ vote() { # vote ADMIN TOKEN ARGS...
 vote CHN "$CHN" --authorize X.1217 --authorize X.1368 --authorize X.1376 --authorize X.1811
 vote FRA "$FRA" --authorize X.1217 --authorize X.1368 --authorize X.1376 --not-authorize X.1811 \
     --reasons "X.1811=needs hybrid guidance"
+# X.1368: a signed manifest, two devices; cam1 updates (installed), cam2 only polls (offered).
+AUTHOR=$(tok author fw) || die "author token"
+VENDOR=fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe
+CLASS=1492af14-2569-5e48-bf42-9b2d51f2ab45
+"$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/author" >/dev/null 2>&1 || die "author key"
+head -c 8000 /dev/urandom >"$T/factory.bin"
+head -c 20000 /dev/urandom >"$T/app.bin"
+printf '{"sequence-number": 2, "vendor-id": "%s", "class-id": "%s", "components": [{"id": ["app"], "image": "app.bin", "uri": "/v1/update/images/app.bin"}]}\n' \
+    "$VENDOR" "$CLASS" >"$T/desc.json"
+(cd "$T" && "$SG17_BIN" update manifest create desc.json -o m.suit >/dev/null 2>&1 &&
+    "$SG17_BIN" update manifest sign --key author m.suit >/dev/null 2>&1) || die "manifest"
+[ "$(post "$AUTHOR" "@$T/app.bin" /v1/update/images/app.bin)" = 201 ] || die "image upload"
+DG=$(curl -s -X POST -H "Authorization: Bearer $AUTHOR" --data-binary "@$T/m.suit" "$URL/v1/update/envelopes" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"])') || die "envelope upload"
+for d in cam1 cam2; do
+    "$SG17_BIN" device init --state "$T/$d" --id "$d" --vendor-id "$VENDOR" --class-id "$CLASS" \
+        --trust-anchor "$T/author.pub" --require-pq --factory "$T/factory.bin" --slot-size 65536 \
+        >/dev/null 2>&1 || die "device $d"
+    tok device "$d" >"$T/$d.token" || die "device token $d"
+    key=$("$SG17_BIN" device pubkey --state "$T/$d")
+    [ "$(post "$AUTHOR" "{\"id\":\"$d\",\"class\":\"cam\",\"key\":\"$key\"}" /v1/update/devices)" = 201 ] ||
+        die "register $d"
+done
+[ "$(post "$AUTHOR" "{\"name\":\"c1\",\"manifest\":\"$DG\",\"devices\":[\"cam1\",\"cam2\"]}" \
+    /v1/update/campaigns)" = 201 ] || die "campaign"
+"$SG17_BIN" device run --state "$T/cam1" --server "$URL" --token-file "$T/cam1.token" >/dev/null 2>&1 ||
+    die "cam1 update"
+curl -s -o /dev/null -H "Authorization: Bearer $(cat "$T/cam2.token")" "$URL/v1/update/poll?device=cam2"
 echo "# sg17d on $URL with data; screenshots in $SHOTS"
 
 SG17_URL="$URL" SG17_SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" \

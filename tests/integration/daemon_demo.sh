@@ -26,9 +26,9 @@ run() { (cd "$T" && SG17D_PORT=0 SG17_DEMO_WAIT=0 timeout 120 bash "$SG17_SOURCE
 run first
 ok $? "demo exits 0"
 sed 's/^/# /' "$T/first.out"
-for s in 1 2 3 4 5 6; do
-    grep -q "^\[$s/6\]" "$T/first.out"
-    ok $? "progress step $s/6 shown"
+for s in 1 2 3 4 5 6 7; do
+    grep -q "^\[$s/7\]" "$T/first.out"
+    ok $? "progress step $s/7 shown"
 done
 for a in CHN FRA DEU; do
     grep -q "$a: reply signed with ML-DSA-65 and accepted" "$T/first.out"
@@ -40,6 +40,10 @@ for p in mlkem768:1 xwing:2 A:3; do
 done
 grep -q "forged SUCI .* -> 400" "$T/first.out"
 ok $? "forged SUCI refused"
+[ "$(grep -c 'demo-cam[123]: verified, installed, booted, confirmed; signed report sent' "$T/first.out")" = 3 ]
+ok $? "firmware campaign: three simulated devices updated"
+grep -q "tracker: 3 installed" "$T/first.out"
+ok $? "the status tracker says 3 installed"
 [ "$(grep -c 'support 3/3: the approval procedure may be applied' "$T/first.out")" = 4 ]
 ok $? "tally read from the API: four drafts, 3/3 each"
 grep -q "29 items: .*13 broken" "$T/first.out" && grep -q "<html" "$T/var/demo/assessment.html"
@@ -50,8 +54,11 @@ ok $? "sg17d stopped at the end (SG17_DEMO_WAIT=0)"
 [ "$(stat -c %a "$T/var/sidf.token")" = 600 ] && [ "$(stat -c %a "$T/var/demo/hn-keys/hn-xwing")" = 600 ]
 ok $? "tokens and private keys are 0600"
 
+sleep 1 # the demo's manifest sequence number is time-based
 run second
 ok $? "a second run on the same ./var exits 0"
+grep -q "tracker: 3 installed" "$T/second.out"
+ok $? "second run: a new campaign (higher sequence) installs on the same devices"
 [ "$(grep -c 'kept from an earlier run' "$T/second.out")" = 3 ] && ! grep -q "created" "$T/second.out"
 ok $? "second run keeps the keys and tokens"
 echo "1..$n"
