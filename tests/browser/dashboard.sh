@@ -21,6 +21,7 @@ if [ ! -f "$HERE/node_modules/playwright-core/package.json" ]; then
         --silent >/dev/null 2>&1) || skip "playwright-core could not be installed from npm"
 fi
 SRC="${SG17_SOURCE_DIR:?}"
+SG17_BIN=$(cd "$(dirname "$SG17_BIN")" && pwd)/$(basename "$SG17_BIN") # some steps cd
 SHOTS="${SG17_BUILD_DIR:-$(mktemp -d)}/browser-artifacts"
 mkdir -p "$SHOTS"
 rm -f "$SHOTS"/*.png
