@@ -139,6 +139,26 @@ static void test_cic_j1939_sg17(void)
     tap_ok(strstr(err, "t.log:1:") != NULL, "header error names line 1: %s", err);
 }
 
+static void test_hcrl(void)
+{
+    sg17_can_frame f[4];
+    char err[600];
+    const char *csv = "1478198376.389427,0316,8,05,21,68,09,21,21,00,6f,R\n"
+                      "1478198376.389636,0000,8,00,00,00,00,00,00,00,00,T\n"
+                      "1478198376.390000,05f0,2,01,00,R\n";
+    tap_ok(read_all(csv, f, 4, err, sizeof err) == 3, "HCRL CSV: 3 frames (%s)", err);
+    tap_ok(f[0].id == 0x316 && f[0].dlc == 8 && f[0].data[7] == 0x6f && f[0].label[0] == 0,
+           "HCRL R = normal");
+    tap_ok(f[1].id == 0 && strcmp(f[1].label, "injected") == 0, "HCRL T = injected");
+    tap_ok(f[2].dlc == 2 && f[2].data[0] == 1, "HCRL DLC 2");
+    tap_int_eq(read_all("1.0,0316,8,05,21,R\n", f, 4, err, sizeof err), SG17_E_FORMAT,
+               "HCRL short row refused");
+    const char *txt = "Timestamp: 1479121434.850202        ID: 0350    000    DLC: 8    05 28 84 "
+                      "66 6d 00 00 a2\n";
+    tap_ok(read_all(txt, f, 4, err, sizeof err) == 1, "HCRL text: 1 frame (%s)", err);
+    tap_ok(f[0].id == 0x350 && f[0].dlc == 8 && f[0].data[7] == 0xa2, "HCRL text frame");
+}
+
 /* Round trip through the interchange CSV writer. */
 static void test_csv_roundtrip(void)
 {
@@ -278,6 +298,7 @@ int main(void)
     test_candump();
     test_daga_leaks();
     test_cic_j1939_sg17();
+    test_hcrl();
     test_csv_roundtrip();
     test_zip();
     return tap_done();

@@ -23,7 +23,16 @@
 #define CHUNK        65536
 #define MAX_FIELDS   32
 
-enum fmt { FMT_NONE, FMT_CANDUMP, FMT_DAGA, FMT_CIC, FMT_J1939, FMT_SG17 };
+enum fmt {
+    FMT_NONE,
+    FMT_CANDUMP,
+    FMT_DAGA,
+    FMT_CIC,
+    FMT_J1939,
+    FMT_SG17,
+    FMT_HCRL_CSV,
+    FMT_HCRL_TXT
+};
 
 struct sg17_can_reader {
     /* byte source */
@@ -472,6 +481,14 @@ static int detect_format(sg17_can_reader *r)
         r->fmt = FMT_CANDUMP;
         return 0; /* the line is a frame: caller re-parses it */
     }
+    if (strncmp(l, "Timestamp:", 10) == 0) {
+        r->fmt = FMT_HCRL_TXT;
+        return 0;
+    }
+    if (*l >= '0' && *l <= '9') { /* header-less HCRL CSV: ts,ID,DLC,bytes...,T|R */
+        r->fmt = FMT_HCRL_CSV;
+        return 0;
+    }
     field fs[MAX_FIELDS];
     char tmp[LINE_MAX_LEN + 1];
     memcpy(tmp, r->line, strlen(r->line) + 1);
@@ -601,6 +618,95 @@ tail:
     return 0;
 }
 
+/* HCRL Car-Hacking CSV: "ts,ID,DLC,b0,...,b(DLC-1),Flag" (hex bytes; Flag T =
+ * injected, R = normal); HCRL OTIDS text: "Timestamp: ts  ID: 0350  000  DLC: 8  05 28 ..". */
+static int parse_hcrl(sg17_can_reader *r, sg17_can_frame *f)
+{
+    uint64_t v;
+    if (r->fmt == FMT_HCRL_CSV) {
+        field fs[MAX_FIELDS];
+        int nf = split_csv(r->line, fs);
+        if (nf < 3)
+            return fail(r, SG17_E_FORMAT, "HCRL CSV: expected timestamp,ID,DLC,...");
+        if (parse_time(fs[0].p, fs[0].n, &f->t) != 0)
+            return fail(r, SG17_E_FORMAT, "bad timestamp");
+        f->has_time = 1;
+        if (parse_uint(fs[1].p, fs[1].n, 16, 0x1fffffff, &v) != 0)
+            return fail(r, SG17_E_FORMAT, "bad CAN id");
+        f->id = (uint32_t)v;
+        f->ext = v > 0x7ff || fs[1].n > 4;
+        if (parse_uint(fs[2].p, fs[2].n, 10, 8, &v) != 0)
+            return fail(r, SG17_E_FORMAT, "bad DLC");
+        f->dlc = (uint8_t)v;
+        if (nf != 3 + f->dlc && nf != 4 + f->dlc)
+            return fail(r, SG17_E_FORMAT, "expected %u data bytes", f->dlc);
+        for (int i = 0; i < f->dlc; i++) {
+            if (parse_uint(fs[3 + i].p, fs[3 + i].n, 16, 255, &v) != 0 || fs[3 + i].n > 2)
+                return fail(r, SG17_E_FORMAT, "bad data byte %d", i);
+            f->data[i] = (uint8_t)v;
+        }
+        if (nf == 4 + f->dlc) {
+            field fl = fs[3 + f->dlc];
+            if (fl.n == 1 && fl.p[0] == 'T')
+                set_label(f, "injected", 8);
+            else if (!(fl.n == 1 && fl.p[0] == 'R'))
+                return fail(r, SG17_E_FORMAT, "flag must be T or R");
+        }
+        return 0;
+    }
+    const char *p = r->line;
+    while (*p == ' ')
+        p++;
+    if (strncmp(p, "Timestamp:", 10) != 0)
+        return fail(r, SG17_E_FORMAT, "HCRL text: expected 'Timestamp:'");
+    p += 10;
+    while (*p == ' ')
+        p++;
+    const char *e = p;
+    while (*e && *e != ' ')
+        e++;
+    if (parse_time(p, (size_t)(e - p), &f->t) != 0)
+        return fail(r, SG17_E_FORMAT, "bad timestamp");
+    f->has_time = 1;
+    p = strstr(e, "ID:");
+    if (!p)
+        return fail(r, SG17_E_FORMAT, "HCRL text: expected 'ID:'");
+    p += 3;
+    while (*p == ' ')
+        p++;
+    e = p;
+    while (*e && *e != ' ')
+        e++;
+    if (parse_uint(p, (size_t)(e - p), 16, 0x1fffffff, &v) != 0)
+        return fail(r, SG17_E_FORMAT, "bad CAN id");
+    f->id = (uint32_t)v;
+    f->ext = v > 0x7ff || e - p > 4;
+    p = strstr(e, "DLC:");
+    if (!p)
+        return fail(r, SG17_E_FORMAT, "HCRL text: expected 'DLC:'");
+    p += 4;
+    while (*p == ' ')
+        p++;
+    if (*p < '0' || *p > '8' || (p[1] != ' ' && p[1] != 0))
+        return fail(r, SG17_E_FORMAT, "bad DLC");
+    f->dlc = (uint8_t)(*p - '0');
+    p++;
+    for (int i = 0; i < f->dlc; i++) {
+        while (*p == ' ')
+            p++;
+        int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+        if (hi < 0 || lo < 0 || (p[2] != ' ' && p[2] != 0))
+            return fail(r, SG17_E_FORMAT, "bad data byte %d", i);
+        f->data[i] = (uint8_t)(hi << 4 | lo);
+        p += 2;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p)
+        return fail(r, SG17_E_FORMAT, "trailing text after the data bytes");
+    return 0;
+}
+
 static int parse_csv_row(sg17_can_reader *r, sg17_can_frame *f)
 {
     field fs[MAX_FIELDS];
@@ -697,7 +803,9 @@ int sg17_vehicle_next(sg17_can_reader *r, sg17_can_frame *f)
                 continue;
         }
         memset(f, 0, sizeof *f);
-        e = r->fmt == FMT_CANDUMP ? parse_candump(r, f) : parse_csv_row(r, f);
+        e = r->fmt == FMT_CANDUMP                              ? parse_candump(r, f)
+            : r->fmt == FMT_HCRL_CSV || r->fmt == FMT_HCRL_TXT ? parse_hcrl(r, f)
+                                                               : parse_csv_row(r, f);
         if (e < 0)
             return e;
         return 1;
@@ -760,7 +868,8 @@ const char *sg17_vehicle_error(const sg17_can_reader *r)
 
 const char *sg17_vehicle_format(const sg17_can_reader *r)
 {
-    static const char *const names[] = {"?", "candump", "daga", "cic-iov2024", "j1939", "sg17-csv"};
+    static const char *const names[] = {"?",     "candump",  "daga",     "cic-iov2024",
+                                        "j1939", "sg17-csv", "hcrl-csv", "hcrl-txt"};
     return r ? names[r->fmt] : "?";
 }
 
