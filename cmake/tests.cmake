@@ -51,6 +51,16 @@ if(NOT SG17_FUZZ)
                          --num-callers=30
                          --suppressions=${PROJECT_SOURCE_DIR}/tests/ct/openssl.supp
                          $<TARGET_FILE:${exe}>)
+        # Families with a run-time AVX2 path are checked on the portable path too.
+        if(name MATCHES "^(mlkem|xwing|slhdsa)$")
+          add_test(NAME ${kind}/${name}-portable
+                   COMMAND ${VALGRIND_EXE} -q --error-exitcode=9 --track-origins=yes
+                           --num-callers=30
+                           --suppressions=${PROJECT_SOURCE_DIR}/tests/ct/openssl.supp
+                           $<TARGET_FILE:${exe}>)
+          set_tests_properties(${kind}/${name}-portable PROPERTIES LABELS "${label}"
+            SKIP_RETURN_CODE 77 TIMEOUT 900 ENVIRONMENT "${SG17_TEST_ENV};SG17_NO_AVX2=1")
+        endif()
       else()
         add_test(NAME ${kind}/${name} COMMAND ${exe})
       endif()
