@@ -2,7 +2,8 @@
  * libFuzzer harness for the X.1217 matcher's untrusted inputs: the log
  * readers (Zeek TSV, NetFlow CSV, signalling CSV; first byte picks the
  * format), the observation path (canonicalisers + every lookup kind) and the
- * STIX indicator/pattern extractor (when the input is JSON). Oracles: no
+ * STIX indicator/pattern extractor, the collectors (plain and CSV lists, MISP
+ * events) and MISP warninglists (when the input is JSON). Oracles: no
  * crash or sanitizer report; every observation field points inside the line;
  * every hit describes; a lookup never reports more hits than asked.
  */
@@ -12,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "sg17/intel_collect.h"
 #include "sg17/intel_match.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -131,6 +133,51 @@ static void run_stix(const char *text, size_t len)
     json_decref(j);
 }
 
+static void run_collect(const char *text, size_t len)
+{
+    sg17_intel_builder *b;
+    sg17_intel_snapshot *s = NULL;
+    sg17_intel_collect_stats st;
+    memset(&st, 0, sizeof st);
+    if (sg17_intel_builder_new(&b) != 0)
+        abort();
+    char err[128];
+    if (sg17_intel_collect_plain(b, text, len, SG17_INTEL_NONE, "fuzz", &st) != 0)
+        abort();
+    int rc = sg17_intel_collect_csv(b, text, len, "value", SG17_INTEL_NONE, "fuzz", &st, err,
+                                    sizeof err);
+    if (rc != 0 && rc != SG17_E_FORMAT)
+        abort();
+    json_t *j = json_loadb(text, len, 0, NULL);
+    sg17_intel_wl *w = NULL;
+    if (j != NULL) {
+        rc = sg17_intel_collect_misp_event(b, j, &st);
+        if (rc != 0 && rc != SG17_E_FORMAT)
+            abort();
+        if (sg17_intel_wl_new(&w) != 0)
+            abort();
+        size_t bad = 0;
+        if (sg17_intel_wl_add(w, j, &bad, err, sizeof err) == 0) {
+            static const char *const probes[] = {"10.1.2.3", "a.example", "x@y.example",
+                                                 "http://a.example/", "+447700900123"};
+            for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
+                for (int k = SG17_INTEL_IPV4; k < SG17_INTEL_KIND_COUNT; k++)
+                    (void)sg17_intel_wl_check(w, (sg17_intel_kind)k, probes[i],
+                                              strlen(probes[i]), NULL);
+        }
+        json_decref(j);
+    }
+    if (sg17_intel_builder_build(b, 0, &s) == 0) {
+        sg17_intel_snapshot_stats ss;
+        sg17_intel_snapshot_stats_get(s, &ss);
+        if (ss.values != st.values)
+            abort(); /* every collected value is compiled (no filter installed) */
+        sg17_intel_snapshot_free(s);
+    }
+    sg17_intel_wl_free(w);
+    sg17_intel_builder_free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static sg17_intel_snapshot *snap;
@@ -143,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data + 1, size - 1);
     run_stix(text, size - 1);
+    run_collect(text, size - 1);
     run_logs(snap, data[0], text, size - 1);
     memcpy(text, data + 1, size - 1);
     run_lookups(snap, text, size - 1 > 300 ? 300 : size - 1);
