@@ -192,11 +192,12 @@ int stix_wset_has(stix_wset_slot *cache, const char *list, const char *w, size_t
 }
 
 static stix_wset_slot tdef_props_cache[64];
+_Static_assert(sizeof tdefs / sizeof tdefs[0] <= 64, "one cache slot per type");
 
 int stix_tdef_has_prop(const stix_tdef *td, const char *k, size_t n)
 {
     size_t i = (size_t)(td - tdefs);
-    if (i >= sizeof tdefs / sizeof tdefs[0] || i >= 64)
+    if (i >= 64)
         return stix_word_in(td->props, k, n);
     return stix_wset_has(&tdef_props_cache[i], td->props, k, n);
 }
@@ -307,7 +308,7 @@ int sg17_stix_timestamp_parse(const char *s, int64_t *secs, uint32_t *nanos)
     if (d > md)
         return SG17_E_FORMAT;
     if (secs)
-        *secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+        *secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
     if (nanos)
         *nanos = ns;
     return 0;
