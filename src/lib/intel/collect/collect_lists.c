@@ -353,11 +353,16 @@ static json_t *load_json_file(const char *path, size_t cap, char *err, size_t er
         return NULL;
     }
     json_error_t je;
-    char *buf = malloc(cap > 65536 ? 65536 : cap);
     size_t n = 0, bcap = cap > 65536 ? 65536 : cap;
+    char *buf = malloc(bcap);
     json_t *j = NULL;
+    if (buf == NULL) {
+        fclose(f);
+        *rc = SG17_E_NOMEM;
+        return NULL;
+    }
     *rc = 0;
-    while (buf) {
+    for (;;) {
         if (n == bcap) {
             if (bcap >= cap) {
                 *rc = SG17_E_LIMIT;
@@ -365,8 +370,10 @@ static json_t *load_json_file(const char *path, size_t cap, char *err, size_t er
             }
             size_t nc = bcap * 2 > cap ? cap : bcap * 2;
             char *nb = realloc(buf, nc);
-            if (nb == NULL)
+            if (nb == NULL) {
+                *rc = SG17_E_NOMEM;
                 break;
+            }
             buf = nb;
             bcap = nc;
         }
@@ -376,10 +383,6 @@ static json_t *load_json_file(const char *path, size_t cap, char *err, size_t er
             break;
     }
     fclose(f);
-    if (buf == NULL) {
-        *rc = SG17_E_NOMEM;
-        return NULL;
-    }
     if (*rc == 0) {
         j = json_loadb(buf, n, 0, &je);
         if (j == NULL) {
@@ -388,7 +391,10 @@ static json_t *load_json_file(const char *path, size_t cap, char *err, size_t er
             *rc = SG17_E_FORMAT;
         }
     } else if (err && err_len) {
-        snprintf(err, err_len, "%s: larger than %zu bytes", path, cap);
+        if (*rc == SG17_E_LIMIT)
+            snprintf(err, err_len, "%s: larger than %zu bytes", path, cap);
+        else
+            snprintf(err, err_len, "%s: %s", path, sg17_strerror(*rc));
     }
     free(buf);
     return j;

@@ -409,9 +409,8 @@ int sg17_intel_builder_add_stix(sg17_intel_builder *b, const json_t *obj,
                                 sg17_intel_load_stats *stats)
 {
     sg17_intel_load_stats dummy;
+    memset(&dummy, 0, sizeof dummy);
     sg17_intel_load_stats *st = stats ? stats : &dummy;
-    if (stats == NULL)
-        memset(&dummy, 0, sizeof dummy);
     if (b == NULL || obj == NULL)
         return SG17_E_INVAL;
     const json_t *list = NULL;
