@@ -44,7 +44,7 @@ typedef struct sidf_state {
     size_t n_keys;
     pthread_mutex_t lock; /* counters only */
     sidf_counts counts[N_SLOTS];
-    unsigned long long unparseable; /* not a SUCI at all: no scheme to count it under */
+    unsigned long long unparseable;  /* not a SUCI at all: no scheme to count it under */
     unsigned long long bad_requests; /* not JSON, no "suci" string */
 } sidf_state;
 
@@ -273,13 +273,12 @@ static int h_stats(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     }
     total.malformed += unparseable;
     for (size_t i = 0; i < st->n_keys; i++)
-        json_array_append_new(keys, json_pack("{s:I, s:s}", "key_id",
-                                              (json_int_t)st->keys[i].key_id, "scheme",
-                                              sg17_suci_scheme_name(st->keys[i].scheme)));
+        json_array_append_new(keys,
+                              json_pack("{s:I, s:s}", "key_id", (json_int_t)st->keys[i].key_id,
+                                        "scheme", sg17_suci_scheme_name(st->keys[i].scheme)));
     out = json_pack("{s:o, s:o, s:I, s:I, s:o, s:b}", "schemes", schemes, "total",
                     counts_json(&total), "unparseable", (json_int_t)unparseable, "bad_requests",
-                    (json_int_t)bad_requests, "keys", keys, "allow_null",
-                    srv->cfg.sidf_allow_null);
+                    (json_int_t)bad_requests, "keys", keys, "allow_null", srv->cfg.sidf_allow_null);
     return sg17d_resp_json(resp, 200, out);
 }
 

@@ -35,9 +35,9 @@ static const struct {
 };
 
 /* The dashboard's own policy: nothing inline, nothing from elsewhere. */
-#define WEB_CSP                                                                                 \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
-    "connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; "         \
+#define WEB_CSP                                                                       \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+    "connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
     "form-action 'self'"
 
 static const char *type_of(const char *path)
