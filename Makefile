@@ -25,7 +25,7 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@bash scripts/run-daemon $(BUILD)
+	@bash scripts/demo $(BUILD)
 
 check: deps
 	$(MAKE) --no-print-directory check-dev
