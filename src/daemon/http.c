@@ -155,6 +155,10 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, req_ctx *rc,
         snprintf(ra, sizeof ra, "%u", resp->retry_after);
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
     }
+    if (resp->content_range[0] != '\0')
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, resp->content_range);
+    if (resp->accept_ranges)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
     if (resp->status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"sg17d\"");
     ret = MHD_queue_response(conn, resp->status, r);

@@ -321,12 +321,18 @@ static int h_blob_get(sg17d_server *srv, const sg17d_request *req, sg17d_respons
         if (parse_range(range, &from, &to) != 0 || from >= n) {
             sqlite3_finalize(st);
             sqlite3_close(db);
+            /* RFC 9110 §15.5.17: 416 names the current length. */
+            snprintf(resp->content_range, sizeof resp->content_range, "bytes */%zu", n);
             return sg17d_resp_error(resp, 416, "range_not_satisfiable",
                                     "Range must be bytes=N- or bytes=N-M within the image");
         }
         status = 206;
     }
     size_t end = (to >= 0 && (uint64_t)to < n) ? (size_t)to + 1 : n;
+    if (status == 206) /* RFC 9110 §14.4: the part sent and the full length */
+        snprintf(resp->content_range, sizeof resp->content_range, "bytes %llu-%zu/%zu",
+                 (unsigned long long)from, end - 1, n);
+    resp->accept_ranges = image;
     size_t len = end - (size_t)from;
     char *body = malloc(len ? len : 1);
     if (body == NULL) {

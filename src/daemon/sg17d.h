@@ -140,6 +140,8 @@ typedef struct sg17d_response {
     char allow[64];           /* Allow header for 405, else empty */
     const char *csp;          /* Content-Security-Policy (static string) or NULL */
     unsigned retry_after;     /* Retry-After seconds (429), 0 = none */
+    char content_range[64];   /* Content-Range (206/416), else empty */
+    int accept_ranges;        /* 1: send "Accept-Ranges: bytes" */
 } sg17d_response;
 
 /** Set a JSON body (takes ownership of obj, a jansson json_t *). */

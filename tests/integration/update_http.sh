@@ -140,6 +140,14 @@ is "$(jget dev1 committed_sequence)" 2 "dev1 anti-rollback counter 2"
 is "$(jget dev1 resumed_from)" 20000 "dev1 resumed the download at byte 20000"
 grep -q '"/v1/update/images/app.bin" 206 30000B' "$T/log"
 ok $? "server answered the Range request with 206 and the remaining 30000 bytes"
+hdrs=$(curl -s -D - -o /dev/null --max-time 20 -H "Authorization: Bearer $(cat "$T/dev1.token")" \
+    -r 20000- "$URL/v1/update/images/app.bin" | tr -d '\r')
+grep -qi '^content-range: bytes 20000-49999/50000$' <<<"$hdrs"
+ok $? "206 carries Content-Range: bytes 20000-49999/50000 (RFC 9110)"
+hdrs=$(curl -s -D - -o /dev/null --max-time 20 -H "Authorization: Bearer $(cat "$T/dev1.token")" \
+    -r 90000- "$URL/v1/update/images/app.bin" | tr -d '\r')
+grep -q '^HTTP/1.1 416' <<<"$hdrs" && grep -qi '^content-range: bytes \*/50000$' <<<"$hdrs"
+ok $? "an unsatisfiable range gets 416 with Content-Range: bytes */50000"
 
 # ---- dev2: power lost mid-install -----------------------------------------------
 run dev2 --cut-flash 4
