@@ -41,6 +41,10 @@ static void intel_usage(FILE *f)
             "         OBSERVATIONS.json: a JSON list of bundles / observed-data / SCOs;\n"
             "         exit 0 match, 1 no match, 2 usage, 3 error; --json prints the\n"
             "         matched observed-data ids\n"
+            "  match --format zeek|netflow|signal [--indicators F] [--list KIND:F]\n"
+            "        [--misp-feed DIR] [--warninglist F] [--counters F] [LOG|-]\n"
+            "         match compiled indicators against operator logs; STIX sightings\n"
+            "         as JSON Lines; exit 0 nothing sighted, 1 sightings (docs/INTEL.md)\n"
             "  census FILE|-     object census (objects, types, unique ids, revoked)\n"
             "  canon FILE|-      canonical serialisation (sorted keys, compact)\n");
 }
