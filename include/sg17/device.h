@@ -85,6 +85,11 @@ SG17_API const char *sg17_device_id(const sg17_device *d);
 SG17_API void sg17_device_cut_after(sg17_device *d, long n);
 /** Flash writes since open (to enumerate the cut points of a run). */
 SG17_API unsigned long sg17_device_flash_writes(const sg17_device *d);
+/** Image-slot bytes read back since open (sg17_suit_flash_slot_read_bytes). */
+SG17_API uint64_t sg17_device_flash_slot_read_bytes(const sg17_device *d);
+/** Test hook: the n+1-th slot page write from now lands with a bit flipped
+ *  while reporting success (sg17_suit_flash_corrupt_after). n < 0: never. */
+SG17_API void sg17_device_corrupt_after(sg17_device *d, long n);
 /** Flash state (committed counter, active slot, trial). */
 SG17_API void sg17_device_flash_state(const sg17_device *d, uint64_t *committed_seq, int *active,
                                       int *trial);

@@ -398,15 +398,25 @@ SG17_API void sg17_suit_flash_close(sg17_suit_flash *f);
 SG17_API void sg17_suit_flash_cut_after(sg17_suit_flash *f, long n);
 /** Flash writes done since open (to enumerate cut points). */
 SG17_API unsigned long sg17_suit_flash_writes(const sg17_suit_flash *f);
+/** Test hook: let n more slot page writes land intact, then the n+1-th lands
+ *  with one bit flipped while reporting success (a silent flash fault; later
+ *  writes are intact again). n < 0: never. */
+SG17_API void sg17_suit_flash_corrupt_after(sg17_suit_flash *f, long n);
+/** Bytes read back from the image slots since open (install digest, boot
+ *  checks, sg17_suit_flash_read): shows which paths re-read a slot. */
+SG17_API uint64_t sg17_suit_flash_slot_read_bytes(const sg17_suit_flash *f);
 SG17_API void sg17_suit_flash_state_get(const sg17_suit_flash *f, sg17_suit_flash_state *st);
 /** Start an install into the inactive slot. SG17_E_STATE while a trial is pending. */
 SG17_API SG17_MUST_CHECK int sg17_suit_flash_install_begin(sg17_suit_flash *f);
-/** Write image bytes at off of the inactive slot (one flash write per 4 KiB page). */
+/** Write image bytes at off of the inactive slot (one flash write per 4 KiB page).
+ *  Bytes written in order from offset 0 are hashed (SHA-256) as they are
+ *  programmed; any other write pattern makes the install digest a read-back. */
 SG17_API SG17_MUST_CHECK int sg17_suit_flash_install_write(sg17_suit_flash *f, uint64_t off,
                                                            const uint8_t *p, size_t n);
 /**
- * Finish the install: the written image (size = highest offset written) is
- * read back and hashed; seq must exceed the committed counter (else
+ * Finish the install: the digest of the written image (size = highest offset
+ * written) is the running hash of install_write, or a read-back of the slot if
+ * the writes were not one in-order run from offset 0; seq must exceed the committed counter (else
  * SG17_E_STATE); if want_digest is not NULL the hash must equal it (else
  * SG17_E_VERIFY). Then one record write marks the trial.
  */

@@ -321,9 +321,16 @@ static void happy_path(srv *s, const sg17_buf *env)
     tap_int_eq(sg17_device_open(dir, &d, why, sizeof why), 0, "device open");
     offer(s, env, v2, sizeof v2);
     s->cut_at = 7777;
+    uint64_t r0 = sg17_device_flash_slot_read_bytes(d);
     int rc = sg17_device_run(d, &HTTP, &res);
     tap_ok(rc == 0 && res.installed && res.confirmed && res.reported && res.committed_seq == 2,
            "update installed, confirmed, counter 2, reported (rc %d, why %s)", rc, res.why);
+    /* boot check of v1, trial-boot check of v2, self-test of v2; the install
+     * itself (image-match, commit) hashes while writing and reads nothing */
+    uint64_t rd = sg17_device_flash_slot_read_bytes(d) - r0;
+    tap_ok(rd == sizeof v1 + 2 * sizeof v2,
+           "slot bytes read in the run: %llu = boot checks + self-test only (%zu)",
+           (unsigned long long)rd, sizeof v1 + 2 * sizeof v2);
     tap_ok(res.resumed_from == 7777 && s->range_requests == 1 && s->range_from == 7777,
            "download broken at 7777 bytes resumed with Range from 7777 (resumed %llu, %d requests)",
            (unsigned long long)res.resumed_from, s->range_requests);
@@ -399,6 +406,35 @@ static void selftest_fail(srv *s, const char *author)
     uint64_t c = 0;
     tap_int_eq(which_image(dir, &c), 1, "factory image boots after the revert");
     sg17_buf_free(&env, 0);
+}
+
+/* A page the flash stores wrongly (the running hash sees the bytes sent):
+ * caught by the trial-boot check, the old image keeps running, the counter
+ * stays, and the next power-on installs again. */
+static void corrupt_write(srv *s, const sg17_buf *env)
+{
+    char dir[128], why[256] = "";
+    sg17_device *d = NULL;
+    sg17_device_result res;
+    new_device("dev-corrupt", 0, 1, dir, sizeof dir, s);
+    tap_int_eq(sg17_device_open(dir, &d, why, sizeof why), 0, "open");
+    offer(s, env, v2, sizeof v2);
+    sg17_device_corrupt_after(d, 2);
+    int rc = sg17_device_run(d, &HTTP, &res);
+    tap_ok(rc == 0 && res.installed && !res.confirmed && res.committed_seq == 1 &&
+               res.booted_slot == 0 && s->installed_reports == 0,
+           "corrupted 3rd page: trial check fails, v1 still boots, counter 1 (rc %d, slot %d)", rc,
+           res.booted_slot);
+    sg17_device_close(d);
+    uint64_t c = 0;
+    tap_ok(which_image(dir, &c) == 1 && c == 1, "v1 active on flash, counter 1");
+    d = NULL;
+    tap_int_eq(sg17_device_open(dir, &d, why, sizeof why), 0, "power on again");
+    rc = sg17_device_run(d, &HTTP, &res);
+    tap_ok(rc == 0 && res.confirmed && res.committed_seq == 2 && strcmp(s->status, "installed") == 0,
+           "next power-on installs again and confirms (rc %d, %s)", rc, s->status);
+    sg17_device_close(d);
+    tap_ok(which_image(dir, &c) == 2 && c == 2, "v2 active, counter 2");
 }
 
 static void power_cuts(srv *s, const sg17_buf *env)
@@ -533,6 +569,7 @@ int main(void)
         sg17_device_close(d);
     }
     selftest_fail(&s, author);
+    corrupt_write(&s, &env);
     power_cuts(&s, &env);
 
     sg17_pqc_key_free(s.dev_pub);

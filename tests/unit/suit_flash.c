@@ -8,7 +8,10 @@
  * the update, retried, completes. Also: a trial that is not confirmed
  * reverts, a corrupted trial slot reverts, a self-test failure reverts, a
  * rollback commit is refused, and an end-to-end SUIT update through
- * sg17_suit_flash_ops.
+ * sg17_suit_flash_ops. The install digest is hashed while writing: the slot
+ * is not read back on the normal path (counted), out-of-order writes fall
+ * back to a read-back, a write restarted after a power cut restarts the hash,
+ * and a page the flash stores wrongly is caught by the boot check.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +196,130 @@ static void trial_rules(void)
     sg17_suit_flash_close(f);
 }
 
+/* Install v2 with in-order writes of these chunk sizes (0 ends the list). */
+static int write_chunks(sg17_suit_flash *f, const size_t *sizes)
+{
+    uint64_t off = 0;
+    int rc = sg17_suit_flash_install_begin(f);
+    for (size_t i = 0; rc == 0 && sizes[i] != 0; i++) {
+        rc = sg17_suit_flash_install_write(f, off, v2 + off, sizes[i]);
+        off += sizes[i];
+    }
+    return rc;
+}
+
+static void running_hash(void)
+{
+    sg17_suit_flash *f = NULL;
+    sg17_suit_flash_state st;
+    uint8_t want[32], wrong[32];
+    int slot, trial;
+    const size_t chunks[] = {5000, 4096, 1, sizeof v2 - 9097, 0};
+    sg17_sha256(want, v2, sizeof v2);
+    memcpy(wrong, want, 32);
+    wrong[31] ^= 1;
+
+    /* normal path: in-order writes, digest from the running hash, no read-back */
+    wipe_dir();
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, v1, sizeof v1, 1, &f), 0, "provision");
+    uint64_t r0 = sg17_suit_flash_slot_read_bytes(f);
+    tap_int_eq(write_chunks(f, chunks), 0, "in-order writes in 4 uneven chunks");
+    tap_int_eq(sg17_suit_flash_install_commit(f, 2, wrong), SG17_E_VERIFY,
+               "running digest != wanted: commit refused");
+    tap_int_eq(sg17_suit_flash_install_commit(f, 2, want), 0, "running digest == wanted: commit");
+    tap_ok(sg17_suit_flash_slot_read_bytes(f) == r0, "install + commit read 0 slot bytes (%llu)",
+           (unsigned long long)(sg17_suit_flash_slot_read_bytes(f) - r0));
+    sg17_suit_flash_state_get(f, &st);
+    tap_ok(st.size[1 - st.active] == sizeof v2 && memcmp(st.digest[1 - st.active], want, 32) == 0,
+           "recorded size and digest are the image's");
+    tap_ok(sg17_suit_flash_boot(f, &slot, &trial) == 0 && trial && booted_image(f, slot) == 2,
+           "trial boot of the new image");
+    tap_ok(sg17_suit_flash_slot_read_bytes(f) - r0 >= sizeof v2,
+           "the boot check reads the slot back (%llu bytes)",
+           (unsigned long long)(sg17_suit_flash_slot_read_bytes(f) - r0));
+    sg17_suit_flash_close(f);
+
+    /* out-of-order writes: no running hash, the commit reads the slot back */
+    wipe_dir();
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, v1, sizeof v1, 1, &f), 0, "provision");
+    r0 = sg17_suit_flash_slot_read_bytes(f);
+    int rc = sg17_suit_flash_install_begin(f);
+    if (rc == 0)
+        rc = sg17_suit_flash_install_write(f, 8192, v2 + 8192, sizeof v2 - 8192);
+    if (rc == 0)
+        rc = sg17_suit_flash_install_write(f, 0, v2, 8192);
+    tap_int_eq(rc, 0, "second part written first, then the first");
+    tap_int_eq(sg17_suit_flash_install_commit(f, 2, wrong), SG17_E_VERIFY,
+               "read-back digest != wanted: refused");
+    tap_int_eq(sg17_suit_flash_install_commit(f, 2, want), 0, "read-back digest == wanted");
+    tap_ok(sg17_suit_flash_slot_read_bytes(f) - r0 >= sizeof v2,
+           "out-of-order install fell back to a read-back (%llu bytes)",
+           (unsigned long long)(sg17_suit_flash_slot_read_bytes(f) - r0));
+    sg17_suit_flash_close(f);
+
+    /* a page rewritten with other bytes: the hash no longer covers it */
+    wipe_dir();
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, v1, sizeof v1, 1, &f), 0, "provision");
+    rc = sg17_suit_flash_install_begin(f);
+    if (rc == 0)
+        rc = sg17_suit_flash_install_write(f, 0, v2, sizeof v2);
+    if (rc == 0)
+        rc = sg17_suit_flash_install_write(f, 100, v1, 50);
+    tap_int_eq(rc, 0, "image written, then 50 bytes at 100 overwritten");
+    tap_int_eq(sg17_suit_flash_install_commit(f, 2, want), SG17_E_VERIFY,
+               "overwrite seen by the read-back: v2's digest no longer matches");
+    sg17_suit_flash_close(f);
+
+    /* power cut mid-write, then the install restarts: the hash restarts */
+    wipe_dir();
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, v1, sizeof v1, 1, &f), 0, "provision");
+    sg17_suit_flash_cut_after(f, 2);
+    tap_int_eq(write_chunks(f, chunks), SG17_E_IO, "power cut on the 3rd page write");
+    sg17_suit_flash_close(f);
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, NULL, 0, 0, &f), 0, "power back");
+    tap_ok(sg17_suit_flash_boot(f, &slot, &trial) == 0 && !trial && booted_image(f, slot) == 1,
+           "old image boots");
+    r0 = sg17_suit_flash_slot_read_bytes(f);
+    tap_ok(write_chunks(f, chunks) == 0 && sg17_suit_flash_install_commit(f, 2, want) == 0,
+           "restarted install commits with the image digest");
+    tap_ok(sg17_suit_flash_slot_read_bytes(f) == r0, "and read no slot bytes");
+    tap_ok(sg17_suit_flash_boot(f, &slot, &trial) == 0 && trial && booted_image(f, slot) == 2,
+           "trial boot of the new image");
+    sg17_suit_flash_close(f);
+
+    /* the flash stores one page wrongly: the running hash (of the bytes sent)
+     * cannot see it, the boot check does and the image never runs */
+    wipe_dir();
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, v1, sizeof v1, 1, &f), 0, "provision");
+    sg17_suit_flash_corrupt_after(f, 3);
+    tap_ok(write_chunks(f, chunks) == 0 && sg17_suit_flash_install_commit(f, 2, want) == 0,
+           "install with a silently corrupted 4th page commits");
+    sg17_buf b;
+    sg17_buf_init(&b, SLOT);
+    sg17_suit_flash_state_get(f, &st);
+    uint8_t got[32];
+    tap_ok(sg17_suit_flash_read(f, 1 - st.active, &b) == 0 && b.len == sizeof v2 &&
+               (sg17_sha256(got, b.data, b.len), memcmp(got, want, 32) != 0),
+           "the slot really differs from the image");
+    sg17_buf_free(&b, 0);
+    sg17_suit_flash_close(f);
+    f = NULL;
+    tap_int_eq(sg17_suit_flash_open(dir, SLOT, NULL, 0, 0, &f), 0, "reboot");
+    tap_ok(sg17_suit_flash_boot(f, &slot, &trial) == 0 && !trial && booted_image(f, slot) == 1,
+           "corrupted write caught at boot: trial dropped, old image runs");
+    sg17_suit_flash_state_get(f, &st);
+    tap_ok(st.committed_seq == 1 && !st.trial, "counter unchanged, no trial pending");
+    tap_ok(write_chunks(f, chunks) == 0 && sg17_suit_flash_install_commit(f, 2, want) == 0 &&
+               sg17_suit_flash_boot(f, &slot, &trial) == 0 && trial && booted_image(f, slot) == 2,
+           "the retried install boots the new image");
+    sg17_suit_flash_close(f);
+}
+
 /* SUIT envelope installed through sg17_suit_flash_ops. */
 static const uint8_t *remote;
 static size_t remote_len;
@@ -262,6 +389,7 @@ static void suit_end_to_end(void)
     tap_ok(rc == SG17_E_VERIFY && strstr(why, "image-match"), "forged image refused: %s", why);
     remote = v2;
     remote_len = sizeof v2;
+    uint64_t r0 = sg17_suit_flash_slot_read_bytes(f);
     rc = sg17_suit_process(e, &pol, &ops, SG17_SUIT_STEP_UPDATE, why, sizeof why);
     tap_int_eq(rc, 0, "SUIT install into the inactive slot");
     if (rc)
@@ -269,6 +397,9 @@ static void suit_end_to_end(void)
     sg17_suit_summary s;
     sg17_suit_summary_get(e, &s);
     tap_int_eq(sg17_suit_flash_install_commit(f, s.sequence_number, NULL), 0, "commit seq 2");
+    tap_ok(sg17_suit_flash_slot_read_bytes(f) == r0,
+           "image-match and commit used the running hash: 0 slot bytes read (%llu)",
+           (unsigned long long)(sg17_suit_flash_slot_read_bytes(f) - r0));
     int slot, trial;
     tap_ok(sg17_suit_flash_boot(f, &slot, &trial) == 0 && trial, "trial boot");
     pol.allow_equal_sequence = 1; /* at boot the manifest is re-checked, not newer */
@@ -301,6 +432,7 @@ int main(void)
     tap_rand_bytes(v2, sizeof v2);
     fault_sweep();
     trial_rules();
+    running_hash();
     suit_end_to_end();
     wipe_dir();
     rmdir(dir);

@@ -3,7 +3,14 @@
  * two-sector metadata journal (see sg17/suit.h). Power-fail safety argument:
  * - slot writes only touch the inactive slot, which no committed record
  *   tells the boot to use until install_commit's record write lands;
- * - install_commit reads the slot back and fsyncs it before that record;
+ * - install_commit fsyncs the slot before that record; the digest it records
+ *   (and the one condition-image-match sees) is the running SHA-256 of the
+ *   bytes programmed since install_begin, in order from offset 0; writes out
+ *   of order or a failed write drop the running hash and the slot is read back
+ *   instead. A power cut ends the install: the next one starts at
+ *   install_begin with a fresh hash. Every boot re-reads a slot and checks it
+ *   against the recorded digest before using it, which is where bytes that
+ *   the flash stored wrongly are caught;
  * - a record write goes to the sector NOT holding the newest record, so a
  *   torn write destroys at most an older record (its SHA-256 fails);
  * - the trial is tried once (attempts recorded before booting it); confirm
@@ -37,6 +44,11 @@ struct sg17_suit_flash {
     int installing;
     uint64_t install_size;
     int booted; /* slot booted last, -1 none */
+    sg17_sha256_ctx wh; /* running SHA-256 of the bytes programmed since install_begin */
+    uint64_t wh_len;    /* bytes it covers: always the prefix [0, wh_len) */
+    int wh_ok;          /* 0: out-of-order or failed write: read the slot back */
+    uint64_t slot_read_bytes;
+    long corrupt; /* slot page writes left before one lands corrupted; < 0: none */
 };
 
 static void put64(uint8_t *p, uint64_t v)
@@ -151,6 +163,7 @@ static int slot_hash(sg17_suit_flash *f, int slot, uint64_t size, uint8_t out[32
             rc = SG17_E_IO;
         else
             sg17_sha256_update(&c, b, n);
+        f->slot_read_bytes += n;
     }
     sg17_sha256_final(&c, out);
     free(b);
@@ -173,7 +186,17 @@ static int slot_program(sg17_suit_flash *f, int slot, uint64_t off, const uint8_
         return SG17_E_LIMIT;
     for (size_t done = 0; done < n;) {
         size_t chunk = n - done < PAGE ? n - done : PAGE;
-        int rc = flash_write(f, f->fd_slot[slot], off + done, p + done, chunk);
+        const uint8_t *src = p + done;
+        uint8_t bad[PAGE];
+        if (f->corrupt == 0 && chunk > 0) {
+            /* test hook: this page lands with one bit flipped, silently */
+            memcpy(bad, src, chunk);
+            bad[chunk / 2] ^= 0x10;
+            src = bad;
+        }
+        if (f->corrupt >= 0)
+            f->corrupt--;
+        int rc = flash_write(f, f->fd_slot[slot], off + done, src, chunk);
         if (rc != 0)
             return rc;
         done += chunk;
@@ -197,6 +220,7 @@ int sg17_suit_flash_open(const char *dir, size_t slot_size, const uint8_t *facto
     f->slot_size = slot_size;
     f->budget = -1;
     f->booted = -1;
+    f->corrupt = -1;
     rc = open_file(dir, "slot0.bin", &f->fd_slot[0]);
     if (rc == 0)
         rc = open_file(dir, "slot1.bin", &f->fd_slot[1]);
@@ -252,6 +276,16 @@ unsigned long sg17_suit_flash_writes(const sg17_suit_flash *f)
     return f->writes;
 }
 
+void sg17_suit_flash_corrupt_after(sg17_suit_flash *f, long n)
+{
+    f->corrupt = n < 0 ? -1 : n;
+}
+
+uint64_t sg17_suit_flash_slot_read_bytes(const sg17_suit_flash *f)
+{
+    return f->slot_read_bytes;
+}
+
 void sg17_suit_flash_state_get(const sg17_suit_flash *f, sg17_suit_flash_state *st)
 {
     *st = f->st;
@@ -263,6 +297,9 @@ int sg17_suit_flash_install_begin(sg17_suit_flash *f)
         return SG17_E_STATE;
     f->installing = 1;
     f->install_size = 0;
+    sg17_sha256_init(&f->wh); /* a restarted write restarts the hash */
+    f->wh_len = 0;
+    f->wh_ok = 1;
     return 0;
 }
 
@@ -273,7 +310,27 @@ int sg17_suit_flash_install_write(sg17_suit_flash *f, uint64_t off, const uint8_
     int rc = slot_program(f, 1 - f->st.active, off, p, n);
     if (rc == 0 && off + n > f->install_size)
         f->install_size = off + n;
+    /* hash what was just programmed if it extends the covered prefix;
+     * anything else (a gap, a rewrite, a failed write) loses the running hash */
+    if (rc == 0 && f->wh_ok && off == f->wh_len) {
+        sg17_sha256_update(&f->wh, p, n);
+        f->wh_len += n;
+    } else if (n > 0 || rc != 0) {
+        f->wh_ok = 0;
+    }
     return rc;
+}
+
+/* Digest of the install so far: the running hash if it covers every byte
+ * written, else a read-back of the slot. */
+static int install_digest(sg17_suit_flash *f, uint8_t out[32])
+{
+    if (f->wh_ok && f->wh_len == f->install_size) {
+        sg17_sha256_ctx c = f->wh;
+        sg17_sha256_final(&c, out);
+        return 0;
+    }
+    return slot_hash(f, 1 - f->st.active, f->install_size, out);
 }
 
 int sg17_suit_flash_install_commit(sg17_suit_flash *f, uint64_t seq, const uint8_t *want)
@@ -286,7 +343,7 @@ int sg17_suit_flash_install_commit(sg17_suit_flash *f, uint64_t seq, const uint8
         return SG17_E_STATE; /* anti-rollback */
     if (fsync(f->fd_slot[target]) != 0)
         return SG17_E_IO;
-    int rc = slot_hash(f, target, f->install_size, md);
+    int rc = install_digest(f, md);
     if (rc != 0)
         return rc;
     if (want != NULL && memcmp(md, want, 32) != 0)
@@ -374,6 +431,7 @@ int sg17_suit_flash_read(sg17_suit_flash *f, int slot, sg17_buf *out)
     if (size > 0 && pread(f->fd_slot[slot], out->data + out->len, (size_t)size, 0) !=
                         (ssize_t)size)
         return SG17_E_IO;
+    f->slot_read_bytes += size;
     out->len += (size_t)size;
     return 0;
 }
@@ -407,7 +465,7 @@ static int fo_digest(void *ctx, size_t comp, uint8_t out[32], uint64_t *size)
         return SG17_E_UNSUPPORTED;
     int s = fo_slot_for_read(f);
     *size = f->installing ? f->install_size : f->st.size[s];
-    return slot_hash(f, s, *size, out);
+    return f->installing ? install_digest(f, out) : slot_hash(f, s, *size, out);
 }
 
 static int fo_invoke(void *ctx, size_t comp, const uint8_t *a, size_t n)

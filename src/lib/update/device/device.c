@@ -456,6 +456,16 @@ unsigned long sg17_device_flash_writes(const sg17_device *d)
     return sg17_suit_flash_writes(d->flash);
 }
 
+uint64_t sg17_device_flash_slot_read_bytes(const sg17_device *d)
+{
+    return sg17_suit_flash_slot_read_bytes(d->flash);
+}
+
+void sg17_device_corrupt_after(sg17_device *d, long n)
+{
+    sg17_suit_flash_corrupt_after(d->flash, n);
+}
+
 void sg17_device_flash_state(const sg17_device *d, uint64_t *committed_seq, int *active,
                              int *trial)
 {
