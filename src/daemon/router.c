@@ -18,6 +18,7 @@ static const sg17d_route *const route_tables[] = {
     sg17d_routes_sidf,
     sg17d_routes_assess,
     sg17d_routes_update,
+    sg17d_routes_mbr,
 };
 
 static int path_matches(const sg17d_route *r, const char *path)

@@ -167,6 +167,7 @@ extern const sg17d_route sg17d_routes_consult[];
 extern const sg17d_route sg17d_routes_sidf[];
 extern const sg17d_route sg17d_routes_assess[];
 extern const sg17d_route sg17d_routes_update[]; /* routes_update.c: X.1368 firmware server + status tracker */
+extern const sg17d_route sg17d_routes_mbr[]; /* routes_mbr.c: signed misbehaviour reports */
 
 /**
  * Static files of the dashboard (web.c): a GET/HEAD that no route takes is

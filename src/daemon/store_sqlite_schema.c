@@ -93,6 +93,34 @@ const sg17d_migration sg17d_sqlite_migrations[] = {
      "  received_at INTEGER NOT NULL"
      ");"
      "CREATE INDEX update_reports_device ON update_reports(device);"},
+    /* Misbehaviour reports (routes_mbr.c, docs/sg17d.md "Misbehaviour reports"). */
+    {4, "mbr reports",
+     "CREATE TABLE mbr_reporters ("
+     "  id TEXT PRIMARY KEY,"
+     "  alg TEXT NOT NULL,"
+     "  pubkey_pem TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL"
+     ");"
+     "CREATE TABLE mbr_reports ("
+     "  id INTEGER PRIMARY KEY,"
+     "  reporter TEXT NOT NULL REFERENCES mbr_reporters(id),"
+     "  vehicle TEXT NOT NULL,"
+     "  generated INTEGER NOT NULL,"
+     "  n_alerts INTEGER NOT NULL,"
+     "  sig_sha256 TEXT NOT NULL UNIQUE,"
+     "  body TEXT NOT NULL,"
+     "  posted_by TEXT NOT NULL,"
+     "  received_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX mbr_reports_vehicle ON mbr_reports(vehicle, received_at);"
+     "CREATE INDEX mbr_reports_received ON mbr_reports(received_at);"
+     "CREATE TABLE mbr_report_detectors ("
+     "  report INTEGER NOT NULL REFERENCES mbr_reports(id),"
+     "  detector TEXT NOT NULL,"
+     "  PRIMARY KEY (report, detector)"
+     ");"
+     "CREATE INDEX mbr_report_detectors_name ON mbr_report_detectors(detector);"},
 };
 
 const size_t sg17d_sqlite_migrations_count =
