@@ -9,7 +9,7 @@
  *  All figures are the best of ROUNDS runs (3 for the install).
  *  - envelope size per algorithm;
  *  - install throughput into the A/B flash model (install_begin, 4 KiB page
- *    writes, commit with read-back hash) as a fraction of raw file-write
+ *    writes hashed as they go, commit) as a fraction of raw file-write
  *    throughput (write + fsync of the same bytes) measured in the same run.
  *
  *   bench_update [ROUNDS]
@@ -262,7 +262,7 @@ int main(int argc, char **argv)
             tr[r] = bench_now_s() - t0;
         }
         double i_med = median_d(ti, 3), r_med = median_d(tr, 3);
-        printf("\ninstall 16 MiB into the A/B flash (pages + commit with read-back hash): "
+        printf("\ninstall 16 MiB into the A/B flash (pages hashed while written + commit): "
                "%.1f ms = %.0f MiB/s\n",
                i_med * 1e3, 16.0 / i_med);
         printf("raw file write 16 MiB + fsync, same directory:                          "
