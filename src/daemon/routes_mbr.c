@@ -30,6 +30,11 @@
 #include "sg17/pqc.h"
 #include "sg17/vehicle.h"
 #include "sg17d.h"
+#include "sql_util.h"
+
+#define db_open(srv, db) sg17d_sql_open((srv), "mbr", (db))
+#define db_err(db, what) sg17d_sql_err((db), "mbr", (what))
+#define q_prepare(db, st, sql) sg17d_sql_prepare((db), "mbr", (st), (sql))
 
 #define MBR_NAME_MAX 63
 #define MBR_PEM_MAX 16384
@@ -66,32 +71,6 @@ static int parse_u(const char *s, int64_t *out)
         return -1;
     *out = v;
     return 0;
-}
-
-static int db_open(sg17d_server *srv, sqlite3 **db)
-{
-    *db = NULL;
-    if (sqlite3_open_v2(srv->cfg.db_path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sg17_log(SG17_LOG_ERROR, "mbr", "cannot open %s", srv->cfg.db_path);
-        sqlite3_close(*db);
-        *db = NULL;
-        return SG17_E_IO;
-    }
-    sqlite3_busy_timeout(*db, 5000);
-    (void)sqlite3_exec(*db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-    return 0;
-}
-
-static int db_err(sqlite3 *db, const char *what)
-{
-    sg17_log(SG17_LOG_ERROR, "mbr", "%s: %s", what, sqlite3_errmsg(db));
-    return SG17_E_IO;
-}
-
-static int q_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql)
-{
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_err(db, sql);
 }
 
 static void bind_t(sqlite3_stmt *st, int i, const char *s)

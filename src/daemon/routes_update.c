@@ -26,6 +26,11 @@
 #include "sg17/json.h"
 #include "sg17/suit.h"
 #include "sg17d.h"
+#include "sql_util.h"
+
+#define db_open(srv, db) sg17d_sql_open((srv), "update", (db))
+#define db_err(db, what) sg17d_sql_err((db), "update", (what))
+#define q_prepare(db, st, sql) sg17d_sql_prepare((db), "update", (st), (sql))
 
 #define UP "/v1/update/"
 #define MAX_NAME 63
@@ -86,34 +91,7 @@ static int is_digest_hex(const char *s)
     return n == 64;
 }
 
-static int db_open(sg17d_server *srv, sqlite3 **db)
-{
-    *db = NULL;
-    if (sqlite3_open_v2(srv->cfg.db_path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sg17_log(SG17_LOG_ERROR, "update", "cannot open %s", srv->cfg.db_path);
-        sqlite3_close(*db);
-        *db = NULL;
-        return SG17_E_IO;
-    }
-    sqlite3_busy_timeout(*db, 5000);
-    (void)sqlite3_exec(*db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-    return 0;
-}
-
-static int db_err(sqlite3 *db, const char *what)
-{
-    sg17_log(SG17_LOG_ERROR, "update", "%s: %s", what, sqlite3_errmsg(db));
-    return SG17_E_IO;
-}
-
-/* Prepare, bind text/blob/int args given as a format ("t" text, "b" blob+len,
- * "i" int64), step once. Returns SQLITE_ROW / SQLITE_DONE / error. */
-static int q_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql)
-{
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_err(db, sql);
-}
-
+/* Bind a text argument (SQLite keeps its own copy). */
 static void bind_t(sqlite3_stmt *st, int i, const char *s)
 {
     (void)sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);

@@ -1,0 +1,17 @@
+/* Per-request SQLite connections for the service routes that keep their own
+ * tables (update, mbr): open with the daemon's settings, log errors once. */
+#ifndef SG17D_SQL_UTIL_H
+#define SG17D_SQL_UTIL_H
+
+#include <sqlite3.h>
+
+#include "sg17d.h"
+
+/** Open srv's database read-write (busy timeout 5 s, foreign keys on). */
+int sg17d_sql_open(sg17d_server *srv, const char *component, sqlite3 **db);
+/** Log "component: what: sqlite message" and return SG17_E_IO. */
+int sg17d_sql_err(sqlite3 *db, const char *component, const char *what);
+/** Prepare sql; on failure log it and return SG17_E_IO. */
+int sg17d_sql_prepare(sqlite3 *db, const char *component, sqlite3_stmt **st, const char *sql);
+
+#endif
