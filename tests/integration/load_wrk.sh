@@ -77,23 +77,13 @@ key = $T/hn-a
 inventory = $INV
 EOF2
 
-# The default log level (info) writes one line per request; they are dropped
-# here so the log file stays small, but the daemon still formats and writes them.
-"$SG17D_BIN" --config "$T/sg17d.ini" --port 0 2> >(grep --line-buffered -v ' INFO http: ' >"$T/log") &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
+# Per-request INFO lines are formatted and written by the daemon, then dropped.
+. "${SG17_SOURCE_DIR:?}/tests/harness/sg17d.sh"
+if ! sg17d_start "$T/log" --config "$T/sg17d.ini"; then
     echo "not ok - sg17d did not start"
     sed 's/^/# /' "$T/log"
     exit 1
 fi
-URL="http://127.0.0.1:$PORT"
 ok 0 "sg17d listening on $URL"
 code=""
 for _ in $(seq 1 100); do
