@@ -81,22 +81,10 @@ static void bind_t(sqlite3_stmt *st, int i, const char *s)
         (void)sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-static json_t *parse_object(const sg17d_request *req)
-{
-    json_t *o = NULL;
-    if (sg17_json_parse((const char *)req->body, req->body_len, NULL, &o, NULL) != 0)
-        return NULL;
-    if (!json_is_object(o)) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* POST /mbr/v1/reporters  {"id": ID, "public_key": PEM} */
 static int h_reporter_post(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
 {
-    json_t *in = parse_object(req);
+    json_t *in = sg17d_req_json_object(req);
     const char *id = in ? json_string_value(json_object_get(in, "id")) : NULL;
     json_t *pemj = in ? json_object_get(in, "public_key") : NULL;
     const char *pem = json_string_value(pemj);
@@ -252,7 +240,7 @@ static int store_report(sqlite3 *db, const char *reporter, const char *vehicle, 
 /* POST /mbr/v1/reports[?reporter=ID]  body = a report of `sg17 vehicle report sign` */
 static int h_report_post(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
 {
-    json_t *env = parse_object(req);
+    json_t *env = sg17d_req_json_object(req);
     json_t *body = env ? json_object_get(env, "report") : NULL;
     json_t *alerts = json_object_get(body, "alerts");
     json_t *sig = env ? json_object_get(env, "sig") : NULL;

@@ -124,18 +124,6 @@ static int is_device(const sg17d_request *req)
     return req->who != NULL && req->who->role == SG17D_ROLE_DEVICE;
 }
 
-static json_t *parse_body(const sg17d_request *req)
-{
-    json_t *o = NULL;
-    if (sg17_json_parse((const char *)req->body, req->body_len, NULL, &o, NULL) != 0)
-        return NULL;
-    if (!json_is_object(o)) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* ---- uploads ---------------------------------------------------------------- */
 
 /* POST /v1/update/envelopes (author, admin): body = the SUIT envelope. */
@@ -343,7 +331,7 @@ static int h_device_put(sg17d_server *srv, const sg17d_request *req, sg17d_respo
     size_t pkl = 0;
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    json_t *o = parse_body(req);
+    json_t *o = sg17d_req_json_object(req);
     const char *id = json_string_value(json_object_get(o, "id"));
     const char *cls = json_string_value(json_object_get(o, "class"));
     const char *key = json_string_value(json_object_get(o, "key"));
@@ -388,7 +376,7 @@ static int h_campaign_put(sg17d_server *srv, const sg17d_request *req, sg17d_res
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    json_t *o = parse_body(req);
+    json_t *o = sg17d_req_json_object(req);
     const char *name = json_string_value(json_object_get(o, "name"));
     const char *dg = json_string_value(json_object_get(o, "manifest"));
     const char *cls = json_string_value(json_object_get(o, "class"));

@@ -1,6 +1,7 @@
 /* Shared SQLite helpers of the service routes (see sql_util.h). */
 #include "sql_util.h"
 
+#include "sg17/json.h"
 #include "sg17/log.h"
 
 int sg17d_sql_open(sg17d_server *srv, const char *component, sqlite3 **db)
@@ -29,4 +30,16 @@ int sg17d_sql_prepare(sqlite3 *db, const char *component, sqlite3_stmt **st, con
     return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK
                ? 0
                : sg17d_sql_err(db, component, sql);
+}
+
+json_t *sg17d_req_json_object(const sg17d_request *req)
+{
+    json_t *o = NULL;
+    if (sg17_json_parse((const char *)req->body, req->body_len, NULL, &o, NULL) != 0)
+        return NULL;
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
