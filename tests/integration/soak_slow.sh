@@ -45,20 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-fails=0
-ok() { # ok <0|1 as shell status> <description>
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        fails=$((fails + 1))
-    fi
-}
-is() { # is <got> <want> <description>
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
+. "${SG17_SOURCE_DIR:?}/tests/harness/tap.sh"
+. "${SG17_SOURCE_DIR:?}/tests/harness/sg17d.sh"
 
 DB="$T/sg17.db"
 ADMIN=$("$SG17D_BIN" token create --role admin --name admin1 --db "$DB" 2>/dev/null)
@@ -88,7 +76,6 @@ inventory = $INV
 EOF2
 
 # Per-request INFO lines are formatted and written by the daemon, then dropped.
-. "${SG17_SOURCE_DIR:?}/tests/harness/sg17d.sh"
 if ! sg17d_start "$T/log" --config "$T/sg17d.ini"; then
     echo "not ok - sg17d did not start"
     sed 's/^/# /' "$T/log"
