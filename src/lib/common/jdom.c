@@ -1,0 +1,904 @@
+/*
+ * jdom: single-pass, in-situ JSON parser (RFC 8259) building a compact DOM
+ * (see jdom_internal.h). Non-recursive: containers are tracked on an explicit
+ * frame stack capped by the depth limit; a container's children are gathered
+ * on a value stack and copied once, contiguously, into the arena when it
+ * closes.
+ */
+#include "jdom_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define JD_BLOCK_MIN ((size_t)64 * 1024)
+#define JD_DUP_LINEAR 12U /* objects up to this many members: pairwise key check */
+
+typedef struct jd_block {
+    struct jd_block *next;
+    size_t used, cap;
+    /* nodes follow */
+} jd_block;
+
+struct sg17_jdoc {
+    sg17_jd root;
+    jd_block *blocks;
+    size_t arena_bytes;
+};
+
+typedef struct jd_frame {
+    size_t start;  /* index of the first child on the value stack */
+    size_t offset; /* byte offset of the opening bracket (messages) */
+    int is_obj;
+} jd_frame;
+
+typedef struct jd_parser {
+    const char *base;
+    char *end;
+    sg17_jdoc *doc;
+    sg17_jd *vals; /* value stack */
+    size_t nvals, capvals;
+    uint32_t *dup; /* hash table for duplicate keys in large objects */
+    size_t dupcap;
+    sg17_json_error *err;
+    int rc;
+} jd_parser;
+
+/* ---- arena --------------------------------------------------------------- */
+
+static jd_block *block_new(sg17_jdoc *d, size_t cap)
+{
+    jd_block *nb = malloc(sizeof(jd_block) + cap * sizeof(sg17_jd));
+    if (!nb)
+        return NULL;
+    nb->used = 0;
+    nb->cap = cap;
+    d->arena_bytes += sizeof(jd_block) + cap * sizeof(sg17_jd);
+    return nb;
+}
+
+static sg17_jd *arena_nodes(sg17_jdoc *d, size_t n)
+{
+    const size_t std = JD_BLOCK_MIN / sizeof(sg17_jd);
+    jd_block *b = d->blocks;
+    if (n > ((size_t)1 << 40) / sizeof(sg17_jd))
+        return NULL;
+    if (b && b->cap - b->used >= n) {
+        sg17_jd *r = (sg17_jd *)(void *)(b + 1) + b->used;
+        b->used += n;
+        return r;
+    }
+    if (n >= std / 4 && b) {
+        /* a large run gets its own block behind the current one, which keeps filling */
+        jd_block *nb = block_new(d, n);
+        if (!nb)
+            return NULL;
+        nb->used = n;
+        nb->next = b->next;
+        b->next = nb;
+        return (sg17_jd *)(void *)(nb + 1);
+    }
+    jd_block *nb = block_new(d, n > std ? n : std);
+    if (!nb)
+        return NULL;
+    nb->next = b;
+    d->blocks = nb;
+    nb->used = n;
+    return (sg17_jd *)(void *)(nb + 1);
+}
+
+void sg17_jdoc_free(sg17_jdoc *d)
+{
+    if (!d)
+        return;
+    jd_block *b = d->blocks;
+    while (b) {
+        jd_block *nx = b->next;
+        free(b);
+        b = nx;
+    }
+    free(d);
+}
+
+const sg17_jd *sg17_jdoc_root(const sg17_jdoc *d)
+{
+    return d ? &d->root : NULL;
+}
+
+size_t sg17_jdoc_arena_bytes(const sg17_jdoc *d)
+{
+    return d ? d->arena_bytes : 0;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+__attribute__((format(printf, 4, 5))) static int fail(jd_parser *ps, int rc, const char *at,
+                                                      const char *fmt, ...)
+{
+    ps->rc = rc;
+    sg17_json_error *err = ps->err;
+    if (!err)
+        return rc;
+    size_t pos = at ? (size_t)(at - ps->base) : 0;
+    int line = 1, col = 0;
+    for (size_t i = 0; i < pos; i++) {
+        unsigned char c = (unsigned char)ps->base[i];
+        if (c == '\n') {
+            line++;
+            col = 0;
+        } else if ((c & 0xC0U) != 0x80U && col < 0x7fffffff) {
+            col++;
+        }
+    }
+    err->line = line;
+    err->column = col + 1;
+    err->position = pos;
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started above */
+    (void)vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* ---- value stack --------------------------------------------------------- */
+
+static sg17_jd *push(jd_parser *ps)
+{
+    if (ps->nvals == ps->capvals) {
+        size_t nc = ps->capvals ? ps->capvals * 2 : 256;
+        sg17_jd *nv = realloc(ps->vals, nc * sizeof *nv);
+        if (!nv)
+            return NULL;
+        ps->vals = nv;
+        ps->capvals = nc;
+    }
+    return &ps->vals[ps->nvals++];
+}
+
+/* ---- strings ------------------------------------------------------------- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long hex4(const char *p, const char *end)
+{
+    if (end - p < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval((unsigned char)p[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of a valid UTF-8 sequence at p (2..4), or 0 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n)
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0U) != 0x80U)
+            return 0;
+    return n;
+}
+
+static char *put_utf8(char *d, unsigned long cp)
+{
+    if (cp < 0x80) {
+        *d++ = (char)cp;
+    } else if (cp < 0x800) {
+        *d++ = (char)(0xC0 | (cp >> 6));
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *d++ = (char)(0xE0 | (cp >> 12));
+        *d++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *d++ = (char)(0xF0 | (cp >> 18));
+        *d++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *d++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return d;
+}
+
+/* One escape at p (p[0] == '\\'); writes to *dst; returns the input after it or NULL. */
+static char *unescape(jd_parser *ps, char *p, char **dst)
+{
+    char *d = *dst;
+    if (ps->end - p < 2) {
+        fail(ps, SG17_E_FORMAT, p, "premature end of input in a string");
+        return NULL;
+    }
+    switch (p[1]) {
+    case '"': *d++ = '"'; break;
+    case '\\': *d++ = '\\'; break;
+    case '/': *d++ = '/'; break;
+    case 'b': *d++ = '\b'; break;
+    case 'f': *d++ = '\f'; break;
+    case 'n': *d++ = '\n'; break;
+    case 'r': *d++ = '\r'; break;
+    case 't': *d++ = '\t'; break;
+    case 'u': {
+        long cp = hex4(p + 2, ps->end);
+        if (cp < 0) {
+            fail(ps, SG17_E_FORMAT, p, "invalid \\u escape");
+            return NULL;
+        }
+        p += 6;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            fail(ps, SG17_E_FORMAT, p - 6, "invalid Unicode: lone low surrogate \\u%04lX", cp);
+            return NULL;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            long lo = ps->end - p >= 2 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2, ps->end) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                fail(ps, SG17_E_FORMAT, p - 6, "invalid Unicode: high surrogate \\u%04lX not "
+                                               "followed by a low surrogate", cp);
+                return NULL;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+        }
+        if (cp == 0) {
+            fail(ps, SG17_E_FORMAT, p - 6, "\\u0000 is not allowed");
+            return NULL;
+        }
+        *dst = put_utf8(d, (unsigned long)cp);
+        return p;
+    }
+    default:
+        fail(ps, SG17_E_FORMAT, p, "invalid escape");
+        return NULL;
+    }
+    *dst = d;
+    return p + 2;
+}
+
+/*
+ * String body at p (after the opening quote). On success the content is at
+ * out->u.s, NUL-terminated in place, and the return is past the closing quote.
+ * dst stays NULL until the first escape; from then on bytes are moved down.
+ */
+static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
+{
+    char *const start = p, *dst = NULL, *const end = ps->end;
+    for (;;) {
+#if defined(__SSE2__)
+        const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
+        while (end - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            /* signed compare: bytes >= 0x80 are negative, so < 0x20 also catches them */
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                     _mm_cmplt_epi8(v, sp));
+            unsigned mask = (unsigned)_mm_movemask_epi8(m);
+            if (mask) {
+                unsigned k = (unsigned)__builtin_ctz(mask);
+                if (dst) {
+                    memmove(dst, p, k);
+                    dst += k;
+                }
+                p += k;
+                break;
+            }
+            if (dst) {
+                _mm_storeu_si128((__m128i *)(void *)dst, v);
+                dst += 16;
+            }
+            p += 16;
+        }
+#endif
+        /* scalar: up to the next special byte */
+        while (p < end) {
+            unsigned char c = (unsigned char)*p;
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+                break;
+            if (dst)
+                *dst++ = (char)c;
+            p++;
+        }
+        if (p >= end)
+            break;
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            char *e = dst ? dst : p;
+            *e = '\0';
+            out->type = SG17_JD_STRING;
+            out->n = (uint32_t)(e - start);
+            out->u.s = start;
+            return p + 1;
+        }
+        if (c == '\\') {
+            if (!dst)
+                dst = p;
+            p = unescape(ps, p, &dst);
+            if (!p)
+                return NULL;
+            continue;
+        }
+        if (c < 0x20) {
+            fail(ps, SG17_E_FORMAT, p, "control character 0x%x in a string", c);
+            return NULL;
+        }
+        size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+        if (n == 0) {
+            fail(ps, SG17_E_FORMAT, p, "invalid UTF-8 in a string");
+            return NULL;
+        }
+        if (dst) {
+            memmove(dst, p, n);
+            dst += n;
+        }
+        p += n;
+    }
+    fail(ps, SG17_E_FORMAT, start - 1, "premature end of input in a string");
+    return NULL;
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+static int isdig(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char *parse_number(jd_parser *ps, char *p, sg17_jd *out)
+{
+    char *const s = p, *const end = ps->end;
+    int neg = 0, is_real = 0;
+    if (*p == '-') {
+        neg = 1;
+        p++;
+    }
+    if (p >= end || !isdig((unsigned char)*p))
+        goto bad;
+    if (*p == '0') {
+        p++;
+        if (p < end && isdig((unsigned char)*p))
+            goto bad;
+    } else {
+        while (p < end && isdig((unsigned char)*p))
+            p++;
+    }
+    char *int_end = p;
+    if (p < end && *p == '.') {
+        is_real = 1;
+        p++;
+        if (p >= end || !isdig((unsigned char)*p))
+            goto bad;
+        while (p < end && isdig((unsigned char)*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        is_real = 1;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !isdig((unsigned char)*p))
+            goto bad;
+        while (p < end && isdig((unsigned char)*p))
+            p++;
+    }
+    if (!is_real) {
+        uint64_t v = 0;
+        const uint64_t lim = neg ? (uint64_t)INT64_MAX + 1U : (uint64_t)INT64_MAX;
+        for (const char *q = s + neg; q < int_end; q++) {
+            unsigned dg = (unsigned)(*q - '0');
+            if (v > (lim - dg) / 10U) {
+                fail(ps, SG17_E_FORMAT, s, neg ? "too big negative integer" : "too big integer");
+                return NULL;
+            }
+            v = v * 10U + dg;
+        }
+        out->type = SG17_JD_INT;
+        out->n = 0;
+        out->u.i = neg ? (v == (uint64_t)INT64_MAX + 1U ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+        return p;
+    }
+    /* strtod needs a terminator: borrow the byte after the number, or copy */
+    size_t nlen = (size_t)(p - s);
+    double d;
+    char *ep = NULL;
+    if (p < end) {
+        char saved = *p;
+        *p = '\0';
+        d = strtod(s, &ep);
+        *p = saved;
+        if (ep != p)
+            goto bad; /* a locale with another decimal point */
+    } else {
+        char small[64];
+        char *tmp = nlen < sizeof small ? small : malloc(nlen + 1);
+        if (!tmp) {
+            fail(ps, SG17_E_NOMEM, s, "out of memory");
+            return NULL;
+        }
+        memcpy(tmp, s, nlen);
+        tmp[nlen] = '\0';
+        d = strtod(tmp, &ep);
+        int ok = ep == tmp + nlen;
+        if (tmp != small)
+            free(tmp);
+        if (!ok)
+            goto bad;
+    }
+    if (isinf(d)) {
+        fail(ps, SG17_E_FORMAT, s, "real number overflow");
+        return NULL;
+    }
+    out->type = SG17_JD_REAL;
+    out->n = 0;
+    out->u.d = d;
+    return p;
+bad:
+    fail(ps, SG17_E_FORMAT, s, "invalid number");
+    return NULL;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+static uint32_t key_hash(const sg17_jd *k)
+{
+    uint32_t h = 2166136261U;
+    for (uint32_t i = 0; i < k->n; i++)
+        h = (h ^ (unsigned char)k->u.s[i]) * 16777619U;
+    return h;
+}
+
+static int key_eq(const sg17_jd *a, const sg17_jd *b)
+{
+    return a->n == b->n && memcmp(a->u.s, b->u.s, a->n) == 0;
+}
+
+/* Duplicate keys among the nm members starting at kv (keys at even slots). */
+static int has_duplicate(jd_parser *ps, const sg17_jd *kv, size_t nm)
+{
+    if (nm <= JD_DUP_LINEAR) {
+        for (size_t i = 1; i < nm; i++)
+            for (size_t j = 0; j < i; j++)
+                if (key_eq(&kv[2 * i], &kv[2 * j]))
+                    return 1;
+        return 0;
+    }
+    size_t cap = 64;
+    while (cap < 2 * nm)
+        cap *= 2;
+    if (cap > ps->dupcap) {
+        free(ps->dup);
+        ps->dup = malloc(cap * sizeof *ps->dup);
+        ps->dupcap = ps->dup ? cap : 0;
+        if (!ps->dup)
+            return -1;
+    }
+    /* slots hold member index + 1; 0 = empty */
+    memset(ps->dup, 0, cap * sizeof *ps->dup);
+    for (size_t i = 0; i < nm; i++) {
+        size_t h = key_hash(&kv[2 * i]) & (cap - 1);
+        while (ps->dup[h]) {
+            if (key_eq(&kv[2 * (ps->dup[h] - 1)], &kv[2 * i]))
+                return 1;
+            h = (h + 1) & (cap - 1);
+        }
+        ps->dup[h] = (uint32_t)(i + 1);
+    }
+    return 0;
+}
+
+/* Close the top frame: move its children into the arena as one node. */
+static int close_container(jd_parser *ps, const jd_frame *f, const char *at)
+{
+    size_t n = ps->nvals - f->start;
+    if (n > UINT32_MAX - 1)
+        return fail(ps, SG17_E_LIMIT, at, "container too large");
+    sg17_jd node;
+    node.type = f->is_obj ? SG17_JD_OBJECT : SG17_JD_ARRAY;
+    node.n = (uint32_t)(f->is_obj ? n / 2 : n);
+    node.u.kids = NULL;
+    if (n) {
+        if (f->is_obj) {
+            int dup = has_duplicate(ps, &ps->vals[f->start], n / 2);
+            if (dup < 0)
+                return fail(ps, SG17_E_NOMEM, at, "out of memory");
+            if (dup)
+                return fail(ps, SG17_E_FORMAT, ps->base + f->offset,
+                            "duplicate object key in the object starting here");
+        }
+        node.u.kids = arena_nodes(ps->doc, n);
+        if (!node.u.kids)
+            return fail(ps, SG17_E_NOMEM, at, "out of memory");
+        memcpy(node.u.kids, &ps->vals[f->start], n * sizeof(sg17_jd));
+    }
+    ps->nvals = f->start;
+    sg17_jd *slot = push(ps);
+    if (!slot)
+        return fail(ps, SG17_E_NOMEM, at, "out of memory");
+    *slot = node;
+    return 0;
+}
+
+static char *skip_ws(char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+static char *literal(jd_parser *ps, char *p, sg17_jd *out)
+{
+    static const struct {
+        const char *w;
+        size_t n;
+        uint32_t t;
+    } lits[] = {{"true", 4, SG17_JD_TRUE}, {"false", 5, SG17_JD_FALSE}, {"null", 4, SG17_JD_NULL}};
+    for (size_t i = 0; i < 3; i++)
+        if ((size_t)(ps->end - p) >= lits[i].n && memcmp(p, lits[i].w, lits[i].n) == 0) {
+            out->type = lits[i].t;
+            out->n = 0;
+            out->u.i = 0;
+            return p + lits[i].n;
+        }
+    fail(ps, SG17_E_FORMAT, p, "invalid token");
+    return NULL;
+}
+
+static void limits_of(const sg17_json_limits *lim, size_t *max_bytes, unsigned *max_depth,
+                      unsigned *flags)
+{
+    *max_bytes = SG17_JSON_DEFAULT_MAX_BYTES;
+    *max_depth = SG17_JSON_DEFAULT_MAX_DEPTH;
+    *flags = 0;
+    if (!lim)
+        return;
+    if (lim->max_bytes)
+        *max_bytes = lim->max_bytes;
+    if (lim->max_depth)
+        *max_depth = lim->max_depth;
+    if (*max_depth > SG17_JSON_HARD_MAX_DEPTH)
+        *max_depth = SG17_JSON_HARD_MAX_DEPTH;
+    *flags = lim->flags;
+}
+
+/* The value/container state machine; returns 0 with the root on the value stack. */
+static int parse_doc(jd_parser *ps, char *p, unsigned max_depth, unsigned flags, jd_frame *frames)
+{
+    char *const end = ps->end;
+    size_t depth = 0;
+    sg17_jd *slot;
+    p = skip_ws(p, end);
+    if (p == end)
+        return fail(ps, SG17_E_FORMAT, p, "premature end of input");
+    if (!(flags & SG17_JSON_DECODE_ANY) && *p != '[' && *p != '{')
+        return fail(ps, SG17_E_FORMAT, p, "'[' or '{' expected");
+value:
+    if (p >= end)
+        return fail(ps, SG17_E_FORMAT, p, "premature end of input");
+    switch (*p) {
+    case '{':
+    case '[':
+        if (depth >= max_depth)
+            return fail(ps, SG17_E_LIMIT, p, "nesting too deep (more than %u levels)", max_depth);
+        frames[depth].start = ps->nvals;
+        frames[depth].offset = (size_t)(p - ps->base);
+        frames[depth].is_obj = *p == '{';
+        depth++;
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == (frames[depth - 1].is_obj ? '}' : ']')) {
+            depth--;
+            if (close_container(ps, &frames[depth], p))
+                return ps->rc;
+            p++;
+            goto after;
+        }
+        if (frames[depth - 1].is_obj)
+            goto key;
+        goto value;
+    case '"':
+        if (!(slot = push(ps)))
+            return fail(ps, SG17_E_NOMEM, p, "out of memory");
+        p = parse_string(ps, p + 1, slot);
+        break;
+    case 't':
+    case 'f':
+    case 'n':
+        if (!(slot = push(ps)))
+            return fail(ps, SG17_E_NOMEM, p, "out of memory");
+        p = literal(ps, p, slot);
+        break;
+    default:
+        if (*p != '-' && !isdig((unsigned char)*p))
+            return fail(ps, SG17_E_FORMAT, p, "invalid token");
+        if (!(slot = push(ps)))
+            return fail(ps, SG17_E_NOMEM, p, "out of memory");
+        p = parse_number(ps, p, slot);
+        break;
+    }
+    if (!p)
+        return ps->rc;
+    goto after;
+key:
+    if (p >= end || *p != '"')
+        return fail(ps, SG17_E_FORMAT, p, "string or '}' expected");
+    if (!(slot = push(ps)))
+        return fail(ps, SG17_E_NOMEM, p, "out of memory");
+    p = parse_string(ps, p + 1, slot);
+    if (!p)
+        return ps->rc;
+    p = skip_ws(p, end);
+    if (p >= end || *p != ':')
+        return fail(ps, SG17_E_FORMAT, p, "':' expected");
+    p = skip_ws(p + 1, end);
+    goto value;
+after:
+    if (depth == 0) {
+        p = skip_ws(p, end);
+        if (p != end)
+            return fail(ps, SG17_E_FORMAT, p, "end of file expected");
+        return 0;
+    }
+    p = skip_ws(p, end);
+    if (p >= end)
+        return fail(ps, SG17_E_FORMAT, p, "premature end of input");
+    if (*p == ',') {
+        p = skip_ws(p + 1, end);
+        if (frames[depth - 1].is_obj)
+            goto key;
+        goto value;
+    }
+    if (*p == (frames[depth - 1].is_obj ? '}' : ']')) {
+        depth--;
+        if (close_container(ps, &frames[depth], p))
+            return ps->rc;
+        p++;
+        goto after;
+    }
+    return fail(ps, SG17_E_FORMAT, p, frames[depth - 1].is_obj ? "',' or '}' expected"
+                                                                : "',' or ']' expected");
+}
+
+int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdoc **out,
+                    sg17_json_error *err)
+{
+    size_t max_bytes;
+    unsigned max_depth, flags;
+    if (err) {
+        err->line = err->column = 0;
+        err->position = 0;
+        err->text[0] = '\0';
+    }
+    if (!out)
+        return SG17_E_INVAL;
+    *out = NULL;
+    if (!buf && len)
+        return SG17_E_INVAL;
+    limits_of(lim, &max_bytes, &max_depth, &flags);
+    jd_parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.base = buf;
+    ps.end = buf + len;
+    ps.err = err;
+    if (len > max_bytes) {
+        if (err)
+            (void)snprintf(err->text, sizeof err->text,
+                           "input of %zu bytes exceeds the %zu-byte limit", len, max_bytes);
+        return SG17_E_LIMIT;
+    }
+    ps.doc = calloc(1, sizeof *ps.doc);
+    jd_frame *frames = malloc(((size_t)max_depth + 1) * sizeof *frames);
+    int rc = SG17_E_NOMEM;
+    if (ps.doc && frames)
+        rc = parse_doc(&ps, buf, max_depth, flags, frames);
+    if (rc == 0) {
+        ps.doc->root = ps.vals[0];
+        *out = ps.doc;
+        ps.doc = NULL;
+    }
+    free(frames);
+    free(ps.vals);
+    free(ps.dup);
+    sg17_jdoc_free(ps.doc);
+    return rc;
+}
+
+/* ---- from jansson -------------------------------------------------------- */
+
+#define JD_CONV_MAX_DEPTH 2048U
+
+typedef struct conv_frame {
+    const json_t *src;
+    sg17_jd *kids;
+    size_t idx;
+    void *iter;
+} conv_frame;
+
+/* Convert one value; containers get their child array and a frame. */
+static int conv_one(sg17_jdoc *d, const json_t *v, sg17_jd *dst, conv_frame *frames, size_t *depth)
+{
+    memset(dst, 0, sizeof *dst);
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+    case JSON_ARRAY: {
+        int obj = json_is_object(v);
+        size_t n = obj ? json_object_size(v) : json_array_size(v);
+        if (n > UINT32_MAX / 2)
+            return SG17_E_LIMIT;
+        dst->type = obj ? SG17_JD_OBJECT : SG17_JD_ARRAY;
+        dst->n = (uint32_t)n;
+        if (n == 0)
+            return 0;
+        dst->u.kids = arena_nodes(d, obj ? 2 * n : n);
+        if (!dst->u.kids)
+            return SG17_E_NOMEM;
+        if (*depth >= JD_CONV_MAX_DEPTH)
+            return SG17_E_LIMIT;
+        conv_frame *f = &frames[(*depth)++];
+        f->src = v;
+        f->kids = dst->u.kids;
+        f->idx = 0;
+        /* iteration does not modify the object; jansson's API is not const */
+        f->iter = obj ? json_object_iter((json_t *)(uintptr_t)v) : NULL;
+        return 0;
+    }
+    case JSON_STRING:
+        dst->type = SG17_JD_STRING;
+        dst->u.s = json_string_value(v);
+        dst->n = (uint32_t)strlen(dst->u.s);
+        return 0;
+    case JSON_INTEGER:
+        dst->type = SG17_JD_INT;
+        dst->u.i = (int64_t)json_integer_value(v);
+        return 0;
+    case JSON_REAL:
+        dst->type = SG17_JD_REAL;
+        dst->u.d = json_real_value(v);
+        return 0;
+    case JSON_TRUE: dst->type = SG17_JD_TRUE; return 0;
+    case JSON_FALSE: dst->type = SG17_JD_FALSE; return 0;
+    default: dst->type = SG17_JD_NULL; return 0;
+    }
+}
+
+int sg17_jdoc_from_jansson(const json_t *v, sg17_jdoc **out)
+{
+    if (!out || !v)
+        return SG17_E_INVAL;
+    *out = NULL;
+    sg17_jdoc *d = calloc(1, sizeof *d);
+    conv_frame *frames = malloc(JD_CONV_MAX_DEPTH * sizeof *frames);
+    size_t depth = 0;
+    int rc = d && frames ? conv_one(d, v, &d->root, frames, &depth) : SG17_E_NOMEM;
+    while (rc == 0 && depth > 0) {
+        conv_frame *f = &frames[depth - 1];
+        if (json_is_array(f->src)) {
+            if (f->idx >= json_array_size(f->src)) {
+                depth--;
+                continue;
+            }
+            size_t i = f->idx++;
+            rc = conv_one(d, json_array_get(f->src, i), &f->kids[i], frames, &depth);
+        } else {
+            if (!f->iter) {
+                depth--;
+                continue;
+            }
+            size_t i = f->idx++;
+            const char *k = json_object_iter_key(f->iter);
+            const json_t *val = json_object_iter_value(f->iter);
+            f->iter = json_object_iter_next((json_t *)(uintptr_t)f->src, f->iter);
+            f->kids[2 * i].type = SG17_JD_STRING;
+            f->kids[2 * i].u.s = k;
+            f->kids[2 * i].n = (uint32_t)strlen(k);
+            rc = conv_one(d, val, &f->kids[2 * i + 1], frames, &depth);
+        }
+    }
+    free(frames);
+    if (rc) {
+        sg17_jdoc_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* ---- equality ------------------------------------------------------------ */
+
+int sg17_jd_equal(const sg17_jd *a, const sg17_jd *b)
+{
+    /* work list of pairs still to compare; order is irrelevant */
+    const sg17_jd *small[64];
+    const sg17_jd **st = small;
+    size_t sp = 0, cap = 64;
+    int eq = 1;
+    st[sp++] = a;
+    st[sp++] = b;
+    while (eq && sp) {
+        const sg17_jd *y = st[--sp], *x = st[--sp];
+        if (!x || !y || x->type != y->type) {
+            eq = x == y;
+            continue;
+        }
+        switch (x->type) {
+        case SG17_JD_INT: eq = x->u.i == y->u.i; break;
+        case SG17_JD_REAL: eq = x->u.d == y->u.d; break;
+        case SG17_JD_STRING: eq = x->n == y->n && memcmp(x->u.s, y->u.s, x->n) == 0; break;
+        case SG17_JD_ARRAY:
+        case SG17_JD_OBJECT: {
+            if (x->n != y->n) {
+                eq = 0;
+                break;
+            }
+            size_t need = sp + 2 * (size_t)x->n;
+            if (need > cap) {
+                size_t nc = cap;
+                while (nc < need)
+                    nc *= 2;
+                const sg17_jd **ns = malloc(nc * sizeof *ns);
+                if (!ns) {
+                    eq = 0;
+                    break;
+                }
+                memcpy(ns, st, sp * sizeof *st);
+                if (st != small)
+                    free(st);
+                st = ns;
+                cap = nc;
+            }
+            for (uint32_t i = 0; i < x->n; i++) {
+                if (x->type == SG17_JD_ARRAY) {
+                    st[sp++] = &x->u.kids[i];
+                    st[sp++] = &y->u.kids[i];
+                } else {
+                    const sg17_jd *k = &x->u.kids[2 * i];
+                    st[sp++] = &x->u.kids[2 * i + 1];
+                    st[sp++] = jd_getn(y, k->u.s, k->n);
+                }
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+    if (st != small)
+        free(st);
+    return eq;
+}
