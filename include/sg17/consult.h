@@ -265,9 +265,54 @@ SG17_API SG17_MUST_CHECK int sg17_consult_form_render(const sg17_consult_circula
                                                       const char *lang, int html, char **out,
                                                       size_t *len);
 
-/* ---- a directory store (used by the CLI) ---------------------------------- */
+/* ---- the store: a directory (CLI default) or SQLite tables (sg17d) -------- */
 
 typedef struct sg17_consult_store sg17_consult_store;
+
+/**
+ * Open (creating if absent) the consultation tables of an SQLite database
+ * file, e.g. sg17d's own database: consult_member_states, consult_circulars,
+ * consult_keys, consult_replies (every accepted reply, numbered per
+ * administration; the highest is current) and consult_refusals (every
+ * refused submission, for the record). WAL journal, busy timeout 5 s; each
+ * call below is one transaction (writes take the write lock first), so the
+ * daemon and `sg17 consult --db` may share the file. Same semantics as the
+ * directory store otherwise (docs/CONSULT.md "Storage").
+ * @return 0, SG17_E_IO (cannot open / not a database), SG17_E_NOMEM.
+ */
+SG17_API SG17_MUST_CHECK int sg17_consult_store_open_db(const char *path,
+                                                        sg17_consult_store **out);
+
+/** "dir" or "sqlite". */
+SG17_API const char *sg17_consult_store_backend(const sg17_consult_store *s);
+
+/** What sg17_consult_store_import_store copied and skipped. */
+typedef struct sg17_consult_import_stats {
+    size_t states;    /**< 1 when the Member States list was copied */
+    size_t circulars; /**< circulars copied */
+    size_t keys;      /**< administration keys copied */
+    size_t replies;   /**< replies copied (with their arrival times and order) */
+    size_t skipped;   /**< documents or reply histories already in dst, identical or longer */
+} sg17_consult_import_stats;
+
+/**
+ * Copy the content of src (e.g. a directory store) into dst (e.g. the
+ * SQLite store), in one transaction of dst: the Member States list,
+ * circulars, keys, and every kept reply with its arrival time, in order.
+ * Re-running is a no-op: a document already in dst with the same content,
+ * and a reply history dst already holds at least as long, are skipped.
+ * Conflicts (a different list, circular or key; a shorter non-empty
+ * history in dst) return SG17_E_EXISTS and change nothing.
+ * @return 0, SG17_E_EXISTS, SG17_E_IO, SG17_E_FORMAT, SG17_E_NOMEM.
+ */
+SG17_API SG17_MUST_CHECK int sg17_consult_store_import_store(sg17_consult_store *dst,
+                                                             sg17_consult_store *src,
+                                                             sg17_consult_import_stats *st);
+
+/** Number of refused submissions recorded for circular `number`.
+ *  @return 0, SG17_E_UNSUPPORTED (the directory store does not record them). */
+SG17_API SG17_MUST_CHECK int sg17_consult_store_refusals(sg17_consult_store *s, long number,
+                                                         size_t *count);
 
 /**
  * Open (creating with mode 0700) a store directory: member_states.json,

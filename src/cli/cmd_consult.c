@@ -32,13 +32,15 @@ static void consult_usage(FILE *f)
             "  reply sign --key FILE [-o OUT] REPLY.json    sign (default ml-dsa-65 keys: sg17 pqc keygen)\n"
             "  reply submit [--circular N] [--at TIME] [--json] ENVELOPE.json\n"
             "  tally --circular N [--json|--html]\n"
-            "Common: --store DIR (default $SG17_CONSULT_STORE or ./sg17-consult);\n"
+            "  import --from DIR --db FILE                  copy a directory store into an SQLite database\n"
+            "Common: --db FILE (SQLite; e.g. sg17d's database; default $SG17_CONSULT_DB) or\n"
+            "        --store DIR (default $SG17_CONSULT_STORE or ./sg17-consult);\n"
             "form/reply create also take --circular-file FILE.json instead of the store.\n"
             "Exit: 0 ok/accepted, 1 reply refused, 2 usage, 3 failure.\n");
 }
 
 typedef struct copts {
-    const char *store, *circ_file, *lang, *admin, *key, *out, *at;
+    const char *store, *db, *from, *circ_file, *lang, *admin, *key, *out, *at;
     const char *name, *title, *address, *date, *place;
     long circular;
     int html, json;
@@ -46,13 +48,15 @@ typedef struct copts {
     size_t nrows[5];
 } copts;
 
-enum { O_STORE = 256, O_CFILE, O_LANG, O_HTML, O_JSON, O_ADMIN, O_KEY, O_AT, O_NAME, O_TITLE,
+enum { O_STORE = 256, O_DB, O_FROM, O_CFILE, O_LANG, O_HTML, O_JSON, O_ADMIN, O_KEY, O_AT, O_NAME, O_TITLE,
        O_ADDRESS, O_DATE, O_PLACE, O_AUTH, O_COMM, O_NOT, O_REAS, O_MODS, O_CIRC };
 
 static int parse_opts(int argc, char **argv, copts *o)
 {
     static const struct option opts[] = {
         {"store", required_argument, NULL, O_STORE},
+        {"db", required_argument, NULL, O_DB},
+        {"from", required_argument, NULL, O_FROM},
         {"circular-file", required_argument, NULL, O_CFILE},
         {"circular", required_argument, NULL, O_CIRC},
         {"lang", required_argument, NULL, O_LANG},
@@ -80,11 +84,16 @@ static int parse_opts(int argc, char **argv, copts *o)
     o->store = getenv("SG17_CONSULT_STORE");
     if (o->store == NULL || *o->store == '\0')
         o->store = "sg17-consult";
+    o->db = getenv("SG17_CONSULT_DB");
+    if (o->db != NULL && *o->db == '\0')
+        o->db = NULL;
     o->circular = -1;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case O_STORE: o->store = optarg; break;
+        case O_STORE: o->store = optarg; o->db = NULL; break;
+        case O_DB: o->db = optarg; break;
+        case O_FROM: o->from = optarg; break;
         case O_CFILE: o->circ_file = optarg; break;
         case O_CIRC: {
             char *end = NULL;
@@ -141,12 +150,46 @@ static int write_out(const char *path, const char *text, size_t len)
     return CLI_OK;
 }
 
+#define WHERE(o) ((o)->db ? (o)->db : (o)->store)
+
 static int open_store(const copts *o, sg17_consult_store **s)
 {
-    int rc = sg17_consult_store_open(o->store, s);
+    int rc = o->db ? sg17_consult_store_open_db(o->db, s) : sg17_consult_store_open(o->store, s);
     if (rc)
-        fprintf(stderr, "sg17 consult: store %s: %s\n", o->store, sg17_strerror(rc));
+        fprintf(stderr, "sg17 consult: store %s: %s\n", WHERE(o), sg17_strerror(rc));
     return rc;
+}
+
+/* import --from DIR --db FILE: a directory store into SQLite (docs/CONSULT.md "Storage"). */
+static int cmd_copy(const copts *o)
+{
+    sg17_consult_store *src = NULL, *dst = NULL;
+    sg17_consult_import_stats st;
+    if (o->from == NULL || o->db == NULL) {
+        fprintf(stderr, "sg17 consult: import needs --from DIR and --db FILE\n");
+        return CLI_USAGE;
+    }
+    int rc = sg17_consult_store_open(o->from, &src);
+    if (rc == 0)
+        rc = open_store(o, &dst);
+    if (rc == 0)
+        rc = sg17_consult_store_import_store(dst, src, &st);
+    sg17_consult_store_free(src);
+    sg17_consult_store_free(dst);
+    if (rc == SG17_E_EXISTS) {
+        fprintf(stderr, "sg17 consult: %s conflicts with %s (a different Member States list, "
+                        "circular or key, or a longer history there); nothing copied\n",
+                o->from, o->db);
+        return CLI_FAIL;
+    }
+    if (rc) {
+        fprintf(stderr, "sg17 consult: import from %s: %s\n", o->from, sg17_strerror(rc));
+        return CLI_FAIL;
+    }
+    printf("copied from %s into %s: %zu Member States list, %zu circulars, %zu keys, "
+           "%zu replies; %zu already there\n",
+           o->from, o->db, st.states, st.circulars, st.keys, st.replies, st.skipped);
+    return CLI_OK;
 }
 
 /* The circular from --circular-file or from the store (--circular N). */
@@ -177,7 +220,7 @@ static int get_circular(const copts *o, sg17_consult_circular **c)
     rc = sg17_consult_store_circular(s, o->circular, c);
     if (rc == SG17_E_NOTFOUND)
         fprintf(stderr, "sg17 consult: circular %ld is not in store %s (sg17 consult circular "
-                        "import FILE.json)\n", o->circular, o->store);
+                        "import FILE.json)\n", o->circular, WHERE(o));
     else if (rc)
         fprintf(stderr, "sg17 consult: circular %ld: %s\n", o->circular, sg17_strerror(rc));
     sg17_consult_store_free(s);
@@ -216,9 +259,9 @@ static int cmd_import(const copts *o, int argc, char **argv, int states)
         return CLI_FAIL;
     }
     if (states)
-        printf("imported the Member States list into %s\n", o->store);
+        printf("imported the Member States list into %s\n", WHERE(o));
     else
-        printf("imported circular %ld into %s\n", number, o->store);
+        printf("imported circular %ld into %s\n", number, WHERE(o));
     return CLI_OK;
 }
 
@@ -498,6 +541,8 @@ int cmd_consult(int argc, char **argv)
         return cmd_register(&o);
     if (strcmp(cmd, "form") == 0)
         return cmd_form(&o);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_copy(&o);
     if (strcmp(cmd, "tally") == 0)
         return cmd_tally(&o);
     if (strcmp(cmd, "reply") == 0 && strcmp(sub, "create") == 0)

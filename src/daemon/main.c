@@ -312,6 +312,7 @@ static int run_server(const sg17d_config *cfg)
     }
     if (srv.cfg.web_root[0] == '\0')
         default_web_root(srv.cfg.web_root, sizeof srv.cfg.web_root);
+    (void)sg17d_consult_init(&srv);
     if (sg17d_sidf_init(&srv) != 0 || sg17d_assess_init(&srv) != 0) {
         sg17d_sidf_free(&srv);
         sg17d_assess_free(&srv);

@@ -3,32 +3,63 @@
  * administrations POST their signed Annex 2 replies (token role
  * "administration", token name = the administration id, optionally followed
  * by "." and a suffix), anyone with a token reads the tally, the form is
- * public. Data live in the consult directory store (sg17/consult.h), by
- * default "<db path>.consult", shared with `sg17 consult --store`.
- * Docs: docs/CONSULT.md "sg17d endpoints".
+ * public. Data live in the daemon's own SQLite database, in the consult_
+ * tables of sg17/consult.h's SQLite store (schema step "consult"); each
+ * request is one transaction on its own connection. A directory store left
+ * by an earlier sg17d (<db path>.consult, or $SG17_CONSULT_STORE) is copied
+ * in at start-up (sg17d_consult_init). Docs: docs/CONSULT.md "sg17d endpoints".
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "sg17/consult.h"
+#include "sg17/log.h"
 #include "sg17d.h"
 
 #define CONSULT_PREFIX "/v1/consult/circulars/"
 
-/* The directory store has one writer at a time: serialise every consult request. */
-static pthread_mutex_t consult_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int store_path(const sg17d_server *srv, char *out, size_t cap)
+/* The directory store an earlier sg17d used: $SG17_CONSULT_STORE, else "<db>.consult". */
+static int legacy_dir(const sg17d_server *srv, char *out, size_t cap)
 {
     const char *env = getenv("SG17_CONSULT_STORE");
     int n = (env && *env) ? snprintf(out, cap, "%s", env)
                           : snprintf(out, cap, "%s.consult", srv->cfg.db_path);
     return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+int sg17d_consult_init(sg17d_server *srv)
+{
+    char dir[SG17D_PATH_MAX + 16];
+    struct stat sb;
+    sg17_consult_store *src = NULL, *dst = NULL;
+    sg17_consult_import_stats st;
+    if (legacy_dir(srv, dir, sizeof dir) != 0 || stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return 0;
+    int rc = sg17_consult_store_open(dir, &src);
+    if (rc == 0)
+        rc = sg17_consult_store_open_db(srv->cfg.db_path, &dst);
+    if (rc == 0)
+        rc = sg17_consult_store_import_store(dst, src, &st);
+    sg17_consult_store_free(src);
+    sg17_consult_store_free(dst);
+    if (rc) {
+        /* Nothing was copied (one transaction); the directory stays as it is. */
+        sg17_log(SG17_LOG_ERROR, "consult", "import of the directory store %s: %s", dir,
+                 rc == SG17_E_EXISTS ? "it conflicts with the database (different list, "
+                                       "circular, key or a longer history); nothing copied"
+                                     : sg17_strerror(rc));
+        return 0;
+    }
+    sg17_log(SG17_LOG_INFO, "consult",
+             "directory store %s: copied %zu list, %zu circulars, %zu keys, %zu replies; "
+             "%zu already in the database",
+             dir, st.states, st.circulars, st.keys, st.replies, st.skipped);
+    return 0;
 }
 
 /* "<prefix><N>/<what>" -> N and what; 0 or -1. */
@@ -63,16 +94,17 @@ static int token_admin(const sg17d_principal *who, char *out, size_t cap)
 
 static int open_store(sg17d_server *srv, sg17_consult_store **s)
 {
-    char dir[SG17D_PATH_MAX + 16];
-    if (store_path(srv, dir, sizeof dir) != 0)
-        return SG17_E_LIMIT;
-    return sg17_consult_store_open(dir, s);
+    int rc = sg17_consult_store_open_db(srv->cfg.db_path, s);
+    if (rc)
+        sg17_log(SG17_LOG_ERROR, "consult", "cannot open the consult tables of %s: %s",
+                 srv->cfg.db_path, sg17_strerror(rc));
+    return rc;
 }
 
 static int not_found(sg17d_response *resp, long n)
 {
     char why[96];
-    (void)snprintf(why, sizeof why, "circular %ld is not in the consult store", n);
+    (void)snprintf(why, sizeof why, "circular %ld has not been imported", n);
     return sg17d_resp_error(resp, 404, "not_found", why);
 }
 
@@ -99,12 +131,10 @@ static int h_submit(sg17d_server *srv, const sg17d_request *req, sg17d_response 
     }
     json_decref(env);
     int64_t now = (int64_t)time(NULL);
-    pthread_mutex_lock(&consult_lock);
     int rc = open_store(srv, &s);
     if (rc == 0)
         rc = sg17_consult_store_submit(s, n, (const char *)req->body, req->body_len, now, &v);
     sg17_consult_store_free(s);
-    pthread_mutex_unlock(&consult_lock);
     if (rc == SG17_E_NOTFOUND)
         return not_found(resp, n);
     if (rc)
@@ -132,21 +162,32 @@ static int h_tally(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     size_t len = 0;
     const char *fmt = sg17d_req_query(req, "format");
     int html = fmt && strcmp(fmt, "html") == 0;
-    pthread_mutex_lock(&consult_lock);
+    size_t refusals = 0;
     int rc = open_store(srv, &s);
     if (rc == 0)
         rc = sg17_consult_store_tally(s, n, &c, &t);
+    if (rc == 0)
+        rc = sg17_consult_store_refusals(s, n, &refusals);
     if (rc == 0)
         rc = sg17_consult_tally_render(t, html ? SG17_CONSULT_HTML : SG17_CONSULT_JSON, &text,
                                        &len);
     sg17_consult_tally_free(t);
     sg17_consult_circular_free(c);
     sg17_consult_store_free(s);
-    pthread_mutex_unlock(&consult_lock);
     if (rc == SG17_E_NOTFOUND)
         return not_found(resp, n);
     if (rc)
         return rc;
+    if (!html) {
+        /* The tally as `sg17 consult tally --json`, plus the refusals the database recorded. */
+        json_t *obj = NULL;
+        rc = sg17_json_parse(text, len, NULL, &obj, NULL);
+        free(text);
+        if (rc)
+            return rc;
+        json_object_set_new(obj, "refusals", json_integer((json_int_t)refusals));
+        return sg17d_resp_json(resp, 200, obj);
+    }
     free(resp->body);
     resp->body = text;
     resp->body_len = len;
@@ -169,12 +210,10 @@ static int h_form(sg17d_server *srv, const sg17d_request *req, sg17d_response *r
         lang = "en";
     if (strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
         return sg17d_resp_error(resp, 400, "bad_request", "lang must be en or zh");
-    pthread_mutex_lock(&consult_lock);
     int rc = open_store(srv, &s);
     if (rc == 0)
         rc = sg17_consult_store_circular(s, n, &c);
     sg17_consult_store_free(s);
-    pthread_mutex_unlock(&consult_lock);
     if (rc == SG17_E_NOTFOUND)
         return not_found(resp, n);
     if (rc == 0)

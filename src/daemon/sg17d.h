@@ -210,6 +210,9 @@ SG17_MUST_CHECK int sg17d_sidf_init(sg17d_server *srv);
 void sg17d_sidf_free(sg17d_server *srv);
 SG17_MUST_CHECK int sg17d_assess_init(sg17d_server *srv);
 void sg17d_assess_free(sg17d_server *srv);
+/** Copy a directory consult store of an earlier sg17d into the database (routes_consult.c);
+ *  logs what it did, never fails the start. */
+int sg17d_consult_init(sg17d_server *srv);
 
 /** Start listening (MHD thread pool). Logs the URL. */
 SG17_MUST_CHECK int sg17d_http_start(sg17d_server *srv);

@@ -3,6 +3,7 @@
  * Append new steps at the end with the next version number; never edit,
  * renumber or remove a step that has shipped (databases record what ran).
  */
+#include "consult/consult_schema.h"
 #include "store.h"
 
 const sg17d_migration sg17d_sqlite_migrations[] = {
@@ -121,6 +122,9 @@ const sg17d_migration sg17d_sqlite_migrations[] = {
      "  PRIMARY KEY (report, detector)"
      ");"
      "CREATE INDEX mbr_report_detectors_name ON mbr_report_detectors(detector);"},
+    /* Consultation (routes_consult.c, docs/CONSULT.md): the library's SQLite store tables,
+     * same text as sg17_consult_store_open_db runs (IF NOT EXISTS: either may come first). */
+    {5, "consult", SG17_CONSULT_SQLITE_SCHEMA_V1},
 };
 
 const size_t sg17d_sqlite_migrations_count =

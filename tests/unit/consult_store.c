@@ -1,8 +1,11 @@
 /*
- * consult: the directory store - circular import (idempotent, refuses a
- * different circular under the same number), key registration limited to
- * Member States, accepted replies kept as history with the latest current,
- * refused replies not stored, tally from the store.
+ * consult: the store, both backends (the directory and the SQLite tables) -
+ * circular import (idempotent, refuses a different circular under the same
+ * number), key registration limited to Member States, accepted replies kept
+ * as history with the latest current, refused replies not stored (recorded
+ * as refusals in SQLite), tally from the store; and copying a directory
+ * store into SQLite (same tally and histories, re-import a no-op, a
+ * conflicting key refused without a change).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,24 +60,28 @@ static char *pubkey_pem(const char *dir, const char *name, sg17_pqc_key **priv)
     return tap_read_file(pub, NULL);
 }
 
-int main(void)
+static char *ctext, *stext;
+static size_t clen, slen;
+
+/* One backend through the whole story; the store is left on disk for the import test. */
+static void run(const char *dir, int db)
 {
-    char tmpl[] = "/tmp/sg17-consult-store-XXXXXX";
-    char *dir = mkdtemp(tmpl), store_dir[256];
-    if (dir == NULL)
-        tap_skip_all("mkdtemp failed");
-    (void)snprintf(store_dir, sizeof store_dir, "%s/store", dir);
-    size_t clen = 0, slen = 0;
-    char *ctext = load("data/consult/circular-268.json", &clen);
-    char *stext = load("data/consult/member_states.json", &slen);
+    char store_path[256];
+    (void)snprintf(store_path, sizeof store_path, "%s/%s", dir, db ? "consult.db" : "store");
     sg17_consult_store *s = NULL;
     long num = 0;
     int64_t t = 0;
     sg17_consult_verdict v;
 
-    tap_ok(sg17_consult_store_open(store_dir, &s) == 0, "store created");
+    tap_diag("backend: %s", db ? "sqlite" : "dir");
+    tap_ok((db ? sg17_consult_store_open_db(store_path, &s)
+               : sg17_consult_store_open(store_path, &s)) == 0,
+           "store created");
+    tap_ok(s != NULL && strcmp(sg17_consult_store_backend(s), db ? "sqlite" : "dir") == 0,
+           "backend name");
     sg17_pqc_key *kchn = NULL, *kfra = NULL;
-    char *pchn = pubkey_pem(dir, "chn", &kchn), *pfra = pubkey_pem(dir, "fra", &kfra);
+    char *pchn = pubkey_pem(dir, db ? "chn-db" : "chn", &kchn);
+    char *pfra = pubkey_pem(dir, db ? "fra-db" : "fra", &kfra);
     if (s == NULL || pchn == NULL || pfra == NULL)
         tap_skip_all("setup failed");
     tap_int_eq(sg17_consult_store_register_key(s, "CHN", pchn, strlen(pchn)), SG17_E_NOTFOUND,
@@ -134,6 +141,31 @@ int main(void)
     sg17_consult_tally_free(ty);
     sg17_consult_circular_free(c);
     tap_int_eq(sg17_consult_store_tally(s, 999, &c, &ty), SG17_E_NOTFOUND, "unknown circular");
+    size_t nref = 99;
+    if (db)
+        tap_ok(sg17_consult_store_refusals(s, 268, &nref) == 0 && nref == 2,
+               "SQLite records the 2 refusals");
+    else
+        tap_int_eq(sg17_consult_store_refusals(s, 268, &nref), SG17_E_UNSUPPORTED,
+                   "the directory store does not record refusals");
+
+    if (db) {
+        /* A second handle on the same file (as sg17d and the CLI share it) continues the
+         * numbering: history 3, the tally sees the third reply as current. */
+        sg17_consult_store *s2 = NULL;
+        tap_ok(sg17_consult_store_open_db(store_path, &s2) == 0 &&
+                   sg17_consult_store_submit(s2, 268, e1, strlen(e1), t - 5, &v) == 0 &&
+                   v.refusal == 0 && sg17_consult_store_history(s, 268, "CHN", &h) == 0 &&
+                   h == 3,
+               "a second connection appends reply 3 to CHN's history");
+        tap_ok(sg17_consult_store_tally(s2, 268, &c, &ty) == 0 &&
+                   sg17_consult_tally_result(ty, 3, &r) == 0 && r.received == 2 &&
+                   r.support == 2,
+               "its reply is current (X.1811 2/2)");
+        sg17_consult_tally_free(ty);
+        sg17_consult_circular_free(c);
+        sg17_consult_store_free(s2);
+    }
 
     free(e1);
     free(e2);
@@ -144,6 +176,74 @@ int main(void)
     sg17_pqc_key_free(kchn);
     sg17_pqc_key_free(kfra);
     sg17_consult_store_free(s);
+}
+
+static char *render(sg17_consult_store *s)
+{
+    sg17_consult_circular *c = NULL;
+    sg17_consult_tally *t = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    if (sg17_consult_store_tally(s, 268, &c, &t) != 0 ||
+        sg17_consult_tally_render(t, SG17_CONSULT_JSON, &out, &len) != 0)
+        out = NULL;
+    sg17_consult_tally_free(t);
+    sg17_consult_circular_free(c);
+    return out;
+}
+
+/* The directory store of run(dir, 0) copied into a fresh SQLite database. */
+static void import_test(const char *dir)
+{
+    char src_path[256], dst_path[256];
+    (void)snprintf(src_path, sizeof src_path, "%s/store", dir);
+    (void)snprintf(dst_path, sizeof dst_path, "%s/imported.db", dir);
+    sg17_consult_store *src = NULL, *dst = NULL;
+    sg17_consult_import_stats st;
+    size_t h = 0;
+    if (sg17_consult_store_open(src_path, &src) != 0 ||
+        sg17_consult_store_open_db(dst_path, &dst) != 0)
+        tap_skip_all("cannot open the stores");
+    tap_ok(sg17_consult_store_import_store(dst, src, &st) == 0 && st.states == 1 &&
+               st.circulars == 1 && st.keys == 2 && st.replies == 3 && st.skipped == 0,
+           "import: states, 1 circular, 2 keys, 3 replies");
+    char *a = render(src), *b = render(dst);
+    tap_ok(a != NULL && b != NULL && strcmp(a, b) == 0, "same tally from both stores");
+    free(a);
+    free(b);
+    tap_ok(sg17_consult_store_history(dst, 268, "CHN", &h) == 0 && h == 2,
+           "CHN's history (2) came along");
+    tap_ok(sg17_consult_store_import_store(dst, src, &st) == 0 && st.replies == 0 &&
+               st.states == 0 && st.circulars == 0 && st.keys == 0 && st.skipped == 6,
+           "re-import: everything skipped");
+    /* FRA registers another key in the directory store: the copy is refused, nothing moves. */
+    sg17_pqc_key *k = NULL;
+    char *pem = pubkey_pem(dir, "fra2", &k);
+    sg17_pqc_key_free(k);
+    tap_ok(pem != NULL &&
+               sg17_consult_store_register_key(src, "FRA", pem, strlen(pem)) == 0 &&
+               sg17_consult_store_import_store(dst, src, &st) == SG17_E_EXISTS,
+           "a different key for FRA: SG17_E_EXISTS");
+    free(pem);
+    tap_ok(sg17_consult_store_history(dst, 268, "FRA", &h) == 0 && h == 1,
+           "FRA's history in SQLite unchanged");
+    tap_int_eq(sg17_consult_store_import_store(dst, dst, &st), SG17_E_INVAL,
+               "a store into itself is refused");
+    sg17_consult_store_free(src);
+    sg17_consult_store_free(dst);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/sg17-consult-store-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (dir == NULL)
+        tap_skip_all("mkdtemp failed");
+    ctext = load("data/consult/circular-268.json", &clen);
+    stext = load("data/consult/member_states.json", &slen);
+    run(dir, 0);
+    run(dir, 1);
+    import_test(dir);
     free(ctext);
     free(stext);
     char cmd[600];

@@ -1,60 +1,20 @@
 /*
- * A directory store for consultations (used by `sg17 consult`): the Member
- * States list, imported circulars, each administration's registered signing
- * key, and every accepted reply (the latest is current, earlier ones stay as
- * history). Files are written atomically (sg17/file.h). One writer at a time.
+ * The consultation store (sg17/consult.h): what is kept is the same in both
+ * backends - the Member States list, imported circulars, each
+ * administration's registered signing key, and every accepted reply (the
+ * latest is current, earlier ones stay as history). This file holds the
+ * rules (import, checks on arrival, history, tally, copying one store into
+ * another); store_dir.c (a directory, the CLI's default) and store_db.c
+ * (SQLite tables, sg17d's) only keep and list.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "consult_internal.h"
-#include "sg17/file.h"
 
-#define STORE_PATH_MAX 4096
-#define STORE_MAX_HISTORY 999999L
+#define STORE_MAX_STATES_BYTES (1 << 20)
 
-struct sg17_consult_store {
-    char dir[STORE_PATH_MAX];
-    sg17_pqc_key *cached; /* key handed out by the lookup callback */
-};
-
-static int path_of(const sg17_consult_store *s, char *out, const char *fmt, const char *a,
-                   long n, const char *b)
-{
-    /* fmt uses at most: %s (dir) then a, n, b in this fixed order. */
-    char rel[512];
-    int k;
-    if (strcmp(fmt, "states") == 0)
-        k = snprintf(rel, sizeof rel, "member_states.json");
-    else if (strcmp(fmt, "circular") == 0)
-        k = snprintf(rel, sizeof rel, "circulars/%ld.json", n);
-    else if (strcmp(fmt, "key") == 0)
-        k = snprintf(rel, sizeof rel, "keys/%s.pub", a);
-    else if (strcmp(fmt, "replies") == 0)
-        k = snprintf(rel, sizeof rel, "replies/%ld", n);
-    else if (strcmp(fmt, "admin") == 0)
-        k = snprintf(rel, sizeof rel, "replies/%ld/%s", n, a);
-    else
-        k = snprintf(rel, sizeof rel, "replies/%ld/%s/%s", n, a, b);
-    if (k < 0 || (size_t)k >= sizeof rel)
-        return SG17_E_LIMIT;
-    k = snprintf(out, STORE_PATH_MAX, "%s/%s", s->dir, rel);
-    return (k < 0 || k >= STORE_PATH_MAX) ? SG17_E_LIMIT : 0;
-}
-
-static int mkdir_p(const char *p)
-{
-    if (mkdir(p, 0700) != 0 && errno != EEXIST)
-        return SG17_E_IO;
-    return 0;
-}
-
-static int admin_id_ok(const char *id)
+int consult_admin_id_ok(const char *id)
 {
     size_t n = strlen(id);
     if (n < 2 || n > 8)
@@ -67,26 +27,17 @@ static int admin_id_ok(const char *id)
 
 int sg17_consult_store_open(const char *dir, sg17_consult_store **out)
 {
-    char p[STORE_PATH_MAX + 32];
-    if (dir == NULL || out == NULL || strlen(dir) == 0 || strlen(dir) > 1024)
-        return SG17_E_INVAL;
-    *out = NULL;
-    sg17_consult_store *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return SG17_E_NOMEM;
-    (void)snprintf(s->dir, sizeof s->dir, "%s", dir);
-    int rc = mkdir_p(s->dir);
-    const char *subs[] = {"circulars", "keys", "replies"};
-    for (size_t i = 0; rc == 0 && i < 3; i++) {
-        (void)snprintf(p, sizeof p, "%s/%s", s->dir, subs[i]);
-        rc = mkdir_p(p);
-    }
-    if (rc) {
-        free(s);
-        return rc;
-    }
-    *out = s;
-    return 0;
+    return consult_store_dir_open(dir, out);
+}
+
+int sg17_consult_store_open_db(const char *path, sg17_consult_store **out)
+{
+    return consult_store_db_open(path, out);
+}
+
+const char *sg17_consult_store_backend(const sg17_consult_store *s)
+{
+    return s ? s->ops->name : NULL;
 }
 
 void sg17_consult_store_free(sg17_consult_store *s)
@@ -94,18 +45,31 @@ void sg17_consult_store_free(sg17_consult_store *s)
     if (s == NULL)
         return;
     sg17_pqc_key_free(s->cached);
-    free(s);
+    s->cached = NULL;
+    s->ops->close(s);
+}
+
+static int tx_begin(sg17_consult_store *s)
+{
+    return s->ops->begin ? s->ops->begin(s) : 0;
+}
+
+/* Commit when rc == 0, roll back otherwise; returns rc or the commit's error. */
+static int tx_end(sg17_consult_store *s, int rc)
+{
+    if (s->ops->finish == NULL)
+        return rc;
+    int e = s->ops->finish(s, rc == 0);
+    return rc ? rc : e;
 }
 
 static int load_states(sg17_consult_store *s, sg17_consult_states **out)
 {
-    char p[STORE_PATH_MAX];
     uint8_t *buf = NULL;
     size_t len = 0;
-    int rc = path_of(s, p, "states", NULL, 0, NULL);
-    if (rc || (rc = sg17_file_read(p, &buf, &len, 1 << 20)) != 0)
-        return rc;
-    rc = sg17_consult_states_parse((const char *)buf, len, out, NULL);
+    int rc = s->ops->get(s, CONSULT_DOC_STATES, 0, NULL, &buf, &len);
+    if (rc == 0)
+        rc = sg17_consult_states_parse((const char *)buf, len, out, NULL);
     free(buf);
     return rc;
 }
@@ -113,65 +77,81 @@ static int load_states(sg17_consult_store *s, sg17_consult_states **out)
 int sg17_consult_store_import_states(sg17_consult_store *s, const char *json, size_t len,
                                      sg17_json_error *err)
 {
-    char p[STORE_PATH_MAX];
     sg17_consult_states *st = NULL;
+    if (s == NULL || json == NULL)
+        return SG17_E_INVAL;
+    if (len > STORE_MAX_STATES_BYTES)
+        return SG17_E_LIMIT;
     int rc = sg17_consult_states_parse(json, len, &st, err);
     if (rc)
         return rc;
     sg17_consult_states_free(st);
-    if ((rc = path_of(s, p, "states", NULL, 0, NULL)) != 0)
+    if ((rc = tx_begin(s)) != 0)
         return rc;
-    return sg17_file_write_atomic(p, json, len, 0600);
+    return tx_end(s, s->ops->put(s, CONSULT_DOC_STATES, 0, NULL, json, len));
+}
+
+/* Put a parsed circular unless the same one is there; a different one is EXISTS. */
+static int put_circular(sg17_consult_store *s, const sg17_consult_circular *c, int *added)
+{
+    char *canon = NULL;
+    uint8_t *old = NULL;
+    size_t clen = 0, olen = 0;
+    *added = 0;
+    int rc = sg17_consult_circular_canonical(c, &canon, &clen);
+    if (rc == 0)
+        rc = s->ops->get(s, CONSULT_DOC_CIRCULAR, c->number, NULL, &old, &olen);
+    if (rc == 0) {
+        rc = (olen == clen && memcmp(old, canon, clen) == 0) ? 0 : SG17_E_EXISTS;
+    } else if (rc == SG17_E_NOTFOUND) {
+        rc = s->ops->put(s, CONSULT_DOC_CIRCULAR, c->number, NULL, canon, clen);
+        *added = rc == 0;
+    }
+    free(old);
+    free(canon);
+    return rc;
 }
 
 int sg17_consult_store_import_circular(sg17_consult_store *s, const char *json, size_t len,
                                        long *number, sg17_json_error *err)
 {
-    char p[STORE_PATH_MAX];
     sg17_consult_circular *c = NULL;
-    char *canon = NULL;
-    uint8_t *old = NULL;
-    size_t clen = 0, olen = 0;
+    int added = 0;
+    if (s == NULL || json == NULL)
+        return SG17_E_INVAL;
     int rc = sg17_consult_circular_parse(json, len, &c, err);
     if (rc)
         return rc;
-    if ((rc = sg17_consult_circular_canonical(c, &canon, &clen)) != 0 ||
-        (rc = path_of(s, p, "circular", NULL, c->number, NULL)) != 0)
-        goto out;
     if (number)
         *number = c->number;
-    rc = sg17_file_read(p, &old, &olen, 2 << 20);
-    if (rc == 0) {
-        rc = (olen == clen && memcmp(old, canon, clen) == 0) ? 0 : SG17_E_EXISTS;
-        goto out;
-    }
-    if (rc != SG17_E_NOTFOUND)
-        goto out;
-    rc = sg17_file_write_atomic(p, canon, clen, 0644);
-out:
-    free(old);
-    free(canon);
+    if ((rc = tx_begin(s)) == 0)
+        rc = tx_end(s, put_circular(s, c, &added));
     sg17_consult_circular_free(c);
+    return rc;
+}
+
+static int load_circular(sg17_consult_store *s, long number, sg17_consult_circular **out)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = s->ops->get(s, CONSULT_DOC_CIRCULAR, number, NULL, &buf, &len);
+    if (rc == 0)
+        rc = sg17_consult_circular_parse((const char *)buf, len, out, NULL);
+    free(buf);
     return rc;
 }
 
 int sg17_consult_store_circular(sg17_consult_store *s, long number, sg17_consult_circular **out)
 {
-    char p[STORE_PATH_MAX];
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int rc = path_of(s, p, "circular", NULL, number, NULL);
-    if (rc || (rc = sg17_file_read(p, &buf, &len, 2 << 20)) != 0)
-        return rc;
-    rc = sg17_consult_circular_parse((const char *)buf, len, out, NULL);
-    free(buf);
-    return rc;
+    if (s == NULL || out == NULL)
+        return SG17_E_INVAL;
+    *out = NULL;
+    return load_circular(s, number, out);
 }
 
 int sg17_consult_store_register_key(sg17_consult_store *s, const char *administration,
                                     const char *pem, size_t len)
 {
-    char p[STORE_PATH_MAX];
     sg17_consult_states *st = NULL;
     sg17_pqc_key *k = NULL;
     if (s == NULL || administration == NULL || pem == NULL)
@@ -181,27 +161,26 @@ int sg17_consult_store_register_key(sg17_consult_store *s, const char *administr
         return rc;
     const char *name = sg17_consult_states_name(st, administration);
     sg17_consult_states_free(st);
-    if (name == NULL || !admin_id_ok(administration))
+    if (name == NULL || !consult_admin_id_ok(administration))
         return SG17_E_NOTFOUND;
     if ((rc = sg17_consult_pubkey_parse(pem, len, &k)) != 0)
         return rc;
     sg17_pqc_key_free(k);
-    if ((rc = path_of(s, p, "key", administration, 0, NULL)) != 0)
+    if ((rc = tx_begin(s)) != 0)
         return rc;
-    return sg17_file_write_atomic(p, pem, len, 0644);
+    return tx_end(s, s->ops->put(s, CONSULT_DOC_KEY, 0, administration, pem, len));
 }
 
 static int store_lookup(void *arg, const char *administration, const sg17_pqc_key **key)
 {
     sg17_consult_store *s = arg;
-    char p[STORE_PATH_MAX];
     uint8_t *buf = NULL;
     size_t len = 0;
-    if (!admin_id_ok(administration) || path_of(s, p, "key", administration, 0, NULL))
+    if (!consult_admin_id_ok(administration))
         return SG17_E_NOTFOUND;
     sg17_pqc_key_free(s->cached);
     s->cached = NULL;
-    int rc = sg17_file_read(p, &buf, &len, 1 << 20);
+    int rc = s->ops->get(s, CONSULT_DOC_KEY, 0, administration, &buf, &len);
     if (rc == 0)
         rc = sg17_consult_pubkey_parse((const char *)buf, len, &s->cached);
     free(buf);
@@ -209,77 +188,34 @@ static int store_lookup(void *arg, const char *administration, const sg17_pqc_ke
     return rc;
 }
 
-/* Highest sequence number among "NNNNNN.json" in dir (0 if none) and the count. */
-static int scan_seq(const char *dir, long *max, size_t *count)
+/* The checks and the keeping, inside the caller's transaction. */
+static int submit_locked(sg17_consult_store *s, long number, const char *envelope, size_t len,
+                         int64_t arrival, sg17_consult_verdict *v)
 {
-    *max = 0;
-    *count = 0;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return errno == ENOENT ? 0 : SG17_E_IO;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        if (strlen(n) != 11 || strcmp(n + 6, ".json") != 0)
-            continue;
-        long v = 0;
-        int ok = 1;
-        for (size_t i = 0; i < 6; i++) {
-            if (n[i] < '0' || n[i] > '9')
-                ok = 0;
-            v = v * 10 + (n[i] - '0');
-        }
-        if (!ok)
-            continue;
-        (*count)++;
-        if (v > *max)
-            *max = v;
-    }
-    closedir(d);
-    return 0;
-}
-
-int sg17_consult_store_submit(sg17_consult_store *s, long number, const char *envelope,
-                              size_t len, int64_t arrival, sg17_consult_verdict *v)
-{
-    char p[STORE_PATH_MAX], name[32], at[21];
     sg17_consult_circular *c = NULL;
     sg17_consult_states *st = NULL;
-    json_t *reply = NULL, *env = NULL, *rec = NULL;
+    json_t *reply = NULL, *env = NULL;
     char *text = NULL;
-    size_t tlen = 0, count = 0;
-    long seq = 0;
+    size_t tlen = 0;
     int rc;
 
-    if (s == NULL || envelope == NULL || v == NULL)
-        return SG17_E_INVAL;
-    if ((rc = sg17_consult_store_circular(s, number, &c)) != 0 || (rc = load_states(s, &st)) != 0)
+    if ((rc = load_circular(s, number, &c)) != 0 || (rc = load_states(s, &st)) != 0)
         goto out;
     rc = sg17_consult_reply_check(c, st, store_lookup, s, envelope, len, arrival, v, &reply);
-    if (rc || v->refusal)
+    if (rc)
         goto out;
-    rc = SG17_E_NOMEM;
-    if (sg17_json_parse(envelope, len, NULL, &env, NULL) != 0)
-        goto out;
-    sg17_consult_time_format(arrival, at);
-    if ((rec = json_pack("{s:s,s:O}", "received_at", at, "envelope", env)) == NULL ||
-        sg17_json_dump_canonical(rec, &text, &tlen) != 0)
-        goto out;
-    if ((rc = path_of(s, p, "replies", NULL, number, NULL)) != 0 || (rc = mkdir_p(p)) != 0 ||
-        (rc = path_of(s, p, "admin", v->administration, number, NULL)) != 0 ||
-        (rc = mkdir_p(p)) != 0 || (rc = scan_seq(p, &seq, &count)) != 0)
-        goto out;
-    if (seq >= STORE_MAX_HISTORY) {
-        rc = SG17_E_LIMIT;
+    if (v->refusal) {
+        if (s->ops->refused)
+            rc = s->ops->refused(s, number, v, arrival);
         goto out;
     }
-    (void)snprintf(name, sizeof name, "%06ld.json", seq + 1);
-    if ((rc = path_of(s, p, "seq", v->administration, number, name)) != 0)
+    rc = SG17_E_NOMEM;
+    if (sg17_json_parse(envelope, len, NULL, &env, NULL) != 0 ||
+        sg17_json_dump_canonical(env, &text, &tlen) != 0)
         goto out;
-    rc = sg17_file_write_atomic(p, text, tlen, 0644);
+    rc = s->ops->append(s, number, v->administration, arrival, text, tlen);
 out:
     free(text);
-    json_decref(rec);
     json_decref(env);
     json_decref(reply);
     sg17_consult_states_free(st);
@@ -287,118 +223,56 @@ out:
     return rc;
 }
 
+int sg17_consult_store_submit(sg17_consult_store *s, long number, const char *envelope,
+                              size_t len, int64_t arrival, sg17_consult_verdict *v)
+{
+    if (s == NULL || envelope == NULL || v == NULL)
+        return SG17_E_INVAL;
+    int rc = tx_begin(s);
+    if (rc)
+        return rc;
+    return tx_end(s, submit_locked(s, number, envelope, len, arrival, v));
+}
+
 int sg17_consult_store_history(sg17_consult_store *s, long number, const char *administration,
                                size_t *count)
 {
-    char p[STORE_PATH_MAX];
-    long seq;
-    if (s == NULL || count == NULL || administration == NULL || !admin_id_ok(administration))
+    if (s == NULL || count == NULL || administration == NULL ||
+        !consult_admin_id_ok(administration))
         return SG17_E_INVAL;
-    int rc = path_of(s, p, "admin", administration, number, NULL);
-    return rc ? rc : scan_seq(p, &seq, count);
+    *count = 0;
+    return s->ops->history(s, number, administration, count);
 }
 
-static int cmp_str(const void *a, const void *b)
+int sg17_consult_store_refusals(sg17_consult_store *s, long number, size_t *count)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    if (s == NULL || count == NULL)
+        return SG17_E_INVAL;
+    *count = 0;
+    return s->ops->refusals ? s->ops->refusals(s, number, count) : SG17_E_UNSUPPORTED;
 }
 
-/* The sorted administration directories under replies/N (malloc'd names). */
-static int list_admins(const char *dir, char ***names, size_t *n)
+static int tally_cb(void *arg, const char *admin, int64_t received_at, const json_t *envelope)
 {
-    *names = NULL;
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return errno == ENOENT ? 0 : SG17_E_IO;
-    size_t cap = 0;
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (!admin_id_ok(e->d_name))
-            continue;
-        if (*n == 1024) {
-            rc = SG17_E_LIMIT;
-            break;
-        }
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nn = realloc(*names, cap * sizeof *nn);
-            if (nn == NULL) {
-                rc = SG17_E_NOMEM;
-                break;
-            }
-            *names = nn;
-        }
-        if (((*names)[*n] = strdup(e->d_name)) == NULL)
-            rc = SG17_E_NOMEM;
-        else
-            (*n)++;
-    }
-    closedir(d);
-    if (rc == 0 && *n > 1)
-        qsort(*names, *n, sizeof **names, cmp_str);
-    return rc;
-}
-
-static int tally_one(sg17_consult_store *s, long number, const char *admin,
-                     sg17_consult_tally *t)
-{
-    char p[STORE_PATH_MAX], name[32];
-    long seq;
-    size_t count;
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    json_t *rec = NULL;
-    int rc = path_of(s, p, "admin", admin, number, NULL);
-    if (rc || (rc = scan_seq(p, &seq, &count)) != 0 || count == 0)
-        return rc;
-    /* Every kept reply counts once in order, so the tally's history length is right
-     * and the last one is current. */
-    for (long i = 1; rc == 0 && i <= seq; i++) {
-        (void)snprintf(name, sizeof name, "%06ld.json", i);
-        if ((rc = path_of(s, p, "seq", admin, number, name)) != 0)
-            break;
-        rc = sg17_file_read(p, &buf, &len, SG17_CONSULT_MAX_ENVELOPE_BYTES * 2);
-        if (rc == SG17_E_NOTFOUND) {
-            rc = 0;
-            continue;
-        }
-        if (rc == 0)
-            rc = sg17_json_parse((const char *)buf, len, NULL, &rec, NULL);
-        if (rc == 0)
-            rc = sg17_consult_tally_add(
-                t, json_object_get(json_object_get(rec, "envelope"), "reply"));
-        json_decref(rec);
-        rec = NULL;
-        free(buf);
-        buf = NULL;
-    }
-    return rc;
+    (void)admin;
+    (void)received_at;
+    /* Every kept reply counts once in order, so the tally's history length is right and the
+     * last one is current. */
+    return sg17_consult_tally_add(arg, json_object_get(envelope, "reply"));
 }
 
 int sg17_consult_store_tally(sg17_consult_store *s, long number, sg17_consult_circular **c,
                              sg17_consult_tally **t)
 {
-    char p[STORE_PATH_MAX];
-    char **names = NULL;
-    size_t n = 0;
     if (s == NULL || c == NULL || t == NULL)
         return SG17_E_INVAL;
     *c = NULL;
     *t = NULL;
-    int rc = sg17_consult_store_circular(s, number, c);
+    int rc = load_circular(s, number, c);
     if (rc == 0)
         rc = sg17_consult_tally_new(*c, t);
     if (rc == 0)
-        rc = path_of(s, p, "replies", NULL, number, NULL);
-    if (rc == 0)
-        rc = list_admins(p, &names, &n);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = tally_one(s, number, names[i], *t);
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        rc = s->ops->each_reply(s, number, tally_cb, *t);
     if (rc) {
         sg17_consult_tally_free(*t);
         sg17_consult_circular_free(*c);
