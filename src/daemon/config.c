@@ -178,9 +178,28 @@ static int set_limits(sg17d_config *cfg, const char *key, const char *value, cha
     return SG17_E_FORMAT;
 }
 
+static int set_taxii(sg17d_config *cfg, const char *key, const char *value, char *err,
+                     size_t err_len)
+{
+    unsigned long long x = 0;
+    if (strcmp(key, "fixture") == 0)
+        return set_path(cfg->taxii_fixture, sizeof cfg->taxii_fixture, key, value, err, err_len);
+    if (strcmp(key, "max_page_size") == 0 && parse_uint(value, 1, 100000, &x) == 0) {
+        cfg->taxii_max_page = (unsigned)x;
+        return 0;
+    }
+    if (strcmp(key, "max_page_size") == 0)
+        snprintf(err, err_len, "max_page_size: '%s' is not a number in 1..100000", value);
+    else
+        snprintf(err, err_len, "unknown key [taxii] %s", key);
+    return SG17_E_FORMAT;
+}
+
 int sg17d_config_set(sg17d_config *cfg, const char *section, const char *key, const char *value,
                      char *err, size_t err_len)
 {
+    if (strcmp(section, "taxii") == 0)
+        return set_taxii(cfg, key, value, err, err_len);
     if (strcmp(section, "sidf") == 0)
         return set_sidf(cfg, key, value, err, err_len);
     if (strcmp(section, "limits") == 0)

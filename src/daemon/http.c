@@ -159,6 +159,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, req_ctx *rc,
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, resp->content_range);
     if (resp->accept_ranges)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    for (int i = 0; i < 2; i++)
+        if (resp->xhdr_name[i] != NULL)
+            MHD_add_response_header(r, resp->xhdr_name[i], resp->xhdr_value[i]);
     if (resp->status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"sg17d\"");
     ret = MHD_queue_response(conn, resp->status, r);

@@ -81,6 +81,7 @@ static void usage(FILE *f)
             "      --rate N         requests/s per client address (0 = no limit)\n"
             "      --tls-cert FILE  PEM certificate chain: serve HTTPS (with --tls-key)\n"
             "      --tls-key FILE   PEM private key\n"
+            "      --taxii-fixture FILE  TAXII 2.1 data (medallion format) to load at start\n"
             "  -h, --help           this text\n"
             "  -V, --version        print the version\n"
             "roles: admin, author, device, analyst, administration, sidf\n"
@@ -111,7 +112,8 @@ enum {
     OPT_WEB_ROOT,
     OPT_RATE,
     OPT_TLS_CERT,
-    OPT_TLS_KEY
+    OPT_TLS_KEY,
+    OPT_TAXII_FIXTURE
 };
 
 static const struct option long_opts[] = {
@@ -127,6 +129,7 @@ static const struct option long_opts[] = {
     {"rate", required_argument, NULL, OPT_RATE},
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"taxii-fixture", required_argument, NULL, OPT_TAXII_FIXTURE},
     {NULL, 0, NULL, 0},
 };
 
@@ -154,6 +157,7 @@ static int parse_opts(int argc, char **argv, const char *optstring, cli_opts *o,
         case OPT_RATE: rc = add_override(o, "limits", "rate", optarg); break;
         case OPT_TLS_CERT: rc = add_override(o, "tls", "cert", optarg); break;
         case OPT_TLS_KEY: rc = add_override(o, "tls", "key", optarg); break;
+        case OPT_TAXII_FIXTURE: rc = add_override(o, "taxii", "fixture", optarg); break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("sg17d %s\n", sg17_version()); return 1;
         case OPT_ROLE:
@@ -313,15 +317,18 @@ static int run_server(const sg17d_config *cfg)
     if (srv.cfg.web_root[0] == '\0')
         default_web_root(srv.cfg.web_root, sizeof srv.cfg.web_root);
     (void)sg17d_consult_init(&srv);
-    if (sg17d_sidf_init(&srv) != 0 || sg17d_assess_init(&srv) != 0) {
+    if (sg17d_sidf_init(&srv) != 0 || sg17d_assess_init(&srv) != 0 ||
+        sg17d_taxii_init(&srv) != 0) {
         sg17d_sidf_free(&srv);
         sg17d_assess_free(&srv);
+        sg17d_taxii_free(&srv);
         sg17d_store_close(srv.store);
         return SG17D_EXIT_USAGE;
     }
     if (sg17d_http_start(&srv) != 0) {
         sg17d_sidf_free(&srv);
         sg17d_assess_free(&srv);
+        sg17d_taxii_free(&srv);
         sg17d_store_close(srv.store);
         return SG17D_EXIT_SERVER;
     }
@@ -336,6 +343,7 @@ static int run_server(const sg17d_config *cfg)
     sg17d_http_stop(&srv);
     sg17d_sidf_free(&srv);
     sg17d_assess_free(&srv);
+    sg17d_taxii_free(&srv);
     sg17d_store_close(srv.store);
     sg17_log(SG17_LOG_INFO, "sg17d", "stopped");
     return SG17D_EXIT_OK;

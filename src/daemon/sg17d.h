@@ -56,6 +56,9 @@ typedef struct sg17d_config {
     /* [tls]: PEM certificate chain and private key; both set = HTTPS (GnuTLS in MHD) */
     char tls_cert[SG17D_FILE_PATH_MAX];
     char tls_key[SG17D_FILE_PATH_MAX];
+    /* [taxii]: medallion-format data loaded at start ("" = none); largest page (0 = 1000) */
+    char taxii_fixture[SG17D_FILE_PATH_MAX];
+    unsigned taxii_max_page;
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
@@ -64,7 +67,7 @@ void sg17d_config_defaults(sg17d_config *cfg);
  * Read an INI file over cfg ([server] listen, port, threads, max_body_bytes,
  * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
  * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
- * [assess] inventory; [web] root; [tls] cert, key).
+ * [assess] inventory; [web] root; [tls] cert, key; [taxii] fixture, max_page_size).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,
@@ -142,6 +145,8 @@ typedef struct sg17d_response {
     unsigned retry_after;     /* Retry-After seconds (429), 0 = none */
     char content_range[64];   /* Content-Range (206/416), else empty */
     int accept_ranges;        /* 1: send "Accept-Ranges: bytes" */
+    const char *xhdr_name[2]; /* extra headers (static names, e.g. X-TAXII-Date-Added-First) */
+    char xhdr_value[2][40];
 } sg17d_response;
 
 /** Set a JSON body (takes ownership of obj, a jansson json_t *). */
@@ -168,6 +173,7 @@ extern const sg17d_route sg17d_routes_sidf[];
 extern const sg17d_route sg17d_routes_assess[];
 extern const sg17d_route sg17d_routes_update[]; /* routes_update.c: X.1368 firmware server + status tracker */
 extern const sg17d_route sg17d_routes_mbr[]; /* routes_mbr.c: signed misbehaviour reports */
+extern const sg17d_route sg17d_routes_taxii[]; /* routes_taxii.c: TAXII 2.1 server */
 
 /**
  * Static files of the dashboard (web.c): a GET/HEAD that no route takes is
@@ -199,6 +205,7 @@ struct sg17d_server {
     unsigned port;  /* the bound port */
     void *sidf;     /* routes_sidf.c state: key store and counters */
     void *assess;   /* routes_assess.c state: the rendered report */
+    void *taxii;    /* routes_taxii.c state: the TAXII server (sg17_taxii_server *) */
     void *limiter;  /* http.c: per-address token buckets */
     char *tls_cert_pem, *tls_key_pem; /* http.c: read at start, key wiped at stop */
     size_t tls_key_len;
@@ -210,6 +217,8 @@ SG17_MUST_CHECK int sg17d_sidf_init(sg17d_server *srv);
 void sg17d_sidf_free(sg17d_server *srv);
 SG17_MUST_CHECK int sg17d_assess_init(sg17d_server *srv);
 void sg17d_assess_free(sg17d_server *srv);
+SG17_MUST_CHECK int sg17d_taxii_init(sg17d_server *srv);
+void sg17d_taxii_free(sg17d_server *srv);
 /** Copy a directory consult store of an earlier sg17d into the database (routes_consult.c);
  *  logs what it did, never fails the start. */
 int sg17d_consult_init(sg17d_server *srv);

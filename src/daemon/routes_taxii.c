@@ -1,0 +1,191 @@
+/*
+ * TAXII 2.1 server routes of sg17d (docs/TAXII.md; the server itself is
+ * sg17_taxii_handle in src/lib/intel/taxii/):
+ *
+ *   GET  /taxii2/                                     discovery
+ *   GET  /{root}/                                     API root information
+ *   GET  /{root}/status/{id}/                         status of an earlier POST
+ *   GET  /{root}/collections/[{id}/]                  collections visible to the role
+ *   GET  /{root}/collections/{id}/objects/            envelope, paged (limit, next)
+ *   POST /{root}/collections/{id}/objects/            add objects -> 202 status
+ *   GET|DELETE /{root}/collections/{id}/objects/{object-id}/
+ *   GET  /{root}/collections/{id}/objects/{object-id}/versions/
+ *   GET  /{root}/collections/{id}/manifest/
+ *
+ * API roots come from the data (a medallion-format file loaded with
+ * `[taxii] fixture` / --taxii-fixture, kept in the daemon's database), so
+ * their route entries point at path buffers filled at start-up, before the
+ * server listens, and only read afterwards. The routes are public to the
+ * router and authenticate here, so that a missing or bad token gets a TAXII
+ * error message (401, with WWW-Authenticate from http.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "sg17/taxii.h"
+#include "sg17d.h"
+
+#define TAXII_ROOTS_MAX 16
+#define TAXII_ROOT_PATH_MAX 72
+
+static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp);
+
+/*
+ * One prefix per API root, "/<name>/"; unused slots hold a path no decoded
+ * request path can start with (a control byte), so they never match.
+ */
+static char root_paths[TAXII_ROOTS_MAX][TAXII_ROOT_PATH_MAX] = {
+    "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01",
+    "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01",
+};
+
+#define ROOT_ROUTES(i)                                                                         \
+    {"GET", root_paths[i], 1, 0, h_taxii}, {"POST", root_paths[i], 1, 0, h_taxii},             \
+    {                                                                                          \
+        "DELETE", root_paths[i], 1, 0, h_taxii                                                 \
+    }
+
+const sg17d_route sg17d_routes_taxii[] = {
+    {"GET", "/taxii2/", 0, 0, h_taxii},
+    ROOT_ROUTES(0),  ROOT_ROUTES(1),  ROOT_ROUTES(2),  ROOT_ROUTES(3),
+    ROOT_ROUTES(4),  ROOT_ROUTES(5),  ROOT_ROUTES(6),  ROOT_ROUTES(7),
+    ROOT_ROUTES(8),  ROOT_ROUTES(9),  ROOT_ROUTES(10), ROOT_ROUTES(11),
+    ROOT_ROUTES(12), ROOT_ROUTES(13), ROOT_ROUTES(14), ROOT_ROUTES(15),
+    {NULL, NULL, 0, 0, NULL},
+};
+
+static const char *query_get(void *ctx, const char *key)
+{
+    return sg17d_req_query(ctx, key);
+}
+
+static int taxii_error(sg17d_response *resp, unsigned status, const char *title,
+                       const char *desc)
+{
+    int rc = sg17d_resp_json(resp, status, sg17_taxii_error(status, title, desc));
+    resp->content_type = SG17_TAXII_MEDIA_TYPE;
+    return rc;
+}
+
+/* Bearer token -> *who; 0, or 1 after filling a 401/503 reply. */
+static int authenticate(sg17d_server *srv, const sg17d_request *req, sg17d_principal *who,
+                        sg17d_response *resp, int *rc)
+{
+    const char *h = sg17d_req_header(req, "Authorization");
+    int err;
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+        *rc = taxii_error(resp, 401, "Unauthorized",
+                          "an Authorization: Bearer token is required");
+        return 1;
+    }
+    h += 7;
+    while (*h == ' ')
+        h++;
+    err = sg17d_token_verify(srv->store, h, strlen(h), who);
+    if (err == 0)
+        return 0;
+    *rc = err == SG17_E_AUTH
+              ? taxii_error(resp, 401, "Unauthorized", "unknown or revoked token")
+              : taxii_error(resp, 503, "Unavailable", "the token store did not answer");
+    return 1;
+}
+
+static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
+{
+    sg17_taxii_server *ts = srv->taxii;
+    sg17_taxii_request tr;
+    sg17_taxii_response out;
+    sg17d_principal who;
+    int rc = 0;
+
+    if (ts == NULL)
+        return taxii_error(resp, 404, "Not found", "the TAXII server is not set up");
+    memset(&who, 0, sizeof who);
+    if (authenticate(srv, req, &who, resp, &rc) != 0)
+        return rc;
+    memset(&tr, 0, sizeof tr);
+    tr.method = req->method;
+    tr.path = req->path;
+    tr.host = sg17d_req_header(req, "Host");
+    tr.https = srv->tls_cert_pem != NULL;
+    tr.accept = sg17d_req_header(req, "Accept");
+    tr.content_type = sg17d_req_header(req, "Content-Type");
+    tr.body = req->body;
+    tr.body_len = req->body_len;
+    tr.role = sg17d_role_name(who.role);
+    tr.query = query_get;
+    tr.query_ctx = (void *)(uintptr_t)req;
+    rc = sg17_taxii_handle(ts, &tr, &out);
+    if (rc != 0) {
+        sg17_log(SG17_LOG_ERROR, "taxii", "%s %s: %s", req->method, req->path,
+                 sg17_strerror(rc));
+        return taxii_error(resp, 500, "Internal error", "see the server log");
+    }
+    free(resp->body);
+    resp->status = out.status;
+    resp->body = out.body;
+    resp->body_len = out.body_len;
+    resp->content_type = out.content_type;
+    if (out.date_added_first[0] != '\0') {
+        resp->xhdr_name[0] = "X-TAXII-Date-Added-First";
+        snprintf(resp->xhdr_value[0], sizeof resp->xhdr_value[0], "%s", out.date_added_first);
+        resp->xhdr_name[1] = "X-TAXII-Date-Added-Last";
+        snprintf(resp->xhdr_value[1], sizeof resp->xhdr_value[1], "%s", out.date_added_last);
+    }
+    return 0;
+}
+
+int sg17d_taxii_init(sg17d_server *srv)
+{
+    sg17_taxii_config tc;
+    sg17_taxii_server *ts = NULL;
+    char names[TAXII_ROOTS_MAX][SG17_TAXII_VALUE_MAX], err[256];
+    int rc, n;
+
+    memset(&tc, 0, sizeof tc);
+    tc.db_path = srv->cfg.db_path;
+    tc.max_page = srv->cfg.taxii_max_page;
+    if ((rc = sg17_taxii_server_open(&ts, &tc)) != 0) {
+        sg17_log(SG17_LOG_ERROR, "taxii", "cannot open the TAXII tables in %s: %s",
+                 srv->cfg.db_path, sg17_strerror(rc));
+        return rc;
+    }
+    if (srv->cfg.taxii_fixture[0] != '\0') {
+        rc = sg17_taxii_load_fixture(ts, srv->cfg.taxii_fixture, err, sizeof err);
+        if (rc == SG17_E_EXISTS) {
+            sg17_log(SG17_LOG_INFO, "taxii", "%s not loaded: %s", srv->cfg.taxii_fixture, err);
+        } else if (rc != 0) {
+            sg17_log(SG17_LOG_ERROR, "taxii", "cannot load %s: %s", srv->cfg.taxii_fixture, err);
+            sg17_taxii_server_close(ts);
+            return rc;
+        } else {
+            sg17_log(SG17_LOG_INFO, "taxii", "loaded %s", srv->cfg.taxii_fixture);
+        }
+    }
+    n = sg17_taxii_root_names(ts, names, TAXII_ROOTS_MAX);
+    if (n < 0) {
+        sg17_taxii_server_close(ts);
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        if (strlen(names[i]) + 3 > TAXII_ROOT_PATH_MAX) {
+            sg17_log(SG17_LOG_WARN, "taxii", "API root name too long, not served: %.64s...",
+                     names[i]);
+            continue;
+        }
+        snprintf(root_paths[i], TAXII_ROOT_PATH_MAX, "/%s/", names[i]);
+        sg17_log(SG17_LOG_INFO, "taxii", "API root %s", root_paths[i]);
+    }
+    srv->taxii = ts;
+    return 0;
+}
+
+void sg17d_taxii_free(sg17d_server *srv)
+{
+    sg17_taxii_server_close(srv->taxii);
+    srv->taxii = NULL;
+}
