@@ -117,14 +117,37 @@ static inline const sg17_jd *jd_get(const sg17_jd *o, const char *k)
     return jd_getn(o, k, strlen(k));
 }
 
-/* for (i, e) over an array's elements; no-op on anything else. */
-#define jd_array_foreach(a, i, e)                                                               \
-    for ((i) = 0; jd_is_array(a) && (i) < (a)->n && (((e) = &(a)->u.kids[(i)]), 1); (i)++)
+/* Children of a container as [begin, end) (an empty range otherwise). */
+static inline const sg17_jd *jd_kids_begin(const sg17_jd *v, uint32_t want)
+{
+    static const sg17_jd none;
+    return v && v->type == want && v->n ? v->u.kids : &none;
+}
 
-/* for (key, value) over an object's members; ki is a uint32_t counter. */
-#define jd_object_foreach(o, ki, k, val)                                                        \
-    for ((ki) = 0; jd_is_object(o) && (ki) < (o)->n &&                                          \
-                   (((k) = (o)->u.kids[2 * (ki)].u.s), ((val) = &(o)->u.kids[2 * (ki) + 1]), 1); \
-         (ki)++)
+static inline const sg17_jd *jd_kids_end(const sg17_jd *v, uint32_t want)
+{
+    const sg17_jd *b = jd_kids_begin(v, want);
+    return v && v->type == want && v->n ? b + (size_t)v->n * (want == SG17_JD_OBJECT ? 2U : 1U)
+                                        : b;
+}
+
+#define JD_CAT2(a, b) a##b
+#define JD_CAT(a, b) JD_CAT2(a, b)
+
+/* for (i, e) over an array's elements (a evaluated once); no-op on anything else. */
+#define jd_array_foreach(a, i, e)                                                              \
+    for (const sg17_jd *JD_CAT(jd_p_, __LINE__) = ((i) = 0, jd_kids_begin((a), SG17_JD_ARRAY)), \
+                       *JD_CAT(jd_e_, __LINE__) = jd_kids_end((a), SG17_JD_ARRAY);               \
+         JD_CAT(jd_p_, __LINE__) < JD_CAT(jd_e_, __LINE__) && (((e) = JD_CAT(jd_p_, __LINE__)), 1); \
+         JD_CAT(jd_p_, __LINE__)++, (i)++)
+
+/* for (key, value) over an object's members, in document order. */
+#define jd_object_foreach(o, k, val)                                                            \
+    for (const sg17_jd *JD_CAT(jd_q_, __LINE__) = jd_kids_begin((o), SG17_JD_OBJECT),          \
+                       *JD_CAT(jd_f_, __LINE__) = jd_kids_end((o), SG17_JD_OBJECT);              \
+         JD_CAT(jd_q_, __LINE__) < JD_CAT(jd_f_, __LINE__) &&                                    \
+         (((k) = JD_CAT(jd_q_, __LINE__)->u.s), ((val) = JD_CAT(jd_q_, __LINE__) + 1),          \
+          (void)(k), (void)(val), 1);                                                          \
+         JD_CAT(jd_q_, __LINE__) += 2)
 
 #endif

@@ -39,6 +39,11 @@ int stix_hash_value_ok(const char *algo, const char *value);
 /* 1 if the name is a hash-algorithm-ov value. */
 int stix_hash_algo_known(const char *algo);
 
+/* The validator over a jdom value (sg17_stix_validate and
+ * sg17_stix_validate_doc both end here). Same contract as sg17_stix_validate. */
+struct sg17_jd;
+int stix_validate_jd(const struct sg17_jd *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep);
+
 /* jansson's iteration API takes non-const values; iteration does not modify. */
 static inline json_t *stix_unconst(const json_t *p)
 {

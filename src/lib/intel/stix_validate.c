@@ -12,6 +12,7 @@
 
 #include "sg17/stix.h"
 #include "sg17/stix_pattern.h"
+#include "jdom_internal.h"
 #include "stix_internal.h"
 
 static const struct {
@@ -145,9 +146,9 @@ static int on(const vctx *v, int code)
     return code > 0 && code < 512 && v->on[code];
 }
 
-static const char *sget(const json_t *o, const char *k)
+static const char *sget(const sg17_jd *o, const char *k)
 {
-    return json_string_value(json_object_get(o, k));
+    return jd_str(jd_get(o, k));
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -215,21 +216,21 @@ static void vocab_value(vctx *v, const char *type, const char *prop, int code, c
     }
 }
 
-static void check_vocabs(vctx *v, const char *type, const json_t *o)
+static void check_vocabs(vctx *v, const char *type, const sg17_jd *o)
 {
     for (size_t i = 0; i < sizeof vocabs / sizeof vocabs[0]; i++) {
         if (vocabs[i].type && strcmp(vocabs[i].type, type) != 0)
             continue;
-        const json_t *val = json_object_get(o, vocabs[i].prop);
+        const sg17_jd *val = jd_get(o, vocabs[i].prop);
         if (!val)
             continue;
-        if (json_is_string(val)) {
-            vocab_value(v, type, vocabs[i].prop, vocabs[i].code, vocabs[i].values, json_string_value(val));
-        } else if (json_is_array(val)) {
+        if (jd_is_string(val)) {
+            vocab_value(v, type, vocabs[i].prop, vocabs[i].code, vocabs[i].values, jd_str(val));
+        } else if (jd_is_array(val)) {
             size_t k;
-            const json_t *e;
-            json_array_foreach(val, k, e) if (json_is_string(e))
-                vocab_value(v, type, vocabs[i].prop, vocabs[i].code, vocabs[i].values, json_string_value(e));
+            const sg17_jd *e;
+            jd_array_foreach(val, k, e) if (jd_is_string(e))
+                vocab_value(v, type, vocabs[i].prop, vocabs[i].code, vocabs[i].values, jd_str(e));
         }
     }
 }
@@ -318,7 +319,7 @@ static void id_type(const char *id, char *out, size_t n)
     out[len] = '\0';
 }
 
-static void check_relationship(vctx *v, const json_t *o)
+static void check_relationship(vctx *v, const sg17_jd *o)
 {
     const char *rt = sget(o, "relationship_type");
     const char *s = sget(o, "source_ref"), *t = sget(o, "target_ref");
@@ -406,9 +407,9 @@ static const char *ts_props =
     "validity_not_after private_key_usage_period_not_before private_key_usage_period_not_after "
     "creation_date modification_date";
 
-static void check_timestamp(vctx *v, const char *prop, const json_t *val)
+static void check_timestamp(vctx *v, const char *prop, const sg17_jd *val)
 {
-    const char *s = json_string_value(val);
+    const char *s = jd_str(val);
     if (!s) {
         add(v, 0, "%s: must be a timestamp string", prop);
         return;
@@ -417,7 +418,7 @@ static void check_timestamp(vctx *v, const char *prop, const json_t *val)
         add(v, 0, "'%s': '%s' is not a valid timestamp", prop, s);
 }
 
-static void check_order(vctx *v, const json_t *o, const char *a, const char *b, int strictly)
+static void check_order(vctx *v, const sg17_jd *o, const char *a, const char *b, int strictly)
 {
     const char *sa = sget(o, a), *sb = sget(o, b);
     if (!sa || !sb || sg17_stix_timestamp_parse(sa, NULL, NULL) ||
@@ -511,14 +512,14 @@ static int prefix_lax(const char *s, char sep)
 }
 
 /* Does the object carry a property-extension / toplevel-property-extension? */
-static int has_ext_type(const json_t *o, const char *et)
+static int has_ext_type(const sg17_jd *o, const char *et)
 {
-    const json_t *ex = json_object_get(o, "extensions");
+    const sg17_jd *ex = jd_get(o, "extensions");
     const char *k;
-    const json_t *e;
-    if (!json_is_object(ex))
+    const sg17_jd *e;
+    if (!jd_is_object(ex))
         return 0;
-    json_object_foreach(stix_unconst(ex), k, e) {
+    jd_object_foreach(ex, k, e) {
         const char *t = sget(e, "extension_type");
         if (t && strcmp(t, et) == 0)
             return 1;
@@ -572,14 +573,14 @@ static const char *subdef(const char *name)
     return NULL;
 }
 
-static void sub_props(vctx *v, const char *type, const char *name, const json_t *o, const char *ctx_ext)
+static void sub_props(vctx *v, const char *type, const char *name, const sg17_jd *o, const char *ctx_ext)
 {
     const char *known = subdef(name);
-    if (!known || !json_is_object(o))
+    if (!known || !jd_is_object(o))
         return;
     const char *k;
-    const json_t *val;
-    json_object_foreach(stix_unconst(o), k, val) {
+    const sg17_jd *val;
+    jd_object_foreach(o, k, val) {
         if (stix_word_in(known, k, strlen(k)))
             continue;
         char what[160];
@@ -593,25 +594,25 @@ static void sub_props(vctx *v, const char *type, const char *name, const json_t 
     }
 }
 
-static void check_hashes(vctx *v, const json_t *h, const char *where)
+static void check_hashes(vctx *v, const sg17_jd *h, const char *where)
 {
-    if (!json_is_object(h))
+    if (!jd_is_object(h))
         return;
     const char *k;
-    const json_t *val;
-    json_object_foreach(stix_unconst(h), k, val) {
+    const sg17_jd *val;
+    jd_object_foreach(h, k, val) {
         if (strlen(k) > 30 && !v->hash_len_warned) {
             add(v, 150, "Object has a '%s' dictionary with a hash of type '%s', which is longer "
                         "than 30 characters.", where, k);
             v->hash_len_warned = 1;
         }
-        if (!json_is_string(val)) {
+        if (!jd_is_string(val)) {
             add(v, 0, "%s: hash '%s' must be a string", where, k);
             continue;
         }
-        int ok = stix_hash_value_ok(k, json_string_value(val));
+        int ok = stix_hash_value_ok(k, jd_str(val));
         if (ok == 0)
-            add(v, 0, "%s: '%s' is not a valid %s hash", where, json_string_value(val), k);
+            add(v, 0, "%s: '%s' is not a valid %s hash", where, jd_str(val), k);
         else if (ok < 0 && !prefix_lax(k, '_') && !(k[0] == 'x' && k[1] == '-'))
             add(v, 241, "Object has a '%s' dictionary with a hash of type '%s', which is not a "
                         "value in the hash-algorithm-ov vocabulary nor a custom value prepended "
@@ -775,9 +776,9 @@ static const char *tlp_ids =
     "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82 "
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
 
-static void check_extref(vctx *v, const json_t *er, int *hash_warned)
+static void check_extref(vctx *v, const sg17_jd *er, int *hash_warned)
 {
-    if (!json_is_object(er)) {
+    if (!jd_is_object(er)) {
         add(v, 0, "external_references: items must be objects");
         return;
     }
@@ -810,19 +811,19 @@ static void check_extref(vctx *v, const json_t *er, int *hash_warned)
                   "be 'cve' and 'external_id' must be in the CVE format (CVE-YYYY-NNNN+). If the "
                   "external reference is a CAPEC, 'source_name' must be 'capec' and 'external_id' "
                   "must be in the CAPEC format (CAPEC-N+).");
-    if (json_object_get(er, "url") && !json_object_get(er, "hashes") && !*hash_warned) {
+    if (jd_get(er, "url") && !jd_get(er, "hashes") && !*hash_warned) {
         /* the reference reports the first such reference of an object */
         add(v, 302, "External reference '%s' has a URL but no hash.", sn);
         *hash_warned = 1;
     }
-    check_hashes(v, json_object_get(er, "hashes"), "external_references hashes");
+    check_hashes(v, jd_get(er, "hashes"), "external_references hashes");
 }
 
-static void check_kcp(vctx *v, const json_t *arr)
+static void check_kcp(vctx *v, const sg17_jd *arr)
 {
     size_t i;
-    const json_t *k;
-    json_array_foreach(arr, i, k) {
+    const sg17_jd *k;
+    jd_array_foreach(arr, i, k) {
         const char *kc = sget(k, "kill_chain_name"), *ph = sget(k, "phase_name");
         if (!kc || !ph) {
             add(v, 0, "kill_chain_phases: kill_chain_name and phase_name are required");
@@ -879,19 +880,19 @@ static int selector_ok(const char *s)
     return *p == '\0';
 }
 
-static void check_extensions(vctx *v, const char *type, const json_t *o, int sco)
+static void check_extensions(vctx *v, const char *type, const sg17_jd *o, int sco)
 {
-    const json_t *ex = json_object_get(o, "extensions");
+    const sg17_jd *ex = jd_get(o, "extensions");
     if (!ex)
         return;
-    if (!json_is_object(ex)) {
+    if (!jd_is_object(ex)) {
         add(v, 0, "extensions: must be an object");
         return;
     }
     const char *k;
-    const json_t *e;
-    json_object_foreach(stix_unconst(ex), k, e) {
-        if (!json_is_object(e)) {
+    const sg17_jd *e;
+    jd_object_foreach(ex, k, e) {
+        if (!jd_is_object(e)) {
             add(v, 0, "extensions: '%s' is not of type 'object'", k);
             continue;
         }
@@ -912,23 +913,23 @@ static void check_extensions(vctx *v, const char *type, const json_t *o, int sco
         if (starts_with(k, "extension-definition--")) {
             if (!stix_is_identifier(k))
                 add(v, 0, "extensions: '%s' is not a valid extension-definition id", k);
-            const json_t *et = json_object_get(e, "extension_type");
-            if (et && !json_is_string(et))
+            const sg17_jd *et = jd_get(e, "extension_type");
+            if (et && !jd_is_string(et))
                 add(v, 0, "extensions.%s.extension_type: is not of type 'string'", k);
             else if (et && !stix_word_in("new-sdo new-sco new-sro property-extension toplevel-property-extension",
-                                         json_string_value(et), strlen(json_string_value(et))))
-                add(v, 0, "extensions.%s.extension_type: '%s' is not a valid extension type", k, json_string_value(et));
+                                         jd_str(et), strlen(jd_str(et))))
+                add(v, 0, "extensions.%s.extension_type: '%s' is not a valid extension type", k, jd_str(et));
             continue;
         }
         if (sco && subdef(k)) {
             sub_props(v, type, k, e, NULL);
             if (strcmp(k, "ntfs-ext") == 0) {
-                const json_t *ads = json_object_get(e, "alternate_data_streams");
+                const sg17_jd *ads = jd_get(e, "alternate_data_streams");
                 size_t i;
-                const json_t *a;
-                json_array_foreach(ads, i, a) {
+                const sg17_jd *a;
+                jd_array_foreach(ads, i, a) {
                     sub_props(v, type, "alternate_data_streams", a, "ntfs-ext");
-                    const json_t *h = json_object_get(a, "hashes");
+                    const sg17_jd *h = jd_get(a, "hashes");
                     if (h)
                         check_hashes(v, h, "alternate data stream hashes");
                 }
@@ -938,14 +939,14 @@ static void check_extensions(vctx *v, const char *type, const json_t *o, int sco
                 if (pt && !stix_word_in("exe dll sys", pt, strlen(pt)))
                     add(v, 243, "Object has a Windows PE Binary File extension with a 'pe_type' of "
                                 "'%s', which is not a value in the windows-pebinary-type-ov vocabulary.", pt);
-                check_hashes(v, json_object_get(e, "file_header_hashes"), "file header hashes");
-                const json_t *oh = json_object_get(e, "optional_header");
+                check_hashes(v, jd_get(e, "file_header_hashes"), "file header hashes");
+                const sg17_jd *oh = jd_get(e, "optional_header");
                 if (oh)
-                    check_hashes(v, json_object_get(oh, "hashes"), "optional header hashes");
+                    check_hashes(v, jd_get(oh, "hashes"), "optional header hashes");
                 size_t i;
-                const json_t *sct;
-                json_array_foreach(json_object_get(e, "sections"), i, sct)
-                    check_hashes(v, json_object_get(sct, "hashes"), "section hashes");
+                const sg17_jd *sct;
+                jd_array_foreach(jd_get(e, "sections"), i, sct)
+                    check_hashes(v, jd_get(sct, "hashes"), "section hashes");
             }
             if (strcmp(k, "windows-process-ext") == 0) {
                 const char *pr = sget(e, "priority");
@@ -969,20 +970,20 @@ static void check_extensions(vctx *v, const char *type, const json_t *o, int sco
     }
 }
 
-static void check_sco_specific(vctx *v, const char *type, const json_t *o)
+static void check_sco_specific(vctx *v, const char *type, const sg17_jd *o)
 {
     if (strcmp(type, "artifact") == 0) {
-        const json_t *pb = json_object_get(o, "payload_bin"), *url = json_object_get(o, "url");
+        const sg17_jd *pb = jd_get(o, "payload_bin"), *url = jd_get(o, "url");
         if ((pb && url) || (!pb && !url))
             add(v, 0, "'artifact' object must contain either 'payload_bin' or 'url'");
-        if (pb && (!json_is_string(pb) || !b64_ok(json_string_value(pb))))
+        if (pb && (!jd_is_string(pb) || !b64_ok(jd_str(pb))))
             add(v, 0, "payload_bin: must be a base64-encoded string");
-        if (url && (!json_is_string(url) || !uri_ok(json_string_value(url))))
+        if (url && (!jd_is_string(url) || !uri_ok(jd_str(url))))
             add(v, 0, "url: is not a 'uri'");
-        if (url && !json_object_get(o, "hashes"))
+        if (url && !jd_get(o, "hashes"))
             add(v, 0, "'hashes' MUST be present when 'url' is present");
         const char *ea = sget(o, "encryption_algorithm");
-        if (!ea && json_object_get(o, "decryption_key"))
+        if (!ea && jd_get(o, "decryption_key"))
             add(v, 0, "'decryption_key' MUST NOT be present when 'encryption_algorithm' is absent");
         if (ea && !stix_word_in("AES-256-GCM ChaCha20-Poly1305 mime-type-indicated", ea, strlen(ea)))
             add(v, 0, "encryption_algorithm: '%s' is not one of the allowed values", ea);
@@ -1010,14 +1011,14 @@ static void check_sco_specific(vctx *v, const char *type, const json_t *o)
         if (val && !uri_ok(val))
             add(v, 0, "value: '%s' is not a 'uri'", val);
     } else if (strcmp(type, "email-message") == 0) {
-        const json_t *mp = json_object_get(o, "is_multipart");
-        if (json_is_false(mp) && json_object_get(o, "body_multipart"))
+        const sg17_jd *mp = jd_get(o, "is_multipart");
+        if (jd_is_false(mp) && jd_get(o, "body_multipart"))
             add(v, 0, "Since 'is_multipart' is false, 'body' must be a string and the "
                       "'body_multipart' property must not be present.");
-        if (json_is_true(mp) && json_object_get(o, "body"))
+        if (jd_is_true(mp) && jd_get(o, "body"))
             add(v, 0, "Since 'is_multipart' is true, 'body' must not be present.");
     } else if (strcmp(type, "file") == 0) {
-        if (!json_object_get(o, "hashes") && !json_object_get(o, "name"))
+        if (!jd_get(o, "hashes") && !jd_get(o, "name"))
             add(v, 0, "'file' object must contain at least 'hashes' or 'name'");
         const char *enc = sget(o, "name_enc");
         if (enc && registry_has(v, "charsets.csv", 1, enc, 1) == 0 &&
@@ -1040,24 +1041,24 @@ static void check_sco_specific(vctx *v, const char *type, const json_t *o)
                             "Type of the form 'type/subtype'.", mt);
         }
     } else if (strcmp(type, "network-traffic") == 0) {
-        if (!json_object_get(o, "src_ref") && !json_object_get(o, "dst_ref"))
+        if (!jd_get(o, "src_ref") && !jd_get(o, "dst_ref"))
             add(v, 0, "'network-traffic' object must contain 'src_ref' or 'dst_ref'");
-        if (!json_object_get(o, "src_port") || !json_object_get(o, "dst_port"))
+        if (!jd_get(o, "src_port") || !jd_get(o, "dst_port"))
             add(v, 301, "The Network Traffic object should contain both the 'src_port' and "
                         "'dst_port' properties.");
         size_t i;
-        const json_t *p;
-        json_array_foreach(json_object_get(o, "protocols"), i, p) {
-            const char *ps = json_string_value(p);
+        const sg17_jd *p;
+        jd_array_foreach(jd_get(o, "protocols"), i, p) {
+            const char *ps = jd_str(p);
             if (ps && !stix_word_in("ipv4 ipv6 ssl tls dtls", ps, strlen(ps)) &&
                 registry_has(v, "protocols.csv", 0, ps, 1) == 0)
                 add(v, 272, "The 'protocols' property contains a value ('%s') not in IANA Service "
                             "Name and Transport Protocol Port Number Registry.", ps);
         }
-        const json_t *ipfix = json_object_get(o, "ipfix");
+        const sg17_jd *ipfix = jd_get(o, "ipfix");
         const char *k;
-        const json_t *val;
-        json_object_foreach(stix_unconst(ipfix), k, val) {
+        const sg17_jd *val;
+        jd_object_foreach(ipfix, k, val) {
             if (registry_has(v, "ipfix-information-elements.csv", 1, k, 0) == 0)
                 add(v, 273, "The 'ipfix' property contains a key ('%s') not in IANA IP Flow "
                             "Information Export (IPFIX) Entities Registry.", k);
@@ -1069,20 +1070,20 @@ static void check_sco_specific(vctx *v, const char *type, const json_t *o)
                         "not a value in the account-type-ov vocabulary.", at);
     } else if (strcmp(type, "windows-registry-key") == 0) {
         size_t i;
-        const json_t *val;
-        json_array_foreach(json_object_get(o, "values"), i, val) sub_props(v, type, "values", val, NULL);
+        const sg17_jd *val;
+        jd_array_foreach(jd_get(o, "values"), i, val) sub_props(v, type, "values", val, NULL);
     } else if (strcmp(type, "x509-certificate") == 0) {
-        const json_t *x = json_object_get(o, "x509_v3_extensions");
+        const sg17_jd *x = jd_get(o, "x509_v3_extensions");
         if (x) {
             sub_props(v, type, "x509_v3_extensions", x, NULL);
             const char *k;
-            const json_t *val;
-            json_object_foreach(stix_unconst(x), k, val) if (strstr(k, "private_key_usage_period"))
+            const sg17_jd *val;
+            jd_object_foreach(x, k, val) if (strstr(k, "private_key_usage_period"))
                 check_timestamp(v, k, val);
         }
     }
-    if (json_object_get(o, "hashes"))
-        check_hashes(v, json_object_get(o, "hashes"), "hashes");
+    if (jd_get(o, "hashes"))
+        check_hashes(v, jd_get(o, "hashes"), "hashes");
 }
 
 static void check_uuid(vctx *v, const char *type, const char *id, sg17_stix_kind kind)
@@ -1102,7 +1103,7 @@ static void check_uuid(vctx *v, const char *type, const char *id, sg17_stix_kind
     }
 }
 
-static void check_pattern(vctx *v, const json_t *o)
+static void check_pattern(vctx *v, const sg17_jd *o)
 {
     const char *pt = sget(o, "pattern_type"), *pat = sget(o, "pattern");
     if (!pt || !pat || strcmp(pt, "stix") != 0)
@@ -1123,11 +1124,11 @@ static void check_pattern(vctx *v, const json_t *o)
         add(v, 0, "Pattern failed to validate: %s", err);
 }
 
-static void check_marking(vctx *v, const json_t *o)
+static void check_marking(vctx *v, const sg17_jd *o)
 {
     const char *dt = sget(o, "definition_type");
-    const json_t *def = json_object_get(o, "definition");
-    const json_t *ex = json_object_get(o, "extensions");
+    const sg17_jd *def = jd_get(o, "definition");
+    const sg17_jd *ex = jd_get(o, "extensions");
     if (!dt && !def && !ex) {
         add(v, 0, "marking definitions must use the 'definition_type' and 'definition' properties "
                   "with a valid marking definition, or use an extension and the properties it requires");
@@ -1136,7 +1137,7 @@ static void check_marking(vctx *v, const json_t *o)
     }
     if (dt) {
         if (strcmp(dt, "statement") == 0) {
-            if (!json_is_object(def) || !json_is_string(json_object_get(def, "statement")))
+            if (!jd_is_object(def) || !jd_is_string(jd_get(def, "statement")))
                 add(v, 0, "definition: a statement marking requires a 'statement' string");
         } else if (strcmp(dt, "tlp") == 0) {
             const char *tlp = sget(def, "tlp");
@@ -1151,21 +1152,21 @@ static void check_marking(vctx *v, const json_t *o)
     }
 }
 
-static void check_object(vctx *v, const json_t *o);
+static void check_object(vctx *v, const sg17_jd *o);
 
-static void check_observed_objects(vctx *v, const json_t *o)
+static void check_observed_objects(vctx *v, const sg17_jd *o)
 {
-    const json_t *objs = json_object_get(o, "objects");
+    const sg17_jd *objs = jd_get(o, "objects");
     if (!objs)
         return;
     add(v, 304, "Included property 'objects' is deprecated within the indicated spec version.");
-    if (!json_is_object(objs)) {
+    if (!jd_is_object(objs)) {
         add(v, 0, "objects: Observed Data objects must be in dict format.");
         return;
     }
     const char *k;
-    const json_t *val;
-    json_object_foreach(stix_unconst(objs), k, val) {
+    const sg17_jd *val;
+    jd_object_foreach(objs, k, val) {
         int digits = *k != '\0';
         for (const char *p = k; *p; p++)
             if (*p < '0' || *p > '9')
@@ -1177,24 +1178,24 @@ static void check_observed_objects(vctx *v, const json_t *o)
 }
 
 /* {142}: dictionary keys inside an SCO should be lowercase (explicit stack, bounded) */
-static void check_dict_keys(vctx *v, const json_t *o)
+static void check_dict_keys(vctx *v, const sg17_jd *o)
 {
     static const char *exc = "hashes file_header_hashes request_header additional_header_fields "
                              "document_info_dict exif_tags ipfix options environment_variables key startup_info";
-    const json_t *stack[64];
+    const sg17_jd *stack[64];
     size_t sp = 0;
     stack[sp++] = o;
     while (sp) {
-        const json_t *d = stack[--sp];
+        const sg17_jd *d = stack[--sp];
         const char *k;
-        const json_t *val;
-        json_object_foreach(stix_unconst(d), k, val) {
+        const sg17_jd *val;
+        jd_object_foreach(d, k, val) {
             for (const char *p = k; *p; p++)
                 if (*p >= 'A' && *p <= 'Z') {
                     add(v, 142, "As a dictionary key, '%s' should be lowercase.", k);
                     break;
                 }
-            if (json_is_object(val) && !stix_word_in(exc, k, strlen(k)) && sp < 64)
+            if (jd_is_object(val) && !stix_word_in(exc, k, strlen(k)) && sp < 64)
                 stack[sp++] = val;
         }
     }
@@ -1205,11 +1206,11 @@ static int in_list(const char *list, const char *w)
     return stix_word_in(list, w, strlen(w));
 }
 
-static void check_ext_dicts(vctx *v, const char *type, const json_t *o)
+static void check_ext_dicts(vctx *v, const char *type, const sg17_jd *o)
 {
-    const json_t *ex = json_object_get(o, "extensions");
+    const sg17_jd *ex = jd_get(o, "extensions");
     const char *k;
-    const json_t *val;
+    const sg17_jd *val;
     if (strcmp(type, "network-traffic") == 0) {
         static const char *hdrs =
             "Accept Accept-Charset Accept-Encoding Accept-Language Accept-Datetime Access-Control-Request-Method "
@@ -1220,11 +1221,11 @@ static void check_ext_dicts(vctx *v, const char *type, const json_t *o)
             "X-Requested-With DNT X-Forwarded-For X-Forwarded-Host X-Forwarded-Proto Front-End-Https "
             "X-Http-Method-Override X-ATT-DeviceId X-Wap-Profile Proxy-Connection X-UIDH X-Csrf-Token X-Request-ID "
             "X-Correlation-ID Save-Data";
-        const json_t *rh = json_object_get(json_object_get(ex, "http-request-ext"), "request_header");
-        json_object_foreach(stix_unconst(rh), k, val) if (!in_list(hdrs, k))
+        const sg17_jd *rh = jd_get(jd_get(ex, "http-request-ext"), "request_header");
+        jd_object_foreach(rh, k, val) if (!in_list(hdrs, k))
             add(v, 274, "The 'request_header' property contains an invalid HTTP request header ('%s').", k);
-        const json_t *opts = json_object_get(json_object_get(ex, "socket-ext"), "options");
-        json_object_foreach(stix_unconst(opts), k, val) {
+        const sg17_jd *opts = jd_get(jd_get(ex, "socket-ext"), "options");
+        jd_object_foreach(opts, k, val) {
             static const char *pfx[] = {"SO_", "ICMP_", "ICMP6_", "IP_", "IPV6_", "MCAST_", "TCP_", "IRLMP_"};
             int okp = 0;
             for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
@@ -1238,18 +1239,18 @@ static void check_ext_dicts(vctx *v, const char *type, const json_t *o)
                             "option (SO|ICMP|ICMP6|IP|IPV6|MCAST|TCP|IRLMP)_*.", k);
         }
     } else if (strcmp(type, "file") == 0) {
-        const json_t *did = json_object_get(json_object_get(ex, "pdf-ext"), "document_info_dict");
-        json_object_foreach(stix_unconst(did), k, val) if (!in_list("Title Author Subject Keywords Creator Producer CreationDate ModDate Trapped", k))
+        const sg17_jd *did = jd_get(jd_get(ex, "pdf-ext"), "document_info_dict");
+        jd_object_foreach(did, k, val) if (!in_list("Title Author Subject Keywords Creator Producer CreationDate ModDate Trapped", k))
             add(v, 276, "The 'document_info_dict' property contains a key ('%s') that is not a valid "
                         "PDF Document Information Dictionary key.", k);
     }
 }
 
-static void check_object(vctx *v, const json_t *o)
+static void check_object(vctx *v, const sg17_jd *o)
 {
     v->r->n_objects++;
     v->hash_len_warned = 0;
-    if (!json_is_object(o)) {
+    if (!jd_is_object(o)) {
         add(v, 0, "bundle objects must be JSON objects");
         return;
     }
@@ -1331,7 +1332,7 @@ static void check_object(vctx *v, const json_t *o)
             size_t n = (size_t)(e - p);
             memcpy(name, p, n);
             name[n] = '\0';
-            if (!json_object_get(o, name) && !(strcmp(name, "spec_version") == 0 && (v->in_bundle || v->v20)))
+            if (!jd_get(o, name) && !(strcmp(name, "spec_version") == 0 && (v->in_bundle || v->v20)))
                 add(v, 0, "'%s' is a required property", name);
         }
         p = e;
@@ -1341,14 +1342,14 @@ static void check_object(vctx *v, const json_t *o)
     if (v->v20 && v->o->version && sv && on(v, 101))
         add(v, 101, "Custom property 'spec_version' should have a type that starts with 'x_' "
                     "followed by a source unique identifier, a hyphen and then the name.");
-    if (v->o->interop && (kind == SG17_STIX_SDO || kind == SG17_STIX_SRO) && !json_object_get(o, "created_by_ref"))
+    if (v->o->interop && (kind == SG17_STIX_SDO || kind == SG17_STIX_SRO) && !jd_get(o, "created_by_ref"))
         add(v, 0, "'created_by_ref' is a required property");
     /* properties */
     const char *k;
-    const json_t *val;
+    const sg17_jd *val;
     int tpe = has_ext_type(o, "toplevel-property-extension");
     static const char *reserved = "severity action username phone_numbers";
-    json_object_foreach(stix_unconst(o), k, val) {
+    jd_object_foreach(o, k, val) {
         size_t kl = strlen(k);
         if (td && !stix_tdef_has_prop(td, k, kl)) {
             if (stix_word_in(reserved, k, kl) && !(strcmp(type, "course-of-action") == 0)) {
@@ -1371,7 +1372,7 @@ static void check_object(vctx *v, const json_t *o)
             if (!propname_ok(k))
                 add(v, 0, "'%s' does not match any of the regexes for property names", k);
         }
-        if (json_is_array(val) && json_array_size(val) == 0)
+        if (jd_is_array(val) && jd_len(val) == 0)
             add(v, 0, "%s: empty arrays are not allowed", k);
         static stix_wset_slot ts_cache;
         if (stix_wset_has(&ts_cache, ts_props, k, kl))
@@ -1380,51 +1381,51 @@ static void check_object(vctx *v, const json_t *o)
             (ends_with(k, "_ref") || ends_with(k, "_refs"))) {
             /* SCO references and custom properties are not format-checked by the reference */
         } else if (ends_with(k, "_ref") && kl > 4) {
-            if (!json_is_string(val))
+            if (!jd_is_string(val))
                 add(v, 0, "%s: must be an identifier string", k);
             else
-                check_ref(v, k, json_string_value(val), ref_allowed(type, k));
+                check_ref(v, k, jd_str(val), ref_allowed(type, k));
         } else if (ends_with(k, "_refs") && kl > 5) {
             size_t i;
-            const json_t *e;
-            if (!json_is_array(val))
+            const sg17_jd *e;
+            if (!jd_is_array(val))
                 add(v, 0, "%s: must be a list of identifiers", k);
-            json_array_foreach(val, i, e) {
-                if (!json_is_string(e))
+            jd_array_foreach(val, i, e) {
+                if (!jd_is_string(e))
                     add(v, 0, "%s[%zu]: must be an identifier string", k, i);
                 else
-                    check_ref(v, k, json_string_value(e), ref_allowed(type, k));
+                    check_ref(v, k, jd_str(e), ref_allowed(type, k));
             }
         }
     }
     /* common structures */
-    const json_t *ers = json_object_get(o, "external_references");
+    const sg17_jd *ers = jd_get(o, "external_references");
     size_t i;
-    const json_t *e;
+    const sg17_jd *e;
     int hash_warned = 0;
-    json_array_foreach(ers, i, e) check_extref(v, e, &hash_warned);
-    const json_t *kcp = json_object_get(o, "kill_chain_phases");
-    if (json_is_array(kcp))
+    jd_array_foreach(ers, i, e) check_extref(v, e, &hash_warned);
+    const sg17_jd *kcp = jd_get(o, "kill_chain_phases");
+    if (jd_is_array(kcp))
         check_kcp(v, kcp);
-    json_array_foreach(json_object_get(o, "granular_markings"), i, e) {
+    jd_array_foreach(jd_get(o, "granular_markings"), i, e) {
         const char *mr = sget(e, "marking_ref");
         if (mr && !starts_with(mr, "marking-definition--"))
             add(v, 0, "granular_markings[%zu].marking_ref: '%s' does not match '^marking-definition--'", i, mr);
         if (!mr && !sget(e, "lang"))
             add(v, 0, "granular_markings[%zu]: marking_ref or lang is required", i);
         size_t j;
-        const json_t *s;
-        const json_t *sels = json_object_get(e, "selectors");
-        if (!json_is_array(sels) || json_array_size(sels) == 0)
+        const sg17_jd *s;
+        const sg17_jd *sels = jd_get(e, "selectors");
+        if (!jd_is_array(sels) || jd_len(sels) == 0)
             add(v, 0, "granular_markings[%zu].selectors is required", i);
-        json_array_foreach(sels, j, s) if (!json_is_string(s) || !selector_ok(json_string_value(s)))
+        jd_array_foreach(sels, j, s) if (!jd_is_string(s) || !selector_ok(jd_str(s)))
             add(v, 0, "granular_markings[%zu].selectors[%zu]: invalid selector", i, j);
     }
-    const json_t *omr = json_object_get(o, "object_marking_refs");
-    if (v->o->interop && json_is_array(omr)) {
+    const sg17_jd *omr = jd_get(o, "object_marking_refs");
+    if (v->o->interop && jd_is_array(omr)) {
         size_t ntlp = 0;
-        json_array_foreach(omr, i, e) {
-            const char *s = json_string_value(e);
+        jd_array_foreach(omr, i, e) {
+            const char *s = jd_str(e);
             if (s && stix_word_in(tlp_ids, s, strlen(s)))
                 ntlp++;
         }
@@ -1445,9 +1446,9 @@ static void check_object(vctx *v, const json_t *o)
         check_order(v, o, "first_observed", "last_observed", 0);
         check_order(v, o, "start_time", "stop_time", 1);
     }
-    if (json_object_get(o, "confidence")) {
-        const json_t *c = json_object_get(o, "confidence");
-        if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > 100)
+    if (jd_get(o, "confidence")) {
+        const sg17_jd *c = jd_get(o, "confidence");
+        if (!jd_is_integer(c) || jd_int(c) < 0 || jd_int(c) > 100)
             add(v, 0, "confidence: must be an integer in 0..100");
     }
     check_extensions(v, type, o, kind == SG17_STIX_SCO);
@@ -1461,18 +1462,18 @@ static void check_object(vctx *v, const json_t *o)
     if (strcmp(type, "relationship") == 0)
         check_relationship(v, o);
     else if (strcmp(type, "indicator") == 0) {
-        if (!json_object_get(o, "name") || !json_object_get(o, "description"))
+        if (!jd_get(o, "name") || !jd_get(o, "description"))
             add(v, 303, "Both the name and description properties SHOULD be present.");
         check_pattern(v, o);
         check_order(v, o, "valid_from", "valid_until", 1);
     } else if (strcmp(type, "marking-definition") == 0) {
         check_marking(v, o);
     } else if (strcmp(type, "observed-data") == 0) {
-        if (!json_object_get(o, "objects") && !json_object_get(o, "object_refs"))
+        if (!jd_get(o, "objects") && !jd_get(o, "object_refs"))
             add(v, 0, "observed-data requires 'object_refs' (or the deprecated 'objects')");
         check_observed_objects(v, o);
-        const json_t *no = json_object_get(o, "number_observed");
-        if (no && (!json_is_integer(no) || json_integer_value(no) < 1 || json_integer_value(no) > 999999999))
+        const sg17_jd *no = jd_get(o, "number_observed");
+        if (no && (!jd_is_integer(no) || jd_int(no) < 1 || jd_int(no) > 999999999))
             add(v, 0, "number_observed: must be an integer in 1..999999999");
     } else if (strcmp(type, "malware-analysis") == 0) {
         const char *pr = sget(o, "product");
@@ -1482,7 +1483,7 @@ static void check_object(vctx *v, const json_t *o)
                     add(v, 143, "The 'product' property should be all lowercase with words separated by dashes.");
                     break;
                 }
-        if (!json_object_get(o, "result") && !json_object_get(o, "analysis_sco_refs"))
+        if (!jd_get(o, "result") && !jd_get(o, "analysis_sco_refs"))
             add(v, 0, "malware-analysis requires 'result' or 'analysis_sco_refs'");
     } else if (strcmp(type, "location") == 0) {
         const char *c = sget(o, "country");
@@ -1493,41 +1494,86 @@ static void check_object(vctx *v, const json_t *o)
         }
         if (c && on(v, 277) && (strlen(c) != 2 || !stix_word_in(iso3166, cu, 2)))
             add(v, 201, "Location `country` should be a valid ISO 3166-1 ALPHA-2 Code.");
-        if (!json_object_get(o, "region") && !json_object_get(o, "country") &&
-            !(json_object_get(o, "latitude") && json_object_get(o, "longitude")))
+        if (!jd_get(o, "region") && !jd_get(o, "country") &&
+            !(jd_get(o, "latitude") && jd_get(o, "longitude")))
             add(v, 0, "location requires region, country, or latitude and longitude");
     } else if (strcmp(type, "language-content") == 0) {
-        const json_t *ct = json_object_get(o, "contents");
+        const sg17_jd *ct = jd_get(o, "contents");
         const char *lang;
-        const json_t *d;
-        json_object_foreach(stix_unconst(ct), lang, d) {
+        const sg17_jd *d;
+        jd_object_foreach(ct, lang, d) {
             const char *pk;
-            const json_t *pv;
-            json_object_foreach(stix_unconst(d), pk, pv) if (!propname_ok(pk) || strlen(pk) < 3)
+            const sg17_jd *pv;
+            jd_object_foreach(d, pk, pv) if (!propname_ok(pk) || strlen(pk) < 3)
                 add(v, 0, "'%s' in '%s' of the 'contents' property is invalid and must match a "
                           "valid property name", pk, lang);
         }
     } else if (strcmp(type, "extension-definition") == 0) {
-        const json_t *ets = json_object_get(o, "extension_types");
+        const sg17_jd *ets = jd_get(o, "extension_types");
         int tle = 0;
-        json_array_foreach(ets, i, e) {
-            const char *s = json_string_value(e);
+        jd_array_foreach(ets, i, e) {
+            const char *s = jd_str(e);
             if (!s || !stix_word_in("new-sdo new-sco new-sro property-extension toplevel-property-extension", s, strlen(s)))
                 add(v, 0, "extension_types[%zu]: '%s' is not a valid extension type", i, s ? s : "?");
             else if (strcmp(s, "toplevel-property-extension") == 0)
                 tle = 1;
         }
-        if (!tle && json_object_get(o, "extension_properties"))
+        if (!tle && jd_get(o, "extension_properties"))
             add(v, 0, "extension_properties is only allowed with a toplevel-property-extension");
-        if (tle && !json_object_get(o, "extension_properties"))
+        if (tle && !jd_get(o, "extension_properties"))
             add(v, 306, "For extensions of the 'toplevel-property-extension' type, the "
                         "'extension_properties' property SHOULD include one or more property names.");
-        if (!json_object_get(o, "description"))
+        if (!jd_get(o, "description"))
             add(v, 305, "The 'description' property SHOULD be populated.");
     }
     v->v20 = v20;
     v->oid = saved;
     v->cur_type = saved_type;
+}
+
+/* id -> node map for the bundle-level checks (open addressing; keys borrowed). */
+typedef struct idmap {
+    const char **keys;
+    const sg17_jd **vals;
+    size_t cap;
+} idmap;
+
+static int idmap_init(idmap *m, size_t n)
+{
+    m->cap = 16;
+    while (m->cap < 2 * n)
+        m->cap *= 2;
+    m->keys = calloc(m->cap, sizeof *m->keys);
+    m->vals = calloc(m->cap, sizeof *m->vals);
+    if (!m->keys || !m->vals) {
+        free(m->keys);
+        free(m->vals);
+        return SG17_E_NOMEM;
+    }
+    return 0;
+}
+
+static void idmap_free(idmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+/* Slot of k; an absent k is inserted when insert is set (the map holds at
+ * most n keys in 2n slots, so a probe always ends). */
+static const sg17_jd **idmap_slot(idmap *m, const char *k, int *found, int insert)
+{
+    uint32_t h = 2166136261U;
+    for (const char *p = k; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619U;
+    size_t i = h & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], k) != 0)
+        i = (i + 1) & (m->cap - 1);
+    if (found)
+        *found = m->keys[i] != NULL;
+    if (!m->keys[i] && insert)
+        m->keys[i] = k;
+    return &m->vals[i];
 }
 
 static int build_on(vctx *v)
@@ -1573,7 +1619,7 @@ static int build_on(vctx *v)
     return 0;
 }
 
-int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep)
+int stix_validate_jd(const sg17_jd *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep)
 {
     static const sg17_stix_vopts defaults;
     if (!rep)
@@ -1586,8 +1632,8 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
     int rc = build_on(&v);
     if (rc)
         return rc;
-    if (!json_is_object(inst) || !json_is_string(json_object_get(inst, "type")) ||
-        !json_is_string(json_object_get(inst, "id")))
+    if (!jd_is_object(inst) || !jd_is_string(jd_get(inst, "type")) ||
+        !jd_is_string(jd_get(inst, "id")))
         return SG17_E_FORMAT;
     const char *type = sget(inst, "type");
     const char *ver = v.o->version;
@@ -1609,65 +1655,77 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
         else if (stix_uuid_version(id) != 4)
             add(&v, 103, "Given ID value %s is not a valid UUIDv4 ID.", id);
         const char *k;
-        const json_t *val;
-        json_object_foreach(stix_unconst(inst), k, val) {
+        const sg17_jd *val;
+        jd_object_foreach(inst, k, val) {
             if (strcmp(k, "type") == 0 || strcmp(k, "id") == 0 || strcmp(k, "objects") == 0)
                 continue;
             if (v.v20 && strcmp(k, "spec_version") == 0)
                 continue;
             custom_property(&v, "", k, 0);
         }
-        const json_t *objs = json_object_get(inst, "objects");
-        if (objs && !json_is_array(objs))
+        const sg17_jd *objs = jd_get(inst, "objects");
+        if (objs && !jd_is_array(objs))
             add(&v, 0, "objects: must be an array");
         size_t i;
-        const json_t *o;
+        const sg17_jd *o;
         v.in_bundle = 1;
         int bv20 = v.v20;
-        json_array_foreach(objs, i, o) {
+        jd_array_foreach(objs, i, o) {
             v.v20 = bv20;
             check_object(&v, o);
         }
         if (v.o->enforce_refs) {
             /* relationships must reference objects in the same bundle */
-            json_t *ids = json_object();
-            json_array_foreach(objs, i, o) {
-                const char *oid = sget(o, "id");
-                if (ids && oid)
-                    json_object_set_new(ids, oid, json_true());
-            }
-            json_array_foreach(objs, i, o) {
-                const char *t = sget(o, "type");
-                if (!ids || !t || strcmp(t, "relationship") != 0)
-                    continue;
-                static const char *const ends[] = {"source_ref", "target_ref"};
-                for (size_t e = 0; e < 2; e++) {
-                    const char *r = sget(o, ends[e]);
-                    if (r && !json_object_get(ids, r)) {
-                        v.oid = sget(o, "id");
-                        add(&v, 0, "%s: '%s' is not an object in this bundle (enforce_refs)", ends[e], r);
+            idmap ids;
+            if (idmap_init(&ids, jd_len(objs)) != 0)
+                v.nomem = 1;
+            else {
+                jd_array_foreach(objs, i, o) {
+                    const char *oid = sget(o, "id");
+                    if (oid)
+                        (void)idmap_slot(&ids, oid, NULL, 1);
+                }
+                jd_array_foreach(objs, i, o) {
+                    const char *t = sget(o, "type");
+                    if (!t || strcmp(t, "relationship") != 0)
+                        continue;
+                    static const char *const ends[] = {"source_ref", "target_ref"};
+                    for (size_t e = 0; e < 2; e++) {
+                        const char *r = sget(o, ends[e]);
+                        int found = 0;
+                        if (r)
+                            (void)idmap_slot(&ids, r, &found, 0);
+                        if (r && !found) {
+                            v.oid = sget(o, "id");
+                            add(&v, 0, "%s: '%s' is not an object in this bundle (enforce_refs)", ends[e], r);
+                        }
                     }
                 }
+                idmap_free(&ids);
             }
             v.oid = sget(inst, "id");
-            json_decref(ids);
         }
-        if (on(&v, 203) && json_array_size(objs) > 1) {
-            json_t *seen = json_object();
-            json_array_foreach(objs, i, o) {
-                const char *oid = sget(o, "id"), *mod = sget(o, "modified");
-                if (!seen || !oid || !json_object_get(o, "modified"))
-                    continue;
-                const json_t *prev = json_object_get(seen, oid);
-                if (!prev)
-                    json_object_set_new(seen, oid, json_deep_copy(json_object_get(o, "modified")));
-                else if (json_equal(prev, json_object_get(o, "modified")))
-                    add(&v, 203, "Duplicate ID '%s' has identical `modified` timestamp. If they are "
-                                 "different versions of the same object, they should have different "
-                                 "`modified` properties.", oid);
-                (void)mod;
+        if (on(&v, 203) && jd_len(objs) > 1) {
+            idmap seen;
+            if (idmap_init(&seen, jd_len(objs)) != 0)
+                v.nomem = 1;
+            else {
+                jd_array_foreach(objs, i, o) {
+                    const char *oid = sget(o, "id");
+                    const sg17_jd *mod = jd_get(o, "modified");
+                    if (!oid || !mod)
+                        continue;
+                    int found = 0;
+                    const sg17_jd **prev = idmap_slot(&seen, oid, &found, 1);
+                    if (!found)
+                        *prev = mod;
+                    else if (sg17_jd_equal(*prev, mod))
+                        add(&v, 203, "Duplicate ID '%s' has identical `modified` timestamp. If they are "
+                                     "different versions of the same object, they should have different "
+                                     "`modified` properties.", oid);
+                }
+                idmap_free(&seen);
             }
-            json_decref(seen);
         }
     } else {
         if (ver && strcmp(ver, "2.0") == 0)
@@ -1683,6 +1741,21 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
         if (rep->items[i].is_error)
             rep->valid = 0;
     return 0;
+}
+
+int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep)
+{
+    if (!rep)
+        return SG17_E_INVAL;
+    memset(rep, 0, sizeof *rep);
+    if (!inst)
+        return SG17_E_FORMAT;
+    sg17_jdoc *d = NULL;
+    int rc = sg17_jdoc_from_jansson(inst, &d);
+    if (rc == 0)
+        rc = stix_validate_jd(sg17_jdoc_root(d), opts, rep);
+    sg17_jdoc_free(d);
+    return rc;
 }
 
 void sg17_stix_report_free(sg17_stix_report *rep)
