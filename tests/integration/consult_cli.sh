@@ -12,6 +12,12 @@ SRC="${SG17_SOURCE_DIR:?}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SG17_CONSULT_STORE="$T/store"
+# consult_cli_db.sh runs this whole script against the SQLite store (sg17 consult --db).
+BACKEND=${CONSULT_BACKEND:-dir}
+if [ "$BACKEND" = db ]; then
+    export SG17_CONSULT_DB="$T/consult.db"
+fi
+echo "# backend: $BACKEND"
 
 n=0
 fails=0
@@ -100,8 +106,15 @@ is "$?" 0 "replacement reply accepted"
 S tally --circular 268 --json >"$T/tally.json"
 is "$(t X.1368 share)" "7/10" "replacement counted once: X.1368 now 7/10"
 is "$(t X.1368 approved)" "True" "X.1368 now approved"
-ls "$T/store/replies/268/ZAF/" | wc -l | tr -d ' ' >"$T/hist"
+if [ "$BACKEND" = db ]; then
+    python3 -c "import sqlite3; print(sqlite3.connect('$T/consult.db').execute(\"SELECT count(*) FROM consult_replies WHERE circular=268 AND administration='ZAF'\").fetchone()[0])" >"$T/hist"
+    [ ! -e "$T/store" ]
+    ok $? "the SQLite backend wrote no directory store"
+else
+    ls "$T/store/replies/268/ZAF/" | wc -l | tr -d ' ' >"$T/hist"
+fi
 is "$(cat "$T/hist")" "2" "both ZAF replies kept as history"
+is "$(python3 -c "import json; d=json.load(open('$T/tally.json')); print([a['replies'] for a in d['administrations'] if a['administration']=='ZAF'][0])")" 2 "the tally reports ZAF's 2 replies"
 
 # refusals through the CLI
 code() { S reply submit --json --at 2020-12-10T00:00:00Z "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['code'])"; }

@@ -5,6 +5,8 @@
 # (JSON/HTML) and the public form. Circular 268's deadline (2020) is in the
 # past for the daemon's clock, so its replies are refused as late; the same
 # engine runs a test circular 9268 (the 268 data with a 2099 deadline).
+# The daemon keeps the consultation in its own SQLite database; the operator
+# prepares it with `sg17 consult --db` on the same file (also while it runs).
 set -u
 
 if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
@@ -37,7 +39,7 @@ req() { curl -s -o "$T/body" -w '%{http_code}' --max-time 20 "$@"; }
 field() { python3 -c "import json,sys; print(json.load(open('$T/body'))[sys.argv[1]])" "$1"; }
 
 DB="$T/sg17.db"
-export SG17_CONSULT_STORE="$DB.consult" # the daemon's default store, shared with the CLI
+export SG17_CONSULT_DB="$DB" # the daemon's database, shared with the CLI
 S() { "$SG17_BIN" consult "$@"; }
 S states import "$SRC/data/consult/member_states.json" >/dev/null &&
     S circular import "$SRC/data/consult/circular-268.json" >/dev/null
@@ -46,7 +48,7 @@ sed -e 's/"number": 268/"number": 9268/' -e 's/2020-12-18T23:59:59Z/2099-12-31T2
     "$SRC/data/consult/circular-268.json" >"$T/c9268.json"
 S circular import "$T/c9268.json" >/dev/null
 ok $? "test circular 9268 imported (deadline 2099)"
-for a in CHN FRA USA; do
+for a in CHN FRA; do
     "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/$a.key" >/dev/null 2>&1 &&
         S admin register --admin "$a" --key "$T/$a.key.pub" >/dev/null || echo "# key $a failed"
 done
@@ -73,6 +75,11 @@ if [ -z "$PORT" ]; then
 fi
 URL="http://127.0.0.1:$PORT"
 ok 0 "sg17d listening on $URL"
+"$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/USA.key" >/dev/null 2>&1 &&
+    S admin register --admin USA --key "$T/USA.key.pub" >/dev/null
+ok $? "USA's key registered with the CLI while sg17d runs (same database)"
+[ ! -e "$DB.consult" ]
+ok $? "no directory store beside the database"
 
 mk() { # mk <adm> <circular> <name> <extra create args...>: create + sign -> $T/<name>.env
     local a=$1 c=$2 f=$3
@@ -120,6 +127,7 @@ req -H "Authorization: Bearer $TCHN" "$URL/v1/consult/circulars/9268/tally" >/de
 is "$(x share)" "2/2" "replacement counted once: X.1811 2/2"
 is "$(x approved)" "True" "X.1811 approved"
 is "$(python3 -c "import json; d=json.load(open('$T/body')); print([a['replies'] for a in d['administrations'] if a['administration']=='FRA'][0])")" 2 "FRA's history: 2 replies"
+is "$(field refusals)" 3 "the 3 refused submissions to 9268 recorded (no_reasons, unsigned, bad_signature)"
 is "$(req -H "Authorization: Bearer $TANA" "$URL/v1/consult/circulars/9268/tally")" 403 "analyst cannot read the tally"
 req -H "Authorization: Bearer $TCHN" "$URL/v1/consult/circulars/9268/tally?format=html" >/dev/null
 grep -q "<table" "$T/body"
@@ -133,5 +141,9 @@ kill -TERM "$PID"
 wait "$PID"
 is "$?" 0 "sg17d stops cleanly"
 PID=""
+is "$(python3 -c "import sqlite3; db=sqlite3.connect('$DB'); print(db.execute('SELECT count(*) FROM consult_replies WHERE circular=9268').fetchone()[0], db.execute(\"SELECT name FROM schema_migrations WHERE version=5\").fetchone()[0])")" "3 consult" \
+    "the 3 accepted replies are rows of the daemon's database (schema step 5 consult)"
+S tally --circular 9268 --json >"$T/cli.json" && python3 -c "import json; print(json.load(open('$T/cli.json'))['drafts'][3]['share'])" >"$T/share"
+is "$(cat "$T/share")" "2/2" "sg17 consult --db reads the same tally"
 echo "1..$n"
 [ "$fails" -eq 0 ]
