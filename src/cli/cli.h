@@ -28,6 +28,9 @@ int cmd_vehicle(int argc, char **argv);
 int cmd_device(int argc, char **argv); /* sg17 device (cmd_device.c) */
 int cmd_intel(int argc, char **argv);
 int cmd_intel_match(int argc, char **argv); /* sg17 intel match (cmd_intel_match.c) */
+int cmd_intel_store(int argc, char **argv);  /* sg17 intel store (cmd_intel_store.c) */
+int cmd_intel_export(int argc, char **argv); /* sg17 intel export (cmd_intel_store.c) */
+int cmd_intel_pull(int argc, char **argv);   /* sg17 intel pull (cmd_intel_store.c) */
 
 /* Read a whole file (or stdin for "-" / NULL) with a size cap. Returns 0 or
  * prints "sg17: PATH: reason" and returns -1. *out is malloc'd. */

@@ -414,6 +414,12 @@ int cmd_intel(int argc, char **argv)
         return intel_canon(argc - 1, argv + 1);
     if (strcmp(c, "match") == 0)
         return cmd_intel_match(argc - 1, argv + 1);
+    if (strcmp(c, "store") == 0)
+        return cmd_intel_store(argc - 1, argv + 1);
+    if (strcmp(c, "export") == 0)
+        return cmd_intel_export(argc - 1, argv + 1);
+    if (strcmp(c, "pull") == 0)
+        return cmd_intel_pull(argc - 1, argv + 1);
     fprintf(stderr, "sg17 intel: unknown command '%s'\n", c);
     intel_usage(stderr);
     return CLI_USAGE;
