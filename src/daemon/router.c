@@ -20,6 +20,7 @@ static const sg17d_route *const route_tables[] = {
     sg17d_routes_update,
     sg17d_routes_mbr,
     sg17d_routes_taxii,
+    sg17d_routes_intel,
 };
 
 static int path_matches(const sg17d_route *r, const char *path)

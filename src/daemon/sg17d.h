@@ -174,6 +174,7 @@ extern const sg17d_route sg17d_routes_assess[];
 extern const sg17d_route sg17d_routes_update[]; /* routes_update.c: X.1368 firmware server + status tracker */
 extern const sg17d_route sg17d_routes_mbr[]; /* routes_mbr.c: signed misbehaviour reports */
 extern const sg17d_route sg17d_routes_taxii[]; /* routes_taxii.c: TAXII 2.1 server */
+extern const sg17d_route sg17d_routes_intel[]; /* routes_intel.c: intel summary + sightings */
 
 /**
  * Static files of the dashboard (web.c): a GET/HEAD that no route takes is

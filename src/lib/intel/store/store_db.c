@@ -65,8 +65,23 @@ static const char schema_sql[] =
     " collection TEXT NOT NULL, added_last TEXT NOT NULL, updated_at INTEGER NOT NULL,"
     " PRIMARY KEY(api_root, collection));";
 
+/* 1 if the schema is there at this version already (no write lock needed). */
+static int schema_current(sg17_intel_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM intel_schema", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    int ok = sqlite3_step(st) == SQLITE_ROW &&
+             sqlite3_column_int(st, 0) == SG17_INTEL_STORE_SCHEMA;
+    sqlite3_finalize(st);
+    return ok;
+}
+
 static int schema_setup(sg17_intel_store *s)
 {
+    if (schema_current(s))
+        return 0;
     int rc = is_exec(s, "BEGIN IMMEDIATE");
     if (rc != 0)
         return rc;
