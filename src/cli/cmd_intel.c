@@ -201,12 +201,23 @@ static int intel_validate(int argc, char **argv)
             ret = rc == SG17_E_INVAL ? CLI_USAGE : CLI_FAIL;
         }
     } else {
-        json_t *inst = NULL;
-        if (load_json(path, &inst) != 0) {
+        /* whole document on the fast DOM (sg17_stix_doc: one pass, in place) */
+        sg17_json_limits lim = {INTEL_MAX_INPUT, 0, 0};
+        sg17_json_error err;
+        sg17_stix_doc *doc = NULL;
+        int lrc = sg17_stix_doc_load(path, &lim, &doc, &err);
+        if (lrc != 0) {
+            if (lrc == SG17_E_IO)
+                fprintf(stderr, "sg17 intel: %s\n", err.text);
+            else if (err.line > 0)
+                fprintf(stderr, "sg17 intel: %s: %s (line %d, column %d)\n", path, err.text, err.line,
+                        err.column);
+            else
+                fprintf(stderr, "sg17 intel: %s: %s\n", path, err.text[0] ? err.text : sg17_strerror(lrc));
             ret = CLI_FAIL;
         } else {
             sg17_stix_report rep;
-            int rc = sg17_stix_validate(inst, &vo, &rep);
+            int rc = sg17_stix_validate_doc(doc, &vo, &rep);
             if (rc == SG17_E_INVAL) {
                 fprintf(stderr, "sg17 intel: unknown check in --enable/--disable\n");
                 ret = CLI_USAGE;
@@ -224,7 +235,7 @@ static int intel_validate(int argc, char **argv)
                 collect(&st, &rep);
             }
             sg17_stix_report_free(&rep);
-            json_decref(inst);
+            sg17_stix_doc_free(doc);
         }
     }
     if (ret == CLI_OK) {

@@ -83,6 +83,34 @@ static const char **strlist(const json_t *arr, size_t *n, char bufs[][16], const
     return out;
 }
 
+/* The fast path (text -> sg17_stix_doc -> validate_doc) must give exactly the
+ * findings of the jansson path: same return, verdict, codes and messages. */
+static int doc_path_same(const json_t *inst, const sg17_stix_vopts *vo, int rc1,
+                         const sg17_stix_report *r1)
+{
+    char *text = json_dumps(inst, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text)
+        return 0;
+    sg17_json_limits any = {0, 0, SG17_JSON_DECODE_ANY};
+    sg17_stix_doc *doc = NULL;
+    int prc = sg17_stix_doc_parse(text, strlen(text), &any, &doc, NULL);
+    if (prc != 0)
+        return 0;
+    sg17_stix_report r2;
+    int rc2 = sg17_stix_validate_doc(doc, vo, &r2);
+    int same = rc2 == rc1;
+    if (same && rc1 == 0) {
+        same = r1->valid == r2.valid && r1->n == r2.n && r1->n_objects == r2.n_objects;
+        for (size_t i = 0; same && i < r1->n; i++)
+            same = r1->items[i].code == r2.items[i].code &&
+                   r1->items[i].is_error == r2.items[i].is_error &&
+                   strcmp(r1->items[i].msg, r2.items[i].msg) == 0;
+    }
+    sg17_stix_report_free(&r2);
+    sg17_stix_doc_free(doc);
+    return same;
+}
+
 int main(void)
 {
     verbose = getenv("STIX_VERBOSE") != NULL;
@@ -98,7 +126,7 @@ int main(void)
     tap_ok(text != NULL, "read %s", path);
     if (!text)
         return tap_done();
-    unsigned total = 0, pass = 0, verdict_ok = 0, codes_ok = 0;
+    unsigned total = 0, pass = 0, verdict_ok = 0, codes_ok = 0, doc_same = 0;
     unsigned by_exp_total[3] = {0}, by_exp_pass[3] = {0};
     char *next = text;
     for (char *line = next_line(&next); line; line = next_line(&next)) {
@@ -124,6 +152,10 @@ int main(void)
         vo.registry_dir = regdir;
         sg17_stix_report rep;
         int rc = sg17_stix_validate(json_object_get(c, "instance"), &vo, &rep);
+        if (doc_path_same(json_object_get(c, "instance"), &vo, rc, &rep))
+            doc_same++;
+        else
+            tap_diag("FAIL %s: the sg17_stix_doc path differs from the jansson path", id);
         const char *got = rc == SG17_E_FORMAT || rc == SG17_E_INVAL ? "error" : rep.valid ? "valid" : "invalid";
         int vok;
         int ei = strcmp(exp, "valid") == 0 ? 0 : strcmp(exp, "invalid") == 0 ? 1 : 2;
@@ -160,11 +192,12 @@ int main(void)
              by_exp_total[1], by_exp_pass[2], by_exp_total[2]);
     tap_ok(total == 357, "357 object cases read (%u)", total);
     tap_ok(pass == total, "every object case gives the expected verdict and codes (%u/%u)", pass, total);
+    tap_ok(doc_same == total, "sg17_stix_doc path: identical findings on every case (%u/%u)", doc_same, total);
 
     /* whole files */
     const char *fpath = tap_vector_path("stix/validator/file_cases.jsonl");
     text = tap_read_file(fpath, &len);
-    unsigned ftotal = 0, fpass = 0;
+    unsigned ftotal = 0, fpass = 0, fdoc = 0;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", fpath);
     slash = strrchr(dir, '/');
@@ -196,6 +229,26 @@ int main(void)
             sg17_stix_report_free(&rep);
             json_decref(inst);
         }
+        /* the fast path from the file must agree (including malformed JSON) */
+        sg17_stix_doc *doc = NULL;
+        const char *got2;
+        if (sg17_stix_doc_load(fp, NULL, &doc, NULL) != 0) {
+            got2 = "malformed-json";
+        } else {
+            sg17_stix_vopts vo;
+            memset(&vo, 0, sizeof vo);
+            vo.registry_dir = regdir;
+            vo.strict = json_is_true(json_object_get(json_object_get(c, "options"), "strict"));
+            sg17_stix_report rep;
+            int rc = sg17_stix_validate_doc(doc, &vo, &rep);
+            got2 = rc ? "error" : rep.valid ? "valid" : "invalid";
+            sg17_stix_report_free(&rep);
+            sg17_stix_doc_free(doc);
+        }
+        if (strcmp(got2, got) != 0)
+            tap_diag("FAIL file %s: sg17_stix_doc_load path gives %s", json_string_value(json_object_get(c, "file")), got2);
+        else
+            fdoc++;
         if (strcmp(got, exp) == 0)
             fpass++;
         else
@@ -205,5 +258,6 @@ int main(void)
     free(text);
     tap_diag("file cases: %u/%u pass", fpass, ftotal);
     tap_ok(ftotal == 6 && fpass == ftotal, "every file case gives the expected verdict (%u/%u)", fpass, ftotal);
+    tap_ok(fdoc == ftotal, "sg17_stix_doc_load path: same verdict on every file (%u/%u)", fdoc, ftotal);
     return tap_done();
 }
