@@ -6,6 +6,8 @@
  *   POST /mbr/v1/reports    (device)   body = a signed report        verify, then store
  *   GET  /mbr/v1/reports    (analyst, admin)
  *        ?vehicle=V&reporter=R&detector=D&since=T&until=T&limit=N    newest first
+ *   GET  /mbr/v1/summary    (analyst, admin)  ?since=T&until=T&bucket=S
+ *        counts per vehicle, detector, vehicle+detector and time bucket (the dashboard)
  *
  * A report is verified against the ML-DSA-65 public key registered for its
  * reporter (the `reporter` query argument, else the report's own "vehicle"
@@ -411,9 +413,142 @@ static int h_reports_get(sg17d_server *srv, const sg17d_request *req, sg17d_resp
     return sg17d_resp_json(resp, 200, out);
 }
 
+/* Rows of one aggregate query appended to arr as objects with these keys (columns in order:
+ * text or integer as stored). At most cap rows; *truncated set when there were more. */
+static int agg_rows(sqlite3 *db, const char *sql, int64_t since, int64_t until, int64_t bucket,
+                    const char *const *keys, size_t nkeys, int64_t cap, json_t *arr,
+                    int *truncated)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = q_prepare(db, &st, sql), s = SQLITE_DONE;
+    if (rc != 0)
+        return rc;
+    (void)sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+    (void)sqlite3_bind_int64(st, 2, (sqlite3_int64)until);
+    (void)sqlite3_bind_int64(st, 3, (sqlite3_int64)bucket);
+    (void)sqlite3_bind_int64(st, 4, (sqlite3_int64)(cap + 1));
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((int64_t)json_array_size(arr) == cap) {
+            *truncated = 1;
+            break;
+        }
+        json_t *o = json_object();
+        for (size_t i = 0; o && i < nkeys; i++) {
+            int c = (int)i;
+            json_t *v = sqlite3_column_type(st, c) == SQLITE_INTEGER
+                            ? json_integer((json_int_t)sqlite3_column_int64(st, c))
+                            : json_string((const char *)sqlite3_column_text(st, c));
+            if (v == NULL || json_object_set_new(o, keys[i], v) != 0) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        if (o == NULL || json_array_append_new(arr, o) != 0) {
+            rc = SG17_E_NOMEM;
+            break;
+        }
+    }
+    if (rc == 0 && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = db_err(db, "summary");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Alerts of the reports received in [?1, ?2], one row per alert with its detector. */
+#define MBR_ALERTS_SQL                                                                            \
+    "WITH a AS (SELECT r.id AS report, r.vehicle AS vehicle, r.received_at AS t,"                \
+    " coalesce(json_extract(e.value, '$.detector'), '?') AS detector"                            \
+    " FROM mbr_reports r, json_each(r.body, '$.report.alerts') e"                                \
+    " WHERE r.received_at >= ?1 AND r.received_at <= ?2) "
+
+/* GET /mbr/v1/summary?since=T&until=T&bucket=S : counts per vehicle, per detector, per
+ * vehicle and detector, and per time bucket (received_at), for the dashboard's timeline. */
+static int h_summary_get(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
+{
+    static const char *const k_tot[] = {"reports", "alerts", "vehicles", "detectors"};
+    static const char *const k_veh[] = {"vehicle", "reports", "alerts", "first_received",
+                                        "last_received"};
+    static const char *const k_det[] = {"detector", "alerts", "vehicles", "reports"};
+    static const char *const k_vd[] = {"vehicle", "detector", "alerts"};
+    static const char *const k_tl[] = {"t", "vehicle", "detector", "alerts"};
+    const char *since_s = sg17d_req_query(req, "since");
+    const char *until_s = sg17d_req_query(req, "until");
+    const char *bucket_s = sg17d_req_query(req, "bucket");
+    int64_t since = 0, until = INT64_MAX, bucket = 60;
+    int truncated = 0, rc;
+    sqlite3 *db = NULL;
+
+    if ((since_s && parse_u(since_s, &since) != 0) || (until_s && parse_u(until_s, &until) != 0))
+        return sg17d_resp_error(resp, 400, "bad_request",
+                                "since and until are Unix seconds (decimal digits)");
+    if (bucket_s && (parse_u(bucket_s, &bucket) != 0 || bucket < 1 || bucket > 86400))
+        return sg17d_resp_error(resp, 400, "bad_request", "bucket must be 1..86400 seconds");
+    json_t *tot = json_array(), *veh = json_array(), *det = json_array(), *vd = json_array(),
+           *tl = json_array();
+    rc = (tot && veh && det && vd && tl) ? db_open(srv, &db) : SG17_E_NOMEM;
+    if (rc == 0)
+        rc = agg_rows(db,
+                      "SELECT (SELECT count(*) FROM mbr_reports WHERE received_at >= ?1 AND"
+                      " received_at <= ?2), (SELECT coalesce(sum(n_alerts), 0) FROM mbr_reports"
+                      " WHERE received_at >= ?1 AND received_at <= ?2), (SELECT"
+                      " count(DISTINCT vehicle) FROM mbr_reports WHERE received_at >= ?1 AND"
+                      " received_at <= ?2), (SELECT count(DISTINCT d.detector) FROM"
+                      " mbr_report_detectors d JOIN mbr_reports r ON r.id = d.report WHERE"
+                      " r.received_at >= ?1 AND r.received_at <= ?2) WHERE ?3 > 0 OR ?4 > 0",
+                      since, until, bucket, k_tot, sizeof k_tot / sizeof *k_tot,
+                      1, tot, &truncated);
+    if (rc == 0)
+        rc = agg_rows(db,
+                      "SELECT vehicle, count(*), coalesce(sum(n_alerts), 0), min(received_at),"
+                      " max(received_at) FROM mbr_reports WHERE received_at >= ?1 AND"
+                      " received_at <= ?2 AND ?3 > 0 GROUP BY vehicle"
+                      " ORDER BY 3 DESC, vehicle LIMIT ?4",
+                      since, until, bucket, k_veh, sizeof k_veh / sizeof *k_veh,
+                      200, veh, &truncated);
+    if (rc == 0)
+        rc = agg_rows(db,
+                      MBR_ALERTS_SQL "SELECT detector, count(*), count(DISTINCT vehicle),"
+                                     " count(DISTINCT report) FROM a WHERE ?3 > 0"
+                                     " GROUP BY detector ORDER BY 2 DESC, detector LIMIT ?4",
+                      since, until, bucket, k_det, sizeof k_det / sizeof *k_det,
+                      100, det, &truncated);
+    if (rc == 0)
+        rc = agg_rows(db,
+                      MBR_ALERTS_SQL "SELECT vehicle, detector, count(*) FROM a WHERE ?3 > 0"
+                                     " GROUP BY vehicle, detector ORDER BY vehicle, detector"
+                                     " LIMIT ?4",
+                      since, until, bucket, k_vd, sizeof k_vd / sizeof *k_vd,
+                      1000, vd, &truncated);
+    if (rc == 0)
+        rc = agg_rows(db,
+                      MBR_ALERTS_SQL "SELECT (t / ?3) * ?3 AS b, vehicle, detector, count(*)"
+                                     " FROM a GROUP BY b, vehicle, detector"
+                                     " ORDER BY b, vehicle, detector LIMIT ?4",
+                      since, until, bucket, k_tl, sizeof k_tl / sizeof *k_tl,
+                      2000, tl, &truncated);
+    sqlite3_close(db);
+    if (rc != 0 || json_array_size(tot) != 1) {
+        json_decref(tot);
+        json_decref(veh);
+        json_decref(det);
+        json_decref(vd);
+        json_decref(tl);
+        return rc ? rc : SG17_E_STATE;
+    }
+    json_t *totals = json_incref(json_array_get(tot, 0));
+    json_decref(tot);
+    return sg17d_resp_json(resp, 200,
+                           json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b}", "since",
+                                     (json_int_t)since, "until", (json_int_t)until,
+                                     "bucket_seconds", (json_int_t)bucket, "totals", totals,
+                                     "vehicles", veh, "detectors", det, "by_vehicle_detector",
+                                     vd, "timeline", tl, "truncated", truncated));
+}
+
 const sg17d_route sg17d_routes_mbr[] = {
     {"POST", "/mbr/v1/reporters", 0, SG17D_ROLE_ADMIN, h_reporter_post},
     {"POST", "/mbr/v1/reports", 0, SG17D_ROLE_DEVICE, h_report_post},
     {"GET", "/mbr/v1/reports", 0, SG17D_ROLE_ANALYST | SG17D_ROLE_ADMIN, h_reports_get},
+    {"GET", "/mbr/v1/summary", 0, SG17D_ROLE_ANALYST | SG17D_ROLE_ADMIN, h_summary_get},
     {NULL, NULL, 0, 0, NULL},
 };

@@ -5,7 +5,8 @@
 # /mbr/v1/reports; valid ones are stored (201), unsigned / forged / wrongly
 # keyed / unknown-reporter / malformed / duplicate ones refused with 4xx and a
 # reason and not stored; GET /mbr/v1/reports filters by vehicle, reporter,
-# detector and time, newest first, with a capped page; roles.
+# detector and time, newest first, with a capped page; roles; the summary
+# (GET /mbr/v1/summary) per vehicle, detector and minute.
 set -u
 
 if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
@@ -238,6 +239,33 @@ is "$(get "$TANA" '?limit=501')" 400 "?limit=501: 400 (page cap 500)"
 is "$(get "$TANA" '?limit=0')" 400 "?limit=0: 400"
 is "$(get "$TANA" '?since=yesterday')" 400 "?since=yesterday: 400"
 is "$(get "$TANA" '?until=-5')" 400 "?until=-5: 400"
+
+# ---- summary (the dashboard's vehicle panel) ----------------------------------
+summ() { req -H "Authorization: Bearer $1" "$URL/mbr/v1/summary${2:-}"; }
+is "$(summ "$TDEV")" 403 "device cannot read the summary"
+is "$(summ "$TANA")" 200 "analyst reads GET /mbr/v1/summary"
+is "$(jget totals reports)/$(jget totals alerts)/$(jget totals vehicles)/$(jget totals detectors)" \
+    "4/5/2/3" "  totals: 4 reports, 5 alerts, 2 vehicles, 3 detectors"
+is "$(jget vehicles 0 vehicle)/$(jget vehicles 0 reports)/$(jget vehicles 0 alerts)" "car1/2/3" \
+    "  car1 first: 2 reports, 3 alerts"
+is "$(jget vehicles 1 vehicle)/$(jget vehicles 1 alerts)" "car2/2" "  car2: 2 alerts"
+is "$(jget detectors 0 detector)/$(jget detectors 0 alerts)/$(jget detectors 0 vehicles)" \
+    "timing/3/2" "  timing: 3 alerts on 2 vehicles"
+python3 - "$T/body" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+vd = {(r["vehicle"], r["detector"]): r["alerts"] for r in d["by_vehicle_detector"]}
+want = {("car1", "timing"): 2, ("car1", "payload"): 1, ("car2", "timing"): 1, ("car2", "v2x-speed"): 1}
+tl = d["timeline"]
+ok = vd == want and sum(r["alerts"] for r in tl) == 5 and all(r["t"] % 60 == 0 for r in tl) \
+    and d["bucket_seconds"] == 60 and d["truncated"] is False
+sys.exit(0 if ok else 1)
+PY
+ok $? "  per vehicle and detector as stored; the timeline's minute buckets hold the 5 alerts"
+is "$(summ "$TANA" "?since=$T3&bucket=1")" 200 "?since=T&bucket=1"
+is "$(jget totals reports)/$(jget totals alerts)/$(jget bucket_seconds)" "2/2/1" "  the 2 later reports, 2 alerts"
+is "$(summ "$TANA" '?bucket=0')" 400 "?bucket=0: 400"
+is "$(summ "$TANA" '?since=x')" 400 "?since=x: 400"
 
 kill -TERM "$PID"
 wait "$PID"
