@@ -291,6 +291,7 @@ typedef struct sg17_intel_pull_opts {
     size_t max_pages;        /**< 0 = 10000 */
     size_t max_bytes;        /**< per response (0 = 64 MiB) */
     long timeout_s;          /**< per request (0 = 60) */
+    int all_versions;        /**< ask for every version (match[version]=all), not the latest */
     int insecure;            /**< skip TLS verification (tests only) */
 } sg17_intel_pull_opts;
 

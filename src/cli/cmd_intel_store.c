@@ -8,7 +8,7 @@
  *   sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max L]
  *                     [--untagged-tlp L] -o OUT
  *   sg17 intel pull URL --collection ID [--token T] [--db DB] [--added-after TS]
- *                   [--limit N]
+ *                   [--limit N] [--all-versions] [-o FILE]
  * Exit: 0 ok, 1 objects rejected / lines unusable, 2 usage, 3 failure.
  */
 #include <getopt.h>
@@ -27,7 +27,7 @@
 
 enum {
     O_DB = 256, O_SOURCE, O_TLP, O_WL, O_MISP, O_LIST, O_CSV, O_NOW, O_JSON, O_HOURS, O_TOP,
-    O_FORMAT, O_TLPMAX, O_UNTAGGED, O_COLL, O_TOKEN, O_AFTER, O_LIMIT, O_HELP, O_INSECURE
+    O_FORMAT, O_TLPMAX, O_UNTAGGED, O_COLL, O_TOKEN, O_AFTER, O_LIMIT, O_HELP, O_INSECURE, O_ALLV
 };
 
 static const struct option store_opts[] = {
@@ -50,6 +50,7 @@ static const struct option store_opts[] = {
     {"added-after", required_argument, NULL, O_AFTER},
     {"limit", required_argument, NULL, O_LIMIT},
     {"insecure", no_argument, NULL, O_INSECURE},
+    {"all-versions", no_argument, NULL, O_ALLV},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
@@ -71,15 +72,17 @@ static void store_usage(FILE *f)
             "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
             "         default --tlp-max green, --untagged-tlp amber)\n"
             "sg17 intel pull API_ROOT_URL --collection ID [--token T] [--db DB] [--source L]\n"
-            "         [--added-after TS] [--limit N]    TAXII 2.1 client; without --db the\n"
-            "         objects are printed as a STIX bundle\n");
+            "         [--added-after TS] [--limit N] [--all-versions] [-o FILE]\n"
+            "         TAXII 2.1 client; without --db the objects are printed as a STIX\n"
+            "         bundle; with --db the next pull continues from the last\n"
+            "         X-TAXII-Date-Added-Last\n");
 }
 
 typedef struct sopts {
     const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after;
     const char *wl[STORE_MAX_WL];
     size_t n_wl, hours, top, limit;
-    int json, insecure;
+    int json, insecure, all_versions;
     int64_t now;
     sg17_intel_tlp tlp, tlp_max, untagged;
 } sopts;
@@ -141,6 +144,7 @@ static int parse_opts(int argc, char **argv, sopts *o)
             break;
         case O_JSON: o->json = 1; break;
         case O_INSECURE: o->insecure = 1; break;
+        case O_ALLV: o->all_versions = 1; break;
         case O_HOURS:
         case O_TOP:
         case O_LIMIT: {
@@ -561,6 +565,7 @@ int cmd_intel_pull(int argc, char **argv)
     po.added_after = o.after;
     po.limit = o.limit;
     po.insecure = o.insecure;
+    po.all_versions = o.all_versions;
     sg17_intel_ingest_opts io = {o.source, o.now, NULL, o.tlp};
     json_t *all = s ? NULL : json_array();
     sg17_intel_pull_stats st;
@@ -572,8 +577,11 @@ int cmd_intel_pull(int argc, char **argv)
         json_decref(all);
         return CLI_FAIL;
     }
-    fprintf(stderr, "sg17 intel pull: %zu objects in %zu pages, added_last %s\n", st.objects,
+    fprintf(stderr, "sg17 intel pull: %zu objects in %zu pages, added_last %s", st.objects,
             st.pages, st.added_last[0] ? st.added_last : "-");
+    if (o.db != NULL)
+        fprintf(stderr, ", %zu new versions stored, %zu rejected", st.stored, st.rejected);
+    fprintf(stderr, "\n");
     if (all != NULL) {
         rc = write_bundle(all, o.out);
         json_decref(all);

@@ -114,6 +114,8 @@ static int page_url(CURL *c, const sg17_intel_pull_opts *o, const char *after, c
         snprintf(lim, sizeof lim, "%zu", o->limit);
         rc = add_param(c, url, cap, "limit", lim);
     }
+    if (rc == 0 && o->all_versions)
+        rc = add_param(c, url, cap, "match[version]", "all");
     if (rc == 0 && after != NULL && after[0])
         rc = add_param(c, url, cap, "added_after", after);
     if (rc == 0 && next != NULL)
