@@ -1,0 +1,232 @@
+/*
+ * STIX fast path benchmark (X.1217, issue 7 (a)/(b)), one thread: validating
+ * the ATT&CK for ICS bundle from bytes with sg17_stix_doc (jdom: one pass,
+ * in place) against the jansson path measured in the same run.
+ *
+ *   parse rows: text already in memory; jdom parses a fresh copy (the copy is
+ *     not timed: parsing is in place), jansson parses the text
+ *   end-to-end: sg17_stix_doc_load(path) + sg17_stix_validate_doc, file read
+ *     included (what `sg17 intel validate FILE` does)
+ *   memory: peak RSS growth of a fresh child process for each whole-document
+ *     path, as a multiple of the file size; plus the document's own accounting
+ *
+ * Times are thread CPU time, best of REPS runs (the machine is shared).
+ * Usage: bench_stix_doc [VECTORS_DIR] [REPS]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+#include "sg17/json.h"
+#include "sg17/stix.h"
+
+static double cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static long peak_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = n > 0 ? malloc((size_t)n) : NULL;
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b)
+        *len = (size_t)n;
+    return b;
+}
+
+static const sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
+
+/* mode 0: sg17_stix_doc_load + validate_doc; 1: sg17_json_load_file + sg17_stix_validate */
+static void child_peak(const char *path, size_t flen, int mode)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sg17_stix_vopts vo;
+        memset(&vo, 0, sizeof vo);
+        vo.version = "2.1";
+        long before = peak_kb();
+        sg17_stix_report rep;
+        size_t doc_bytes = 0;
+        if (mode == 0) {
+            sg17_stix_doc *d = NULL;
+            if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0 || sg17_stix_validate_doc(d, &vo, &rep) != 0)
+                _exit(2);
+            doc_bytes = sg17_stix_doc_bytes(d);
+            long after = peak_kb();
+            printf("peak memory, sg17_stix_doc load + validate: %6ld KiB = %.2f x the file size\n"
+                   "    accounting: document %zu KiB (%.2f x: text %zu KiB + DOM nodes %zu KiB), "
+                   "report %zu KiB (%zu findings)\n",
+                   after - before, (double)(after - before) * 1024.0 / (double)flen, doc_bytes / 1024,
+                   (double)doc_bytes / (double)flen, flen / 1024, (doc_bytes - flen) / 1024,
+                   rep.cap * sizeof(sg17_stix_finding) / 1024, rep.n);
+            sg17_stix_report_free(&rep);
+            sg17_stix_doc_free(d);
+        } else {
+            json_t *b = NULL;
+            if (sg17_json_load_file(path, &lim, &b, NULL) != 0 || sg17_stix_validate(b, &vo, &rep) != 0)
+                _exit(2);
+            long after = peak_kb();
+            printf("peak memory, jansson load + validate:       %6ld KiB = %.2f x the file size\n",
+                   after - before, (double)(after - before) * 1024.0 / (double)flen);
+            sg17_stix_report_free(&rep);
+            json_decref(b);
+        }
+        fflush(stdout);
+        _exit(0);
+    }
+    int st = 0;
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+}
+
+int main(int argc, char **argv)
+{
+    const char *vdir = argc > 1 ? argv[1] : getenv("SG17_VECTORS");
+    if (!vdir)
+        vdir = "../shared/vectors";
+    int reps = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 15;
+    if (reps < 1)
+        reps = 1;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/stix/bundles/ics-attack-18.1.json", vdir);
+    size_t flen = 0;
+    {
+        char *t = read_all(path, &flen);
+        if (!t) {
+            fprintf(stderr, "bench_stix_doc: cannot read %s\n", path);
+            return 2;
+        }
+        free(t);
+    }
+    child_peak(path, flen, 0);
+    child_peak(path, flen, 1);
+
+    char *text = read_all(path, &flen);
+    char *work = malloc(flen);
+    if (!text || !work)
+        return 2;
+    sg17_stix_vopts vo;
+    memset(&vo, 0, sizeof vo);
+    vo.version = "2.1";
+
+    /* jdom parse of a fresh copy */
+    double tj = 1e9, tjd = 1e9, tv = 1e9, tvj = 1e9, te = 1e9, tend = 1e9;
+    size_t nobj = 0, nfind = 0, nfind_j = 0;
+    for (int r = 0; r < reps; r++) {
+        memcpy(work, text, flen);
+        char *own = malloc(flen);
+        if (!own)
+            return 2;
+        memcpy(own, text, flen);
+        sg17_stix_doc *d = NULL;
+        double t0 = cpu_now_s();
+        if (sg17_stix_doc_parse(own, flen, &lim, &d, NULL) != 0)
+            return 2;
+        double t = cpu_now_s() - t0;
+        tjd = t < tjd ? t : tjd;
+        sg17_stix_report rep;
+        t0 = cpu_now_s();
+        if (sg17_stix_validate_doc(d, &vo, &rep) != 0)
+            return 2;
+        t = cpu_now_s() - t0;
+        tv = t < tv ? t : tv;
+        nobj = rep.n_objects - 1; /* the bundle itself counts one */
+        nfind = rep.n;
+        sg17_stix_report_free(&rep);
+        sg17_stix_doc_free(d);
+    }
+    /* jansson parse (sg17_json_parse: NUL/depth pre-scan + json_loadb with duplicate rejection) */
+    for (int r = 0; r < reps; r++) {
+        json_t *b = NULL;
+        double t0 = cpu_now_s();
+        if (sg17_json_parse(text, flen, &lim, &b, NULL) != 0)
+            return 2;
+        double t = cpu_now_s() - t0;
+        tj = t < tj ? t : tj;
+        sg17_stix_report rep;
+        t0 = cpu_now_s();
+        if (sg17_stix_validate(b, &vo, &rep) != 0)
+            return 2;
+        t = cpu_now_s() - t0;
+        tvj = t < tvj ? t : tvj;
+        nfind_j = rep.n;
+        sg17_stix_report_free(&rep);
+        json_decref(b);
+    }
+    /* end to end, text in memory: copy + parse + validate, one timed block */
+    for (int r = 0; r < reps; r++) {
+        double t0 = cpu_now_s();
+        char *own = malloc(flen);
+        if (!own)
+            return 2;
+        memcpy(own, text, flen);
+        sg17_stix_doc *d = NULL;
+        sg17_stix_report rep;
+        if (sg17_stix_doc_parse(own, flen, &lim, &d, NULL) != 0 || sg17_stix_validate_doc(d, &vo, &rep) != 0)
+            return 2;
+        sg17_stix_report_free(&rep);
+        sg17_stix_doc_free(d);
+        double t = cpu_now_s() - t0;
+        te = t < te ? t : te;
+    }
+    /* end to end from the file */
+    double wall_sum = 0;
+    for (int r = 0; r < reps; r++) {
+        double w0 = bench_now_s(), t0 = cpu_now_s();
+        sg17_stix_doc *d = NULL;
+        sg17_stix_report rep;
+        if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0 || sg17_stix_validate_doc(d, &vo, &rep) != 0)
+            return 2;
+        sg17_stix_report_free(&rep);
+        sg17_stix_doc_free(d);
+        double t = cpu_now_s() - t0;
+        wall_sum += bench_now_s() - w0;
+        tend = t < tend ? t : tend;
+    }
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) < 1)
+        load[0] = -1;
+    printf("\nSTIX fast path, one thread; ATT&CK for ICS 18.1: %zu bytes, %zu objects; %zu findings "
+           "(jansson path: %zu)\nthread CPU time, best of %d; load average %.2f\n\n",
+           flen, nobj, nfind, nfind_j, reps, load[0]);
+    printf("parse, jdom (in place):              %7.2f ms  %8.0f MB/s  %9.0f objects/s\n", tjd * 1e3,
+           (double)flen / tjd / 1e6, (double)nobj / tjd);
+    printf("parse, jansson (sg17_json_parse):    %7.2f ms  %8.0f MB/s  %9.0f objects/s  (jdom %.1f x faster)\n",
+           tj * 1e3, (double)flen / tj / 1e6, (double)nobj / tj, tj / tjd);
+    printf("validate, on jdom:                   %7.2f ms            %9.0f objects/s\n", tv * 1e3, (double)nobj / tv);
+    printf("validate, on jansson (viewed):       %7.2f ms            %9.0f objects/s\n", tvj * 1e3, (double)nobj / tvj);
+    printf("parse + validate, jdom (sum):        %7.2f ms            %9.0f objects/s\n", (tjd + tv) * 1e3,
+           (double)nobj / (tjd + tv));
+    printf("parse + validate, jansson (sum):     %7.2f ms            %9.0f objects/s  (jdom %.1f x faster)\n",
+           (tj + tvj) * 1e3, (double)nobj / (tj + tvj), (tj + tvj) / (tjd + tv));
+    printf("copy + parse + validate (one block): %7.2f ms            %9.0f objects/s\n", te * 1e3, (double)nobj / te);
+    printf("doc_load(file) + validate:           %7.2f ms            %9.0f objects/s  (wall clock mean %.0f objects/s)\n",
+           tend * 1e3, (double)nobj / tend, (double)nobj * reps / wall_sum);
+    free(work);
+    free(text);
+    return 0;
+}
