@@ -91,8 +91,9 @@ typedef struct sg17_can_alert {
     uint32_t id;
     uint8_t ext;
     uint8_t flags_frame;  /**< 1 if the alert flags a frame (else window-level) */
-    const char *detector; /**< "unknown-id", "dlc", "timing", "min-gap", "payload-const",
-                               "payload-range", "counter", "transition", "bus-load" */
+    const char *detector; /**< "unknown-id", "dlc", "timing", "min-gap", "rate",
+                               "payload-const", "payload-range", "counter", "checksum",
+                               "transition", "bus-load" */
     double score;         /**< 0..1 */
     char evidence[200];   /**< the frame and the expectation it broke */
 } sg17_can_alert;
@@ -110,6 +111,12 @@ SG17_API SG17_MUST_CHECK int sg17_can_detector_new(const sg17_can_profile *p,
  */
 SG17_API void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                                      sg17_can_alert *alerts, size_t *n);
+/**
+ * End of capture: decide every identifier still in probation (provisional
+ * profiles) and hand out the alerts that decision raised, up to
+ * SG17_CAN_MAX_ALERTS per call; call until *n is 0.
+ */
+SG17_API void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_t *n);
 SG17_API void sg17_can_detector_free(sg17_can_detector *d);
 
 /* ---- evaluation -------------------------------------------------------- */
@@ -131,6 +138,8 @@ typedef struct sg17_eval_result {
     double seconds_cpu; /**< wall time spent reading + detecting */
     int has_time;
     uint64_t window_alerts; /**< bus-load alerts (not frame verdicts) */
+    uint64_t alarms;        /**< alarm episodes: flagged frames < 5 s apart are one alarm */
+    uint64_t false_alarms;  /**< alarms without any attack frame among their flagged frames */
 } sg17_eval_result;
 
 /**

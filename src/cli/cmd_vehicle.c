@@ -243,6 +243,18 @@ static int do_detect(int argc, char **argv)
         }
         seq++;
     }
+    for (size_t n = 1; e == 0 && n;) { /* identifiers still in probation */
+        sg17_can_detector_flush(d, al, &n);
+        for (size_t k = 0; k < n; k++) {
+            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%"
+                   "llu,\"score\":%.2f,\"evidence\":",
+                   al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
+                   (unsigned long long)al[k].seq, al[k].score);
+            json_str(stdout, al[k].evidence);
+            fputs("}\n", stdout);
+            nalerts++;
+        }
+    }
     int rc = CLI_OK;
     if (e < 0) {
         fprintf(stderr, "sg17: %s\n", sg17_vehicle_error(r));
@@ -315,9 +327,8 @@ static int do_eval(int argc, char **argv)
         return CLI_FAIL;
     if (!json)
         printf("| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | "
-               "latency s | "
-               "FA/h | frames/s "
-               "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+               "latency s | fp/h | alarms | false alarms | FA/h | frames/s "
+               "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = first_cap; i < argc; i++) {
         if (strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--learn-seconds") == 0) {
             i++;
@@ -350,11 +361,18 @@ static int do_eval(int argc, char **argv)
             json_str(stdout, cap);
             printf(",");
             print_counts_json(&res.all, res.has_time);
-            printf(",\"false_alarms_per_hour\":");
+            printf(",\"alarms\":%llu,\"false_alarms\":%llu,\"false_alarms_per_hour\":",
+                   (unsigned long long)res.alarms, (unsigned long long)res.false_alarms);
+            if (res.has_time && normal_h > 0)
+                printf("%.2f", (double)res.false_alarms / normal_h);
+            else
+                printf("null");
+            printf(",\"fp_frames_per_hour\":");
             if (res.has_time && normal_h > 0)
                 printf("%.2f", (double)res.all.fp / normal_h);
             else
                 printf("null");
+            printf(",\"normal_hours\":%.6f", res.has_time ? normal_h : 0.0);
             printf(",\"frames_per_s\":%.0f,\"window_alerts\":%llu,\"by_label\":{", fps,
                    (unsigned long long)res.window_alerts);
             for (size_t k = 0; k < res.n_labels; k++) {
@@ -368,22 +386,26 @@ static int do_eval(int argc, char **argv)
             }
             printf("}}\n");
         } else {
-            char lat[32], fah[32];
+            char lat[32], fah[32], fph[32];
             const char *base = strrchr(cap, '/');
             base = base ? base + 1 : cap;
             fmt_latency(lat, sizeof lat, &res.all, res.has_time);
-            if (res.has_time && normal_h > 0)
-                snprintf(fah, sizeof fah, "%.1f", (double)res.all.fp / normal_h);
-            else
+            if (res.has_time && normal_h > 0) {
+                snprintf(fph, sizeof fph, "%.1f", (double)res.all.fp / normal_h);
+                snprintf(fah, sizeof fah, "%.1f", (double)res.false_alarms / normal_h);
+            } else {
+                snprintf(fph, sizeof fph, "-");
                 snprintf(fah, sizeof fah, "-");
+            }
             sg17_eval_counts *c = &res.all;
             double pr = ratio(c->tp, c->tp + c->fp), rcl = ratio(c->tp, c->tp + c->fn);
             double f1 = pr + rcl > 0 ? 2 * pr * rcl / (pr + rcl) : 0;
             printf("| %s | all | %llu | %llu | %llu | %llu | %llu | %.4f | %.4f | %.4f | %s | %s | "
-                   "%.0f |\n",
+                   "%llu | %llu | %s | %.0f |\n",
                    cap, (unsigned long long)c->frames, (unsigned long long)c->attack_frames,
                    (unsigned long long)c->tp, (unsigned long long)c->fp, (unsigned long long)c->fn,
-                   pr, rcl, f1, lat, fah, fps);
+                   pr, rcl, f1, lat, fph, (unsigned long long)res.alarms,
+                   (unsigned long long)res.false_alarms, fah, fps);
             (void)base;
             for (size_t k = 0; res.n_labels > 1 && k < res.n_labels; k++) {
                 c = &res.by_label[k];
@@ -391,7 +413,7 @@ static int do_eval(int argc, char **argv)
                 rcl = ratio(c->tp, c->tp + c->fn);
                 f1 = pr + rcl > 0 ? 2 * pr * rcl / (pr + rcl) : 0;
                 fmt_latency(lat, sizeof lat, c, res.has_time);
-                printf("| | %s | | %llu | %llu | | %llu | | %.4f | | %s | | |\n", c->label,
+                printf("| | %s | | %llu | %llu | | %llu | | %.4f | | %s | | | | | |\n", c->label,
                        (unsigned long long)c->attack_frames, (unsigned long long)c->tp,
                        (unsigned long long)c->fn, rcl, lat);
             }

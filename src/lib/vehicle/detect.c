@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "sg17/vehicle.h"
+#include "vehicle_internal.h"
 
 #define MAX_IDS   2048
 #define HSIZE     4096 /* hash slots, power of two, 2 x MAX_IDS */
@@ -28,6 +29,20 @@
 #define MIN_TRAIN 50   /* frames before payload models are trusted */
 #define LOAD_WIN  0.1  /* bus-load window, seconds */
 #define RATE_WIN  1.0  /* per-identifier rate window, seconds */
+#define MIN_TIMING 20   /* training frames before an identifier's timing is judged (provisional) */
+#define PROV_SPAN  15.0 /* s: a profile that saw less traffic than this is provisional */
+#define PEND_S     2.0  /* s: probation of an identifier new to a provisional profile */
+#define PEND_MIN   3    /* frames in probation for it to be adopted */
+#define FLOOD_GAP  0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
+#define FLOOD_N    8
+#define CONST_HI   8    /* changed learned-constant bits judged at once (fewer: next frame) */
+#define MAX_PEND   32   /* identifiers in probation at once */
+#define PEND_SEQ   32   /* frames held per identifier in probation (decided when full) */
+#define COHORT     3    /* new identifiers within COHORT_S of each other: an ECU wake-up */
+#define COHORT_S   5.0
+#define AQ_SIZE    256  /* deferred alerts (probation verdicts) waiting to be handed out */
+#define CK_VALUES  16   /* distinct values a checksum byte must take in training */
+#define GAP_CONT   10.0 /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -40,6 +55,7 @@ typedef struct idprof {
     uint16_t ctrmask;  /* nibble i (0 = high nibble of byte 0) is a +1 counter */
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
+    uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
 } idprof;
 
 typedef struct slotst {
@@ -56,6 +72,11 @@ typedef struct idtrain {
     uint8_t has_last, has_prev, win_init;
     double win_start;
     uint32_t win_count;
+    /* checksum candidates: matches of the first frame's constant per byte and algorithm */
+    uint32_t ck_ok[8][VEH_CK_N];
+    uint8_t ck_c0[8][VEH_CK_N];
+    uint8_t ck_vals[8][32]; /* values each byte took (bitmap) */
+    uint8_t ck_dlc;
     /* pass 2 */
     slotst slot;
     uint64_t extras;
@@ -70,7 +91,16 @@ struct sg17_can_profile {
     uint32_t load_max;
     double t_first, t_last; /* training span */
     int span_init;
+    double observed_s; /* traffic time seen (sum of gaps < GAP_CONT) */
+    veh_trans trans;   /* identifier transitions */
+    uint32_t tr_thr;   /* most novel transitions per window on held-out clean traffic */
+    int has_tr;
+    /* training: transitions */
+    int prev_slot;
+    veh_trwin trw;
     /* training only */
+    double obs_last;
+    int obs_init;
     idtrain *tr;
     double win_start;
     uint32_t win_count;
@@ -91,10 +121,44 @@ typedef struct idstate {
     uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
     uint8_t pdiff[64];    /* changed constant bits of the previous frame */
     uint8_t cm_init, has_pdiff;
+    uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
+    double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
+    uint8_t pc_diff[64]; /* changed constant bits of a frame whose verdict waits */
+    uint8_t pc_data[8];
+    uint64_t pc_seq;
+    double pc_t;
 } idstate;
+
+/* an identifier in probation (provisional profiles) */
+typedef struct pendst {
+    uint32_t key;
+    int16_t slot; /* -1: not in the profile */
+    uint8_t used, dlc;
+    uint16_t lenmask;
+    uint8_t flood;
+    uint32_t n;
+    uint64_t seq0;
+    double t0, tlast, min_gap;
+    uint8_t data[8];
+    uint64_t seqs[PEND_SEQ];
+    double ts[PEND_SEQ];
+} pendst;
 
 struct sg17_can_detector {
     const sg17_can_profile *p;
+    idprof ids[MAX_IDS]; /* the profile's, plus identifiers adopted after probation */
+    int16_t slot[HSIZE];
+    size_t n;
+    int provisional;
+    pendst pend[MAX_PEND];
+    unsigned n_pend;
+    double next_exp;
+    double newt[8]; /* first-seen times of the last identifiers new to the profile */
+    unsigned n_newt;
+    sg17_can_alert aq[AQ_SIZE];
+    unsigned aq_head, aq_n;
+    int prev_slot;
+    veh_trwin trw;
     idstate st[MAX_IDS];
     double win_start;
     uint32_t win_count;
@@ -123,35 +187,45 @@ static unsigned hash_key(uint32_t k)
     return (unsigned)((k * 2654435761u) >> 20) & (HSIZE - 1);
 }
 
-static int lookup(const sg17_can_profile *p, uint32_t k)
+static int lookup_in(const idprof *ids, const int16_t *slot, uint32_t k)
 {
     unsigned h = hash_key(k);
     for (unsigned i = 0; i < HSIZE; i++) {
-        int s = p->slot[(h + i) & (HSIZE - 1)];
+        int s = slot[(h + i) & (HSIZE - 1)];
         if (s < 0)
             return -1;
-        if (p->ids[s].key == k)
+        if (ids[s].key == k)
             return s;
     }
     return -1;
 }
 
-static int insert(sg17_can_profile *p, uint32_t k)
+static int insert_in(idprof *ids, int16_t *slot, size_t *n, uint32_t k)
 {
-    if (p->n >= MAX_IDS)
+    if (*n >= MAX_IDS)
         return SG17_E_LIMIT;
     unsigned h = hash_key(k);
     for (unsigned i = 0; i < HSIZE; i++) {
         unsigned j = (h + i) & (HSIZE - 1);
-        if (p->slot[j] < 0) {
-            int s = (int)p->n++;
-            p->slot[j] = (int16_t)s;
-            memset(&p->ids[s], 0, sizeof p->ids[s]);
-            p->ids[s].key = k;
+        if (slot[j] < 0) {
+            int s = (int)(*n)++;
+            slot[j] = (int16_t)s;
+            memset(&ids[s], 0, sizeof ids[s]);
+            ids[s].key = k;
             return s;
         }
     }
     return SG17_E_LIMIT;
+}
+
+static int lookup(const sg17_can_profile *p, uint32_t k)
+{
+    return lookup_in(p->ids, p->slot, k);
+}
+
+static int insert(sg17_can_profile *p, uint32_t k)
+{
+    return insert_in(p->ids, p->slot, &p->n, k);
 }
 
 /* libm-free helpers (the library does not link libm) */
@@ -215,6 +289,7 @@ int sg17_can_profile_new(sg17_can_profile **out)
         p->slot[i] = -1;
     p->has_time = -1;
     p->pass = 1;
+    p->prev_slot = -1;
     *out = p;
     return 0;
 }
@@ -259,6 +334,22 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
                 ip->maxv[i] = f->data[i];
         }
     }
+    if (ip->count == 0)
+        t->ck_dlc = f->dlc;
+    if (f->dlc == t->ck_dlc && f->dlc >= 2) {
+        unsigned nb = f->dlc < 8 ? f->dlc : 8;
+        for (unsigned b = 0; b < nb; b++) {
+            t->ck_vals[b][f->data[b] >> 3] = (uint8_t)(t->ck_vals[b][f->data[b] >> 3] |
+                                                       1u << (f->data[b] & 7));
+            for (unsigned a = 1; a < VEH_CK_N; a++) {
+                uint8_t c = veh_ck_value(a, f->data, f->dlc, b);
+                if (ip->count == 0)
+                    t->ck_c0[b][a] = c;
+                if (c == t->ck_c0[b][a])
+                    t->ck_ok[b][a]++;
+            }
+        }
+    }
     for (unsigned i = 0; i < 16; i++)
         t->ctr_vals[i] = (uint16_t)(t->ctr_vals[i] | 1u << nib(f->data, i));
     if (t->has_prev)
@@ -295,6 +386,10 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
             p->span_init = 1;
             p->t_first = f->t;
         }
+        if (p->obs_init && f->t - p->obs_last >= 0 && f->t - p->obs_last < GAP_CONT)
+            p->observed_s += f->t - p->obs_last;
+        p->obs_last = f->t;
+        p->obs_init = 1;
         if (f->t > p->t_last)
             p->t_last = f->t;
         /* bus load */
@@ -451,10 +546,23 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
                 return s;
         }
         pass1(p, &p->ids[s], &p->tr[s], f);
+        if (p->prev_slot >= 0)
+            veh_trans_add(&p->trans, (unsigned)p->prev_slot, (unsigned)s);
+        p->prev_slot = s;
         return 0;
     }
     if (s < 0)
         return SG17_E_STATE; /* pass 2 must see the same frames */
+    /* transitions, held out: a pair seen once in training would have been
+     * novel without that occurrence; the most such per window is the
+     * threshold's base */
+    if (p->prev_slot >= 0) {
+        uint32_t c = veh_trwin_push(&p->trw, veh_trans_count(&p->trans, (unsigned)p->prev_slot,
+                                                             (unsigned)s) <= 1);
+        if (c > p->tr_thr)
+            p->tr_thr = c;
+    }
+    p->prev_slot = s;
     idprof *ip = &p->ids[s];
     idtrain *t = &p->tr[s];
     if (!ip->periodic || !f->has_time)
@@ -485,6 +593,33 @@ static void derive_pass1(sg17_can_profile *p)
                 if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
                     t->ctr_vals[i] == 0xffff)
                     ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
+        }
+        ip->ck_alg = 0;
+        if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
+            /* most specific first; a byte must vary for its checksum to be learned */
+            static const uint8_t order[] = {VEH_CK_CRC1D, VEH_CK_CRC2F, VEH_CK_SUM, VEH_CK_NIBSUM,
+                                            VEH_CK_XOR};
+            unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
+            for (unsigned oi = 0; oi < sizeof order && !ip->ck_alg; oi++) {
+                unsigned a = order[oi];
+                for (unsigned b = nb; b-- > 0;) {
+                    unsigned distinct = 0;
+                    uint16_t lows = 0;
+                    for (unsigned v = 0; v < 256; v++)
+                        if (t->ck_vals[b][v >> 3] >> (v & 7) & 1) {
+                            distinct++;
+                            lows = (uint16_t)(lows | 1u << (v & 15));
+                        }
+                    if (a == VEH_CK_NIBSUM)
+                        distinct = (unsigned)__builtin_popcount(lows) * 2u;
+                    if (distinct >= CK_VALUES && t->ck_ok[b][a] * 1000u >= ip->count * 995u) {
+                        ip->ck_alg = (uint8_t)a;
+                        ip->ck_byte = (uint8_t)b;
+                        ip->ck_c = t->ck_c0[b][a];
+                        break;
+                    }
+                }
+            }
         }
         ip->periodic = 0;
         ip->period = 0;
@@ -530,6 +665,9 @@ int sg17_can_profile_next_pass(sg17_can_profile *p)
     for (size_t s = 0; s < p->n; s++) {
         memset(&p->tr[s].slot, 0, sizeof p->tr[s].slot);
     }
+    p->prev_slot = -1;
+    memset(&p->trw, 0, sizeof p->trw);
+    p->tr_thr = 0;
     p->pass = 2;
     return 0;
 }
@@ -553,6 +691,8 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             ip->tol = t->maxdev;
         }
     }
+    p->has_tr = !p->trans.full;
+    p->tr_thr = p->tr_thr + p->tr_thr / 2 + 2;
     free(p->tr);
     p->tr = NULL;
     p->finished = 1;
@@ -574,7 +714,8 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return SG17_E_IO;
-    fprintf(f, "sg17-can-profile 2\nhas_time %d\nload_max %u\n", p->has_time > 0, p->load_max);
+    fprintf(f, "sg17-can-profile 3\nhas_time %d\nload_max %u\nobserved_s %.6f\ntr_thr %u\n",
+            p->has_time > 0, p->load_max, p->observed_s, p->has_tr ? p->tr_thr : 0);
     for (size_t s = 0; s < p->n; s++) {
         const idprof *ip = &p->ids[s];
         fprintf(f, "id %x %u %llu %x %u %.9g %.9g %.9g %.9g %u %x ",
@@ -588,8 +729,12 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
         put_hex(f, ip->constmask, 64);
         fputc(' ', f);
         put_hex(f, ip->constval, 64);
-        fputc('\n', f);
+        fprintf(f, " %u %u %u\n", ip->ck_alg, ip->ck_byte, ip->ck_c);
     }
+    for (size_t i = 0; p->has_tr && i < VEH_TR_SIZE; i++)
+        if (p->trans.key[i])
+            fprintf(f, "tr %u %u %u\n", (unsigned)((p->trans.key[i] - 1) >> 11),
+                    (unsigned)((p->trans.key[i] - 1) & 2047u), p->trans.cnt[i]);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return SG17_E_IO;
@@ -661,6 +806,7 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
     p->tr = NULL;
     char line[512];
     unsigned long lineno = 0;
+    int version = 2;
     e = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
@@ -672,8 +818,42 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             break;
         }
         if (lineno == 1) {
-            if (strcmp(line, "sg17-can-profile 2\n") != 0) {
+            if (strcmp(line, "sg17-can-profile 3\n") == 0) {
+                version = 3;
+                p->has_tr = 1;
+            } else if (strcmp(line, "sg17-can-profile 2\n") == 0) {
+                p->observed_s = 1e9; /* version 2 had no span: never provisional */
+            } else {
                 e = SG17_E_FORMAT;
+                break;
+            }
+            continue;
+        }
+        if (version >= 3 && strncmp(s, "observed_s ", 11) == 0) {
+            s += 11;
+            if (tok_d(&s, &d[0]) || (*s != '\n' && *s != 0)) {
+                e = SG17_E_FORMAT;
+                break;
+            }
+            p->observed_s = d[0];
+            continue;
+        }
+        if (version >= 3 && strncmp(s, "tr_thr ", 7) == 0) {
+            s += 7;
+            if (tok_u(&s, 10, 0xffffffffu, &v[0])) {
+                e = SG17_E_FORMAT;
+                break;
+            }
+            p->tr_thr = (uint32_t)v[0];
+            continue;
+        }
+        if (version >= 3 && strncmp(s, "tr ", 3) == 0) {
+            s += 3;
+            if (tok_u(&s, 10, 2047, &v[0]) || tok_u(&s, 10, 2047, &v[1]) ||
+                tok_u(&s, 10, 0xffff, &v[2]) || v[0] >= p->n || v[1] >= p->n ||
+                (e = veh_trans_put(&p->trans, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2])) != 0) {
+                if (!e)
+                    e = SG17_E_FORMAT;
                 break;
             }
             continue;
@@ -735,7 +915,21 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             }
         if (tok_hex(&s, ip->minv, 8) || tok_hex(&s, ip->maxv, 8) ||
             tok_hex(&s, ip->constmask, 64) || tok_hex(&s, ip->constval, 64) ||
-            (*s != '\n' && *s != 0) || (ip->periodic && !(ip->period > 0))) {
+            (ip->periodic && !(ip->period > 0))) {
+            e = SG17_E_FORMAT;
+            break;
+        }
+        if (version >= 3) {
+            if (tok_u(&s, 10, VEH_CK_N - 1, &v[0]) || tok_u(&s, 10, 7, &v[1]) ||
+                tok_u(&s, 10, 255, &v[2])) {
+                e = SG17_E_FORMAT;
+                break;
+            }
+            ip->ck_alg = (uint8_t)v[0];
+            ip->ck_byte = (uint8_t)v[1];
+            ip->ck_c = (uint8_t)v[2];
+        }
+        if (*s != '\n' && *s != 0) {
             e = SG17_E_FORMAT;
             break;
         }
@@ -763,6 +957,11 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     if (!d)
         return SG17_E_NOMEM;
     d->p = p;
+    memcpy(d->ids, p->ids, p->n * sizeof p->ids[0]);
+    memcpy(d->slot, p->slot, sizeof d->slot);
+    d->n = p->n;
+    d->provisional = p->has_time > 0 && p->observed_s < PROV_SPAN;
+    d->prev_slot = -1;
     *out = d;
     return 0;
 }
@@ -817,12 +1016,192 @@ static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data
     return 1;
 }
 
+/* J1939 (29-bit): the parameter group number, and whether a new identifier
+ * sends a PGN the profile knows from another source address. Requests,
+ * transport (TP.CM, TP.DT), acknowledgements and address claims are sent by
+ * any node and are not judged this way (SAE J1939-21/-81). */
+static uint32_t j1939_pgn(uint32_t id)
+{
+    uint32_t pf = id >> 16 & 0xff, pgn = id >> 8 & 0x3ffff;
+    return pf < 240 ? pgn & 0x3ff00 : pgn;
+}
+
+static int pgn_spoof(const sg17_can_detector *d, const sg17_can_frame *f, unsigned *sa)
+{
+    uint32_t pgn = j1939_pgn(f->id);
+    uint32_t pf = pgn >> 8 & 0xff;
+    if (pf == 0xe8 || pf == 0xea || pf == 0xeb || pf == 0xec || pf == 0xee)
+        return 0;
+    for (size_t i = 0; i < d->p->n; i++) {
+        uint32_t k = d->p->ids[i].key;
+        if (k >> 31 && j1939_pgn(k & 0x1fffffffu) == pgn && (k & 0xff) != (f->id & 0xff)) {
+            *sa = k & 0xff;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static pendst *pend_find(sg17_can_detector *d, uint32_t k)
+{
+    for (unsigned i = 0; i < MAX_PEND; i++)
+        if (d->pend[i].used && d->pend[i].key == k)
+            return &d->pend[i];
+    return NULL;
+}
+
+/* Probation over: adopt the identifier (judged for flooding and its lengths
+ * only from now on), or flag every frame it sent in probation. A known but
+ * rare identifier is adopted once it sent PEND_MIN frames, else it stays in
+ * probation (rare is what it was learned to be). An identifier new to the
+ * profile is adopted only if consistent (PEND_MIN frames, no flooding) and
+ * part of a cohort: COHORT new identifiers first seen within COHORT_S of
+ * each other, as when an ECU wakes up; a lone new identifier is an
+ * intruder. */
+static void pend_close(sg17_can_detector *d, pendst *q, double now)
+{
+    int cohort = 0;
+    for (unsigned i = 0; i < 8 && i < d->n_newt; i++)
+        if (d->newt[i] - q->t0 <= COHORT_S && q->t0 - d->newt[i] <= COHORT_S)
+            cohort++;
+    int adopt = q->n >= PEND_MIN && !q->flood && (q->slot >= 0 || cohort >= COHORT);
+    if (!adopt && q->slot < 0) {
+        char hx[17];
+        frame_hex(hx, q->data, q->dlc);
+        unsigned held = q->n < PEND_SEQ ? q->n : PEND_SEQ;
+        for (unsigned i = 0; i < held && d->aq_n < AQ_SIZE; i++) {
+            sg17_can_alert *a = &d->aq[(d->aq_head + d->aq_n++) % AQ_SIZE];
+            memset(a, 0, sizeof *a);
+            a->seq = q->seqs[i];
+            a->t = q->ts[i];
+            a->t_decided = now;
+            a->id = q->key & 0x1fffffffu;
+            a->ext = (uint8_t)(q->key >> 31);
+            a->flags_frame = 1;
+            a->detector = "unknown-id";
+            a->score = 0.8;
+            snprintf(a->evidence, sizeof a->evidence,
+                     "frame %X#%s: identifier not in the profile; in %.1f s of probation %u "
+                     "frame(s), %d new identifier(s) within %.0f s (adopted if >= %d and >= %d)",
+                     (unsigned)a->id, hx, now - q->t0, q->n, cohort, COHORT_S, PEND_MIN, COHORT);
+        }
+    } else if (adopt) {
+        int s = q->slot;
+        if (s < 0)
+            s = insert_in(d->ids, d->slot, &d->n, q->key);
+        if (s >= 0) {
+            idprof *ip = &d->ids[s];
+            ip->lenmask = (uint16_t)(ip->lenmask | q->lenmask);
+            for (unsigned i = 16; i-- > 0;)
+                if (ip->lenmask >> i & 1) {
+                    ip->maxlen = len_codes[i];
+                    break;
+                }
+            ip->periodic = 0;
+            ip->min_gap = 2 * FLOOD_GAP; /* judged for flooding only */
+            ip->rate_max = 0;
+            if (ip->count < MIN_TIMING)
+                ip->count = MIN_TIMING; /* timing trusted, still no payload model */
+            d->st[s].adopted = 1;
+        }
+    }
+    q->used = 0;
+    d->n_pend--;
+}
+
+static void pend_expire(sg17_can_detector *d, double now)
+{
+    double next = 0;
+    int has_next = 0;
+    for (unsigned i = 0; i < MAX_PEND; i++) {
+        pendst *q = &d->pend[i];
+        if (!q->used)
+            continue;
+        if (now - q->t0 >= PEND_S)
+            pend_close(d, q, now);
+        else if (!has_next || q->t0 + PEND_S < next) {
+            next = q->t0 + PEND_S;
+            has_next = 1;
+        }
+    }
+    d->next_exp = has_next ? next : now;
+}
+
+/* A frame of an identifier the provisional profile cannot judge yet.
+ * Returns 1 if the frame was taken into probation (alerts possibly added). */
+static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq, int s,
+                      sg17_can_alert *alerts, size_t *n)
+{
+    uint32_t k = key_of(f->id, f->ext);
+    pendst *q = pend_find(d, k);
+    char hx[17];
+    if (!q) {
+        if (d->n_pend >= MAX_PEND)
+            return 0; /* judged as without probation */
+        for (unsigned i = 0; i < MAX_PEND && !q; i++)
+            if (!d->pend[i].used)
+                q = &d->pend[i];
+        if (!q)
+            return 0;
+        memset(q, 0, sizeof *q);
+        q->used = 1;
+        q->key = k;
+        q->slot = (int16_t)s;
+        q->seq0 = seq;
+        q->t0 = q->tlast = f->t;
+        q->dlc = f->dlc < 8 ? f->dlc : 8;
+        memcpy(q->data, f->data, 8);
+        q->min_gap = 1e9;
+        if (s < 0)
+            d->newt[d->n_newt++ % 8] = f->t;
+        if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
+            d->next_exp = f->t + PEND_S;
+    } else {
+        double gap = f->t - q->tlast;
+        if (gap < q->min_gap)
+            q->min_gap = gap;
+        q->tlast = f->t;
+        if (q->n >= FLOOD_N && f->t - q->ts[q->n - FLOOD_N] < FLOOD_N * FLOOD_GAP) {
+            q->flood = 1;
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: %d frames in %.6f s of an identifier in probation "
+                         "(flooding: mean gap below %.3f s)",
+                         (unsigned)f->id, hexof(hx, f), FLOOD_N + 1, f->t - q->ts[q->n - FLOOD_N],
+                         FLOOD_GAP);
+        }
+    }
+    if (q->n < PEND_SEQ) {
+        q->seqs[q->n] = seq;
+        q->ts[q->n] = f->t;
+    }
+    q->n++;
+    q->lenmask = (uint16_t)(q->lenmask | 1u << len_code(f->dlc));
+    if (q->n >= PEND_SEQ)
+        pend_close(d, q, f->t); /* full: decide now */
+    return 1;
+}
+
+static unsigned popcount_and(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    unsigned c = 0;
+    for (unsigned i = 0; i < n; i++)
+        c += (unsigned)__builtin_popcount((unsigned)(a[i] & b[i]));
+    return c;
+}
+
 void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                             sg17_can_alert *alerts, size_t *n)
 {
     const sg17_can_profile *p = d->p;
     char hx[17]; /* payload hex, formatted only when an alert needs it */
     *n = 0;
+    while (d->aq_n && *n < SG17_CAN_MAX_ALERTS - 3) { /* deferred probation verdicts */
+        alerts[(*n)++] = d->aq[d->aq_head];
+        d->aq_head = (d->aq_head + 1) % AQ_SIZE;
+        d->aq_n--;
+    }
     int timed = p->has_time > 0 && f->has_time;
     /* bus load (window-level) */
     if (timed) {
@@ -848,18 +1227,41 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
         d->win_count++;
     }
-    int s = lookup(p, key_of(f->id, f->ext));
+    if (d->n_pend && timed && f->t >= d->next_exp)
+        pend_expire(d, f->t);
+    int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
+    if (d->provisional && timed && s < 0) {
+        /* new to a profile that saw too little traffic to know every identifier: probation */
+        unsigned sa = 0;
+        if (s < 0 && f->ext && pgn_spoof(d, f, &sa)) {
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: J1939 PGN %05X from source %02X, learned only from source "
+                         "%02X",
+                         (unsigned)f->id, hexof(hx, f), (unsigned)j1939_pgn(f->id),
+                         (unsigned)(f->id & 0xff), sa);
+            d->prev_slot = -1;
+            return;
+        }
+        if (pend_frame(d, f, seq, s, alerts, n)) {
+            d->prev_slot = -1;
+            return;
+        }
+    }
     if (s < 0) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id,
                      hexof(hx, f), p->n);
+        d->prev_slot = -1;
         return;
     }
-    const idprof *ip = &p->ids[s];
+    const idprof *ip = &d->ids[s];
     idstate *st = &d->st[s];
-    int bad = 0; /* payload-level verdict of this frame */
+    int bad = 0;       /* payload-level verdict of this frame */
+    int tentative = 0; /* payload-const verdict waits for the next frame */
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
@@ -883,9 +1285,46 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             nb += (unsigned)__builtin_popcount(diff[i]);
         }
         /* A few learned-constant bits changing is a signal entering a new range:
-         * the bits stop being constant. Many at once is a forged payload - unless
-         * the very same bits changed in this identifier's previous frame too. */
+         * the bits stop being constant. Many at once (CONST_HI) is a forged
+         * payload - unless the very same bits changed in this identifier's
+         * previous frame too. Between CONST_K and CONST_HI the verdict waits
+         * for the identifier's next frame: if that frame keeps most of the
+         * changed bits the signal moved (learned, no alert), else the waiting
+         * frame was an isolated forgery and is flagged then. */
         int persist = nb >= CONST_K && st->has_pdiff; /* two anomalous frames in a row */
+        if (st->pc_pend) {
+            unsigned ov = popcount_and(diff, st->pc_diff, lim < st->pc_dlc ? lim : st->pc_dlc);
+            if (nb >= CONST_K && ov >= CONST_K && 2 * ov >= st->pc_nb) {
+                for (unsigned i = 0; i < st->pc_dlc; i++)
+                    st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
+                for (unsigned i = 0; i < lim; i++)
+                    st->cmask[i] = (uint8_t)(st->cmask[i] & ~diff[i]);
+                nb = 0;
+            } else {
+                sg17_can_alert *a = new_alert(alerts, n, f, st->pc_seq, "payload-const", 0.7);
+                if (a) {
+                    char ph[17];
+                    frame_hex(ph, st->pc_data, st->pc_dlc);
+                    a->t = st->pc_t;
+                    snprintf(a->evidence, sizeof a->evidence,
+                             "frame %X#%s: %u learned-constant bits changed for this frame only "
+                             "(the next frame of the identifier has them back)",
+                             (unsigned)f->id, ph, st->pc_nb);
+                }
+            }
+            st->pc_pend = 0;
+        }
+        if (nb >= CONST_K && nb < CONST_HI && !persist) {
+            st->pc_pend = 1;
+            st->pc_nb = (uint8_t)nb;
+            st->pc_dlc = (uint8_t)lim;
+            st->pc_seq = seq;
+            st->pc_t = f->t;
+            memcpy(st->pc_data, f->data, 8);
+            memcpy(st->pc_diff, diff, lim);
+            tentative = 1;
+            nb = 0;
+        }
         if (nb >= CONST_K && !persist) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-const", 0.8);
             if (a)
@@ -917,6 +1356,20 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             }
         }
     }
+    if (!bad && ip->ck_alg && ip->count >= MIN_TRAIN && f->dlc == ip->maxlen &&
+        ip->ck_byte < f->dlc) {
+        uint8_t c = veh_ck_value(ip->ck_alg, f->data, f->dlc, ip->ck_byte);
+        if (c != ip->ck_c) {
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "checksum", 0.9);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: byte %u breaks the learned %s checksum (constant %02X, "
+                         "frame gives %02X)",
+                         (unsigned)f->id, hexof(hx, f), ip->ck_byte, veh_ck_name(ip->ck_alg),
+                         ip->ck_c, c);
+            bad = 1;
+        }
+    }
     /* rolling counters: against the last accepted frame; a frame that
      * continues the last seen frame resynchronises (lost frames) */
     double expect_gap = ip->period > 0 ? ip->period : ip->max_gap;
@@ -932,6 +1385,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         bad = 1;
     }
     int flagged = bad;
+    if (tentative)
+        bad = 1; /* loses a slot contest; not yet flagged */
     if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         uint64_t old_pend_seq = st->pend_seq;
@@ -942,7 +1397,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
         int v = slot_step(ip->period, &st->slot, f->t, bad,
                           st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
-        if (v == 1 && !bad) {
+        if (v == 1 && (!bad || (tentative && !flagged))) {
             sg17_can_alert *a =
                 new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
             if (a)
@@ -967,12 +1422,31 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (v != 1)
             st->pend_seq = seq;
     } else if (timed) {
-        if (!flagged && st->has_last && f->t - st->last_t < 0.5 * ip->min_gap) {
+        /* provisional profiles and adopted identifiers: flooding only (FLOOD_N
+         * frames closer than FLOOD_GAP on average: a single short gap is often
+         * the logger delivering frames in batches) */
+        int flood_only = d->provisional || st->adopted;
+        double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
+        double t_old = st->fl_t[st->fl_i];
+        if (flood_only && !flagged && st->fl_n >= FLOOD_N &&
+            f->t - t_old < FLOOD_N * FLOOD_GAP) {
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: %d frames in %.6f s (flooding: mean gap below %.3f s)",
+                         (unsigned)f->id, hexof(hx, f), FLOOD_N + 1, f->t - t_old, FLOOD_GAP);
+            flagged = 1;
+        }
+        st->fl_t[st->fl_i] = f->t;
+        st->fl_i = (uint8_t)((st->fl_i + 1) % FLOOD_N);
+        if (st->fl_n < FLOOD_N)
+            st->fl_n++;
+        if (!flood_only && !flagged && st->has_last && f->t - st->last_t < 0.5 * mg) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "min-gap", 0.6);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: gap %.6f s below half the learned minimum %.6f s",
-                         (unsigned)f->id, hexof(hx, f), f->t - st->last_t, ip->min_gap);
+                         "frame %X#%s: gap %.6f s below %.6f s (half the learned minimum gap)",
+                         (unsigned)f->id, hexof(hx, f), f->t - st->last_t, 0.5 * mg);
             flagged = 1;
         }
         if (!st->win_init || f->t < st->win_start || f->t >= st->win_start + RATE_WIN) {
@@ -982,9 +1456,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
         st->win_count++;
         /* the learned burst rate, or what the learned minimum gap sustains */
-        double rlim = ip->rate_max + ip->rate_max / 2 + 2;
-        if (ip->min_gap > 0 && 1.5 * RATE_WIN / ip->min_gap > rlim)
-            rlim = 1.5 * RATE_WIN / ip->min_gap;
+        double rlim = d->provisional || st->adopted ? 0 : ip->rate_max + ip->rate_max / 2 + 2;
+        if (mg > 0 && 1.5 * RATE_WIN / mg > rlim)
+            rlim = 1.5 * RATE_WIN / mg;
         if (!flagged && st->win_count > rlim) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
@@ -1011,5 +1485,43 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     if (timed && !flagged) {
         st->last_t = f->t;
         st->has_last = 1;
+    }
+    /* identifier transitions (profile identifiers only; not in provisional
+     * profiles, whose few seconds of key-on cannot tell the bus's order).
+     * A transition out of a flagged frame says nothing of the next one. */
+    if (p->has_tr && !d->provisional && (size_t)s < p->n) {
+        if (d->prev_slot >= 0) {
+            int novel = veh_trans_count(&p->trans, (unsigned)d->prev_slot, (unsigned)s) == 0;
+            uint32_t c = veh_trwin_push(&d->trw, novel);
+            if (novel && c > p->tr_thr && !flagged) {
+                sg17_can_alert *a = new_alert(alerts, n, f, seq, "transition", 0.5);
+                if (a)
+                    snprintf(a->evidence, sizeof a->evidence,
+                             "frame %X#%s after %X: transition never seen in training, %u novel "
+                             "transitions in the last %u frames (learned at most %u)",
+                             (unsigned)f->id, hexof(hx, f),
+                             (unsigned)(p->ids[d->prev_slot].key & 0x1fffffffu), c, VEH_TR_WIN,
+                             p->tr_thr);
+                flagged = 1;
+            }
+        }
+        d->prev_slot = flagged ? -1 : s;
+    } else {
+        d->prev_slot = -1;
+    }
+}
+
+void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_t *n)
+{
+    *n = 0;
+    if (!d)
+        return;
+    for (unsigned i = 0; i < MAX_PEND && d->n_pend; i++)
+        if (d->pend[i].used)
+            pend_close(d, &d->pend[i], d->pend[i].tlast);
+    while (d->aq_n && *n < SG17_CAN_MAX_ALERTS) {
+        alerts[(*n)++] = d->aq[d->aq_head];
+        d->aq_head = (d->aq_head + 1) % AQ_SIZE;
+        d->aq_n--;
     }
 }

@@ -15,6 +15,10 @@
 #include "sg17/vehicle.h"
 
 #define RING (1u << 16)
+/* Alarm episodes: flagged frames less than ALARM_GAP seconds apart (any
+ * identifier, any detector) are one alarm; an alarm with no attack frame
+ * among its flagged frames is a false alarm. */
+#define ALARM_GAP 5.0
 
 static void errf(char *err, size_t errlen, const char *msg, const char *path, int e)
 {
@@ -95,12 +99,39 @@ int sg17_vehicle_train(const char *const *paths, size_t n, double learn_seconds,
 }
 
 typedef struct {
+    double t;
     uint8_t label; /* 0 = normal, else by_label index + 1 */
     uint8_t flagged;
 } verdict;
 
-static void count(sg17_eval_result *res, verdict v)
+typedef struct {
+    int open, attack;
+    double last;
+} episode;
+
+static void episode_close(sg17_eval_result *res, episode *ep)
 {
+    if (!ep->open)
+        return;
+    res->alarms++;
+    if (!ep->attack)
+        res->false_alarms++;
+    ep->open = 0;
+}
+
+static void count(sg17_eval_result *res, episode *ep, verdict v)
+{
+    if (v.flagged) {
+        if (ep->open && v.t - ep->last > ALARM_GAP)
+            episode_close(res, ep);
+        if (!ep->open) {
+            ep->open = 1;
+            ep->attack = 0;
+        }
+        ep->last = v.t;
+        if (v.label)
+            ep->attack = 1;
+    }
     sg17_eval_counts *c[2] = {&res->all, v.label ? &res->by_label[v.label - 1] : NULL};
     for (int i = 0; i < 2; i++) {
         if (!c[i])
@@ -114,6 +145,33 @@ static void count(sg17_eval_result *res, verdict v)
                 c[i]->fn++;
         } else if (v.flagged) {
             c[i]->fp++;
+        }
+    }
+}
+
+/* Mark the frames the alerts flag (frames [0, seen) were given to the
+ * detector); t_now is the time of the frame whose arrival decided. */
+static void take_alerts(sg17_eval_result *res, verdict *ring, uint64_t seen,
+                        const sg17_can_alert *al, size_t na, double t_now)
+{
+    for (size_t k = 0; k < na; k++) {
+        if (!al[k].flags_frame) {
+            res->window_alerts++;
+            continue;
+        }
+        if (al[k].seq >= seen || seen - 1 - al[k].seq >= RING)
+            continue; /* already counted */
+        verdict *v = &ring[al[k].seq % RING];
+        if (v->flagged)
+            continue;
+        v->flagged = 1;
+        if (v->label) {
+            sg17_eval_counts *c[2] = {&res->all, &res->by_label[v->label - 1]};
+            for (int m = 0; m < 2; m++)
+                if (!c[m]->has_first_tp) {
+                    c[m]->has_first_tp = 1;
+                    c[m]->first_tp_t = t_now;
+                }
         }
     }
 }
@@ -150,6 +208,7 @@ int sg17_vehicle_eval(const sg17_can_profile *p, const char *capture, double lea
     sg17_can_frame f;
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     uint64_t seq = 0;
+    episode ep = {0, 0, 0};
     double t0 = 0, tfirst = 0, tlast = 0;
     int first = 1, scored_first = 1;
     res->has_time = 1;
@@ -189,31 +248,13 @@ int sg17_vehicle_eval(const sg17_can_profile *p, const char *capture, double lea
                 }
         }
         if (seq >= RING)
-            count(res, ring[seq % RING]);
+            count(res, &ep, ring[seq % RING]);
         ring[seq % RING].label = lab;
         ring[seq % RING].flagged = 0;
+        ring[seq % RING].t = f.has_time ? f.t : 0;
         size_t na;
         sg17_can_detector_feed(d, &f, seq, al, &na);
-        for (size_t k = 0; k < na; k++) {
-            if (!al[k].flags_frame) {
-                res->window_alerts++;
-                continue;
-            }
-            if (al[k].seq > seq || seq - al[k].seq >= RING)
-                continue; /* already counted */
-            verdict *v = &ring[al[k].seq % RING];
-            if (v->flagged)
-                continue;
-            v->flagged = 1;
-            if (v->label) {
-                sg17_eval_counts *c[2] = {&res->all, &res->by_label[v->label - 1]};
-                for (int m = 0; m < 2; m++)
-                    if (!c[m]->has_first_tp) {
-                        c[m]->has_first_tp = 1;
-                        c[m]->first_tp_t = f.has_time ? f.t : 0;
-                    }
-            }
-        }
+        take_alerts(res, ring, seq + 1, al, na, f.has_time ? f.t : 0);
         seq++;
     }
     if (e < 0) {
@@ -221,8 +262,16 @@ int sg17_vehicle_eval(const sg17_can_profile *p, const char *capture, double lea
         goto out;
     }
     e = 0;
+    for (;;) { /* identifiers still in probation at the end of the capture */
+        size_t na;
+        sg17_can_detector_flush(d, al, &na);
+        if (!na)
+            break;
+        take_alerts(res, ring, seq, al, na, tlast);
+    }
     for (uint64_t s = seq > RING ? seq - RING : 0; s < seq; s++)
-        count(res, ring[s % RING]);
+        count(res, &ep, ring[s % RING]);
+    episode_close(res, &ep);
     res->duration_s = res->has_time ? tlast - tfirst : 0;
     snprintf(res->all.label, sizeof res->all.label, "all");
 out:
