@@ -14,6 +14,7 @@ const SG17 = (() => {
     { href: 'consult.html', title: 'Consultation' },
     { href: 'assess.html', title: 'Quantum readiness' },
     { href: 'update.html', title: 'Firmware' },
+    { href: 'vehicle.html', title: 'Vehicles' },
   ];
   const KEY = 'sg17.token';
 

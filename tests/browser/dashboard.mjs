@@ -103,11 +103,39 @@ try {
   is(await text('[data-test=update-installed]'), ids.filter((i) => camp.devices[i].status === 'installed').length,
      'update page: installed count');
 
+  // ---- vehicle misbehaviour -----------------------------------------------------------
+  await open('/vehicle.html', 'vehicle');
+  const mbr = (await api('/mbr/v1/summary', TOK.admin)).body;
+  ok(mbr.totals.reports >= 2 && mbr.totals.alerts >= 4, `the API holds signed reports (${mbr.totals.reports}, ${mbr.totals.alerts} alerts)`);
+  for (const k of ['reports', 'alerts', 'vehicles', 'detectors'])
+    is(await text(`[data-test=mbr-${k}]`), mbr.totals[k], `vehicle page: ${k} as in the API`);
+  for (const v of mbr.vehicles) {
+    is(await text(`[data-test=mbr-${v.vehicle}-alerts]`), v.alerts, `vehicle page: ${v.vehicle} alerts`);
+    is(await text(`[data-test=mbr-${v.vehicle}-reports]`), v.reports, `vehicle page: ${v.vehicle} reports`);
+  }
+  is(await page.locator('#panel-vehicle svg.chart rect').count(), mbr.detectors.length, 'vehicle page: SVG bar per detector');
+  const dots = await page.locator('[data-test=mbr-timeline] [data-test=mbr-dot]').evaluateAll((els) =>
+    els.map((e) => [e.getAttribute('data-vehicle'), e.getAttribute('data-detector'), Number(e.getAttribute('data-alerts'))]));
+  is(dots.length, mbr.timeline.length, 'vehicle timeline: one dot per (minute, vehicle, detector) of the API');
+  is(dots.reduce((a, d) => a + d[2], 0), mbr.totals.alerts, 'vehicle timeline: the dots hold every alert');
+  await page.click('a[href="vehicle.html?vehicle=car1"]');
+  await page.waitForURL((u) => u.search === '?vehicle=car1');
+  await page.waitForSelector('main[data-ready="1"]');
+  await page.waitForSelector('[data-test=mbr-detail-timeline]');
+  await page.screenshot({ path: path.join(SHOTS, 'vehicle-car1.png'), fullPage: true });
+  const car1 = (await api('/mbr/v1/reports?vehicle=car1', TOK.admin)).body.reports;
+  const car1Alerts = car1.reduce((a, r) => a + r.report.report.alerts.length, 0);
+  is(await text('[data-test=mbr-detail-alerts]'), car1Alerts, 'vehicle car1: alert count as in its reports');
+  is(await page.locator('[data-test=mbr-detail-timeline] [data-test=mbr-detail-dot]').count(), car1Alerts,
+     'vehicle car1: one dot per alert at its capture time');
+
   // ---- overview ------------------------------------------------------------------------
   await open('/index.html', 'overview');
   ok(/database ok/.test(await text('[data-test=health]')), 'overview: health from /healthz');
   ok((await text('[data-test=card-sidf]')).includes(`${sidf.total.ok} de-concealed`), 'overview: SIDF card');
   ok((await text('[data-test=card-assess]')).includes(`${rep.summary.broken} broken`), 'overview: assessment card');
+  ok((await text('[data-test=card-vehicle]')).includes(`${mbr.totals.alerts} alerts in ${mbr.totals.reports} signed reports`),
+     'overview: vehicle card');
 
   // ---- another role, sign-out ---------------------------------------------------------
   await page.click('#signout');

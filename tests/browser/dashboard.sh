@@ -2,7 +2,8 @@
 # The web dashboard in a real browser: Debian's headless Chromium driven by
 # playwright-core (tests/browser/node_modules, installed by scripts/install-deps
 # or here). sg17d is started with real data behind every panel (SIDF keys and
-# de-concealments, signed consultation replies, the assessment example);
+# de-concealments, signed consultation replies, the assessment example,
+# signed misbehaviour reports of two vehicles);
 # dashboard.mjs signs in with tokens and compares what each page shows with
 # what the API holds. Screenshots: $SG17_BUILD_DIR/browser-artifacts/*.png.
 # Skips (77) when chromium, node or playwright-core cannot be had.
@@ -40,7 +41,7 @@ die() { echo "not ok - $*"; [ -f "$T/log" ] && sed 's/^/# /' "$T/log" | tail -20
 
 # ---- data behind every panel -----------------------------------------------------
 DB="$T/sg17.db"
-export SG17_CONSULT_STORE="$DB.consult"
+export SG17_CONSULT_DB="$DB" # sg17d keeps the consultation in its database
 tok() { "$SG17D_BIN" token create --db "$DB" --role "$1" --name "$2" 2>/dev/null; }
 ADMIN=$(tok admin ops) && ANALYST=$(tok analyst cti) && SIDF=$(tok sidf ausf) &&
     CHN=$(tok administration CHN) && FRA=$(tok administration FRA) || die "tokens"
@@ -117,6 +118,23 @@ done
 "$SG17_BIN" device run --state "$T/cam1" --server "$URL" --token-file "$T/cam1.token" >/dev/null 2>&1 ||
     die "cam1 update"
 curl -s -o /dev/null -H "Authorization: Bearer $(cat "$T/cam2.token")" "$URL/v1/update/poll?device=cam2"
+# X.1376: two vehicles' signed misbehaviour reports (sg17 vehicle report sign) through the API.
+DEV=$(tok device obu) || die "device token"
+for v in car1 car2; do
+    "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/$v.mbr" >/dev/null 2>&1 || die "reporter key $v"
+    python3 -c "import json,sys; print(json.dumps({'id': sys.argv[1], 'public_key': open(sys.argv[2]).read()}))" \
+        "$v" "$T/$v.mbr.pub" >"$T/$v.reg"
+    [ "$(post "$ADMIN" "@$T/$v.reg" /mbr/v1/reporters)" = 201 ] || die "reporter $v"
+done
+printf '%s\n' '{"time":1.5,"detector":"timing","id":"0C1","frame":10}' \
+    '{"time":2.5,"detector":"payload","id":"0C1","frame":20}' \
+    '{"time":7.25,"detector":"timing","id":"1A0","frame":95}' >"$T/car1.jsonl"
+printf '%s\n' '{"time":3.0,"detector":"v2x-speed","id":"cam","frame":1}' >"$T/car2.jsonl"
+for v in car1 car2; do
+    "$SG17_BIN" vehicle report sign --key "$T/$v.mbr" --vehicle "$v" -o "$T/$v.rep" "$T/$v.jsonl" \
+        2>/dev/null || die "report sign $v"
+    [ "$(post "$DEV" "@$T/$v.rep" /mbr/v1/reports)" = 201 ] || die "report post $v"
+done
 echo "# sg17d on $URL with data; screenshots in $SHOTS"
 
 SG17_URL="$URL" SG17_SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" \

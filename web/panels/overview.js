@@ -16,6 +16,9 @@ SG17.panel({
       { title: 'Consultation (Circular 268)', href: 'consult.html', path: '/v1/consult/circulars/268/tally',
         summary: (d) => `${d.administrations.length} replies; ` +
           d.drafts.map((x) => `${x.draft}: ${x.decision}`).join('; ') },
+      { title: 'Vehicle misbehaviour', href: 'vehicle.html', path: '/mbr/v1/summary',
+        summary: (d) => `${d.totals.alerts} alerts in ${d.totals.reports} signed reports from ` +
+          `${d.totals.vehicles} vehicle(s); ${d.totals.detectors} detector(s)` },
       { title: 'Quantum readiness', href: 'assess.html', path: '/v1/assess/report',
         summary: (d) => Object.entries(d.summary).map(([k, v]) => `${v} ${k}`).join(', ') },
     ];
