@@ -172,12 +172,16 @@ int sg17d_taxii_init(sg17d_server *srv)
         return n;
     }
     for (int i = 0; i < n; i++) {
-        if (strlen(names[i]) + 3 > TAXII_ROOT_PATH_MAX) {
+        size_t len = strlen(names[i]);
+        if (len + 3 > TAXII_ROOT_PATH_MAX) {
             sg17_log(SG17_LOG_WARN, "taxii", "API root name too long, not served: %.64s...",
                      names[i]);
             continue;
         }
-        snprintf(root_paths[i], TAXII_ROOT_PATH_MAX, "/%s/", names[i]);
+        root_paths[i][0] = '/';
+        memcpy(root_paths[i] + 1, names[i], len);
+        root_paths[i][len + 1] = '/';
+        root_paths[i][len + 2] = '\0';
         sg17_log(SG17_LOG_INFO, "taxii", "API root %s", root_paths[i]);
     }
     srv->taxii = ts;

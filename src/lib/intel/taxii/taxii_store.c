@@ -209,6 +209,9 @@ int sg17_taxii_server_open(sg17_taxii_server **out, const sg17_taxii_config *cfg
     s->cursor_max_age_s = cfg->cursor_max_age_s > 0 ? cfg->cursor_max_age_s : 86400;
     s->max_objects = cfg->max_objects ? cfg->max_objects : 100000;
     rc = db_open(s->db_path, &db);
+    /* WAL (as sg17d's store sets it): readers page while a POST writes */
+    if (rc == 0)
+        (void)sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (rc == 0 && sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         rc = SG17_E_IO;
     if (rc == 0)
