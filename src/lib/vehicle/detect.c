@@ -154,6 +154,7 @@ struct sg17_can_detector {
     unsigned n_pend;
     double next_exp;
     double newt[8]; /* first-seen times of the last identifiers new to the profile */
+    uint32_t newk[8];
     unsigned n_newt;
     sg17_can_alert aq[AQ_SIZE];
     unsigned aq_head, aq_n;
@@ -597,8 +598,8 @@ static void derive_pass1(sg17_can_profile *p)
         ip->ck_alg = 0;
         if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
             /* most specific first; a byte must vary for its checksum to be learned */
-            static const uint8_t order[] = {VEH_CK_CRC1D, VEH_CK_CRC2F, VEH_CK_SUM, VEH_CK_NIBSUM,
-                                            VEH_CK_XOR};
+            static const uint8_t order[] = {VEH_CK_CRC1D,  VEH_CK_CRC2F,  VEH_CK_SUM,
+                                            VEH_CK_NIBSUM, VEH_CK_NIBNEG, VEH_CK_XOR};
             unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
             for (unsigned oi = 0; oi < sizeof order && !ip->ck_alg; oi++) {
                 unsigned a = order[oi];
@@ -610,7 +611,7 @@ static void derive_pass1(sg17_can_profile *p)
                             distinct++;
                             lows = (uint16_t)(lows | 1u << (v & 15));
                         }
-                    if (a == VEH_CK_NIBSUM)
+                    if (a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG)
                         distinct = (unsigned)__builtin_popcount(lows) * 2u;
                     if (distinct >= CK_VALUES && t->ck_ok[b][a] * 1000u >= ip->count * 995u) {
                         ip->ck_alg = (uint8_t)a;
@@ -1152,8 +1153,13 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
         q->dlc = f->dlc < 8 ? f->dlc : 8;
         memcpy(q->data, f->data, 8);
         q->min_gap = 1e9;
-        if (s < 0)
+        int known = 0;
+        for (unsigned i = 0; i < 8 && i < d->n_newt; i++)
+            known |= d->newk[i] == k;
+        if (s < 0 && !known) {
+            d->newk[d->n_newt % 8] = k;
             d->newt[d->n_newt++ % 8] = f->t;
+        }
         if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
             d->next_exp = f->t + PEND_S;
     } else {

@@ -92,6 +92,13 @@ uint8_t veh_ck_value(unsigned alg, const uint8_t *d, unsigned dlc, unsigned b)
                 x += d[i] & 15u;
         }
         return (uint8_t)(((d[b] & 15u) - x) & 15u);
+    case VEH_CK_NIBNEG:
+        for (unsigned i = 0; i < dlc; i++) {
+            x += (unsigned)(d[i] >> 4);
+            if (i != b)
+                x += d[i] & 15u;
+        }
+        return (uint8_t)(((d[b] & 15u) + x) & 15u);
     default:
         return 0;
     }
@@ -99,8 +106,8 @@ uint8_t veh_ck_value(unsigned alg, const uint8_t *d, unsigned dlc, unsigned b)
 
 const char *veh_ck_name(unsigned alg)
 {
-    static const char *const n[VEH_CK_N] = {"", "xor", "sum", "crc8-j1850", "crc8-h2f",
-                                            "nibble-sum"};
+    static const char *const n[VEH_CK_N] = {"",         "xor",        "sum",       "crc8-j1850",
+                                            "crc8-h2f", "nibble-sum", "nibble-neg"};
     return alg < VEH_CK_N ? n[alg] : "";
 }
 

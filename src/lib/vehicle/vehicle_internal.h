@@ -21,12 +21,13 @@ enum {
     VEH_CK_CRC1D = 3,  /* c = d[b] ^ CRC-8 poly 0x1D (SAE J1850), init 0, other bytes in order */
     VEH_CK_CRC2F = 4,  /* c = d[b] ^ CRC-8 poly 0x2F (AUTOSAR CRC8H2F), init 0, other bytes */
     VEH_CK_NIBSUM = 5, /* low nibble of d[b]: c = (low - sum of the other nibbles) mod 16 */
-    VEH_CK_N = 6
+    VEH_CK_NIBNEG = 6, /* low nibble of d[b]: c = (low + sum of the other nibbles) mod 16 */
+    VEH_CK_N = 7
 };
 
 /** The constant c of algorithm alg for checksum byte b of a dlc-byte payload. */
 uint8_t veh_ck_value(unsigned alg, const uint8_t *d, unsigned dlc, unsigned b);
-/** "xor", "sum", "crc8-j1850", "crc8-h2f", "nibble-sum" ("" for none). */
+/** "xor", "sum", "crc8-j1850", "crc8-h2f", "nibble-sum", "nibble-neg" ("" for none). */
 const char *veh_ck_name(unsigned alg);
 
 /* Identifier transitions: a fixed open-addressing set of (previous slot,

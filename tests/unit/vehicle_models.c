@@ -1,0 +1,410 @@
+/* Payload checksum model and identifier-transition model on synthetic
+ * traffic with known properties: a checksum byte made with each supported
+ * algorithm (learned, then a broken checksum is flagged and a payload whose
+ * checksum was recomputed with the right algorithm is not), and an
+ * identifier order that never occurs in training (flagged as transitions). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg17/vehicle.h"
+#include "tap.h"
+
+static uint32_t lcg = 12345;
+static uint8_t rnd8(void)
+{
+    lcg = lcg * 1103515245u + 12345u;
+    return (uint8_t)(lcg >> 16);
+}
+
+/* reference CRC-8, MSB first: SAE J1850 = poly 0x1D, AUTOSAR 8H2F = poly 0x2F,
+ * both init 0xFF and final XOR 0xFF (catalogue check values 0x4B and 0xDF) */
+static uint8_t crc8_ref(uint8_t poly, const uint8_t *d, unsigned n)
+{
+    uint8_t c = 0xFF;
+    for (unsigned i = 0; i < n; i++) {
+        c ^= d[i];
+        for (int k = 0; k < 8; k++)
+            c = (uint8_t)(c & 0x80 ? (unsigned)(c << 1) ^ poly : (unsigned)(c << 1));
+    }
+    return (uint8_t)(c ^ 0xFF);
+}
+
+enum { XOR, SUM, J1850, H2F, NIBSUM, NIBNEG, NALG };
+static const char *const alg_name[NALG] = {"xor",      "sum",        "crc8-j1850",
+                                           "crc8-h2f", "nibble-sum", "nibble-neg"};
+
+/* byte 7 (or its low nibble) is the checksum of bytes 0..6 */
+static void seal(int alg, uint8_t *d, uint32_t id)
+{
+    unsigned x = 0;
+    switch (alg) {
+    case XOR:
+        for (int i = 0; i < 7; i++)
+            x ^= d[i];
+        d[7] = (uint8_t)(x ^ 0x5A);
+        break;
+    case SUM: /* Toyota style: id bytes + length + data */
+        x = (id >> 8) + (id & 0xff) + 8;
+        for (int i = 0; i < 7; i++)
+            x += d[i];
+        d[7] = (uint8_t)x;
+        break;
+    case J1850:
+        d[7] = crc8_ref(0x1D, d, 7);
+        break;
+    case H2F:
+        d[7] = crc8_ref(0x2F, d, 7);
+        break;
+    case NIBSUM:
+    case NIBNEG: /* Honda style (NIBNEG): (8 - sum of the other nibbles) mod 16 */
+        for (int i = 0; i < 7; i++)
+            x += (unsigned)(d[i] >> 4) + (d[i] & 15u);
+        x += (unsigned)(d[7] >> 4);
+        d[7] = (uint8_t)((d[7] & 0xF0) | ((alg == NIBSUM ? x + 3 : 8u - x) & 15u));
+        break;
+    }
+}
+
+static void mkframe(sg17_can_frame *f, double t, uint32_t id, const uint8_t *d, uint8_t n)
+{
+    memset(f, 0, sizeof *f);
+    f->t = t;
+    f->has_time = 1;
+    f->id = id;
+    f->dlc = n;
+    memcpy(f->data, d, n);
+}
+
+static void payload(int alg, uint8_t *d, uint32_t id)
+{
+    for (int i = 0; i < 8; i++)
+        d[i] = rnd8();
+    seal(alg, d, id);
+}
+
+static sg17_can_profile *train_ck(int alg)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        lcg = 777u + (uint32_t)alg;
+        for (int i = 0; i < 2000; i++) {
+            uint8_t d[8];
+            payload(alg, d, 0x123);
+            sg17_can_frame f;
+            mkframe(&f, 1 + i * 0.01, 0x123, d, 8);
+            if (sg17_can_profile_add(p, &f) != 0)
+                return NULL;
+        }
+        if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
+            return NULL;
+    }
+    if (sg17_can_profile_finish(p) != 0)
+        return NULL;
+    return p;
+}
+
+/* feed one frame, return the first alert's detector ("" if none) */
+static const char *feed(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x,
+                        uint64_t seq, char *evidence, size_t evlen)
+{
+    sg17_can_frame f;
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t k;
+    mkframe(&f, t, id, x, 8);
+    sg17_can_detector_feed(d, &f, seq, al, &k);
+    if (evidence && evlen)
+        snprintf(evidence, evlen, "%s", k ? al[0].evidence : "");
+    return k ? al[0].detector : "";
+}
+
+static void test_checksums(void)
+{
+    for (int alg = 0; alg < NALG; alg++) {
+        sg17_can_profile *p = train_ck(alg);
+        tap_ok(p != NULL, "%s: trained", alg_name[alg]);
+        if (!p)
+            continue;
+        /* the learned model survives a save/load round trip */
+        const char *path = "vehicle_models.tmp";
+        sg17_can_profile *q = NULL;
+        tap_ok(sg17_can_profile_save(p, path) == 0 && sg17_can_profile_load(path, &q) == 0,
+               "%s: profile saved and loaded", alg_name[alg]);
+        remove(path);
+        sg17_can_profile_free(p);
+        if (!q)
+            continue;
+        sg17_can_detector *d;
+        if (sg17_can_detector_new(q, &d) != 0) {
+            sg17_can_profile_free(q);
+            continue;
+        }
+        uint64_t seq = 0;
+        int alerts = 0;
+        double t = 100;
+        lcg = 99u + (uint32_t)alg;
+        for (int i = 0; i < 300; i++, t += 0.01) {
+            uint8_t x[8];
+            payload(alg, x, 0x123);
+            alerts += feed(d, t, 0x123, x, seq++, NULL, 0)[0] != 0;
+        }
+        tap_ok(alerts == 0, "%s: clean frames with a valid checksum: no alert (%d)", alg_name[alg],
+               alerts);
+        /* a data byte changed, checksum left as it was */
+        uint8_t x[8];
+        payload(alg, x, 0x123);
+        x[2] ^= 0x10;
+        char ev[256];
+        const char *det = feed(d, t, 0x123, x, seq++, ev, sizeof ev);
+        t += 0.01;
+        tap_ok(strcmp(det, "checksum") == 0 && strstr(ev, alg_name[alg]) != NULL,
+               "%s: altered payload with a stale checksum flagged (%s: %s)", alg_name[alg], det,
+               ev);
+        /* an attacker who recomputes the checksum correctly is not flagged by it */
+        payload(alg, x, 0x123);
+        x[3] ^= 0x21;
+        seal(alg, x, 0x123);
+        det = feed(d, t, 0x123, x, seq++, ev, sizeof ev);
+        t += 0.01;
+        tap_ok(strcmp(det, "checksum") != 0, "%s: recomputed checksum passes (%s)", alg_name[alg],
+               det);
+        /* the checksum byte itself corrupted */
+        payload(alg, x, 0x123);
+        x[7] = (uint8_t)(x[7] ^ 0x01);
+        det = feed(d, t, 0x123, x, seq++, ev, sizeof ev);
+        tap_ok(strcmp(det, "checksum") == 0, "%s: flipped checksum bit flagged (%s)",
+               alg_name[alg], det);
+        sg17_can_detector_free(d);
+        sg17_can_profile_free(q);
+    }
+    /* a byte that is merely random is not taken for a checksum */
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) == 0) {
+        int ok = 1;
+        for (int pass = 0; pass < 2 && ok; pass++) {
+            lcg = 5;
+            for (int i = 0; i < 2000 && ok; i++) {
+                uint8_t d[8];
+                for (int k = 0; k < 8; k++)
+                    d[k] = rnd8();
+                sg17_can_frame f;
+                mkframe(&f, 1 + i * 0.01, 0x321, d, 8);
+                ok = sg17_can_profile_add(p, &f) == 0;
+            }
+            if (pass == 0 && ok)
+                ok = sg17_can_profile_next_pass(p) == 0;
+        }
+        ok = ok && sg17_can_profile_finish(p) == 0;
+        sg17_can_detector *d;
+        int flagged = 0;
+        if (ok && sg17_can_detector_new(p, &d) == 0) {
+            lcg = 6;
+            for (int i = 0; i < 300; i++) {
+                uint8_t x[8];
+                for (int k = 0; k < 8; k++)
+                    x[k] = rnd8();
+                flagged += strcmp(feed(d, 100 + i * 0.01, 0x321, x, (uint64_t)i, NULL, 0),
+                                  "checksum") == 0;
+            }
+            sg17_can_detector_free(d);
+        }
+        tap_ok(ok && flagged == 0, "random payloads: no checksum learned, none flagged (%d)",
+               flagged);
+        sg17_can_profile_free(p);
+    }
+}
+
+/* Four identifiers, each 100 Hz, always on the bus in the order A B C D
+ * (1 ms apart). Detection: the same traffic, then B and C swap places for
+ * 20 cycles - transitions A->C, C->B and B->D never occurred. */
+static void cycle(sg17_can_detector *d, sg17_can_profile *p, double t0, int swap, uint64_t *seq,
+                  int *n_trans, int *n_other)
+{
+    static const uint32_t ids[4] = {0x0A0, 0x0B0, 0x0C0, 0x0D0};
+    for (int k = 0; k < 4; k++) {
+        int j = swap && (k == 1 || k == 2) ? 3 - k : k;
+        uint8_t x[8] = {0x11, 0x22, 0x33, 0x44, 0, 0, 0, (uint8_t)j};
+        sg17_can_frame f;
+        mkframe(&f, t0 + k * 0.001, ids[j], x, 8);
+        if (p) {
+            if (sg17_can_profile_add(p, &f) != 0)
+                (*n_other)++;
+            continue;
+        }
+        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+        size_t n;
+        sg17_can_detector_feed(d, &f, (*seq)++, al, &n);
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(al[i].detector, "transition") == 0)
+                (*n_trans)++;
+            else
+                (*n_other)++;
+        }
+    }
+}
+
+static void test_transitions(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0) {
+        tap_ok(0, "profile");
+        return;
+    }
+    int tr = 0, other = 0;
+    uint64_t seq = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 2000; i++)
+            cycle(NULL, p, 1 + i * 0.01, 0, &seq, &tr, &other);
+        if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
+            other++;
+    }
+    tap_ok(other == 0 && sg17_can_profile_finish(p) == 0, "transitions: trained");
+    sg17_can_detector *d;
+    if (sg17_can_detector_new(p, &d) != 0) {
+        sg17_can_profile_free(p);
+        return;
+    }
+    double t = 100;
+    for (int i = 0; i < 200; i++, t += 0.01)
+        cycle(d, NULL, t, 0, &seq, &tr, &other);
+    tap_ok(tr == 0 && other == 0, "learned order: no alert (%d transition, %d other)", tr, other);
+    for (int i = 0; i < 20; i++, t += 0.01)
+        cycle(d, NULL, t, 1, &seq, &tr, &other);
+    tap_ok(tr >= 20, "B and C swapped for 20 cycles: transition alerts (%d)", tr);
+    tap_int_eq(other, 0, "reordering within the period: no timing or payload alert");
+    int tr_before = tr;
+    for (int i = 0; i < 300; i++, t += 0.01)
+        cycle(d, NULL, t, 0, &seq, &tr, &other);
+    tap_ok(tr - tr_before <= 3, "learned order again: the alerts stop (%d)", tr - tr_before);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
+/* Profile of id 0x100 (byte 1 constant 0x00, byte 2 constant 0xAA), 100 Hz,
+ * span seconds long. */
+static sg17_can_profile *train_const(double span)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return NULL;
+    int n = (int)(span * 100);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+            sg17_can_frame f;
+            mkframe(&f, 1 + i * 0.01, 0x100, x, 8);
+            if (sg17_can_profile_add(p, &f) != 0)
+                return NULL;
+        }
+        if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
+            return NULL;
+    }
+    if (sg17_can_profile_finish(p) != 0)
+        return NULL;
+    return p;
+}
+
+/* 4 learned-constant bits changing: judged at the identifier's next frame */
+static void test_deferred_const(void)
+{
+    sg17_can_profile *p = train_const(20);
+    sg17_can_detector *d;
+    if (!p || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "deferred: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0;
+    int alerts = 0, flagged_excursion = 0;
+    double t = 100;
+    for (int i = 0; i < 600; i++, t += 0.01) {
+        uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+        if (i == 300)
+            x[1] = 0x0F; /* one frame: 4 constant bits set, back at the next frame */
+        if (i >= 450)
+            x[2] = 0xA5; /* from here on: 4 bits changed for good (a signal moved) */
+        sg17_can_frame f;
+        mkframe(&f, t, 0x100, x, 8);
+        uint64_t my = seq++;
+        sg17_can_detector_feed(d, &f, my, al, &n);
+        for (size_t k = 0; k < n; k++) {
+            alerts++;
+            if (strcmp(al[k].detector, "payload-const") == 0 && al[k].seq == 300 && my == 301)
+                flagged_excursion = 1;
+        }
+    }
+    tap_ok(flagged_excursion, "one-frame excursion of 4 constant bits flagged at the next frame");
+    tap_ok(alerts == 1, "a lasting change of 4 constant bits is learned, not flagged (%d alerts)",
+           alerts);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
+/* A profile of 10 s is provisional: identifiers new to it go into
+ * probation. Three new identifiers waking up together with steady traffic
+ * are adopted; a lone new identifier is flagged, every frame of it. */
+static void test_probation(void)
+{
+    sg17_can_profile *p = train_const(10);
+    sg17_can_detector *d;
+    if (!p || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "probation: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0;
+    int cohort_alerts = 0, lone_alerts = 0, lone_frames = 0, other = 0;
+    double t = 100;
+    for (int i = 0; i < 2000; i++, t += 0.01) {
+        uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+        sg17_can_frame f;
+        mkframe(&f, t, 0x100, x, 8);
+        for (int k = 0; k < 5; k++) {
+            if (k == 1 || k == 2 || k == 3) { /* ECU wake-up at t = 105: 3 ids at 10 Hz */
+                if (i < 500 || i % 10)
+                    continue;
+                mkframe(&f, t + 0.001 * k, 0x300 + (uint32_t)k, x, 8);
+            } else if (k == 4) { /* lone new id at 2 Hz from t = 112 */
+                if (i < 1200 || i % 50)
+                    continue;
+                mkframe(&f, t + 0.005, 0x7DF, x, 8);
+                lone_frames++;
+            }
+            sg17_can_detector_feed(d, &f, seq++, al, &n);
+            for (size_t j = 0; j < n; j++) {
+                if (al[j].id == 0x7DF)
+                    lone_alerts++;
+                else if (al[j].id >= 0x301 && al[j].id <= 0x303)
+                    cohort_alerts++;
+                else
+                    other++;
+            }
+        }
+    }
+    do {
+        sg17_can_detector_flush(d, al, &n);
+        for (size_t j = 0; j < n; j++)
+            lone_alerts += al[j].id == 0x7DF;
+    } while (n);
+    tap_int_eq(cohort_alerts, 0, "three identifiers waking up together: adopted, no alert");
+    tap_ok(lone_alerts == lone_frames && lone_frames > 0,
+           "lone new identifier: every frame flagged (%d of %d)", lone_alerts, lone_frames);
+    tap_int_eq(other, 0, "no other alert");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
+int main(void)
+{
+    test_checksums();
+    test_transitions();
+    test_deferred_const();
+    test_probation();
+    return tap_done();
+}
