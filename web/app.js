@@ -15,6 +15,7 @@ const SG17 = (() => {
     { href: 'assess.html', title: 'Quantum readiness' },
     { href: 'update.html', title: 'Firmware' },
     { href: 'vehicle.html', title: 'Vehicles' },
+    { href: 'intel.html', title: 'Threat intel' },
   ];
   const KEY = 'sg17.token';
 

@@ -129,11 +129,40 @@ try {
   is(await page.locator('[data-test=mbr-detail-timeline] [data-test=mbr-detail-dot]').count(), car1Alerts,
      'vehicle car1: one dot per alert at its capture time');
 
+  // ---- threat intelligence -------------------------------------------------------------
+  await open('/intel.html', 'intel');
+  const intel = (await api('/intel/v1/summary?hours=48&top=10', TOK.admin)).body;
+  ok(intel.values.active >= 3 && intel.sightings.total >= 2,
+     `the intel store holds values and sightings (${intel.values.active}, ${intel.sightings.total})`);
+  is(await text('[data-test=intel-active]'), intel.values.active, 'intel page: active values as in the API');
+  is(await text('[data-test=intel-sightings]'), intel.sightings.total, 'intel page: sightings as in the API');
+  is(await text('[data-test=intel-sighted]'), intel.sightings.values_sighted, 'intel page: values sighted');
+  for (const [t, c] of Object.entries(intel.by_type)) {
+    is(await text(`[data-test=intel-type-${t}]`), c, `intel page: ${t} values`);
+    is(await text(`[data-test=intel-sightings-${t}]`), intel.sightings_by_type[t] || 0, `intel page: ${t} sightings`);
+  }
+  is(await page.locator('#panel-intel svg.chart[aria-label="active values by FS.11 category"] rect').count(),
+     Object.keys(intel.by_fs11_category).length, 'intel page: SVG bar per FS.11 category');
+  ok(intel.by_fs11_category['1'] === 1, 'the API counts the GT prefix under FS.11 category 1');
+  const hrs = await page.locator('[data-test=intel-hour]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+  is(hrs.length, intel.sightings_by_hour.length, 'intel page: one column per hour');
+  is(hrs.reduce((a, b) => a + b, 0), intel.sightings_by_hour.reduce((a, b) => a + b.count, 0), 'intel page: the columns hold the sightings');
+  is(await text('[data-test=intel-top-0]'), intel.top_sighted[0].value, 'intel page: most sighted value');
+  is(await text('[data-test=intel-top-0-count]'), intel.top_sighted[0].count, 'intel page: its count');
+  if (process.env.SG17_HAVE_TAXII === '1') {
+    const disc = await fetch(URL + '/taxii2/', { headers: { Authorization: 'Bearer ' + TOK.admin,
+      Accept: 'application/taxii+json;version=2.1' } }).then((r) => r.json());
+    is(await text('[data-test=taxii-roots]'), disc.api_roots.length, 'intel page: TAXII API roots as in discovery');
+    ok(/TAXII server/.test(await text('[data-test=taxii-line]')), 'intel page: TAXII line');
+  }
+
   // ---- overview ------------------------------------------------------------------------
   await open('/index.html', 'overview');
   ok(/database ok/.test(await text('[data-test=health]')), 'overview: health from /healthz');
   ok((await text('[data-test=card-sidf]')).includes(`${sidf.total.ok} de-concealed`), 'overview: SIDF card');
   ok((await text('[data-test=card-assess]')).includes(`${rep.summary.broken} broken`), 'overview: assessment card');
+  ok((await text('[data-test=card-intel]')).includes(`${intel.values.active} active indicator values`),
+     'overview: threat-intelligence card');
   ok((await text('[data-test=card-vehicle]')).includes(`${mbr.totals.alerts} alerts in ${mbr.totals.reports} signed reports`),
      'overview: vehicle card');
 

@@ -3,7 +3,8 @@
 # playwright-core (tests/browser/node_modules, installed by scripts/install-deps
 # or here). sg17d is started with real data behind every panel (SIDF keys and
 # de-concealments, signed consultation replies, the assessment example,
-# signed misbehaviour reports of two vehicles);
+# signed misbehaviour reports of two vehicles, a STIX feed and sightings from
+# a Zeek log, the TAXII fixture of ../shared/vectors when present);
 # dashboard.mjs signs in with tokens and compares what each page shows with
 # what the API holds. Screenshots: $SG17_BUILD_DIR/browser-artifacts/*.png.
 # Skips (77) when chromium, node or playwright-core cannot be had.
@@ -57,7 +58,24 @@ $C states import "$SRC/data/consult/member_states.json" >/dev/null &&
     $C circular import "$SRC/data/consult/circular-268.json" >/dev/null &&
     $C circular import "$T/c9268.json" >/dev/null || die "consult store"
 
-"$SG17D_BIN" --db "$DB" --port 0 --sidf-key-dir "$T/keys" --web-root "$SRC/web" 2>"$T/log" &
+# X.1217: a small STIX feed in sg17d's intel store (IPv4, domain, an SCCP GT prefix with FS.11
+# category 1); the TAXII server gets the medallion fixture of ../shared/vectors when present.
+ind() { printf '{"type":"indicator","spec_version":"2.1","id":"indicator--%s-17d4-4cbf-938f-98ee46b3cd3f","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","pattern_type":"stix","pattern":"%s","valid_from":"2020-01-01T00:00:00Z"%s}' "$1" "$2" "${3:-}"; }
+{
+    echo '{"type":"bundle","id":"bundle--6f6a2b8e-3c1d-4e57-9a3b-2f0f3f6b1a01","objects":['
+    ind 00000001 "[ipv4-addr:value = '198.51.100.10']" ',"confidence":90'; echo ,
+    ind 00000002 "[domain-name:value = 'c2.example']"; echo ,
+    ind 00000003 "[x-sg17-sccp-gt:value LIKE '99988%']" ',"x_sg17_fs11_category":"cat1"'
+    echo ']}'
+} >"$T/feed.json"
+"$SG17_BIN" intel store ingest --db "$DB" --source dashboard-test "$T/feed.json" >/dev/null 2>&1 || die "intel ingest"
+VEC=${SG17_VECTORS:-$SRC/../shared/vectors}
+FIX="$VEC/stix/taxii/medallion_default_data.json"
+TAXII_ARGS=()
+HAVE_TAXII=0
+if [ -f "$FIX" ]; then TAXII_ARGS=(--taxii-fixture "$FIX"); HAVE_TAXII=1; fi
+
+"$SG17D_BIN" --db "$DB" --port 0 --sidf-key-dir "$T/keys" --web-root "$SRC/web" "${TAXII_ARGS[@]}" 2>"$T/log" &
 PID=$!
 PORT=""
 for _ in $(seq 1 200); do
@@ -135,9 +153,19 @@ for v in car1 car2; do
         2>/dev/null || die "report sign $v"
     [ "$(post "$DEV" "@$T/$v.rep" /mbr/v1/reports)" = 201 ] || die "report post $v"
 done
+# Operator logs matched against the feed; the sightings go to sg17d (analyst).
+now=$(date +%s)
+{
+    printf '#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\n'
+    printf '%s\tC1\t192.0.2.5\t1\t198.51.100.10\t443\n' $((now - 120))
+    printf '%s\tC2\t198.51.100.10\t2\t203.0.113.9\t80\n' $((now - 60))
+} >"$T/conn.log"
+"$SG17_BIN" intel match --format zeek --indicators "$T/feed.json" "$T/conn.log" >"$T/sightings.jsonl"
+[ "$?" = 1 ] || die "intel match found nothing"
+[ "$(post "$ANALYST" "@$T/sightings.jsonl" /intel/v1/sightings)" = 200 ] || die "sightings post"
 echo "# sg17d on $URL with data; screenshots in $SHOTS"
 
-SG17_URL="$URL" SG17_SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" \
+SG17_URL="$URL" SG17_SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" SG17_HAVE_TAXII=$HAVE_TAXII \
     SG17_TOKENS="{\"admin\":\"$ADMIN\",\"analyst\":\"$ANALYST\"}" \
     timeout 300 node "$HERE/dashboard.mjs"
 rc=$?

@@ -19,6 +19,9 @@ SG17.panel({
       { title: 'Vehicle misbehaviour', href: 'vehicle.html', path: '/mbr/v1/summary',
         summary: (d) => `${d.totals.alerts} alerts in ${d.totals.reports} signed reports from ` +
           `${d.totals.vehicles} vehicle(s); ${d.totals.detectors} detector(s)` },
+      { title: 'Threat intelligence', href: 'intel.html', path: '/intel/v1/summary?hours=24&top=1',
+        summary: (d) => `${d.values.active} active indicator values; ${d.sightings.total} sightings of ` +
+          `${d.sightings.values_sighted} value(s)` },
       { title: 'Quantum readiness', href: 'assess.html', path: '/v1/assess/report',
         summary: (d) => Object.entries(d.summary).map(([k, v]) => `${v} ${k}`).join(', ') },
     ];
