@@ -396,10 +396,19 @@ static int compile_cb(const sg17_intel_active *a, void *ctx)
         id[n++] = hx[h[i] & 15];
     }
     id[n] = '\0';
+    char vf[40];
+    if (a->valid_from > 0) {
+        time_t t = (time_t)a->valid_from;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(vf, sizeof vf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    } else {
+        snprintf(vf, sizeof vf, "%s", c->now);
+    }
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "type",
                           "indicator", "spec_version", "2.1", "id", id, "created", c->now,
                           "modified", c->now, "pattern", pattern, "pattern_type", "stix",
-                          "confidence", a->confidence, "valid_from", c->now,
+                          "confidence", a->confidence, "valid_from", vf,
                           "x_sg17_store_indicator", a->indicator);
     if (o == NULL)
         return SG17_E_NOMEM;
