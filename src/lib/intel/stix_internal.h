@@ -19,6 +19,8 @@ typedef struct stix_tdef {
 } stix_tdef;
 
 const stix_tdef *stix_tdef_find(const char *type);
+/* STIX 2.0 type table (explicit 2.0 content). */
+const stix_tdef *stix_tdef20_find(const char *type);
 /* 1 if word w (length n) occurs in the space-separated list. */
 int stix_word_in(const char *list, const char *w, size_t n);
 /* Hash-set membership over a constant list, built on first use (thread-safe:

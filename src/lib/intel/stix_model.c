@@ -65,6 +65,44 @@ static const stix_tdef tdefs[] = {
     {"bundle", SG17_STIX_BUNDLE, "type id objects", "type id"},
 };
 
+/* STIX 2.0 (CS01, Part 2) object types, used when content is explicitly 2.0
+ * (--version 2.0 or spec_version "2.0"): no spec_version, confidence, lang or
+ * extensions on objects; labels required on indicator, malware, report,
+ * threat-actor, tool; observed-data carries its observables in "objects";
+ * cyber observables are not top-level objects, and the 2.1 additions
+ * (grouping, infrastructure, location, note, ...) are custom types. */
+#define SDO20_CORE "type id created_by_ref labels created modified revoked external_references object_marking_refs granular_markings "
+#define SDO20_REQ "type id created modified"
+
+static const stix_tdef tdefs20[] = {
+    {"attack-pattern", SG17_STIX_SDO, SDO20_CORE "name description kill_chain_phases", SDO20_REQ " name"},
+    {"campaign", SG17_STIX_SDO, SDO20_CORE "name description aliases first_seen last_seen objective", SDO20_REQ " name"},
+    {"course-of-action", SG17_STIX_SDO, SDO20_CORE "name description action", SDO20_REQ " name"},
+    {"identity", SG17_STIX_SDO, SDO20_CORE "name description identity_class sectors contact_information", SDO20_REQ " name identity_class"},
+    {"indicator", SG17_STIX_SDO, SDO20_CORE "name description pattern valid_from valid_until kill_chain_phases", SDO20_REQ " labels pattern valid_from"},
+    {"intrusion-set", SG17_STIX_SDO, SDO20_CORE "name description aliases first_seen last_seen goals resource_level primary_motivation secondary_motivations", SDO20_REQ " name"},
+    {"malware", SG17_STIX_SDO, SDO20_CORE "name description kill_chain_phases", SDO20_REQ " labels name"},
+    {"observed-data", SG17_STIX_SDO, SDO20_CORE "first_observed last_observed number_observed objects", SDO20_REQ " first_observed last_observed number_observed objects"},
+    {"report", SG17_STIX_SDO, SDO20_CORE "name description published object_refs", SDO20_REQ " labels name published object_refs"},
+    {"threat-actor", SG17_STIX_SDO, SDO20_CORE "name description aliases roles goals sophistication resource_level primary_motivation secondary_motivations personal_motivations", SDO20_REQ " labels name"},
+    {"tool", SG17_STIX_SDO, SDO20_CORE "name description kill_chain_phases tool_version", SDO20_REQ " labels name"},
+    {"vulnerability", SG17_STIX_SDO, SDO20_CORE "name description", SDO20_REQ " name"},
+    {"relationship", SG17_STIX_SRO, SDO20_CORE "relationship_type description source_ref target_ref", SDO20_REQ " relationship_type source_ref target_ref"},
+    {"sighting", SG17_STIX_SRO, SDO20_CORE "first_seen last_seen count sighting_of_ref observed_data_refs where_sighted_refs summary", SDO20_REQ " sighting_of_ref"},
+    {"marking-definition", SG17_STIX_META, "type id created_by_ref created external_references object_marking_refs granular_markings definition_type definition", "type id created definition_type definition"},
+    {"bundle", SG17_STIX_BUNDLE, "type id spec_version objects", "type id spec_version"},
+};
+
+const stix_tdef *stix_tdef20_find(const char *type)
+{
+    if (!type)
+        return NULL;
+    for (size_t i = 0; i < sizeof tdefs20 / sizeof tdefs20[0]; i++)
+        if (strcmp(tdefs20[i].type, type) == 0)
+            return &tdefs20[i];
+    return NULL;
+}
+
 const stix_tdef *stix_tdef_find(const char *type)
 {
     if (!type)
@@ -192,14 +230,19 @@ int stix_wset_has(stix_wset_slot *cache, const char *list, const char *w, size_t
 }
 
 static stix_wset_slot tdef_props_cache[64];
+static stix_wset_slot tdef20_props_cache[32];
 _Static_assert(sizeof tdefs / sizeof tdefs[0] <= 64, "one cache slot per type");
+_Static_assert(sizeof tdefs20 / sizeof tdefs20[0] <= 32, "one cache slot per 2.0 type");
 
 int stix_tdef_has_prop(const stix_tdef *td, const char *k, size_t n)
 {
-    size_t i = (size_t)(td - tdefs);
-    if (i >= 64)
-        return stix_word_in(td->props, k, n);
-    return stix_wset_has(&tdef_props_cache[i], td->props, k, n);
+    /* which table: integer offsets (no relational compare of unrelated pointers) */
+    uintptr_t a = (uintptr_t)td;
+    if (a - (uintptr_t)tdefs < sizeof tdefs)
+        return stix_wset_has(&tdef_props_cache[(a - (uintptr_t)tdefs) / sizeof *td], td->props, k, n);
+    if (a - (uintptr_t)tdefs20 < sizeof tdefs20)
+        return stix_wset_has(&tdef20_props_cache[(a - (uintptr_t)tdefs20) / sizeof *td], td->props, k, n);
+    return stix_word_in(td->props, k, n);
 }
 
 static int ishex(int c)

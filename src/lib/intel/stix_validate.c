@@ -92,6 +92,8 @@ typedef struct vctx {
     int nomem;
     const char *oid;
     int v20; /* validating as STIX 2.0 content */
+    int s20; /* explicitly 2.0 (forced, or spec_version "2.0"): the STIX 2.0 type tables apply */
+    int bundle_s20; /* the enclosing bundle says spec_version "2.0" (unforced) */
     int in_bundle;
     const char *cur_type;
     int hash_len_warned; /* {150} once per object, as the reference */
@@ -216,8 +218,50 @@ static void vocab_value(vctx *v, const char *type, const char *prop, int code, c
     }
 }
 
+/* STIX 2.0 Part 1 section 6 vocabularies: the 2.0 "labels" vocabularies take
+ * the codes of the 2.1 "*_types" checks (as the reference's v20 checks). */
+static const struct {
+    const char *type;
+    const char *prop;
+    int code;
+    const char *values;
+} vocabs20[] = {
+    {NULL, "primary_motivation", 211, "accidental coercion dominance ideology notoriety organizational-gain personal-gain personal-satisfaction revenge unpredictable"},
+    {NULL, "secondary_motivations", 211, "accidental coercion dominance ideology notoriety organizational-gain personal-gain personal-satisfaction revenge unpredictable"},
+    {NULL, "personal_motivations", 211, "accidental coercion dominance ideology notoriety organizational-gain personal-gain personal-satisfaction revenge unpredictable"},
+    {NULL, "resource_level", 212, "individual club contest team organization government"},
+    {"identity", "identity_class", 213, "individual group organization class unknown"},
+    {"indicator", "labels", 214, "anomalous-activity anonymization benign compromised malicious-activity attribution"},
+    {"identity", "sectors", 215, "agriculture aerospace automotive communications construction defence education energy entertainment financial-services government-national government-regional government-local government-public-services healthcare hospitality-leisure infrastructure insurance manufacturing mining non-profit pharmaceuticals retail technology telecommunications transportation utilities"},
+    {"malware", "labels", 216, "adware backdoor bot ddos dropper exploit-kit keylogger ransomware remote-access-trojan resource-exploitation rogue-security-software rootkit screen-capture spyware trojan virus worm"},
+    {"report", "labels", 218, "threat-report attack-pattern campaign identity indicator intrusion-set malware observed-data threat-actor tool vulnerability"},
+    {"threat-actor", "labels", 219, "activist competitor crime-syndicate criminal hacker insider-accidental insider-disgruntled nation-state sensationalist spy terrorist"},
+    {"threat-actor", "roles", 220, "agent director independent infrastructure-architect infrastructure-operator malware-author sponsor"},
+    {"threat-actor", "sophistication", 221, "none minimal intermediate advanced expert innovator strategic"},
+    {"tool", "labels", 222, "denial-of-service exploitation information-gathering network-capture credential-exploitation remote-access vulnerability-scanning"},
+};
+
+static void check_vocabs20(vctx *v, const char *type, const sg17_jd *o)
+{
+    for (size_t i = 0; i < sizeof vocabs20 / sizeof vocabs20[0]; i++) {
+        if (vocabs20[i].type && strcmp(vocabs20[i].type, type) != 0)
+            continue;
+        const sg17_jd *val = jd_get(o, vocabs20[i].prop);
+        size_t k;
+        const sg17_jd *e;
+        if (jd_is_string(val))
+            vocab_value(v, type, vocabs20[i].prop, vocabs20[i].code, vocabs20[i].values, jd_str(val));
+        jd_array_foreach(val, k, e) if (jd_is_string(e))
+            vocab_value(v, type, vocabs20[i].prop, vocabs20[i].code, vocabs20[i].values, jd_str(e));
+    }
+}
+
 static void check_vocabs(vctx *v, const char *type, const sg17_jd *o)
 {
+    if (v->s20) {
+        check_vocabs20(v, type, o);
+        return;
+    }
     for (size_t i = 0; i < sizeof vocabs / sizeof vocabs[0]; i++) {
         if (vocabs[i].type && strcmp(vocabs[i].type, type) != 0)
             continue;
@@ -309,6 +353,32 @@ static const struct {
     {"vulnerability", "impacts", "infrastructure tools"},
 };
 
+/* STIX 2.0 Part 2 relationship summary */
+static const struct {
+    const char *src;
+    const char *rel;
+    const char *targets;
+} rels20[] = {
+    {"attack-pattern", "targets", "identity vulnerability"},
+    {"attack-pattern", "uses", "malware tool"},
+    {"campaign", "attributed-to", "intrusion-set threat-actor"},
+    {"campaign", "targets", "identity vulnerability"},
+    {"campaign", "uses", "attack-pattern malware tool"},
+    {"course-of-action", "mitigates", "attack-pattern malware tool vulnerability"},
+    {"indicator", "indicates", "attack-pattern campaign intrusion-set malware threat-actor tool"},
+    {"intrusion-set", "attributed-to", "threat-actor"},
+    {"intrusion-set", "targets", "identity vulnerability"},
+    {"intrusion-set", "uses", "attack-pattern malware tool"},
+    {"malware", "targets", "identity vulnerability"},
+    {"malware", "uses", "tool"},
+    {"malware", "variant-of", "malware"},
+    {"threat-actor", "attributed-to", "identity"},
+    {"threat-actor", "impersonates", "identity"},
+    {"threat-actor", "targets", "identity vulnerability"},
+    {"threat-actor", "uses", "attack-pattern malware tool"},
+    {"tool", "targets", "identity vulnerability"},
+};
+
 static void id_type(const char *id, char *out, size_t n)
 {
     const char *sep = strstr(id, "--");
@@ -346,14 +416,18 @@ static void check_relationship(vctx *v, const sg17_jd *o)
         strcmp(rt, "duplicate-of") == 0)
         return;
     int src_known = 0, rel_known = 0;
-    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
-        if (strcmp(rels[i].src, st) != 0)
+    size_t nrels = v->s20 ? sizeof rels20 / sizeof rels20[0] : sizeof rels / sizeof rels[0];
+    for (size_t i = 0; i < nrels; i++) {
+        const char *rsrc = v->s20 ? rels20[i].src : rels[i].src;
+        const char *rrel = v->s20 ? rels20[i].rel : rels[i].rel;
+        const char *rtargets = v->s20 ? rels20[i].targets : rels[i].targets;
+        if (strcmp(rsrc, st) != 0)
             continue;
         src_known = 1;
-        if (strcmp(rels[i].rel, rt) != 0)
+        if (strcmp(rrel, rt) != 0)
             continue;
         rel_known = 1;
-        if (!stix_word_in(rels[i].targets, tt, strlen(tt)))
+        if (!stix_word_in(rtargets, tt, strlen(tt)))
             add(v, 202, "'%s' is permitted, but not a suggested relationship target object for "
                         "'%s' objects with the '%s' relationship.", tt, st, rt);
     }
@@ -1106,6 +1180,8 @@ static void check_uuid(vctx *v, const char *type, const char *id, sg17_stix_kind
 static void check_pattern(vctx *v, const sg17_jd *o)
 {
     const char *pt = sget(o, "pattern_type"), *pat = sget(o, "pattern");
+    if (v->s20 && !jd_get(o, "pattern_type"))
+        pt = "stix"; /* STIX 2.0 indicators are always STIX patterns */
     if (!pt || !pat || strcmp(pt, "stix") != 0)
         return;
     char err[256];
@@ -1154,16 +1230,47 @@ static void check_marking(vctx *v, const sg17_jd *o)
 
 static void check_object(vctx *v, const sg17_jd *o);
 
+/* STIX 2.0 Part 3/4: each cyber observable in observed-data "objects" is an
+ * object with a "type"; its object references (*_ref, *_refs) name keys of
+ * the same "objects" dictionary (local scope). */
+static void check_observables20(vctx *v, const sg17_jd *objs)
+{
+    const char *k, *pk;
+    const sg17_jd *ob, *pv;
+    jd_object_foreach(objs, k, ob) {
+        if (!jd_is_object(ob)) {
+            add(v, 0, "objects['%s']: a cyber observable must be an object", k);
+            continue;
+        }
+        if (!jd_is_string(jd_get(ob, "type")))
+            add(v, 0, "objects['%s']: 'type' is a required property", k);
+        jd_object_foreach(ob, pk, pv) {
+            size_t i;
+            const sg17_jd *e;
+            if (ends_with(pk, "_ref")) {
+                if (!jd_is_string(pv) || !jd_get(objs, jd_str(pv)))
+                    add(v, 0, "objects['%s'].%s: must refer to a key of the 'objects' dictionary", k, pk);
+            } else if (ends_with(pk, "_refs")) {
+                jd_array_foreach(pv, i, e) if (!jd_is_string(e) || !jd_get(objs, jd_str(e)))
+                    add(v, 0, "objects['%s'].%s[%zu]: must refer to a key of the 'objects' dictionary", k, pk, i);
+            }
+        }
+    }
+}
+
 static void check_observed_objects(vctx *v, const sg17_jd *o)
 {
     const sg17_jd *objs = jd_get(o, "objects");
     if (!objs)
         return;
-    add(v, 304, "Included property 'objects' is deprecated within the indicated spec version.");
+    if (!v->s20) /* deprecated in 2.1; the only form in 2.0 */
+        add(v, 304, "Included property 'objects' is deprecated within the indicated spec version.");
     if (!jd_is_object(objs)) {
         add(v, 0, "objects: Observed Data objects must be in dict format.");
         return;
     }
+    if (v->s20)
+        check_observables20(v, objs);
     const char *k;
     const sg17_jd *val;
     jd_object_foreach(objs, k, val) {
@@ -1262,10 +1369,14 @@ static void check_object(vctx *v, const sg17_jd *o)
         v->oid = saved;
         return;
     }
-    const stix_tdef *td = stix_tdef_find(type);
-    sg17_stix_kind kind = td ? td->kind : SG17_STIX_CUSTOM;
-    int v20 = v->v20;
     const char *sv = sget(o, "spec_version");
+    int v20 = v->v20, s20 = v->s20;
+    if (v->o->version)
+        v->s20 = strcmp(v->o->version, "2.0") == 0;
+    else
+        v->s20 = sv ? strcmp(sv, "2.0") == 0 : v->bundle_s20;
+    const stix_tdef *td = v->s20 ? stix_tdef20_find(type) : stix_tdef_find(type);
+    sg17_stix_kind kind = td ? td->kind : SG17_STIX_CUSTOM;
     const char *saved_type = v->cur_type;
     v->cur_type = type;
     if (v->o->version)
@@ -1276,6 +1387,8 @@ static void check_object(vctx *v, const sg17_jd *o)
         v->v20 = 1;
     else
         v->v20 = 0;
+    if (v->s20)
+        v->v20 = 1;
     /* type format */
     size_t tl = strlen(type);
     int tok = tl >= 3 && tl <= 250 && !strstr(type, "--");
@@ -1411,8 +1524,9 @@ static void check_object(vctx *v, const sg17_jd *o)
         const char *mr = sget(e, "marking_ref");
         if (mr && !starts_with(mr, "marking-definition--"))
             add(v, 0, "granular_markings[%zu].marking_ref: '%s' does not match '^marking-definition--'", i, mr);
-        if (!mr && !sget(e, "lang"))
-            add(v, 0, "granular_markings[%zu]: marking_ref or lang is required", i);
+        if (!mr && (v->s20 || !sget(e, "lang")))
+            add(v, 0, v->s20 ? "granular_markings[%zu]: 'marking_ref' is a required property"
+                             : "granular_markings[%zu]: marking_ref or lang is required", i);
         size_t j;
         const sg17_jd *s;
         const sg17_jd *sels = jd_get(e, "selectors");
@@ -1446,12 +1560,13 @@ static void check_object(vctx *v, const sg17_jd *o)
         check_order(v, o, "first_observed", "last_observed", 0);
         check_order(v, o, "start_time", "stop_time", 1);
     }
-    if (jd_get(o, "confidence")) {
+    if (!v->s20 && jd_get(o, "confidence")) {
         const sg17_jd *c = jd_get(o, "confidence");
         if (!jd_is_integer(c) || jd_int(c) < 0 || jd_int(c) > 100)
             add(v, 0, "confidence: must be an integer in 0..100");
     }
-    check_extensions(v, type, o, kind == SG17_STIX_SCO);
+    if (!v->s20) /* 2.0 objects have no extensions (a custom property there) */
+        check_extensions(v, type, o, kind == SG17_STIX_SCO);
     check_vocabs(v, type, o);
     /* type-specific */
     if (kind == SG17_STIX_SCO) {
@@ -1462,14 +1577,14 @@ static void check_object(vctx *v, const sg17_jd *o)
     if (strcmp(type, "relationship") == 0)
         check_relationship(v, o);
     else if (strcmp(type, "indicator") == 0) {
-        if (!jd_get(o, "name") || !jd_get(o, "description"))
+        if (!v->s20 && (!jd_get(o, "name") || !jd_get(o, "description")))
             add(v, 303, "Both the name and description properties SHOULD be present.");
         check_pattern(v, o);
         check_order(v, o, "valid_from", "valid_until", 1);
     } else if (strcmp(type, "marking-definition") == 0) {
         check_marking(v, o);
     } else if (strcmp(type, "observed-data") == 0) {
-        if (!jd_get(o, "objects") && !jd_get(o, "object_refs"))
+        if (!v->s20 && !jd_get(o, "objects") && !jd_get(o, "object_refs"))
             add(v, 0, "observed-data requires 'object_refs' (or the deprecated 'objects')");
         check_observed_objects(v, o);
         const sg17_jd *no = jd_get(o, "number_observed");
@@ -1527,6 +1642,7 @@ static void check_object(vctx *v, const sg17_jd *o)
             add(v, 305, "The 'description' property SHOULD be populated.");
     }
     v->v20 = v20;
+    v->s20 = s20;
     v->oid = saved;
     v->cur_type = saved_type;
 }
@@ -1642,6 +1758,8 @@ int stix_validate_jd(const sg17_jd *inst, const sg17_stix_vopts *opts, sg17_stix
         v.oid = id;
         v.r->n_objects++;
         const char *sv = sget(inst, "spec_version");
+        if (!ver && sv && strcmp(sv, "2.0") == 0)
+            v.bundle_s20 = 1; /* 2.0 bundles carry the version for their objects */
         if (ver && strcmp(ver, "2.0") == 0) {
             v.v20 = 1;
             if (!sv)
