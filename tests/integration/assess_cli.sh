@@ -2,26 +2,10 @@
 # sg17 assess: text/JSON/HTML on the shipped example inventories, --strict exit
 # codes, -o, malformed input (exit 3 with the item named), usage (exit 2).
 set -u
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 EX="${SG17_SOURCE_DIR:-.}/examples/assess"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
-status() {
-    "$@" >"$T/out" 2>"$T/err"
-    echo $?
-}
 is "$(status "$SG17_BIN" assess "$EX/5g-sa-2020.json")" 0 "text report"
 grep -q "^1   suci .*SUCI-PROFILE-A .* 128 .* 0 broken" "$T/out"; ok $? "SUCI profile A: 128 classical, 0 quantum, broken, priority 1"
 grep -q "GOST-28147 .*unknown" "$T/out"; ok $? "unknown algorithm reported as unknown"
@@ -37,5 +21,4 @@ is "$(status "$SG17_BIN" assess "$T/bad.json")" 3 "malformed inventory exit 3"
 grep -q 'items\[0\]: unknown field "key_bit"' "$T/err"; ok $? "error names the item and field"
 is "$(status "$SG17_BIN" assess)" 2 "no file is usage"
 is "$(status "$SG17_BIN" assess --bogus x)" 2 "bad option is usage"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

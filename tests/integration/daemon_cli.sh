@@ -3,57 +3,11 @@
 # sub-commands, schema refusal, a busy port, and SIGINT.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-if ! command -v sqlite3 >/dev/null 2>&1; then
-    echo "1..0 # SKIP sqlite3 not installed"
-    exit 77
-fi
-
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do
-        kill -KILL "$p" 2>/dev/null
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
-# status <cmd...>: run it with output to $T/out and $T/err, print the exit code
-status() {
-    "$@" >"$T/out" 2>"$T/err"
-    echo $?
-}
-# start_daemon <log> <args...>: sets DPID and DPORT (empty if it did not start)
-start_daemon() {
-    local log=$1
-    shift
-    : >"$log" # exists before the child opens it, so the poll below never misses it
-    "$SG17D_BIN" "$@" 2>"$log" &
-    DPID=$!
-    PIDS+=("$DPID")
-    DPORT=""
-    for _ in $(seq 1 200); do
-        DPORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
-        [ -n "$DPORT" ] && return 0
-        kill -0 "$DPID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools sqlite3
+tap_tmpdir
 
 DB="$T/t.db"
 
@@ -125,32 +79,30 @@ ok $? "  and says why"
 is "$(sqlite3 "$T/future.db" 'PRAGMA user_version')" 999 "  and leaves the database alone"
 
 # ---- busy port, SIGINT ----------------------------------------------------------------------
-if start_daemon "$T/d1.log" --db "$DB" --port 0 --threads 1; then
-    ok 0 "daemon starts with --threads 1 on port $DPORT"
-    is "$(status "$SG17D_BIN" --db "$T/other.db" --port "$DPORT")" 4 "a busy port exits 4"
-    kill -INT "$DPID"
-    for _ in $(seq 1 20); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$DPID" 2>/dev/null; then kill -KILL "$DPID"; fi
-    wait "$DPID"
-    is "$?" 0 "SIGINT stops the daemon with exit 0"
+if sg17d_run "$T/d1.log" "$SG17D_BIN" --db "$DB" --port 0 --threads 1; then
+    ok 0 "daemon starts with --threads 1 on port $PORT"
+    is "$(status "$SG17D_BIN" --db "$T/other.db" --port "$PORT")" 4 "a busy port exits 4"
+    sg17d_stop 2 INT
+    is "$STATUS" 0 "SIGINT stops the daemon with exit 0"
     grep -q 'stopping on SIGINT' "$T/d1.log"
     ok $? "  and logs it"
 else
     ok 1 "daemon starts with --threads 1"
     sed 's/^/# /' "$T/d1.log"
+    sg17d_kill
 fi
 
 # ---- idle-connection timeout, /healthz when the database breaks -------------------------
 printf '[server]\ntimeout_s = 1\nport = 0\n[store]\npath = %s\n' "$T/h.db" >"$T/h.ini"
-if start_daemon "$T/d2.log" --config "$T/h.ini"; then
+if sg17d_run "$T/d2.log" "$SG17D_BIN" --config "$T/h.ini"; then
     if command -v curl >/dev/null 2>&1; then
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$DPORT/healthz")
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$URL/healthz")
         is "$code" 200 "/healthz 200 on a fresh database"
     fi
     # An idle connection must be closed by the server after timeout_s = 1,
     # long before the 6 s of the local timeout.
     start=$(date +%s)
-    exec 3<>"/dev/tcp/127.0.0.1/$DPORT"
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT"
     timeout 6 cat <&3 >/dev/null
     r=$?
     exec 3<&-
@@ -159,21 +111,17 @@ if start_daemon "$T/d2.log" --config "$T/h.ini"; then
     ok $? "an idle connection is closed after timeout_s (${elapsed}s)"
     if command -v curl >/dev/null 2>&1; then
         sqlite3 "$T/h.db" 'DROP TABLE schema_migrations'
-        code=$(curl -s -o "$T/hb" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$DPORT/healthz")
+        code=$(curl -s -o "$T/hb" -w '%{http_code}' --max-time 10 "$URL/healthz")
         is "$code" 503 "/healthz 503 once the database is broken"
         grep -q '"error":"store_unavailable"' "$T/hb"
         ok $? "  with a JSON error body"
     fi
-    kill -TERM "$DPID"
-    for _ in $(seq 1 20); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$DPID" 2>/dev/null; then kill -KILL "$DPID"; fi
-    wait "$DPID"
-    is "$?" 0 "  and still stops cleanly"
+    sg17d_stop 2
+    is "$STATUS" 0 "  and still stops cleanly"
 else
     ok 1 "daemon starts from a config file with port = 0"
     sed 's/^/# /' "$T/d2.log"
+    sg17d_kill
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ] || exit 1
-exit 0
+tap_done

@@ -3,42 +3,12 @@
 # config file, then check routing, caps, auth, the store and a clean SIGTERM.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-for tool in curl sqlite3 sha256sum; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "1..0 # SKIP $tool not installed"
-        exit 77
-    fi
-done
-
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() { # ok <0|1 as shell status> <description>
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        fails=$((fails + 1))
-    fi
-}
-is() { # is <got> <want> <description>
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl sqlite3 sha256sum
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # one log line per request is checked below
 
 DB="$T/sg17.db"
 # req <curl args...>: prints the status code; body in $T/body, headers in $T/hdr.
@@ -73,22 +43,7 @@ path = $DB
 level = info
 EOF
 
-: >"$T/log"
-"$SG17D_BIN" --config "$T/sg17d.ini" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --config "$T/sg17d.ini"
 ok 0 "sg17d listening on $URL (port from --port 0 overrode port = 1)"
 grep -q "max body 1024 bytes" "$T/log"
 ok $? "max_body_bytes from the config file is in effect"
@@ -237,24 +192,10 @@ grep -Eq 'INFO http: GET "/v1/whoami" 200 [0-9]+B [0-9]+us principal=admin1' "$T
 ok $? "log line names the authenticated principal"
 
 # ---- SIGTERM ---------------------------------------------------------------------------
-kill -TERM "$PID"
-stopped=1
-for _ in $(seq 1 20); do
-    if ! kill -0 "$PID" 2>/dev/null; then stopped=0; break; fi
-    sleep 0.1
-done
-ok $stopped "sg17d exits within 2 s of SIGTERM"
-[ "$stopped" -eq 0 ] || kill -KILL "$PID"
-wait "$PID"
-is "$?" 0 "exit status after SIGTERM is 0"
-PID=""
+sg17d_stop 2
+ok $STOPPED "sg17d exits within 2 s of SIGTERM"
+is "$STATUS" 0 "exit status after SIGTERM is 0"
 grep -q 'INFO sg17d: stopped' "$T/log"
 ok $? "shutdown logged"
 
-echo "1..$n"
-if [ "$fails" -ne 0 ]; then
-    echo "# $fails of $n failed; daemon log:"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-exit 0
+tap_done "$T/log"

@@ -2,49 +2,20 @@
 # sg17d rate limit (per-client-address token bucket, 429 + Retry-After) and
 # optional TLS (libmicrohttpd + GnuTLS) over real connections.
 set -u
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl not installed"; exit 77; }
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
-start() { # start LOG ARGS...: sets PID, PORT, SCHEME
-    local log=$1
-    shift
-    "$SG17D_BIN" --db "$T/sg17.db" --port 0 "$@" 2>"$log" &
-    PID=$!
-    PORT=""
-    for _ in $(seq 1 200); do
-        PORT=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
-        [ -n "$PORT" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
-}
-stop() { kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=""; }
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # the 429 replies are looked for in the log
+start() { sg17d_start "$1" --db "$T/sg17.db" "${@:2}"; } # start LOG ARGS...: PID, PORT, URL
 
 # ---- rate limit ---------------------------------------------------------------------
 start "$T/log" --rate 5
 [ -n "$PORT" ]
 ok $? "sg17d --rate 5 started"
 urls=()
-for _ in $(seq 1 30); do urls+=(-o /dev/null "http://127.0.0.1:$PORT/healthz"); done
+for _ in $(seq 1 30); do urls+=(-o /dev/null "$URL/healthz"); done
 # One curl process: 30 requests back to back on one connection.
 t0=$(date +%s%N)
 curl -s -o /dev/null -w '%{http_code}\n' "${urls[@]}" >"$T/codes"
@@ -58,7 +29,7 @@ ok $? "30 requests at once: the burst of 10 (+ refill) passes, the rest get 429 
 # The bucket refills at 5/s: on a slow (sanitizer, loaded) machine one token may
 # be back already, so ask until a 429 comes (the burst is 10: at most 12 tries).
 for _ in $(seq 1 12); do
-    curl -s -o "$T/429.body" -D "$T/429.hdr" "http://127.0.0.1:$PORT/healthz"
+    curl -s -o "$T/429.body" -D "$T/429.hdr" "$URL/healthz"
     grep -q '"error":"too_many_requests"' "$T/429.body" && break
 done
 grep -q '"error":"too_many_requests"' "$T/429.body"
@@ -66,10 +37,10 @@ ok $? "429 body: {error: too_many_requests}"
 grep -qi '^Retry-After: [1-9]' "$T/429.hdr"
 ok $? "429 carries Retry-After"
 sleep 1.3
-is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 200 "after a pause the bucket refills: 200"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200 "after a pause the bucket refills: 200"
 grep -q 'GET "/healthz" 429 ' "$T/log"
 ok $? "429 replies are logged like any request"
-stop
+sg17d_stop
 printf '[limits]\nrate = fast\n' >"$T/bad.ini"
 "$SG17D_BIN" --config "$T/bad.ini" --db "$T/sg17.db" --port 0 2>"$T/err"
 is "$?" 2 "[limits] rate = fast: exit 2"
@@ -77,9 +48,9 @@ printf '[limits]\nrate = 100\nburst = 0\n' >"$T/bad.ini"
 "$SG17D_BIN" --config "$T/bad.ini" --db "$T/sg17.db" --port 0 2>"$T/err"
 is "$?" 2 "[limits] burst = 0: exit 2"
 start "$T/log0"
-for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$PORT/healthz"; done >"$T/codes0"
+for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{http_code}\n' "$URL/healthz"; done >"$T/codes0"
 is "$(sort -u "$T/codes0")" 200 "without [limits] rate: 40 quick requests all 200"
-stop
+sg17d_stop
 
 # ---- TLS -------------------------------------------------------------------------------
 if ! command -v openssl >/dev/null 2>&1; then
@@ -102,7 +73,7 @@ else
     ok $? "TLS 1.1 is refused (1.2 and 1.3 only)"
     v=$(curl -s -o /dev/null -w '%{http_code}' --tlsv1.3 --cacert "$T/tls.crt" "https://127.0.0.1:$PORT/version")
     is "$v" 200 "TLS 1.3 works"
-    stop
+    sg17d_stop
     "$SG17D_BIN" --db "$T/sg17.db" --port 0 --tls-cert "$T/tls.crt" 2>"$T/err"
     is "$?" 4 "a certificate without a key: exit 4"
     grep -q 'needs both cert and key' "$T/err"
@@ -120,7 +91,7 @@ if [ -n "${SG17_SOURCE_DIR:-}" ]; then
     start "$T/plog" --config "$T/pkg.ini"
     [ -n "$PORT" ] && grep -q 'sidf: 0 home-network key' "$T/plog"
     ok $? "packaging/sg17d.ini (paths moved to a temp dir) starts sg17d"
-    stop
+    sg17d_stop
     if command -v systemd-analyze >/dev/null 2>&1; then
         sed "s|/usr/local/bin/sg17d|$SG17D_BIN|" "$SG17_SOURCE_DIR/packaging/sg17d.service" \
             >"$T/sg17d.service"
@@ -128,5 +99,4 @@ if [ -n "${SG17_SOURCE_DIR:-}" ]; then
         ok $? "packaging/sg17d.service passes systemd-analyze verify${out:+: $out}"
     fi
 fi
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

@@ -4,35 +4,15 @@
 # the foreground; a second start reuses the token.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_SOURCE_DIR:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN or SG17_SOURCE_DIR not set"
+if [ -z "${SG17_SOURCE_DIR:-}" ]; then
+    echo "1..0 # SKIP SG17_SOURCE_DIR not set"
     exit 77
 fi
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl not installed"
-    exit 77
-fi
-
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl
+tap_tmpdir
 
 SCRIPT="$SG17_SOURCE_DIR/scripts/run-daemon"
 BUILD=$(dirname "$SG17D_BIN")
@@ -40,28 +20,14 @@ BUILD=$(dirname "$SG17D_BIN")
 # run_once <tag>: start run-daemon in $T/work, wait for the port, query whoami
 # with ./var/admin.token, SIGTERM it. Sets CODE and STATUS.
 run_once() {
-    local tag=$1 port=""
-    : >"$T/$tag.err"
-    (cd "$T/work" && SG17D_PORT=0 exec bash "$SCRIPT" "$BUILD") >"$T/$tag.out" 2>"$T/$tag.err" &
-    PID=$!
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/$tag.err" | head -n 1)
-        [ -n "$port" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
+    local tag=$1
     CODE=000
-    if [ -n "$port" ] && [ -r "$T/work/var/admin.token" ]; then
+    if sg17d_run "$T/$tag.err" env -C "$T/work" SG17D_PORT=0 bash "$SCRIPT" "$BUILD" \
+        >"$T/$tag.out" && [ -r "$T/work/var/admin.token" ]; then
         CODE=$(curl -s -o "$T/$tag.body" -w '%{http_code}' --max-time 10 \
-            -H "Authorization: Bearer $(cat "$T/work/var/admin.token")" \
-            "http://127.0.0.1:$port/v1/whoami")
+            -H "Authorization: Bearer $(cat "$T/work/var/admin.token")" "$URL/v1/whoami")
     fi
-    kill -TERM "$PID" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$PID" 2>/dev/null && kill -KILL "$PID"
-    wait "$PID"
-    STATUS=$?
-    PID=""
+    sg17d_stop 2
 }
 
 mkdir -p "$T/work"
@@ -85,9 +51,4 @@ ok $r "no new token on the second start"
 count=$("$SG17D_BIN" token list --db "$T/work/var/sg17.db" 2>/dev/null | grep -c $'\tadmin\t')
 is "$count" 1 "exactly one admin token in the database"
 
-echo "1..$n"
-if [ "$fails" -ne 0 ]; then
-    for f in "$T"/*.out "$T"/*.err; do echo "# --- $f"; sed 's/^/# /' "$f"; done
-    exit 1
-fi
-exit 0
+tap_done "$T"/*.out "$T"/*.err

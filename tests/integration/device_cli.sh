@@ -2,27 +2,9 @@
 # sg17 device: init / status / pubkey, exit codes, and trust-anchor rotation
 # and irreversible revocation through `sg17 device anchors sign|apply`.
 set -u
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-rc_is() { # want, description, command...
-    local want=$1 desc=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    [ "$got" -eq "$want" ]
-    ok $? "$desc (exit $got, want $want)"
-    if [ "$got" -ne "$want" ]; then sed 's/^/# /' "$T/err"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 S="$SG17_BIN"
 V=fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe
 C=1492af14-2569-5e48-bf42-9b2d51f2ab45
@@ -62,5 +44,4 @@ rc_is 1 "re-adding the revoked a2 refused" "$S" device anchors apply --state "$T
 grep -q "irreversible" "$T/err"
 ok $? "reason: revocation is irreversible"
 rc_is 2 "anchors sign without --key is a usage error" "$S" device anchors sign --epoch 3 -o "$T/u.cbor"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

@@ -2,12 +2,13 @@
 # sg17 pqc keygen/sign/verify/encaps/decaps/acvp through the CLI, exactly as
 # the X.1811 core issue specifies the commands; exit codes 0/1/2/3.
 set -u
-S=${SG17_BIN:?}
-t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-n=0; fail=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); echo "not ok $n - $1"; fail=1; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
+S=$SG17_BIN
+t=$T
+nok() { ok 1 "$1"; }
+check() { eval "$2"; ok $? "$1"; } # check DESC SHELL-CONDITION
 
 printf 'firmware image v1\n' > "$t/msg"
 for alg in ml-dsa-44 ml-dsa-65 ml-dsa-87 slh-dsa-sha2-128f slh-dsa-shake-128f \
@@ -112,6 +113,4 @@ PY
 else
   echo "# SKIP acvp part: vectors not found at $vec"
 fi
-echo "1..$n"
-echo "# $((n - fail)) checks, fail=$fail"
-exit $fail
+tap_done

@@ -8,31 +8,13 @@
 # the counters at /sidf/v1/stats; start-up refusal of bad key files.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN/SG17_BIN not set or not built"
-    exit 77
-fi
-for tool in curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN SG17_BIN
+tap_need_tools curl python3
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # the request lines are checked below
 
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
 req() { curl -s -o "$T/body" -w '%{http_code}' --max-time 20 "$@"; }
 jget() { python3 -c "import json,sys
 d=json.load(open('$T/body'))
@@ -63,21 +45,7 @@ TANA=$("$SG17D_BIN" token create --role analyst --name ana --db "$DB" 2>/dev/nul
 [ -n "$TSIDF" ] && [ -n "$TADM" ] && [ -n "$TANA" ]
 ok $? "sidf, admin and analyst tokens created"
 
-"$SG17D_BIN" --config "$T/sg17d.ini" --db "$DB" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --config "$T/sg17d.ini" --db "$DB"
 ok 0 "sg17d listening on $URL"
 grep -q 'sidf: 4 home-network key(s); null scheme refused' "$T/log"
 ok $? "4 keys loaded (2 [sidf] key lines, 2 from key_dir), null scheme refused by default"
@@ -202,10 +170,8 @@ ok $? "one log line per request, with the principal"
 grep -q "imsi-00101012345678" "$T/log"
 ok $((1 - $?)) "no SUPI in the log"
 
-kill -TERM "$PID"
-wait "$PID"
-is "$?" 0 "SIGTERM: clean stop"
-PID=""
+sg17d_stop
+is "$STATUS" 0 "SIGTERM: clean stop"
 
 # ---- allow_null and start-up refusals ------------------------------------------------
 printf '[sidf]\nallow_null = yes\n' >"$T/null.ini"
@@ -223,17 +189,8 @@ is "$?" 2 "allow_null = maybe: exit 2"
 grep -q 'bad.ini:2: allow_null' "$T/log3"
 ok $? "  reported as FILE:LINE"
 
-"$SG17D_BIN" --config "$T/null.ini" --db "$DB" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-URL="http://127.0.0.1:$PORT"
+sg17d_start "$T/log" --config "$T/null.ini" --db "$DB"
 is "$(dec "$TSIDF" "suci-0-001-01-0000-0-0-0123456789")" 200 "allow_null = yes: null SUCI accepted"
 is "$(jget supi)" "imsi-001010123456789" "  its SUPI"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

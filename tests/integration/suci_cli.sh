@@ -4,25 +4,9 @@
 # (exit 1 with a reason), usage errors (exit 2), key file permissions.
 set -u
 
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
-status() {
-    "$@" >"$T/out" 2>"$T/err"
-    echo $?
-}
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 
 id=1
 for p in A B mlkem768 xwing; do
@@ -77,5 +61,4 @@ is "$(status "$SG17_BIN" suci deconceal --hn-key "$T/hnA.pub" "$s")" 3 "public k
 is "$(status "$SG17_BIN" suci frob)" 2 "unknown command"
 is "$(status "$SG17_BIN" suci --help)" 0 "--help"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

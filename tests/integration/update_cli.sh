@@ -6,27 +6,9 @@
 # for an ML-KEM-768 recipient, show --json, and the exit codes 0/1/2.
 set -u
 
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-rc_is() { # want, description, command...
-    local want=$1 desc=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    [ "$got" -eq "$want" ]
-    ok $? "$desc (exit $got, want $want)"
-    if [ "$got" -ne "$want" ]; then sed 's/^/# /' "$T/err"; fi
-}
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 S="$SG17_BIN"
 
 for a in p256 ml-dsa-65 ed25519 lms-sha256-h5-w8 ml-kem-768; do
@@ -137,5 +119,4 @@ rc_is 2 "usage error" "$S" update manifest verify "$T/m.suit"
 rc_is 2 "unknown command" "$S" update manifest frobnicate
 rc_is 0 "--help" "$S" update --help
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

@@ -10,39 +10,13 @@
 # replayed report, a report for another device and a bad signature.
 set -u
 
-for v in SG17_BIN SG17D_BIN; do
-    if [ -z "${!v:-}" ] || [ ! -x "${!v}" ]; then
-        echo "1..0 # SKIP $v not set or not built"
-        exit 77
-    fi
-done
-for tool in curl sqlite3 xxd python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "1..0 # SKIP $tool not installed"
-        exit 77
-    fi
-done
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17_BIN SG17D_BIN
+tap_need_tools curl sqlite3 xxd python3
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # the Range request's log line is checked below
 
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
 S="$SG17_BIN"
 DB="$T/sg17.db"
 VENDOR=fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe
@@ -56,21 +30,7 @@ done
 [[ "$AUTHOR" =~ ^sg17_ ]] && [ -s "$T/dev3.token" ]
 ok $? "author and device tokens"
 
-"$SG17D_BIN" --db "$DB" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --db "$DB"
 ok 0 "sg17d on $URL"
 A=(-H "Authorization: Bearer $AUTHOR")
 req() { curl -s -o "$T/body" -w '%{http_code}' --max-time 20 "$@"; }
@@ -234,9 +194,6 @@ is "$code" 409 "campaign name taken"
 code=$(req "${A[@]}" -d '{"name":"bad","manifest":"00","devices":["dev1"]}' "$URL/v1/update/campaigns")
 is "$code" 400 "malformed campaign refused"
 
-kill -TERM "$PID"
-wait "$PID"
-is "$?" 0 "sg17d stops cleanly"
-PID=""
-echo "1..$n"
-[ "$fails" -eq 0 ]
+sg17d_stop
+is "$STATUS" 0 "sg17d stops cleanly"
+tap_done
