@@ -3,7 +3,6 @@
  * with §11.2.2 SHA-512 for H_msg, PRF_msg, H and T at categories 3 and 5),
  * plus the parameter table (Table 2) and base_2b (Alg. 4).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "slhdsa_internal.h"
@@ -186,27 +185,22 @@ int slh_PRF_msg(const slh_params *p, const uint8_t *sk_prf, const uint8_t *opt_r
         sg17_keccak_wipe(&s);
         return 0;
     }
-    /* HMAC-SHA-x(SK.prf, opt_rand || M): sg17_hmac is one-shot, so the input
-     * is assembled once in a heap buffer. */
-    if (msg->m_len > SIZE_MAX - SLH_MAX_N - msg->pre_len)
-        return SG17_E_LIMIT;
-    size_t len = p->n + msg->pre_len + msg->m_len;
-    uint8_t *buf = malloc(len);
-    if (!buf)
-        return SG17_E_NOMEM;
-    memcpy(buf, opt_rand, p->n);
-    if (msg->pre_len)
-        memcpy(buf + p->n, msg->pre, msg->pre_len);
-    if (msg->m_len)
-        memcpy(buf + p->n + msg->pre_len, msg->m, msg->m_len);
+    /* HMAC-SHA-x(SK.prf, opt_rand || M), fed piece by piece: M is not copied. */
+    sg17_hmac_ctx h;
     uint8_t mac[64];
-    int rc =
-        sg17_hmac(p->sha512 ? SG17_HASH_SHA512 : SG17_HASH_SHA256, sk_prf, p->n, buf, len, mac);
+    int rc = sg17_hmac_init(&h, p->sha512 ? SG17_HASH_SHA512 : SG17_HASH_SHA256, sk_prf, p->n);
+    if (rc == 0)
+        rc = sg17_hmac_update(&h, opt_rand, p->n);
+    if (rc == 0)
+        rc = sg17_hmac_update(&h, msg->pre, msg->pre_len);
+    if (rc == 0)
+        rc = sg17_hmac_update(&h, msg->m, msg->m_len);
+    if (rc == 0)
+        rc = sg17_hmac_final(&h, mac);
+    sg17_hmac_ctx_free(&h); /* no-op after final; frees the state on an error */
     if (rc == 0)
         memcpy(out, mac, p->n);
     sg17_memzero(mac, sizeof(mac));
-    sg17_memzero(buf, p->n);
-    free(buf);
     return rc;
 }
 
