@@ -17,6 +17,22 @@
  *    "length": 4.5, "width": 1.8,   vehicle size, m (optional, static)
  *    "rx_x": 0, "rx_y": 0,  receiver position, m (optional; sudden appearance)
  *    "label": "..."}        ground truth for evaluation (ignored by checks)
+ *
+ * DENMs (ETSI EN 302 637-3) in the same stream carry "type": "denm" (CAMs
+ * "cam", the default) and, instead of the required x/y/vx/vy (which become
+ * optional: the sender's own position and velocity):
+ *    "origin": "1234",      actionID.originatingStationID (default: station)
+ *    "seq": 7,              actionID.sequenceNumber, 0..65535 (required)
+ *    "detection_t": 12.0,   detectionTime, s (required)
+ *    "reference_t": 12.1,   referenceTime, s (required)
+ *    "event_x", "event_y",  eventPosition, m (required)
+ *    "validity": 600,       validityDuration, s, 0..86400 (default 600)
+ *    "interval_ms": 1000,   transmissionInterval, 1..10000 ms (optional)
+ *    "relevance": 2,        RelevanceDistance 0..7 (lessThan50m .. over10km, optional)
+ *    "cause": 97,           CauseCodeType 0..255 (required), "subcause": 0..255
+ *    "termination": "cancellation" | "negation"   (optional)
+ * TS 103 759 V2.1.1 defines no DENM-specific observations (its AsrDenm is
+ * NULL), so the DENM checks are private observations with tgtId 103.
  */
 #ifndef SG17_V2X_H
 #define SG17_V2X_H
@@ -39,6 +55,12 @@ typedef struct sg17_v2x_msg {
     double x, y, vx, vy, acc, length, width, rx_x, rx_y;
     int reverse;
     char label[32];
+    /* DENM (is_denm): x, y, vx, vy valid only if has_pos */
+    int is_denm, has_pos, has_interval, has_relevance, termination; /* 0, 1 cancel, 2 negate */
+    char origin[40];
+    uint32_t seq, interval_ms;
+    int relevance, cause, subcause;
+    double det_t, ref_t, ev_x, ev_y, validity;
 } sg17_v2x_msg;
 
 /** TS 103 759 CAM targets/observations (tgtId, obsId) and private extensions (tgt 100+). */

@@ -25,6 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sg17_v2x_parse((const char *)data + off, len, &m, err, sizeof err) == 0) {
             if (memchr(m.station, 0, sizeof m.station) == NULL || m.station[0] == 0)
                 abort();
+            if (m.is_denm && (memchr(m.origin, 0, sizeof m.origin) == NULL || m.origin[0] == 0 ||
+                              m.validity < 0 || m.validity > 86400 || m.relevance > 7))
+                abort();
             sg17_v2x_obs o[SG17_V2X_MAX_OBS];
             size_t n = sg17_v2x_check(c, &m, o);
             if (n > SG17_V2X_MAX_OBS)

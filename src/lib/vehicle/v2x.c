@@ -51,10 +51,24 @@ typedef struct fp {
     char id[40];
 } fprint;
 
+/* DENM events by actionID (originating station, sequence number) */
+#define MAX_EV        2048
+#define DENM_HIST_S   10.0   /* s: CAM history usable for a DENM's sender */
+#define DENM_SENSE_M  1000.0 /* m: farthest event a sender can have detected (ours) */
+#define DENM_REP_FRAC 0.8    /* repetitions closer than this x transmissionInterval */
+
+typedef struct denm_ev {
+    char origin[40];
+    uint32_t seq;
+    int used, terminated, heard;
+    double ref_t, last_rx, expires;
+} denm_ev;
+
 struct sg17_v2x_checker {
     station st[MAX_ST];
     fprint ring[FP_RING];
     size_t n_st;
+    denm_ev ev[MAX_EV];
 };
 
 static double sqrt_(double x)
@@ -76,6 +90,108 @@ static double abs_(double x)
     return x < 0 ? -x : x;
 }
 
+static int get_num(json_t *o, const char *k, int required, double lo, double hi, double *out,
+                   int *have, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(o, k);
+    if (!v || json_is_null(v)) {
+        if (required) {
+            snprintf(err, errlen, "DENM: \"%s\" missing", k);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < lo ||
+        json_number_value(v) > hi) {
+        snprintf(err, errlen, "DENM: \"%s\" must be a number in [%g, %g]", k, lo, hi);
+        return -1;
+    }
+    *out = json_number_value(v);
+    if (have)
+        *have = 1;
+    return 0;
+}
+
+static int get_int(json_t *o, const char *k, int required, long lo, long hi, long *out, int *have,
+                   char *err, size_t errlen)
+{
+    json_t *v = json_object_get(o, k);
+    if (!v || json_is_null(v)) {
+        if (required) {
+            snprintf(err, errlen, "DENM: \"%s\" missing", k);
+            return -1;
+        }
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        snprintf(err, errlen, "DENM: \"%s\" must be an integer %ld..%ld", k, lo, hi);
+        return -1;
+    }
+    *out = (long)json_integer_value(v);
+    if (have)
+        *have = 1;
+    return 0;
+}
+
+/* The DENM fields (EN 302 637-3 ranges: sequenceNumber 0..65535,
+ * validityDuration 0..86400 s default 600, transmissionInterval 1..10000 ms,
+ * RelevanceDistance 0..7, CauseCodeType and SubCauseCodeType 0..255). */
+static int parse_denm(json_t *o, sg17_v2x_msg *m, char *err, size_t errlen)
+{
+    long v = 0;
+    int has = 0;
+    if (get_int(o, "seq", 1, 0, 65535, &v, NULL, err, errlen))
+        return -1;
+    m->seq = (uint32_t)v;
+    if (get_num(o, "detection_t", 1, -1e9, 1e9, &m->det_t, NULL, err, errlen) ||
+        get_num(o, "reference_t", 1, -1e9, 1e9, &m->ref_t, NULL, err, errlen) ||
+        get_num(o, "event_x", 1, -1e9, 1e9, &m->ev_x, NULL, err, errlen) ||
+        get_num(o, "event_y", 1, -1e9, 1e9, &m->ev_y, NULL, err, errlen))
+        return -1;
+    m->validity = 600;
+    if (get_num(o, "validity", 0, 0, 86400, &m->validity, NULL, err, errlen))
+        return -1;
+    if (get_int(o, "interval_ms", 0, 1, 10000, &v, &m->has_interval, err, errlen))
+        return -1;
+    m->interval_ms = m->has_interval ? (uint32_t)v : 0;
+    if (get_int(o, "relevance", 0, 0, 7, &v, &m->has_relevance, err, errlen))
+        return -1;
+    m->relevance = m->has_relevance ? (int)v : 0;
+    if (get_int(o, "cause", 1, 0, 255, &v, NULL, err, errlen))
+        return -1;
+    m->cause = (int)v;
+    v = 0;
+    if (get_int(o, "subcause", 0, 0, 255, &v, &has, err, errlen))
+        return -1;
+    m->subcause = (int)v;
+    json_t *og = json_object_get(o, "origin");
+    if (!og || json_is_null(og)) {
+        m->origin[0] = 0; /* filled from station below */
+    } else if (json_is_string(og) && json_string_length(og) > 0 &&
+               json_string_length(og) < sizeof m->origin &&
+               strlen(json_string_value(og)) == json_string_length(og)) {
+        memcpy(m->origin, json_string_value(og), json_string_length(og) + 1);
+    } else if (json_is_integer(og) && json_integer_value(og) >= 0) {
+        snprintf(m->origin, sizeof m->origin, "%lld", (long long)json_integer_value(og));
+    } else {
+        snprintf(err, errlen, "DENM: \"origin\" must be a string of 1..39 bytes or an integer");
+        return -1;
+    }
+    json_t *tm = json_object_get(o, "termination");
+    if (tm && !json_is_null(tm)) {
+        const char *x = json_is_string(tm) ? json_string_value(tm) : "";
+        if (strcmp(x, "cancellation") == 0)
+            m->termination = 1;
+        else if (strcmp(x, "negation") == 0)
+            m->termination = 2;
+        else {
+            snprintf(err, errlen, "DENM: \"termination\" must be \"cancellation\" or \"negation\"");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, size_t errlen)
 {
     if (!line || !m)
@@ -93,17 +209,37 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
         return SG17_E_FORMAT;
     }
     int e = SG17_E_FORMAT;
+    json_t *type = json_object_get(o, "type");
+    if (type && !json_is_null(type)) {
+        if (json_is_string(type) && strcmp(json_string_value(type), "denm") == 0)
+            m->is_denm = 1;
+        else if (!json_is_string(type) || strcmp(json_string_value(type), "cam") != 0) {
+            snprintf(err, errlen, "\"type\" must be \"cam\" or \"denm\"");
+            goto out;
+        }
+    }
     const char *req[] = {"t", "x", "y", "vx", "vy"};
     double *dst[] = {&m->t, &m->x, &m->y, &m->vx, &m->vy};
+    int npos = 0;
     for (size_t i = 0; i < 5; i++) {
         json_t *v = json_object_get(o, req[i]);
+        if (m->is_denm && i > 0 && (!v || json_is_null(v)))
+            continue; /* a DENM's sender position is optional */
         if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
             abs_(json_number_value(v)) > 1e9) {
             snprintf(err, errlen, "\"%s\" missing or not a finite number", req[i]);
             goto out;
         }
         *dst[i] = json_number_value(v);
+        npos += i > 0;
     }
+    m->has_pos = npos == 4;
+    if (m->is_denm && npos != 0 && npos != 4) {
+        snprintf(err, errlen, "a DENM gives all of x, y, vx, vy or none");
+        goto out;
+    }
+    if (m->is_denm && parse_denm(o, m, err, errlen) != 0)
+        goto out;
     json_t *s = json_object_get(o, "station");
     if (json_is_string(s) && json_string_length(s) > 0 &&
         json_string_length(s) < sizeof m->station) {
@@ -163,6 +299,8 @@ int sg17_v2x_parse(const char *line, size_t len, sg17_v2x_msg *m, char *err, siz
         }
         m->reverse = json_is_true(rv);
     }
+    if (m->is_denm && !m->origin[0])
+        memcpy(m->origin, m->station, sizeof m->origin);
     json_t *lb = json_object_get(o, "label");
     if (json_is_string(lb)) {
         snprintf(m->label, sizeof m->label, "%s", json_string_value(lb));
@@ -266,8 +404,163 @@ static uint64_t fingerprint(const sg17_v2x_msg *m)
     return fnv(q, sizeof q, 0xcbf29ce484222325ull);
 }
 
+/* CauseCodeType values defined by ETSI TS 102 894-2 (V1.3.1, plus violence
+ * (20) and railwayLevelCrossing (100) of V2.1.1); 0 is reserved. */
+static int cause_valid(int cc)
+{
+    static const uint8_t ok[] = {1,  2,  3,  5,  6,  7,  9,  10, 11, 12, 14, 15, 17, 18,
+                                 19, 20, 26, 27, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100};
+    for (size_t i = 0; i < sizeof ok; i++)
+        if (ok[i] == cc)
+            return 1;
+    return 0;
+}
+
+/* RelevanceDistance (TS 102 894-2): lessThan50m(0) .. lessThan10km(6), over10km(7) */
+static double relevance_m(int r)
+{
+    static const double d[8] = {50, 100, 200, 500, 1000, 5000, 10000, -1};
+    return r >= 0 && r < 8 ? d[r] : -1;
+}
+
+static denm_ev *find_event(sg17_v2x_checker *c, const sg17_v2x_msg *m, double now, int create)
+{
+    uint64_t h = fnv(m->origin, strlen(m->origin), 0xcbf29ce484222325ull);
+    h = fnv(&m->seq, sizeof m->seq, h);
+    denm_ev *free_slot = NULL;
+    for (size_t i = 0; i < MAX_EV; i++) {
+        denm_ev *e = &c->ev[(h + i) % MAX_EV];
+        if (!e->used) {
+            if (!free_slot)
+                free_slot = e;
+            break;
+        }
+        if (e->seq == m->seq && strcmp(e->origin, m->origin) == 0)
+            return e;
+        if (!free_slot && now > e->expires + FORGET_S)
+            free_slot = e; /* an expired event's slot */
+    }
+    if (!create || !free_slot)
+        return NULL;
+    memset(free_slot, 0, sizeof *free_slot);
+    free_slot->used = 1;
+    free_slot->seq = m->seq;
+    snprintf(free_slot->origin, sizeof free_slot->origin, "%s", m->origin);
+    return free_slot;
+}
+
+static station *peek_station(sg17_v2x_checker *c, const char *id)
+{
+    uint64_t h = fnv(id, strlen(id), 0xcbf29ce484222325ull);
+    for (size_t i = 0; i < MAX_ST; i++) {
+        station *s = &c->st[(h + i) % MAX_ST];
+        if (!s->used)
+            return NULL;
+        if (strcmp(s->id, id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* DENM checks (private observations, tgtId 103). EN 302 637-3: detectionTime
+ * <= referenceTime; a DENM is valid until detectionTime + validityDuration;
+ * repetitions of one update (same actionID and referenceTime) are sent every
+ * transmissionInterval; only the originating station updates or cancels its
+ * event (negation may come from another station, for an event it heard). */
+static size_t denm_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *o)
+{
+    size_t n = 0;
+    sg17_v2x_obs *x;
+    if (!cause_valid(m->cause)) {
+        x = add(o, &n, "Denm-CauseCodeInvalid", 103, 1);
+        EV(x, "causeCode %d is not a CauseCodeType value", m->cause);
+    }
+    if (m->det_t > m->ref_t + 0.001) {
+        x = add(o, &n, "Denm-DetectionAfterReference", 103, 2);
+        EV(x, "detectionTime %.3f s later than referenceTime %.3f s", m->det_t, m->ref_t);
+    }
+    if (m->ref_t > m->t + 0.1) {
+        x = add(o, &n, "Denm-ReferenceInFuture", 103, 3);
+        EV(x, "referenceTime %.3f s, received at %.3f s", m->ref_t, m->t);
+    }
+    if (m->t > m->det_t + m->validity) {
+        x = add(o, &n, "Denm-Expired", 103, 4);
+        EV(x, "received %.3f s after detection, validityDuration %.0f s", m->t - m->det_t,
+           m->validity);
+    }
+    /* the event against the sender's CAM history (position extrapolated to
+     * detectionTime along its last reported velocity) */
+    const station *s = peek_station(c, m->station);
+    if (m->termination == 0) {
+        if (!s || m->t - s->last.t > DENM_HIST_S || abs_(m->det_t - s->last.t) > DENM_HIST_S) {
+            if (!m->has_pos) {
+                x = add(o, &n, "Denm-SenderWithoutHistory", 103, 5);
+                EV(x, "no CAM of %s within %.0f s of the DENM", m->station, DENM_HIST_S);
+            }
+        } else {
+            double dt = m->det_t - s->last.t;
+            double px = s->last.x + s->last.vx * dt, py = s->last.y + s->last.vy * dt;
+            double dx = m->ev_x - px, dy = m->ev_y - py, d = sqrt_(dx * dx + dy * dy);
+            if (d > DENM_SENSE_M + POS_SLACK) {
+                x = add(o, &n, "Denm-EventFarFromSender", 103, 6);
+                EV(x, "event %.0f m from the sender's CAM position at detection (> %.0f m)", d,
+                   DENM_SENSE_M);
+            }
+        }
+    }
+    if (m->has_rx && m->has_relevance && relevance_m(m->relevance) > 0) {
+        double dx = m->ev_x - m->rx_x, dy = m->ev_y - m->rx_y, d = sqrt_(dx * dx + dy * dy);
+        double lim = 2 * relevance_m(m->relevance) + POS_SLACK;
+        if (d > lim) {
+            x = add(o, &n, "Denm-OutsideRelevanceArea", 103, 7);
+            EV(x, "received %.0f m from the event, relevance %.0f m (limit 2 x + %.0f m)", d,
+               relevance_m(m->relevance), POS_SLACK);
+        }
+    }
+    int from_origin = strcmp(m->station, m->origin) == 0;
+    denm_ev *e = find_event(c, m, m->t, m->termination != 2 || from_origin);
+    if (m->termination == 1 && !from_origin) {
+        x = add(o, &n, "Denm-CancellationNotByOriginator", 103, 8);
+        EV(x, "%s cancels the event of %s (sequence %u)", m->station, m->origin, m->seq);
+    } else if (m->termination == 0 && !from_origin) {
+        x = add(o, &n, "Denm-UpdateNotByOriginator", 103, 9);
+        EV(x, "%s sends the event of %s (sequence %u)", m->station, m->origin, m->seq);
+    }
+    if (m->termination && (!e || !e->heard)) {
+        x = add(o, &n, "Denm-TerminationUnknownEvent", 103, 10);
+        EV(x, "%s of an event never heard (%s, sequence %u)",
+           m->termination == 1 ? "cancellation" : "negation", m->origin, m->seq);
+    }
+    if (e && e->heard) {
+        if (m->ref_t < e->ref_t - 0.001) {
+            x = add(o, &n, "Denm-ReferenceTimeRegress", 103, 11);
+            EV(x, "referenceTime %.3f s before the event's last %.3f s", m->ref_t, e->ref_t);
+        } else if (e->terminated && m->termination == 0 && m->ref_t <= e->ref_t + 0.001) {
+            x = add(o, &n, "Denm-AfterTermination", 103, 12);
+            EV(x, "event %s/%u repeated after its termination", m->origin, m->seq);
+        } else if (m->has_interval && abs_(m->ref_t - e->ref_t) <= 0.001 && !m->termination &&
+                   m->t - e->last_rx < DENM_REP_FRAC * m->interval_ms / 1000.0) {
+            x = add(o, &n, "Denm-RepetitionTooFrequent", 103, 13);
+            EV(x, "repetition %.3f s after the previous, transmissionInterval %u ms",
+               m->t - e->last_rx, m->interval_ms);
+        }
+    }
+    if (e) {
+        if (m->ref_t >= e->ref_t || !e->heard)
+            e->ref_t = m->ref_t;
+        e->heard = 1;
+        e->last_rx = m->t;
+        e->expires = m->det_t + m->validity;
+        if (m->termination)
+            e->terminated = 1;
+    }
+    return n;
+}
+
 size_t sg17_v2x_check(sg17_v2x_checker *c, const sg17_v2x_msg *m, sg17_v2x_obs *o)
 {
+    if (m->is_denm)
+        return denm_check(c, m, o);
     size_t n = 0;
     sg17_v2x_obs *x;
     double v2 = m->vx * m->vx + m->vy * m->vy, v = sqrt_(v2);
