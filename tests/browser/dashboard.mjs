@@ -154,6 +154,19 @@ try {
       Accept: 'application/taxii+json;version=2.1' } }).then((r) => r.json());
     is(await text('[data-test=taxii-roots]'), disc.api_roots.length, 'intel page: TAXII API roots as in discovery');
     ok(/TAXII server/.test(await text('[data-test=taxii-line]')), 'intel page: TAXII line');
+    const tget = (p) => fetch(URL + p, { headers: { Authorization: 'Bearer ' + TOK.admin,
+      Accept: 'application/taxii+json;version=2.1' } }).then((r) => (r.status === 200 ? r.json() : {}));
+    let cols = 0, objs = 0;
+    for (const root of disc.api_roots) {
+      const p = new globalThis.URL(root).pathname.replace(/\/?$/, '/');
+      for (const c of (await tget(p + 'collections/')).collections || []) {
+        cols++;
+        if (c.can_read) objs += ((await tget(`${p}collections/${c.id}/manifest/?limit=1000`)).objects || []).length;
+      }
+    }
+    is(await text('[data-test=taxii-collections]'), cols, 'intel page: TAXII collections as the API lists them');
+    is(await text('[data-test=taxii-objects]'), objs, 'intel page: TAXII objects as the manifests hold');
+    ok(objs > 0, `the TAXII server holds objects (${objs})`);
   }
 
   // ---- overview ------------------------------------------------------------------------

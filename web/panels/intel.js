@@ -3,7 +3,7 @@
  * (GET /intel/v1/summary, docs/INTEL-STORE.md): active indicator values by
  * type, by FS.11 category and by source, sightings by type, an SVG column
  * chart of sightings per hour, the most sighted values; and a TAXII line
- * (API roots and collections of the TAXII 2.1 server, when it has data).
+ * (API roots, collections and their objects on the TAXII 2.1 server).
  */
 'use strict';
 SG17.panel({
@@ -87,18 +87,35 @@ async function taxii(api, h) {
     return h('p', { 'data-test': 'taxii-line' }, `TAXII server: not available (HTTP ${disc.status}).`);
   const roots = (disc.body.api_roots || []).slice(0, 16);
   const parts = [];
-  let total = 0;
+  let total = 0, objects = 0, more = false;
   for (const root of roots) {
     const path = new URL(root, location.href).pathname.replace(/\/?$/, '/');
     const c = await get(path + 'collections/');
-    const cols = c.status === 200 && c.body && Array.isArray(c.body.collections) ? c.body.collections : [];
+    const cols = c.status === 200 && c.body && Array.isArray(c.body.collections) ? c.body.collections.slice(0, 32) : [];
     total += cols.length;
+    const names = [];
+    for (const col of cols) {
+      /* Objects: one manifest page of up to 1000 (a collection resource has no count). */
+      let n = '?';
+      if (col.can_read) {
+        const m = await get(`${path}collections/${encodeURIComponent(col.id)}/manifest/?limit=1000`);
+        if (m.status === 200 && m.body) {
+          const k = Array.isArray(m.body.objects) ? m.body.objects.length : 0;
+          objects += k;
+          more = more || !!m.body.more;
+          n = m.body.more ? `${k}+` : String(k);
+        }
+      }
+      names.push(`${col.title || col.id} (${n} object${n === '1' ? '' : 's'})`);
+    }
     parts.push(h('li', {}, h('code', {}, path), `: ${cols.length} collection(s)`,
-      cols.length ? ' — ' + cols.map((x) => x.title || x.id).join(', ') : ''));
+      names.length ? ' — ' + names.join(', ') : ''));
   }
   return h('div', {},
     h('p', { 'data-test': 'taxii-line' }, `TAXII server "${disc.body.title || ''}": `,
       h('b', { 'data-test': 'taxii-roots' }, roots.length), ' API root(s), ',
-      h('b', { 'data-test': 'taxii-collections' }, total), ' collection(s) readable with this token.'),
+      h('b', { 'data-test': 'taxii-collections' }, total), ' collection(s) listed, ',
+      h('b', { 'data-test': 'taxii-objects' }, `${objects}${more ? '+' : ''}`),
+      ' object(s) readable with this token.'),
     h('ul', {}, parts));
 }
