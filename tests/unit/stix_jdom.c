@@ -308,8 +308,42 @@ static void test_equal_and_view(void)
     free(kc);
 }
 
+/* strings are packed at the front; the rest of the buffer can go, and a moved
+ * buffer is re-pointed with sg17_jdoc_rebase (ASan catches stale pointers) */
+static void test_compaction(void)
+{
+    const char *t = "{\n  \"name\": \"caf\\u00e9 \\\"q\\\"\",\n  \"list\": [ \"a\" , 1, \"\\ud83d\\ude00\" ],\n  \"k\": {\"x\": \"y\"}\n}\n";
+    size_t n = strlen(t);
+    sg17_jdoc *d = NULL;
+    char *keep = NULL;
+    int rc = jd_parse_copy(t, n, NULL, &d, &keep, NULL);
+    tap_int_eq(rc, 0, "pretty-printed document parses");
+    if (rc)
+        return;
+    size_t used = sg17_jdoc_text_used(d);
+    /* name\0café "q"\0list\0a\0😀\0k\0x\0y\0 */
+    tap_int_eq(used, 5 + 10 + 5 + 2 + 5 + 2 + 2 + 2, "packed strings take exactly their bytes + NULs");
+    char *moved = malloc(used);
+    if (!moved)
+        return;
+    memcpy(moved, keep, used);
+    uintptr_t old = (uintptr_t)keep;
+    memset(keep, 'Z', n);
+    free(keep);
+    sg17_jdoc_rebase(d, old, moved);
+    const sg17_jd *r = sg17_jdoc_root(d);
+    tap_ok(jd_str(jd_get(r, "name")) && strcmp(jd_str(jd_get(r, "name")), "caf\xc3\xa9 \"q\"") == 0, "name after the move");
+    const sg17_jd *l = jd_get(r, "list");
+    tap_ok(jd_len(l) == 3 && strcmp(jd_str(&l->u.kids[0]), "a") == 0 &&
+               strcmp(jd_str(&l->u.kids[2]), "\xf0\x9f\x98\x80") == 0, "list strings after the move");
+    tap_ok(jd_str(jd_get(jd_get(r, "k"), "x")) && strcmp(jd_str(jd_get(jd_get(r, "k"), "x")), "y") == 0, "nested key and value after the move");
+    sg17_jdoc_free(d);
+    free(moved);
+}
+
 int main(void)
 {
+    test_compaction();
     test_cases();
     test_values();
     test_limits_and_errors();

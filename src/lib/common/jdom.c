@@ -30,6 +30,7 @@ struct sg17_jdoc {
     sg17_jd root;
     jd_block *blocks;
     size_t arena_bytes;
+    size_t text_used; /* packed strings at the start of the parsed buffer */
 };
 
 typedef struct jd_frame {
@@ -48,6 +49,10 @@ typedef struct jd_parser {
     size_t dupcap;
     sg17_json_error *err;
     int rc;
+    char *w;           /* string compaction cursor (always <= the read position) */
+    size_t nl;         /* newlines seen (only whitespace holds raw newlines) */
+    size_t line_start; /* offset of the current line */
+    size_t cont, cont_ls; /* UTF-8 continuation bytes seen, and at line_start */
 } jd_parser;
 
 /* ---- arena --------------------------------------------------------------- */
@@ -116,6 +121,32 @@ size_t sg17_jdoc_arena_bytes(const sg17_jdoc *d)
     return d ? d->arena_bytes : 0;
 }
 
+size_t sg17_jdoc_text_used(const sg17_jdoc *d)
+{
+    return d ? d->text_used : 0;
+}
+
+static void rebase_node(sg17_jd *n, uintptr_t old_base, char *new_base, size_t used)
+{
+    if (n->type == SG17_JD_STRING) {
+        uintptr_t off = (uintptr_t)n->u.s - old_base;
+        if (off < used)
+            n->u.s = new_base + off;
+    }
+}
+
+void sg17_jdoc_rebase(sg17_jdoc *d, uintptr_t old_base, char *new_base)
+{
+    if (!d)
+        return;
+    rebase_node(&d->root, old_base, new_base, d->text_used);
+    for (jd_block *b = d->blocks; b; b = b->next) {
+        sg17_jd *nodes = (sg17_jd *)(void *)(b + 1);
+        for (size_t i = 0; i < b->used; i++)
+            rebase_node(&nodes[i], old_base, new_base, d->text_used);
+    }
+}
+
 /* ---- errors -------------------------------------------------------------- */
 
 __attribute__((format(printf, 4, 5))) static int fail(jd_parser *ps, int rc, const char *at,
@@ -125,19 +156,16 @@ __attribute__((format(printf, 4, 5))) static int fail(jd_parser *ps, int rc, con
     sg17_json_error *err = ps->err;
     if (!err)
         return rc;
+    /* the text before the read position may hold compacted strings: line and
+     * column come from counters kept while scanning (columns count characters) */
     size_t pos = at ? (size_t)(at - ps->base) : 0;
-    int line = 1, col = 0;
-    for (size_t i = 0; i < pos; i++) {
-        unsigned char c = (unsigned char)ps->base[i];
-        if (c == '\n') {
-            line++;
-            col = 0;
-        } else if ((c & 0xC0U) != 0x80U && col < 0x7fffffff) {
-            col++;
-        }
+    size_t col = 1;
+    if (pos >= ps->line_start) {
+        size_t bytes = pos - ps->line_start, cont = ps->cont - ps->cont_ls;
+        col = (bytes > cont ? bytes - cont : 0) + 1;
     }
-    err->line = line;
-    err->column = col + 1;
+    err->line = ps->nl + 1 > 0x7fffffff ? 0x7fffffff : (int)(ps->nl + 1);
+    err->column = col > 0x7fffffff ? 0x7fffffff : (int)col;
     err->position = pos;
     va_list ap;
     va_start(ap, fmt);
@@ -297,13 +325,16 @@ static char *unescape(jd_parser *ps, char *p, char **dst)
 }
 
 /*
- * String body at p (after the opening quote). On success the content is at
- * out->u.s, NUL-terminated in place, and the return is past the closing quote.
- * dst stays NULL until the first escape; from then on bytes are moved down.
+ * String body at p (after the opening quote). The content is unescaped and
+ * moved down to the compaction cursor ps->w (strings end up packed at the
+ * start of the buffer, each NUL-terminated); returns the input past the
+ * closing quote. The cursor never overtakes the read position: every string
+ * consumes its two quotes and writes one NUL, and escapes only shrink.
  */
 static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
 {
-    char *const start = p, *dst = NULL, *const end = ps->end;
+    char *const s0 = ps->w, *const end = ps->end;
+    char *dst = s0;
     for (;;) {
 #if defined(__SSE2__)
         const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
@@ -315,43 +346,36 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
             unsigned mask = (unsigned)_mm_movemask_epi8(m);
             if (mask) {
                 unsigned k = (unsigned)__builtin_ctz(mask);
-                if (dst) {
-                    memmove(dst, p, k);
-                    dst += k;
-                }
+                memmove(dst, p, k);
+                dst += k;
                 p += k;
                 break;
             }
-            if (dst) {
-                _mm_storeu_si128((__m128i *)(void *)dst, v);
-                dst += 16;
-            }
+            /* all 16 bytes are consumed, so the store may overlap them */
+            _mm_storeu_si128((__m128i *)(void *)dst, v);
+            dst += 16;
             p += 16;
         }
 #endif
-        /* scalar: up to the next special byte */
         while (p < end) {
             unsigned char c = (unsigned char)*p;
             if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
                 break;
-            if (dst)
-                *dst++ = (char)c;
+            *dst++ = (char)c;
             p++;
         }
         if (p >= end)
             break;
         unsigned char c = (unsigned char)*p;
         if (c == '"') {
-            char *e = dst ? dst : p;
-            *e = '\0';
+            *dst = '\0';
             out->type = SG17_JD_STRING;
-            out->n = (uint32_t)(e - start);
-            out->u.s = start;
+            out->n = (uint32_t)(dst - s0);
+            out->u.s = s0;
+            ps->w = dst + 1;
             return p + 1;
         }
         if (c == '\\') {
-            if (!dst)
-                dst = p;
             p = unescape(ps, p, &dst);
             if (!p)
                 return NULL;
@@ -366,13 +390,12 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
             fail(ps, SG17_E_FORMAT, p, "invalid UTF-8 in a string");
             return NULL;
         }
-        if (dst) {
-            memmove(dst, p, n);
-            dst += n;
-        }
+        ps->cont += n - 1;
+        memmove(dst, p, n);
+        dst += n;
         p += n;
     }
-    fail(ps, SG17_E_FORMAT, start - 1, "premature end of input in a string");
+    fail(ps, SG17_E_FORMAT, p, "premature end of input in a string");
     return NULL;
 }
 
@@ -541,8 +564,7 @@ static int close_container(jd_parser *ps, const jd_frame *f, const char *at)
             if (dup < 0)
                 return fail(ps, SG17_E_NOMEM, at, "out of memory");
             if (dup)
-                return fail(ps, SG17_E_FORMAT, ps->base + f->offset,
-                            "duplicate object key in the object starting here");
+                return fail(ps, SG17_E_FORMAT, at, "duplicate key in the object ending here");
         }
         node.u.kids = arena_nodes(ps->doc, n);
         if (!node.u.kids)
@@ -557,10 +579,17 @@ static int close_container(jd_parser *ps, const jd_frame *f, const char *at)
     return 0;
 }
 
-static char *skip_ws(char *p, const char *end)
+static char *skip_ws(jd_parser *ps, char *p)
 {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    const char *end = ps->end;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+        if (*p == '\n') {
+            ps->nl++;
+            ps->line_start = (size_t)(p + 1 - ps->base);
+            ps->cont_ls = ps->cont;
+        }
         p++;
+    }
     return p;
 }
 
@@ -605,7 +634,7 @@ static int parse_doc(jd_parser *ps, char *p, unsigned max_depth, unsigned flags,
     char *const end = ps->end;
     size_t depth = 0;
     sg17_jd *slot;
-    p = skip_ws(p, end);
+    p = skip_ws(ps, p);
     if (p == end)
         return fail(ps, SG17_E_FORMAT, p, "premature end of input");
     if (!(flags & SG17_JSON_DECODE_ANY) && *p != '[' && *p != '{')
@@ -622,7 +651,7 @@ value:
         frames[depth].offset = (size_t)(p - ps->base);
         frames[depth].is_obj = *p == '{';
         depth++;
-        p = skip_ws(p + 1, end);
+        p = skip_ws(ps, p + 1);
         if (p < end && *p == (frames[depth - 1].is_obj ? '}' : ']')) {
             depth--;
             if (close_container(ps, &frames[depth], p))
@@ -664,23 +693,23 @@ key:
     p = parse_string(ps, p + 1, slot);
     if (!p)
         return ps->rc;
-    p = skip_ws(p, end);
+    p = skip_ws(ps, p);
     if (p >= end || *p != ':')
         return fail(ps, SG17_E_FORMAT, p, "':' expected");
-    p = skip_ws(p + 1, end);
+    p = skip_ws(ps, p + 1);
     goto value;
 after:
     if (depth == 0) {
-        p = skip_ws(p, end);
+        p = skip_ws(ps, p);
         if (p != end)
             return fail(ps, SG17_E_FORMAT, p, "end of file expected");
         return 0;
     }
-    p = skip_ws(p, end);
+    p = skip_ws(ps, p);
     if (p >= end)
         return fail(ps, SG17_E_FORMAT, p, "premature end of input");
     if (*p == ',') {
-        p = skip_ws(p + 1, end);
+        p = skip_ws(ps, p + 1);
         if (frames[depth - 1].is_obj)
             goto key;
         goto value;
@@ -717,6 +746,7 @@ int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdo
     ps.base = buf;
     ps.end = buf + len;
     ps.err = err;
+    ps.w = buf;
     if (len > max_bytes) {
         if (err)
             (void)snprintf(err->text, sizeof err->text,
@@ -730,6 +760,7 @@ int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdo
         rc = parse_doc(&ps, buf, max_depth, flags, frames);
     if (rc == 0) {
         ps.doc->root = ps.vals[0];
+        ps.doc->text_used = (size_t)(ps.w - buf);
         *out = ps.doc;
         ps.doc = NULL;
     }

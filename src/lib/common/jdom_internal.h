@@ -1,10 +1,12 @@
 /*
  * jdom: a compact, read-only JSON DOM for hot paths (STIX validation).
  *
- * One pass over a mutable buffer (RFC 8259): strings are unescaped in place
- * and NUL-terminated where their closing quote was, so the DOM points into
- * the caller's buffer; nodes (16 bytes) live in an arena owned by the
- * document. Accepts and rejects exactly what sg17_json_parse() (jansson with
+ * One pass over a mutable buffer (RFC 8259): strings are unescaped and
+ * packed, NUL-terminated, at the start of the caller's buffer (a cursor that
+ * never overtakes the read position), so the DOM points into that buffer and
+ * its first sg17_jdoc_text_used() bytes are all it needs: the rest may be
+ * released (shrink the buffer, then sg17_jdoc_rebase() if it moved). Nodes
+ * (16 bytes) live in an arena owned by the document. Accepts and rejects exactly what sg17_json_parse() (jansson with
  * duplicate keys rejected, no NUL in strings, caps) accepts and rejects, and
  * gives the same values: integers that fit int64 as integers ("-0" is 0),
  * everything with a fraction or exponent as a double (strtod, overflow
@@ -65,6 +67,13 @@ SG17_MUST_CHECK int sg17_jdoc_from_jansson(const json_t *v, sg17_jdoc **out);
 
 /* Root value of a document. */
 const sg17_jd *sg17_jdoc_root(const sg17_jdoc *d);
+
+/* Bytes at the start of the parsed buffer holding the packed strings. */
+size_t sg17_jdoc_text_used(const sg17_jdoc *d);
+
+/* The buffer moved (e.g. shrunk by realloc) from old_base to new_base: point
+ * every string there. */
+void sg17_jdoc_rebase(sg17_jdoc *d, uintptr_t old_base, char *new_base);
 
 /* Bytes held by the document's arena (nodes), for accounting. */
 size_t sg17_jdoc_arena_bytes(const sg17_jdoc *d);

@@ -39,6 +39,18 @@ int sg17_stix_doc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17
         sg17_stix_doc_free(d);
         return rc;
     }
+    /* only the packed strings at the front are still needed: give the rest back */
+    size_t used = sg17_jdoc_text_used(d->dom);
+    if (used < len - len / 8) {
+        uintptr_t old_base = (uintptr_t)buf;
+        char *nb = realloc(buf, used ? used : 1);
+        if (nb) {
+            if ((uintptr_t)nb != old_base)
+                sg17_jdoc_rebase(d->dom, old_base, nb);
+            d->buf = nb;
+            d->len = used;
+        }
+    }
     *out = d;
     return 0;
 }
