@@ -19,29 +19,49 @@ static int hexval(int c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-int update_hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
+static int is_space(int c)
 {
-    uint8_t *b = malloc(n / 2 + 1);
-    size_t k = 0;
+    return isspace(c) != 0;
+}
+
+static int is_dash(int c)
+{
+    return c == '-';
+}
+
+/* Hex digit pairs of s[0..n) into out (room for cap bytes), passing over the
+ * characters skip() accepts; *k the bytes written. 0, or -1 on a non-hex
+ * character, an odd number of digits or more than cap bytes. */
+static int hex_pairs(const char *s, size_t n, int (*skip)(int), uint8_t *out, size_t cap,
+                     size_t *k)
+{
     int hi = -1;
-    if (b == NULL)
-        return -1;
+    *k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isspace((unsigned char)s[i]))
+        int ch = (unsigned char)s[i];
+        if (skip(ch))
             continue;
-        int v = hexval((unsigned char)s[i]);
-        if (v < 0) {
-            free(b);
+        int v = hexval(ch);
+        if (v < 0 || *k >= cap)
             return -1;
-        }
         if (hi < 0) {
             hi = v;
         } else {
-            b[k++] = (uint8_t)(hi << 4 | v);
+            out[(*k)++] = (uint8_t)(hi << 4 | v);
             hi = -1;
         }
     }
-    if (hi >= 0 || k == 0) {
+    return hi < 0 ? 0 : -1;
+}
+
+int update_hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
+{
+    size_t cap = n / 2 + 1, k = 0;
+    uint8_t *b = malloc(cap);
+    if (b == NULL)
+        return -1;
+    if (hex_pairs(s, n, is_space, b, cap, &k) != 0 || k == 0) {
+        sg17_memzero(b, cap); /* it may hold part of a key */
         free(b);
         return -1;
     }
@@ -53,21 +73,7 @@ int update_hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
 int update_parse_uuid(const char *s, uint8_t out[16])
 {
     size_t k = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        if (*s == '-')
-            continue;
-        int v = hexval((unsigned char)*s);
-        if (v < 0 || k >= 16)
-            return -1;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out[k++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return k == 16 && hi < 0 ? 0 : -1;
+    return hex_pairs(s, strlen(s), is_dash, out, 16, &k) == 0 && k == 16 ? 0 : -1;
 }
 
 void update_key_free(update_key *k)
