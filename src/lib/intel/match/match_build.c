@@ -1,12 +1,16 @@
 /*
  * Indicator builder and snapshot compiler (X.1217 8.2.3 "apply"): values are
  * canonicalised, expired ones dropped, and the rest laid out as
- *   - one open-addressing hash table (8-byte slots, load <= 0.6) over every
- *     exact value and every digit prefix, keyed by a 64-bit hash; values with
- *     the same key are consecutive 32-byte meta records (IM_CONT);
+ *   - two bucketed hash tables (match_table.c): IPv4 exact values keyed by
+ *     the address itself, every other exact value and digit prefix by a
+ *     fingerprint of its 64-bit hash; a slot names the 32-byte meta record of
+ *     the first indicator on the value, further indicators on the same value
+ *     are an IM_CONT run found through the dup list;
  *   - two longest-prefix tables (IPv4, IPv6): CIDR prefixes flattened into
- *     disjoint segments, found by a 64 Ki bucket index + binary search;
+ *     disjoint segments, found by a bucket index + binary search;
  *   - a sorted range list for digit ranges (IMSI/MSISDN/IMEI/GT blocks).
+ * Tables are filled in one pass in the order values were added (the bucket
+ * of a later value prefetched), without sorting or per-value allocation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -159,45 +163,6 @@ int sg17_intel_builder_add(sg17_intel_builder *b, const sg17_intel_ind *ind)
 
 /* ---- sorting ------------------------------------------------------------ */
 
-typedef struct kv {
-    uint64_t key;
-    uint64_t ent;
-} kv;
-
-/* LSD radix sort by key, 4 passes of 16 bits; stable. */
-static int radix_sort(kv *a, size_t n)
-{
-    kv *tmp = malloc(n * sizeof *tmp);
-    size_t *cnt = malloc(65536 * sizeof *cnt);
-    if ((tmp == NULL && n) || cnt == NULL) {
-        free(tmp);
-        free(cnt);
-        return SG17_E_NOMEM;
-    }
-    kv *src = a, *dst = tmp;
-    for (unsigned pass = 0; pass < 4; pass++) {
-        unsigned sh = pass * 16;
-        memset(cnt, 0, 65536 * sizeof *cnt);
-        for (size_t i = 0; i < n; i++)
-            cnt[(src[i].key >> sh) & 0xFFFFU]++;
-        size_t sum = 0;
-        for (size_t i = 0; i < 65536; i++) {
-            size_t c = cnt[i];
-            cnt[i] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[cnt[(src[i].key >> sh) & 0xFFFFU]++] = src[i];
-        kv *t = src;
-        src = dst;
-        dst = t;
-    }
-    /* four passes: the result is back in a */
-    free(tmp);
-    free(cnt);
-    return 0;
-}
-
 static im_u128 ent_u128(const b_ent *e, const uint8_t *arena)
 {
     im_u128 v = 0;
@@ -237,7 +202,9 @@ void sg17_intel_snapshot_free(sg17_intel_snapshot *s)
     if (s == NULL)
         return;
     free(s->meta);
-    free(s->slots);
+    im_tab_free(&s->v4);
+    im_tab_free(&s->tab);
+    free(s->dups);
     free(s->arena);
     free(s->lpm4.start);
     free(s->lpm4.meta);
@@ -398,56 +365,187 @@ static int build_lpm_class(sg17_intel_snapshot *s, const sg17_intel_builder *b,
     return rc;
 }
 
-static int build_hash(sg17_intel_snapshot *s, const sg17_intel_builder *b, const uint32_t *idx,
-                      size_t n, size_t *mi)
+static int is_v4_exact(const b_ent *e)
 {
-    kv *a = malloc((n ? n : 1) * sizeof *a);
-    if (a == NULL)
+    return e->len == 4 && e->op == SG17_INTEL_EXACT &&
+           (e->kind == SG17_INTEL_IPV4 || e->kind == SG17_INTEL_GTP_PEER);
+}
+
+static uint32_t ent_v4(const b_ent *e, const uint8_t *arena)
+{
+    const uint8_t *p = arena + e->off;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t ent_hash(const b_ent *e, const uint8_t *arena)
+{
+    if (is_v4_exact(e))
+        return im_hash_v4(ent_v4(e, arena));
+    return im_hash(im_tag((sg17_intel_kind)e->kind, (sg17_intel_op)e->op, e->len), arena + e->off,
+                   e->len);
+}
+
+typedef struct same_ctx {
+    const sg17_intel_snapshot *s;
+    unsigned tag;
+    const uint8_t *p;
+    size_t len;
+} same_ctx;
+
+static int same_value(const void *ctx, uint32_t ref)
+{
+    const same_ctx *c = ctx;
+    const im_meta *m = &c->s->meta[(ref & IM_REF_IDX) - 1U];
+    const uint8_t *v = c->s->arena + m->aux;
+    size_t vlen = ((size_t)v[0] << 8) | v[1];
+    return vlen == c->len &&
+           im_tag((sg17_intel_kind)(m->kop & 0x1FU), (sg17_intel_op)((m->kop >> 5) & 3U), vlen) ==
+               c->tag &&
+           memcmp(v + 2, c->p, vlen) == 0;
+}
+
+/* A second (third...) indicator on a value already in a table. */
+typedef struct extra {
+    uint32_t m0, ent;
+} extra;
+
+typedef struct extras {
+    extra *a;
+    size_t n, cap;
+} extras;
+
+static int extras_push(extras *x, uint32_t m0, uint32_t ent)
+{
+    if (x->n == x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 64;
+        extra *na = realloc(x->a, nc * sizeof *na);
+        if (na == NULL)
+            return SG17_E_NOMEM;
+        x->a = na;
+        x->cap = nc;
+    }
+    x->a[x->n].m0 = m0;
+    x->a[x->n].ent = ent;
+    x->n++;
+    return 0;
+}
+
+static int cmp_extra(const void *a, const void *b)
+{
+    const extra *x = a, *y = b;
+    if (x->m0 != y->m0)
+        return x->m0 < y->m0 ? -1 : 1;
+    return x->ent < y->ent ? -1 : x->ent > y->ent;
+}
+
+/* Meta of a table entry (first indicator of its value): aux = address or arena offset. */
+static void table_meta(sg17_intel_snapshot *s, const sg17_intel_builder *b, const b_ent *e,
+                       im_meta *m)
+{
+    fill_meta(m, e);
+    if (is_v4_exact(e)) {
+        m->aux = ent_v4(e, b->arena);
+    } else {
+        m->aux = (uint32_t)s->arena_len;
+        s->arena[s->arena_len] = (uint8_t)(e->len >> 8);
+        s->arena[s->arena_len + 1] = (uint8_t)e->len;
+        memcpy(s->arena + s->arena_len + 2, b->arena + e->off, e->len);
+        s->arena_len += 2U + e->len;
+    }
+    if (e->op == SG17_INTEL_PREFIX && im_kind_digits((sg17_intel_kind)e->kind))
+        s->prefix_lens[e->kind] |= 1U << e->plen;
+    s->per_kind[e->kind]++;
+}
+
+/* Insert entry idx (hash h) into its table; new values get the next meta. */
+static int table_put(sg17_intel_snapshot *s, const sg17_intel_builder *b, uint32_t idx,
+                     uint64_t h, size_t *mi, extras *x)
+{
+    const b_ent *e = &b->ents[idx];
+    uint32_t ref = ((uint32_t)*mi + 1U) | (e->vfrom || e->vuntil ? IM_REF_TIMED : 0U);
+    int existed = 0;
+    im_slot *sl;
+    if (is_v4_exact(e)) {
+        sl = im_tab_insert(&s->v4, ent_v4(e, b->arena), h, ref, NULL, NULL, &existed);
+    } else {
+        same_ctx c = {s, im_tag((sg17_intel_kind)e->kind, (sg17_intel_op)e->op, e->len),
+                      b->arena + e->off, e->len};
+        sl = im_tab_insert(&s->tab, (uint32_t)(h >> 32), h, ref, same_value, &c, &existed);
+    }
+    if (sl == NULL)
+        return SG17_E_LIMIT;
+    if (existed) {
+        sl->ref |= IM_REF_DUP;
+        return extras_push(x, (sl->ref & IM_REF_IDX) - 1U, idx);
+    }
+    table_meta(s, b, e, &s->meta[*mi]);
+    (*mi)++;
+    return 0;
+}
+
+/* The extra indicators of each value: one IM_CONT run per value, after the table metas. */
+static int lay_out_extras(sg17_intel_snapshot *s, const sg17_intel_builder *b, extras *x,
+                          size_t *mi)
+{
+    if (x->n == 0)
+        return 0;
+    qsort(x->a, x->n, sizeof *x->a, cmp_extra);
+    s->dups = malloc(x->n * sizeof *s->dups);
+    if (s->dups == NULL)
         return SG17_E_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const b_ent *e = &b->ents[idx[i]];
-        a[i].key = im_hash(im_tag(e->kind, e->op, e->len), b->arena + e->off, e->len);
-        a[i].ent = idx[i];
-    }
-    int rc = radix_sort(a, n);
-    size_t cap = 16;
-    while (cap < n + n / 2 + n / 6 + 1)
-        cap *= 2;
-    if (rc == 0) {
-        s->slots = calloc(cap, sizeof *s->slots);
-        if (s->slots == NULL)
-            rc = SG17_E_NOMEM;
-    }
-    s->mask = cap - 1;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const b_ent *e = &b->ents[a[i].ent];
+    for (size_t i = 0; i < x->n; i++) {
+        const b_ent *e = &b->ents[x->a[i].ent];
         im_meta *m = &s->meta[*mi];
         fill_meta(m, e);
-        if (e->len == 4 && (e->kind == SG17_INTEL_IPV4 || e->kind == SG17_INTEL_GTP_PEER)) {
-            const uint8_t *p = b->arena + e->off;
-            m->aux = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-        } else {
-            m->aux = (uint32_t)s->arena_len;
-            s->arena[s->arena_len] = (uint8_t)(e->len >> 8);
-            s->arena[s->arena_len + 1] = (uint8_t)e->len;
-            memcpy(s->arena + s->arena_len + 2, b->arena + e->off, e->len);
-            s->arena_len += 2U + e->len;
-        }
+        m->aux = s->meta[x->a[i].m0].aux; /* the same value */
         if (e->op == SG17_INTEL_PREFIX && im_kind_digits((sg17_intel_kind)e->kind))
             s->prefix_lens[e->kind] |= 1U << e->plen;
         s->per_kind[e->kind]++;
-        if (i > 0 && a[i].key == a[i - 1].key) {
-            s->meta[*mi - 1].kop |= IM_CONT;
+        if (i == 0 || x->a[i].m0 != x->a[i - 1].m0) {
+            s->dups[s->n_dups].m0 = x->a[i].m0;
+            s->dups[s->n_dups].head = (uint32_t)*mi;
+            s->n_dups++;
         } else {
-            size_t pos = (size_t)(a[i].key & s->mask);
-            while (s->slots[pos].idx != 0)
-                pos = (pos + 1) & s->mask;
-            s->slots[pos].hi = (uint32_t)(a[i].key >> 32);
-            s->slots[pos].idx = (uint32_t)*mi + 1U;
+            s->meta[*mi - 1].kop |= IM_CONT;
         }
         (*mi)++;
     }
-    free(a);
+    return 0;
+}
+
+/*
+ * Exact values and digit prefixes, in the order they were added: the hash
+ * of entry i + PF is computed (into a small ring) and its bucket prefetched
+ * while entry i is inserted; metas are written in order. No sort, no
+ * per-value allocation.
+ */
+static int build_tables(sg17_intel_snapshot *s, const sg17_intel_builder *b, const uint32_t *idx,
+                        size_t n, size_t *mi)
+{
+    enum { PF = 16 };
+    size_t n4 = 0;
+    for (size_t i = 0; i < n; i++)
+        n4 += (size_t)is_v4_exact(&b->ents[idx[i]]);
+    int rc = im_tab_init(&s->v4, n4);
+    if (rc == 0)
+        rc = im_tab_init(&s->tab, n - n4);
+    extras x = {NULL, 0, 0};
+    uint64_t ring[PF];
+    for (size_t i = 0; i < n && i < PF; i++)
+        ring[i] = ent_hash(&b->ents[idx[i]], b->arena);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        uint64_t h = ring[i % PF];
+        if (i + PF < n) {
+            const b_ent *f = &b->ents[idx[i + PF]];
+            uint64_t fh = ent_hash(f, b->arena);
+            ring[i % PF] = fh;
+            __builtin_prefetch(im_tab_line(is_v4_exact(f) ? &s->v4 : &s->tab, fh), 1);
+        }
+        rc = table_put(s, b, idx[i], h, mi, &x);
+    }
+    if (rc == 0)
+        rc = lay_out_extras(s, b, &x, mi);
+    free(x.a);
     return rc;
 }
 
@@ -514,7 +612,7 @@ int sg17_intel_builder_build(sg17_intel_builder *b, int64_t now, sg17_intel_snap
     }
     size_t mi = 0;
     if (rc == 0)
-        rc = build_hash(s, b, cls[CLS_HASH], cn[CLS_HASH], &mi);
+        rc = build_tables(s, b, cls[CLS_HASH], cn[CLS_HASH], &mi);
     if (rc == 0)
         rc = build_lpm_class(s, b, cls[CLS_LPM4], cn[CLS_LPM4], 32, &mi, &s->lpm4);
     if (rc == 0)
@@ -528,8 +626,8 @@ int sg17_intel_builder_build(sg17_intel_builder *b, int64_t now, sg17_intel_snap
         return rc;
     }
     s->n = mi;
-    s->bytes = sizeof *s + mi * sizeof *s->meta + (s->mask + 1) * sizeof *s->slots +
-               s->arena_len + (s->lpm4.n + s->lpm6.n) * (sizeof(im_u128) + 4) +
+    s->bytes = sizeof *s + mi * sizeof *s->meta + s->v4.bytes + s->tab.bytes +
+               s->n_dups * sizeof *s->dups + s->arena_len + (s->lpm4.n + s->lpm6.n) * (sizeof(im_u128) + 4) +
                (s->lpm4.prefixes ? (((size_t)1 << s->lpm4.bbits) + 1) * 4U : 0U) +
                (s->lpm6.prefixes ? (((size_t)1 << s->lpm6.bbits) + 1) * 4U : 0U) +
                s->n_ranges * sizeof *s->ranges;

@@ -24,10 +24,86 @@ typedef struct im_meta {
     uint8_t plen; /* CIDR prefix length; for digit prefixes the digit count */
 } im_meta;
 
+/*
+ * Hash tables (match_table.c): 64-byte buckets of 8 slots {key, ref}, one
+ * cache line per probe. The bucket of a 64-bit hash h is (low32(h) * nb) >> 32
+ * (multiply-shift, any bucket count, no division); a full bucket spills into
+ * the next one (linear probing by buckets). key is the IPv4 address itself in
+ * the IPv4 table and the upper 32 bits of h (a fingerprint, confirmed against
+ * the arena) in the general table. ref = (meta index + 1) | flags; 0 = empty.
+ */
+#define IM_BUCKET_SLOTS 8U
+#define IM_REF_DUP 0x80000000U  /* more metas for this key: see the dup list */
+#define IM_REF_TIMED 0x40000000U /* the meta has valid_from/valid_until */
+#define IM_REF_OVF 0x20000000U  /* (slot 7 only) a key went past this bucket */
+#define IM_REF_IDX 0x1FFFFFFFU
+
 typedef struct im_slot {
-    uint32_t hi;  /* upper 32 bits of the 64-bit key */
-    uint32_t idx; /* meta index + 1; 0 = empty */
+    uint32_t key;
+    uint32_t ref;
 } im_slot;
+
+typedef struct im_tab {
+    im_slot *slots; /* nb * IM_BUCKET_SLOTS, 64-byte aligned; NULL when empty */
+    size_t nb;      /* buckets */
+    size_t bytes;   /* allocation size */
+} im_tab;
+
+/* One value with several indicators: meta m0 (in the table) is followed by
+ * the IM_CONT run starting at head. Sorted by m0. */
+typedef struct im_dup {
+    uint32_t m0, head;
+} im_dup;
+
+static inline size_t im_tab_bucket(const im_tab *t, uint64_t h)
+{
+    return (size_t)(((uint64_t)(uint32_t)h * (uint64_t)t->nb) >> 32);
+}
+
+static inline const im_slot *im_tab_line(const im_tab *t, uint64_t h)
+{
+    return &t->slots[im_tab_bucket(t, h) * IM_BUCKET_SLOTS];
+}
+
+/* IPv4 table: the ref of addr, or 0. Slots fill in order: an empty slot ends
+ * the search. (A branchy scan measured faster than a branch-free one: the
+ * speculated next lookups start their cache misses early.) */
+static inline uint32_t im_tab_find_v4(const im_tab *t, uint32_t addr, uint64_t h)
+{
+    size_t b = im_tab_bucket(t, h);
+    for (;;) {
+        const im_slot *sl = &t->slots[b * IM_BUCKET_SLOTS];
+        for (unsigned j = 0; j < IM_BUCKET_SLOTS; j++) {
+            if (sl[j].ref == 0)
+                return 0;
+            if (sl[j].key == addr)
+                return sl[j].ref;
+        }
+        if (!(sl[IM_BUCKET_SLOTS - 1].ref & IM_REF_OVF))
+            return 0;
+        b = b + 1 == t->nb ? 0 : b + 1;
+    }
+}
+
+/* Size a table for up to n keys (load <= 0.7) and allocate it zeroed. */
+int im_tab_init(im_tab *t, size_t n);
+void im_tab_free(im_tab *t);
+
+/* Does the value behind ref equal the one being inserted? (general table) */
+typedef int (*im_same_fn)(const void *ctx, uint32_t ref);
+
+/*
+ * Insert key (bucket from h) with ref, or find it: a slot whose key is equal
+ * (and, when same is not NULL, for which same() says yes) is returned with
+ * *existed = 1 and left unchanged. Sets OVF on every full bucket passed.
+ */
+im_slot *im_tab_insert(im_tab *t, uint32_t key, uint64_t h, uint32_t ref, im_same_fn same,
+                       const void *ctx, int *existed);
+
+/* Zeroed allocation; large ones are mmap'd with MADV_HUGEPAGE (fewer TLB
+ * misses on lookups, fewer page faults on build). Free with the same size. */
+void *im_big_alloc(size_t bytes);
+void im_big_free(void *p, size_t bytes);
 
 /* Longest-prefix table: disjoint segments [start[i], start[i+1]) -> meta run
  * head (or IM_NONE); bucket[b] = index of the segment holding the first
@@ -53,8 +129,10 @@ typedef struct im_range {
 struct sg17_intel_snapshot {
     size_t n;
     im_meta *meta;
-    im_slot *slots;
-    uint64_t mask; /* slots - 1 */
+    im_tab v4;       /* IPv4 exact values (ipv4-addr, GTP peers) */
+    im_tab tab;      /* every other exact value and digit prefix */
+    im_dup *dups;
+    size_t n_dups;
     uint8_t *arena;
     size_t arena_len;
     im_lpm lpm4, lpm6;
@@ -91,6 +169,9 @@ unsigned im_tag(sg17_intel_kind kind, sg17_intel_op op, size_t bin_len);
 
 /* Digit-string range key. */
 uint64_t im_range_key(sg17_intel_kind kind, const uint8_t *digits, size_t n);
+
+/* Longest-prefix table: meta run head of the segment holding x, or IM_NONE. */
+size_t im_lpm_find(const im_lpm *l, im_u128 x);
 
 /* Seconds -> "YYYY-MM-DDTHH:MM:SS.000Z" (buf >= 32). */
 void im_format_ts(int64_t secs, char *buf, size_t cap);

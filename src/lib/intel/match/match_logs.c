@@ -29,7 +29,6 @@ struct sg17_intel_log {
     uint8_t kind[MAX_COLS];
     char path[32];
     char what[128];
-    char url[SG17_INTEL_MAX_VALUE + 8];
 };
 
 sg17_intel_log_format sg17_intel_log_format_parse(const char *name)
@@ -372,12 +371,15 @@ int sg17_intel_log_line(sg17_intel_log *r, char *line, size_t len, sg17_intel_ob
         /* Zeek http: the URL is http://host + uri (absolute-form uris kept as they are) */
         if (uri_len > 7 && (strncasecmp(uri, "http://", 7) == 0 || strncasecmp(uri, "https://", 8) == 0)) {
             add_field(obs, SG17_INTEL_URL, "uri", uri, uri_len);
-        } else if (host != NULL && 7 + host_len + uri_len < sizeof r->url) {
-            memcpy(r->url, "http://", 7);
-            memcpy(r->url + 7, host, host_len);
-            memcpy(r->url + 7 + host_len, uri, uri_len);
-            add_field(obs, SG17_INTEL_URL, "uri", r->url, 7 + host_len + uri_len);
+        } else if (host != NULL && 7 + host_len + uri_len < sizeof obs->url_buf) {
+            memcpy(obs->url_buf, "http://", 7);
+            memcpy(obs->url_buf + 7, host, host_len);
+            memcpy(obs->url_buf + 7 + host_len, uri, uri_len);
+            add_field(obs, SG17_INTEL_URL, "uri", obs->url_buf, 7 + host_len + uri_len);
         }
     }
+    /* the observation keeps its own copy: the reader's changes with the next line */
+    memcpy(obs->what_buf, r->what, sizeof obs->what_buf);
+    obs->what = obs->what_buf;
     return 0;
 }

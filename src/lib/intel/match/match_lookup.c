@@ -30,12 +30,6 @@ static inline int meta_valid(const im_meta *m, int64_t now)
     return 1;
 }
 
-static inline int meta_is_v4(const im_meta *m)
-{
-    sg17_intel_kind k = meta_kind(m);
-    return (k == SG17_INTEL_IPV4 || k == SG17_INTEL_GTP_PEER) && m->plen <= 32;
-}
-
 /* Append the valid metas of the run starting at head; returns the new count. */
 static size_t take_run(const sg17_intel_snapshot *s, uint32_t head, int64_t now,
                        sg17_intel_hit *hits, size_t k, size_t max)
@@ -49,33 +43,61 @@ static size_t take_run(const sg17_intel_snapshot *s, uint32_t head, int64_t now,
     return k;
 }
 
-/* Generic exact probe: (tag, canonical bytes). want_kind 0 = any kind of the tag. */
+/* The metas of a table slot: its own (read only when it has a validity
+ * window), then the run of further indicators on the same value. */
+static size_t take_ref(const sg17_intel_snapshot *s, uint32_t ref, int64_t now,
+                       sg17_intel_hit *hits, size_t k, size_t max)
+{
+    uint32_t m0 = (ref & IM_REF_IDX) - 1U;
+    if (k < max && (!(ref & IM_REF_TIMED) || meta_valid(&s->meta[m0], now)))
+        hits[k++] = m0;
+    if ((ref & IM_REF_DUP) && k < max) {
+        size_t lo = 0, hi = s->n_dups;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (s->dups[mid].m0 < m0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < s->n_dups && s->dups[lo].m0 == m0)
+            k = take_run(s, s->dups[lo].head, now, hits, k, max);
+    }
+    return k;
+}
+
+/* General table probe: (tag, canonical bytes), fingerprint then full compare. */
 static size_t probe(const sg17_intel_snapshot *s, unsigned tag, const uint8_t *p, size_t len,
                     int64_t now, sg17_intel_hit *hits, size_t k, size_t max)
 {
-    if (s->slots == NULL)
+    const im_tab *t = &s->tab;
+    if (t->nb == 0)
         return k;
-    uint64_t key = im_hash(tag, p, len);
-    uint32_t hi = (uint32_t)(key >> 32);
-    for (size_t pos = (size_t)(key & s->mask);; pos = (pos + 1) & s->mask) {
-        const im_slot *sl = &s->slots[pos];
-        if (sl->idx == 0)
+    uint64_t h = im_hash(tag, p, len);
+    uint32_t fp = (uint32_t)(h >> 32);
+    size_t b = im_tab_bucket(t, h);
+    for (;;) {
+        const im_slot *sl = &t->slots[b * IM_BUCKET_SLOTS];
+        for (unsigned j = 0; j < IM_BUCKET_SLOTS; j++) {
+            uint32_t r = sl[j].ref;
+            if (r == 0)
+                return k;
+            if (sl[j].key != fp)
+                continue;
+            const im_meta *m = &s->meta[(r & IM_REF_IDX) - 1U];
+            const uint8_t *v = s->arena + m->aux;
+            size_t vlen = ((size_t)v[0] << 8) | v[1];
+            if (vlen == len && im_tag(meta_kind(m), meta_op(m), vlen) == tag &&
+                memcmp(v + 2, p, len) == 0)
+                return take_ref(s, r, now, hits, k, max);
+        }
+        if (!(sl[IM_BUCKET_SLOTS - 1].ref & IM_REF_OVF))
             return k;
-        if (sl->hi != hi)
-            continue;
-        uint32_t head = sl->idx - 1U;
-        const im_meta *m = &s->meta[head];
-        if (meta_is_v4(m))
-            continue; /* aux is an address, not an arena offset */
-        const uint8_t *v = s->arena + m->aux;
-        size_t vlen = ((size_t)v[0] << 8) | v[1];
-        if (im_tag(meta_kind(m), meta_op(m), vlen) == tag && vlen == len &&
-            memcmp(v + 2, p, len) == 0)
-            return take_run(s, head, now, hits, k, max);
+        b = b + 1 == t->nb ? 0 : b + 1;
     }
 }
 
-static size_t lpm_find(const im_lpm *l, im_u128 x)
+size_t im_lpm_find(const im_lpm *l, im_u128 x)
 {
     if (l->n == 0)
         return IM_NONE;
@@ -97,26 +119,13 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
     if (s == NULL || max == 0)
         return 0;
     size_t k = 0;
-    if (s->slots) {
-        uint64_t key = im_hash_v4(addr);
-        uint32_t hi = (uint32_t)(key >> 32);
-        for (size_t pos = (size_t)(key & s->mask);; pos = (pos + 1) & s->mask) {
-            const im_slot *sl = &s->slots[pos];
-            if (sl->idx == 0)
-                break;
-            if (sl->hi != hi)
-                continue;
-            const im_meta *m = &s->meta[sl->idx - 1U];
-            sg17_intel_kind kd = meta_kind(m);
-            if ((kd == SG17_INTEL_IPV4 || kd == SG17_INTEL_GTP_PEER) && m->plen == 32 &&
-                m->aux == addr) {
-                k = take_run(s, sl->idx - 1U, now, hits, k, max);
-                break;
-            }
-        }
+    if (s->v4.nb > 0) {
+        uint32_t r = im_tab_find_v4(&s->v4, addr, im_hash_v4(addr));
+        if (r != 0)
+            k = take_ref(s, r, now, hits, k, max);
     }
     if (k < max && s->lpm4.prefixes > 0) {
-        size_t h = lpm_find(&s->lpm4, addr);
+        size_t h = im_lpm_find(&s->lpm4, addr);
         if (h != IM_NONE)
             k = take_run(s, (uint32_t)h, now, hits, k, max);
     }
@@ -126,31 +135,25 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
 size_t sg17_intel_lookup_ipv4_batch(const sg17_intel_snapshot *s, const uint32_t *addrs,
                                     size_t n, int64_t now, sg17_intel_hit *out)
 {
-    /* two-stage pipeline: the slot of address i+2D is prefetched; at i+D the
-     * (now cached) slot is read and the meta record it names prefetched; at i
-     * everything is in cache */
+    /* software pipeline: the hash bucket (one cache line) and the prefix
+     * bucket of address i+2D are prefetched; at i+D the (now cached) prefix
+     * bucket names the segment to prefetch; at i everything is in cache */
     enum { D = 8 };
     size_t found = 0;
     if (s == NULL || addrs == NULL || out == NULL)
         return 0;
+    const im_lpm *l = &s->lpm4;
     for (size_t i = 0; i < n; i++) {
-        if (s->slots && i + 2 * D < n)
-            __builtin_prefetch(&s->slots[(size_t)(im_hash_v4(addrs[i + 2 * D]) & s->mask)]);
-        if (s->slots && i + D < n) {
-            uint64_t key = im_hash_v4(addrs[i + D]);
-            const im_slot *sl = &s->slots[(size_t)(key & s->mask)];
-            if (sl->idx != 0)
-                __builtin_prefetch(&s->meta[sl->idx - 1U]);
-        }
-        if (s->lpm4.prefixes > 0) {
-            const im_lpm *l = &s->lpm4;
-            if (i + 2 * D < n)
+        if (i + 2 * D < n) {
+            if (s->v4.nb > 0)
+                __builtin_prefetch(im_tab_line(&s->v4, im_hash_v4(addrs[i + 2 * D])));
+            if (l->prefixes > 0)
                 __builtin_prefetch(&l->bucket[(size_t)(addrs[i + 2 * D] >> (32U - l->bbits))]);
-            if (i + D < n) {
-                uint32_t lo = l->bucket[(size_t)(addrs[i + D] >> (32U - l->bbits))];
-                __builtin_prefetch(&l->start[lo]);
-                __builtin_prefetch(&l->meta[lo]);
-            }
+        }
+        if (l->prefixes > 0 && i + D < n) {
+            uint32_t lo = l->bucket[(size_t)(addrs[i + D] >> (32U - l->bbits))];
+            __builtin_prefetch(&l->start[lo]);
+            __builtin_prefetch(&l->meta[lo]);
         }
         sg17_intel_hit h;
         if (sg17_intel_lookup_ipv4(s, addrs[i], now, &h, 1) == 1) {
@@ -173,7 +176,7 @@ size_t sg17_intel_lookup_ipv6(const sg17_intel_snapshot *s, const uint8_t addr[1
         im_u128 x = 0;
         for (int i = 0; i < 16; i++)
             x = (x << 8) | addr[i];
-        size_t h = lpm_find(&s->lpm6, x);
+        size_t h = im_lpm_find(&s->lpm6, x);
         if (h != IM_NONE)
             k = take_run(s, (uint32_t)h, now, hits, k, max);
     }
