@@ -688,6 +688,18 @@ int cmd_vehicle_svg(const sg17_can_profile *p, const char *capture, double learn
             nalerts++;
         }
     }
+    for (size_t n = 1; n;) { /* identifiers still in probation at the end */
+        sg17_can_detector_flush(d, al, &n);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t ak = al[k].id | (uint32_t)al[k].ext << 31;
+            uint32_t *ah = bsearch(&ak, ids, other ? nrow - 1 : nrow, sizeof ids[0], cmp_u32_svg);
+            size_t ar = ah ? (size_t)(ah - ids) : nrow - 1;
+            double at = al[k].t < t0 ? t0 : al[k].t;
+            size_t ac = (size_t)((at - t0) / span * (SVG_COLS - 1));
+            alerts[ar][ac < SVG_COLS ? ac : SVG_COLS - 1]++;
+            nalerts++;
+        }
+    }
     sg17_vehicle_close(r);
     sg17_can_detector_free(d);
     FILE *o = fopen(svg, "w");
