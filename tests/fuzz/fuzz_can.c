@@ -72,6 +72,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (e < 0 && r && strncmp(sg17_vehicle_error(r), "fuzz", 4) != 0)
         abort();
+    /* end of capture: identifiers still in probation (the seed profile is
+     * short, so provisional) are decided; the flush must terminate */
+    {
+        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+        size_t n = 1;
+        for (int rounds = 0; n; rounds++) {
+            if (rounds > 10000)
+                abort();
+            sg17_can_detector_flush(d, al, &n);
+            if (n > SG17_CAN_MAX_ALERTS)
+                abort();
+        }
+    }
     sg17_vehicle_close(r);
     sg17_can_detector_free(d);
     return 0;
