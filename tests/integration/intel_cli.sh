@@ -144,6 +144,24 @@ is "$(status "$SG17_BIN" intel canon "$T/canon1.json")" 0 "canon of canon: exit 
 cmp -s "$T/out" "$T/canon1.json"; ok $? "canonical form is a fixed point"
 is "$(status "$SG17_BIN" intel validate --stream "$T/bundle.json")" 0 "--stream: valid bundle"
 
+# STIX 2.0 mode: the 2.0 schema (labels required on indicators, no pattern_type)
+cat >"$T/ind20.json" <<'J'
+{"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+ "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",
+ "labels": ["malicious-activity"], "pattern": "[ipv4-addr:value = '10.0.0.1']",
+ "valid_from": "2016-01-01T00:00:00Z"}
+J
+printf '{"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",\n "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",\n "pattern": "[ipv4-addr:value = '"'"'10.0.0.1'"'"']", "valid_from": "2016-01-01T00:00:00Z"}' >"$T/ind20_nolabels.json"
+is "$(status "$SG17_BIN" intel validate --version 2.0 "$T/ind20.json")" 0 "--version 2.0: indicator with labels is valid"
+is "$(status "$SG17_BIN" intel validate --version 2.0 "$T/ind20_nolabels.json")" 1 "--version 2.0: indicator without labels is invalid"
+grep -q "'labels' is a required property" "$T/out"; ok $? "--version 2.0: names the missing labels"
+is "$(status "$SG17_BIN" intel validate --version 2.1 "$T/ind20.json")" 1 "--version 2.1: the same indicator lacks pattern_type"
+
+# malformed JSON on the fast path: position in the message
+printf '{"type": "campaign",\n  "id": x}' >"$T/broken2.json"
+is "$(status "$SG17_BIN" intel validate "$T/broken2.json")" 3 "malformed JSON (fast path): exit 3"
+grep -q "line 2, column 9" "$T/err"; ok $? "malformed JSON: line and column reported ($(cat "$T/err"))"
+
 V="${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}"
 if [ -d "$V/stix/examples" ]; then
     for f in "$V"/stix/examples/*.json; do
@@ -154,6 +172,9 @@ if [ -d "$V/stix/examples" ]; then
     if command -v python3 >/dev/null 2>&1; then
         python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['warnings'])==7365 and not d['errors'], len(d['warnings'])" "$T/ics.json"
         ok $? "ATT&CK ICS: 7365 warnings, no errors (as the reference)"
+        "$SG17_BIN" intel validate --stream --version 2.1 --json "$V/stix/bundles/ics-attack-18.1.json" >"$T/ics_stream.json"
+        python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a['warnings']==b['warnings'] and a['codes']==b['codes']" "$T/ics.json" "$T/ics_stream.json"
+        ok $? "ATT&CK ICS: whole-document (fast DOM) and --stream (jansson) findings identical"
     fi
 else
     echo "# vectors not found at $V: OASIS example checks skipped"
