@@ -100,6 +100,7 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     sg17_taxii_request tr;
     sg17_taxii_response out;
     sg17d_principal who;
+    sg17d_request rq = *req; /* a non-const handle for the query callback */
     int rc = 0;
 
     if (ts == NULL)
@@ -118,7 +119,7 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     tr.body_len = req->body_len;
     tr.role = sg17d_role_name(who.role);
     tr.query = query_get;
-    tr.query_ctx = (void *)(uintptr_t)req;
+    tr.query_ctx = &rq;
     rc = sg17_taxii_handle(ts, &tr, &out);
     if (rc != 0) {
         sg17_log(SG17_LOG_ERROR, "taxii", "%s %s: %s", req->method, req->path,
