@@ -1,7 +1,8 @@
 /*
  * Internal to src/lib/vehicle: the payload checksum model and the
- * identifier-transition model shared by training and detection (detect.c),
- * implemented in models.c. Not part of the public API.
+ * identifier-transition model (models.c), and the profile's structures and
+ * small helpers shared by training (profile.c), the profile file format
+ * (profile_io.c) and detection (detect.c). Not part of the public API.
  */
 #ifndef SG17_VEHICLE_INTERNAL_H
 #define SG17_VEHICLE_INTERNAL_H
@@ -57,5 +58,204 @@ typedef struct veh_trwin {
 
 /** Push one frame's novelty (0/1); returns the count in the window. */
 uint32_t veh_trwin_push(veh_trwin *w, int novel);
+
+
+/* ---- shared by profile.c, profile_io.c and detect.c ------------------- */
+
+#include <string.h>
+
+#include "sg17/vehicle.h"
+
+#define MAX_IDS   2048
+#define HSIZE     4096 /* hash slots, power of two, 2 x MAX_IDS */
+#define HBINS     256
+#define BIN_BASE  1e-5 /* seconds, lower edge of bin 0 */
+#define MIN_TRAIN 50   /* frames before payload models are trusted */
+#define LOAD_WIN  0.1  /* bus-load window, seconds */
+#define RATE_WIN  1.0  /* per-identifier rate window, seconds */
+#define MIN_TIMING 20   /* training frames before an identifier's timing is judged (provisional) */
+#define PROV_SPAN  15.0 /* s: a profile that saw less traffic than this is provisional */
+#define TR_SPAN    60.0 /* s: traffic a profile must have seen for its transitions to be judged */
+#define PEND_S     2.0  /* s: probation of an identifier new to a provisional profile */
+#define PEND_MIN   3    /* frames in probation for it to be adopted */
+#define FLOOD_GAP  0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
+#define FLOOD_N    8
+#define CONST_HI   8    /* changed learned-constant bits judged at once (fewer: next frame) */
+#define MAX_PEND   32   /* identifiers in probation at once */
+#define PEND_SEQ   32   /* frames held per identifier in probation (decided when full) */
+#define COHORT     3    /* new identifiers within COHORT_S of each other: an ECU wake-up */
+#define COHORT_S   5.0
+#define AQ_SIZE    256  /* deferred alerts (probation verdicts) waiting to be handed out */
+#define CK_VALUES  16   /* distinct values a checksum byte must take in training */
+#define GAP_CONT   10.0 /* s: larger gaps between frames do not count as observed time */
+
+typedef struct idprof {
+    uint32_t key; /* id | ext << 31 */
+    uint16_t lenmask;
+    uint8_t periodic;
+    uint8_t maxlen;
+    uint64_t count;
+    double period, min_gap, max_gap, tol;
+    uint32_t rate_max; /* most frames in one RATE_WIN window */
+    uint16_t ctrmask;  /* nibble i (0 = high nibble of byte 0) is a +1 counter */
+    uint8_t minv[8], maxv[8];
+    uint8_t constmask[64], constval[64];
+    uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
+} idprof;
+
+typedef struct slotst {
+    double E, pend_t;
+    uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm;
+} slotst;
+
+typedef struct idtrain {
+    double last_t, sum_bin[HBINS];
+    uint32_t hist[HBINS];
+    uint32_t ctr_ok[16];
+    uint16_t ctr_vals[16]; /* values each nibble took */
+    uint8_t and_[64], or_[64], prev[8], prev2[8];
+    uint8_t has_last, has_prev, win_init;
+    double win_start;
+    uint32_t win_count;
+    /* checksum candidates: matches of the first frame's constant per byte and algorithm */
+    uint32_t ck_ok[8][VEH_CK_N];
+    uint8_t ck_c0[8][VEH_CK_N];
+    uint8_t ck_vals[8][32]; /* values each byte took (bitmap) */
+    uint8_t ck_dlc;
+    /* pass 2 */
+    slotst slot;
+    uint64_t extras;
+    double maxdev;
+} idtrain;
+
+struct sg17_can_profile {
+    int pass, finished, has_time;
+    size_t n;
+    idprof ids[MAX_IDS];
+    int16_t slot[HSIZE];
+    uint32_t load_max;
+    double t_first, t_last; /* training span */
+    int span_init;
+    double observed_s; /* traffic time seen (sum of gaps < GAP_CONT) */
+    veh_trans trans;   /* identifier transitions */
+    uint32_t tr_thr;   /* most novel transitions per window on held-out clean traffic */
+    int has_tr;
+    /* training: transitions */
+    int prev_slot;
+    veh_trwin trw;
+    /* training only */
+    double obs_last;
+    int obs_init;
+    idtrain *tr;
+    double win_start;
+    uint32_t win_count;
+    int win_init;
+};
+
+#ifndef CONST_K
+#define CONST_K 3
+#endif
+#ifndef SLOT_SUS_FIRST
+#define SLOT_SUS_FIRST 0
+#endif
+#ifndef SEQ_GAP
+#define SEQ_GAP 0.0005
+#endif
+#ifndef SLOT_HAM
+#define SLOT_HAM 3
+#endif
+#ifndef SLOT_ALPHA
+#define SLOT_ALPHA 0.25
+#endif
+static const uint8_t len_codes[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64};
+
+static inline unsigned len_code(uint8_t n)
+{
+    for (unsigned i = 0; i < 16; i++)
+        if (len_codes[i] == n)
+            return i;
+    return 15;
+}
+
+static inline uint32_t key_of(uint32_t id, uint8_t ext)
+{
+    return (id & 0x1fffffffu) | (uint32_t)(ext != 0) << 31;
+}
+
+static inline unsigned hash_key(uint32_t k)
+{
+    return (unsigned)((k * 2654435761u) >> 20) & (HSIZE - 1);
+}
+
+static inline int lookup_in(const idprof *ids, const int16_t *slot, uint32_t k)
+{
+    unsigned h = hash_key(k);
+    for (unsigned i = 0; i < HSIZE; i++) {
+        int s = slot[(h + i) & (HSIZE - 1)];
+        if (s < 0)
+            return -1;
+        if (ids[s].key == k)
+            return s;
+    }
+    return -1;
+}
+
+static inline int insert_in(idprof *ids, int16_t *slot, size_t *n, uint32_t k)
+{
+    if (*n >= MAX_IDS)
+        return SG17_E_LIMIT;
+    unsigned h = hash_key(k);
+    for (unsigned i = 0; i < HSIZE; i++) {
+        unsigned j = (h + i) & (HSIZE - 1);
+        if (slot[j] < 0) {
+            int s = (int)(*n)++;
+            slot[j] = (int16_t)s;
+            memset(&ids[s], 0, sizeof ids[s]);
+            ids[s].key = k;
+            return s;
+        }
+    }
+    return SG17_E_LIMIT;
+}
+
+static inline int lookup(const sg17_can_profile *p, uint32_t k)
+{
+    return lookup_in(p->ids, p->slot, k);
+}
+
+static inline int insert(sg17_can_profile *p, uint32_t k)
+{
+    return insert_in(p->ids, p->slot, &p->n, k);
+}
+
+/* libm-free helpers (the library does not link libm) */
+static inline double fabs_(double x)
+{
+    return x < 0 ? -x : x;
+}
+static inline double floor_(double x)
+{
+    if (x >= 9e15 || x <= -9e15)
+        return x;
+    double t = (double)(long long)x;
+    return t > x ? t - 1 : t;
+}
+
+static inline int nib(const uint8_t *d, unsigned i)
+{
+    return i & 1 ? d[i / 2] & 15 : d[i / 2] >> 4;
+}
+
+static inline unsigned hamming(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    unsigned h = 0;
+    for (unsigned i = 0; i < n && i < 8; i++)
+        h += (unsigned)__builtin_popcount((unsigned)(a[i] ^ b[i]));
+    return h;
+}
+
+/** The slot model (profile.c): 0 = frame provisionally accepted, 1 = this frame
+ * is the extra one, 2 = the pending frame was the extra one. */
+int veh_slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus, double *dev);
 
 #endif

@@ -1,0 +1,444 @@
+/*
+ * X.1376 "detection" for CAN, training: the profile of a vehicle's normal
+ * traffic learned from clean captures in two passes (docs/VEHICLE.md section 2):
+ * identifiers, lengths, inter-arrival histograms and periods, constant bits,
+ * byte ranges, counters, checksums, identifier transitions, bus load; pass 2
+ * replays the slot model (shared with detection) and the held-out transition
+ * novelty.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg17/vehicle.h"
+#include "vehicle_internal.h"
+
+/* Log-spaced inter-arrival bins, 12 per octave: bin = 12 * log2(gap / BIN_BASE),
+ * from the IEEE exponent and a table of 2^(k/12) (no libm, no shared state). */
+static int bin_of(double gap)
+{
+    static const double semi[12] = {1.0,
+                                    1.0594630943592953,
+                                    1.122462048309373,
+                                    1.189207115002721,
+                                    1.2599210498948732,
+                                    1.3348398541700344,
+                                    1.4142135623730951,
+                                    1.4983070768766815,
+                                    1.5874010519681994,
+                                    1.6817928305074290,
+                                    1.7817974362806785,
+                                    1.8877486253633868};
+    double x = gap / BIN_BASE;
+    if (!(x > 1.0))
+        return 0;
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int ex = (int)((bits >> 52) & 0x7ff) - 1023;
+    bits = (bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+    double m;
+    memcpy(&m, &bits, sizeof m);
+    int k = 0;
+    while (k < 11 && semi[k + 1] <= m)
+        k++;
+    int b = ex * 12 + k;
+    return b >= HBINS ? HBINS - 1 : b;
+}
+
+int sg17_can_profile_new(sg17_can_profile **out)
+{
+    if (!out)
+        return SG17_E_INVAL;
+    sg17_can_profile *p = calloc(1, sizeof *p);
+    if (!p)
+        return SG17_E_NOMEM;
+    p->tr = calloc(MAX_IDS, sizeof *p->tr);
+    if (!p->tr) {
+        free(p);
+        return SG17_E_NOMEM;
+    }
+    for (size_t i = 0; i < HSIZE; i++)
+        p->slot[i] = -1;
+    p->has_time = -1;
+    p->pass = 1;
+    p->prev_slot = -1;
+    *out = p;
+    return 0;
+}
+
+void sg17_can_profile_free(sg17_can_profile *p)
+{
+    if (!p)
+        return;
+    free(p->tr);
+    free(p);
+}
+
+size_t sg17_can_profile_ids(const sg17_can_profile *p)
+{
+    return p ? p->n : 0;
+}
+
+static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_frame *f)
+{
+    ip->lenmask = (uint16_t)(ip->lenmask | 1u << len_code(f->dlc));
+    if (f->dlc > ip->maxlen)
+        ip->maxlen = f->dlc;
+    if (ip->count == 0) {
+        memcpy(t->and_, f->data, 64);
+        memcpy(t->or_, f->data, 64);
+        memcpy(ip->minv, f->data, 8);
+        memcpy(ip->maxv, f->data, 8);
+    } else {
+        for (unsigned i = 0; i < 64; i++) {
+            t->and_[i] &= f->data[i];
+            t->or_[i] |= f->data[i];
+        }
+        for (unsigned i = 0; i < 8; i++) {
+            if (f->data[i] < ip->minv[i])
+                ip->minv[i] = f->data[i];
+            if (f->data[i] > ip->maxv[i])
+                ip->maxv[i] = f->data[i];
+        }
+    }
+    if (ip->count == 0)
+        t->ck_dlc = f->dlc;
+    if (f->dlc == t->ck_dlc && f->dlc >= 2) {
+        unsigned nb = f->dlc < 8 ? f->dlc : 8;
+        for (unsigned b = 0; b < nb; b++) {
+            t->ck_vals[b][f->data[b] >> 3] = (uint8_t)(t->ck_vals[b][f->data[b] >> 3] |
+                                                       1u << (f->data[b] & 7));
+            for (unsigned a = 1; a < VEH_CK_N; a++) {
+                uint8_t c = veh_ck_value(a, f->data, f->dlc, b);
+                if (ip->count == 0)
+                    t->ck_c0[b][a] = c;
+                if (c == t->ck_c0[b][a])
+                    t->ck_ok[b][a]++;
+            }
+        }
+    }
+    for (unsigned i = 0; i < 16; i++)
+        t->ctr_vals[i] = (uint16_t)(t->ctr_vals[i] | 1u << nib(f->data, i));
+    if (t->has_prev)
+        for (unsigned i = 0; i < 16; i++)
+            if (nib(f->data, i) == ((nib(t->prev, i) + 1) & 15))
+                t->ctr_ok[i]++;
+    memcpy(t->prev, f->data, 8);
+    t->has_prev = 1;
+    ip->count++;
+    if (f->has_time) {
+        if (t->has_last) {
+            double gap = f->t - t->last_t;
+            if (gap < 0)
+                gap = 0;
+            int b = bin_of(gap);
+            t->hist[b]++;
+            t->sum_bin[b] += gap;
+            if (ip->count == 2 || gap < ip->min_gap)
+                ip->min_gap = gap;
+            if (gap > ip->max_gap)
+                ip->max_gap = gap;
+        }
+        t->last_t = f->t;
+        t->has_last = 1;
+        /* per-identifier rate */
+        if (!t->win_init || f->t < t->win_start || f->t >= t->win_start + RATE_WIN) {
+            t->win_init = 1;
+            t->win_start = f->t;
+            t->win_count = 0;
+        }
+        if (++t->win_count > ip->rate_max)
+            ip->rate_max = t->win_count;
+        if (!p->span_init) {
+            p->span_init = 1;
+            p->t_first = f->t;
+        }
+        if (p->obs_init && f->t - p->obs_last >= 0 && f->t - p->obs_last < GAP_CONT)
+            p->observed_s += f->t - p->obs_last;
+        p->obs_last = f->t;
+        p->obs_init = 1;
+        if (f->t > p->t_last)
+            p->t_last = f->t;
+        /* bus load */
+        if (!p->win_init || f->t < p->win_start) {
+            p->win_init = 1;
+            p->win_start = f->t;
+            p->win_count = 0;
+        }
+        while (f->t >= p->win_start + LOAD_WIN) {
+            if (p->win_count > p->load_max)
+                p->load_max = p->win_count;
+            p->win_count = 0;
+            p->win_start += LOAD_WIN;
+            if (f->t > p->win_start + 1000 * LOAD_WIN)
+                p->win_start = f->t;
+        }
+        p->win_count++;
+    }
+}
+
+/* The slot model, shared by training pass 2 and detection. A periodic sender
+ * owns one frame per period slot centred on the expected arrival E; E follows
+ * the accepted frames through a first-order loop (gain SLOT_ALPHA), so bus
+ * jitter does not accumulate. Of two frames in one slot, a payload-anomalous
+ * one loses first, otherwise the one farther from E. Returns
+ * 0 = frame provisionally accepted, 1 = this frame is the extra one,
+ * 2 = the pending frame was the extra one (this frame replaces it). */
+int veh_slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus, double *dev)
+{
+    *dev = 0;
+    if (!s->init) {
+        s->init = 1;
+        s->E = t;
+        s->pend_t = t;
+        s->has_pend = 1;
+        s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        s->missed = 0;
+        return 0;
+    }
+    if (t >= s->E + P / 2) {
+        if (s->has_pend) {
+            s->E = s->E + SLOT_ALPHA * (s->pend_t - s->E) + P;
+            if (s->warm < 3)
+                s->warm++;
+            s->has_pend = 0;
+            s->missed = 0;
+        } else {
+            s->E += P;
+            s->missed = 1;
+        }
+        if (t >= s->E + P / 2) {
+            double k = floor_((t - s->E) / P + 0.5);
+            s->E += k * P;
+            s->missed = 1;
+            if (k > 2) /* long silence: resynchronise on this frame */
+                s->E = t;
+        }
+    }
+    if (s->warm < 3 && (t < s->E - P / 2 || s->has_pend)) {
+        /* warm-up (first slots of a capture): re-anchor instead of judging */
+        s->E = t;
+        s->pend_t = t;
+        s->has_pend = 1;
+        s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        return 0;
+    }
+    if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
+        *dev = (s->E - P / 2) - t;
+        return 1;
+    }
+    if (!s->has_pend) {
+        s->has_pend = 1;
+        s->pend_t = t;
+        s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        *dev = fabs_(t - s->E);
+        return 0;
+    }
+    /* two frames in one slot */
+    if (s->missed && !bad && !s->pend_bad) {
+        /* the previous slot was empty: the pending frame was a late one of it */
+        s->missed = 0;
+        s->pend_t = t;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        return 0;
+    }
+    double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
+    int new_wins;
+    if (bad != s->pend_bad)
+        new_wins = !bad;
+    else if (SLOT_SUS_FIRST && sus != s->pend_sus)
+        new_wins = !sus;
+    else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
+        new_wins = ham < s->pend_ham;
+    else if (sus != s->pend_sus)
+        new_wins = !sus;
+    else
+        new_wins = dn < dp;
+    if (new_wins) {
+        *dev = dp;
+        s->pend_t = t;
+        s->pend_bad = (uint8_t)bad;
+        s->pend_ham = (uint8_t)ham;
+        s->pend_sus = (uint8_t)sus;
+        return 2;
+    }
+    *dev = dn;
+    return 1;
+}
+
+int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
+{
+    if (!p || !f || p->finished)
+        return SG17_E_INVAL;
+    if (p->has_time < 0)
+        p->has_time = f->has_time;
+    else if (p->has_time != f->has_time)
+        p->has_time = 0;
+    uint32_t k = key_of(f->id, f->ext);
+    int s = lookup(p, k);
+    if (p->pass == 1) {
+        if (s < 0) {
+            s = insert(p, k);
+            if (s < 0)
+                return s;
+        }
+        pass1(p, &p->ids[s], &p->tr[s], f);
+        if (p->prev_slot >= 0)
+            veh_trans_add(&p->trans, (unsigned)p->prev_slot, (unsigned)s);
+        p->prev_slot = s;
+        return 0;
+    }
+    if (s < 0)
+        return SG17_E_STATE; /* pass 2 must see the same frames */
+    /* transitions, held out: a pair seen once in training would have been
+     * novel without that occurrence; the most such per window is the
+     * threshold's base */
+    if (p->prev_slot >= 0) {
+        uint32_t c = veh_trwin_push(&p->trw, veh_trans_count(&p->trans, (unsigned)p->prev_slot,
+                                                             (unsigned)s) <= 1);
+        if (c > p->tr_thr)
+            p->tr_thr = c;
+    }
+    p->prev_slot = s;
+    idprof *ip = &p->ids[s];
+    idtrain *t = &p->tr[s];
+    if (!ip->periodic || !f->has_time)
+        return 0;
+    double dev;
+    int v = veh_slot_step(ip->period, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
+    memcpy(t->prev2, f->data, 8);
+    if (v != 0)
+        t->extras++;
+    else if (dev > t->maxdev)
+        t->maxdev = dev;
+    return 0;
+}
+
+static void derive_pass1(sg17_can_profile *p)
+{
+    for (size_t s = 0; s < p->n; s++) {
+        idprof *ip = &p->ids[s];
+        idtrain *t = &p->tr[s];
+        for (unsigned i = 0; i < 64; i++) {
+            ip->constmask[i] = (uint8_t) ~(t->and_[i] ^ t->or_[i]);
+            ip->constval[i] = t->and_[i];
+        }
+        uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
+        ip->ctrmask = 0;
+        if (ip->count >= MIN_TRAIN) {
+            for (unsigned i = 0; i < 16; i++)
+                if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
+                    t->ctr_vals[i] == 0xffff)
+                    ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
+        }
+        ip->ck_alg = 0;
+        if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
+            /* most specific first; a byte must vary for its checksum to be learned */
+            static const uint8_t order[] = {VEH_CK_CRC1D,  VEH_CK_CRC2F,  VEH_CK_SUM,
+                                            VEH_CK_NIBSUM, VEH_CK_NIBNEG, VEH_CK_XOR};
+            unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
+            for (unsigned oi = 0; oi < sizeof order && !ip->ck_alg; oi++) {
+                unsigned a = order[oi];
+                for (unsigned b = nb; b-- > 0;) {
+                    unsigned distinct = 0;
+                    uint16_t lows = 0;
+                    for (unsigned v = 0; v < 256; v++)
+                        if (t->ck_vals[b][v >> 3] >> (v & 7) & 1) {
+                            distinct++;
+                            lows = (uint16_t)(lows | 1u << (v & 15));
+                        }
+                    if (a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG)
+                        distinct = (unsigned)__builtin_popcount(lows) * 2u;
+                    if (distinct >= CK_VALUES && t->ck_ok[b][a] * 1000u >= ip->count * 995u) {
+                        ip->ck_alg = (uint8_t)a;
+                        ip->ck_byte = (uint8_t)b;
+                        ip->ck_c = t->ck_c0[b][a];
+                        break;
+                    }
+                }
+            }
+        }
+        ip->periodic = 0;
+        ip->period = 0;
+        if (p->has_time && ip->count == 1) /* seen once: never twice within the training span */
+            ip->min_gap = ip->max_gap = p->t_last - p->t_first;
+        if (!p->has_time || pairs < 10)
+            continue;
+        /* median bin, then the mean of gaps within +-3 bins of it */
+        uint64_t half = pairs / 2, acc = 0;
+        int m = 0;
+        for (int b = 0; b < HBINS; b++) {
+            acc += t->hist[b];
+            if (acc > half) {
+                m = b;
+                break;
+            }
+        }
+        uint64_t near = 0;
+        double sum = 0;
+        for (int b = m - 3; b <= m + 3; b++) {
+            if (b < 0 || b >= HBINS)
+                continue;
+            near += t->hist[b];
+            sum += t->sum_bin[b];
+        }
+        if (near == 0)
+            continue;
+        ip->period = sum / (double)near;
+        if (near * 100u >= pairs * 85u && ip->period > 0)
+            ip->periodic = 1;
+    }
+}
+
+int sg17_can_profile_next_pass(sg17_can_profile *p)
+{
+    if (!p || p->pass != 1 || p->finished)
+        return SG17_E_STATE;
+    if (p->has_time < 0)
+        return SG17_E_FORMAT; /* no frames */
+    if (p->win_count > p->load_max)
+        p->load_max = p->win_count;
+    derive_pass1(p);
+    for (size_t s = 0; s < p->n; s++) {
+        memset(&p->tr[s].slot, 0, sizeof p->tr[s].slot);
+    }
+    p->prev_slot = -1;
+    memset(&p->trw, 0, sizeof p->trw);
+    p->tr_thr = 0;
+    p->pass = 2;
+    return 0;
+}
+
+int sg17_can_profile_finish(sg17_can_profile *p)
+{
+    if (!p || p->finished)
+        return SG17_E_STATE;
+    if (p->pass == 1) {
+        int e = sg17_can_profile_next_pass(p);
+        if (e)
+            return e;
+    }
+    for (size_t s = 0; s < p->n; s++) {
+        idprof *ip = &p->ids[s];
+        idtrain *t = &p->tr[s];
+        if (ip->periodic) {
+            /* the slot model must be (nearly) silent on clean traffic */
+            if (t->extras * 1000u > ip->count)
+                ip->periodic = 0;
+            ip->tol = t->maxdev;
+        }
+    }
+    p->has_tr = !p->trans.full;
+    p->tr_thr = p->tr_thr + p->tr_thr / 2 + 2;
+    free(p->tr);
+    p->tr = NULL;
+    p->finished = 1;
+    return 0;
+}
