@@ -52,6 +52,9 @@ assert all(k in d for k in keys), d.keys()
 assert d["attack_frames"] == 60 and d["tp"] == 60 and d["fp"] == 0, d
 assert d["by_label"]["atk"]["tp"] == 60
 assert d["latency_s"] is not None and d["latency_s"] < 0.05
+# alarm episodes: the injections (one per second) form one alarm, a true one
+assert d["alarms"] == 1 and d["false_alarms"] == 0, d
+assert d["false_alarms_per_hour"] == 0 and d["fp_frames_per_hour"] == 0, d
 print("ok")
 PY
 is "$(cat "$T/py")" "ok" "eval: 60/60 attack frames, 0 false alarms, all keys present"
@@ -71,6 +74,19 @@ is "$(status "$SG17_BIN" vehicle v2x check "$T/ok.jsonl")" 0 "plausible CAMs: ex
 printf '{"t":0,"station":"a","station_type":5,"x":0,"y":0,"vx":150,"vy":0}\n' > "$T/bad.jsonl"
 is "$(status "$SG17_BIN" vehicle v2x check "$T/bad.jsonl")" 1 "150 m/s car: exit 1"
 ok "$(grep -q '"observation":"Speed-ValueTooLarge-VehicleType","tgtId":4,"obsId":3' "$T/out"; echo $?)" "observation with TS 103 759 ids"
+# DENMs in the same stream: a plausible one, then a cancellation by another station
+cat > "$T/denm.jsonl" <<'JSONL'
+{"t":0,"station":"a","station_type":5,"x":0,"y":0,"vx":20,"vy":0}
+{"t":1,"station":"a","station_type":5,"x":20,"y":0,"vx":20,"vy":0}
+{"type":"denm","t":1.2,"station":"a","seq":3,"detection_t":1.1,"reference_t":1.15,"event_x":60,"event_y":0,"cause":97,"interval_ms":100}
+JSONL
+is "$(status "$SG17_BIN" vehicle v2x check "$T/denm.jsonl")" 0 "plausible CAMs and DENM: exit 0"
+echo '{"type":"denm","t":1.5,"station":"b","origin":"a","seq":3,"detection_t":1.1,"reference_t":1.45,"event_x":60,"event_y":0,"cause":97,"termination":"cancellation"}' >> "$T/denm.jsonl"
+is "$(status "$SG17_BIN" vehicle v2x check "$T/denm.jsonl")" 1 "DENM cancelled by another station: exit 1"
+ok "$(grep -q '"observation":"Denm-CancellationNotByOriginator","tgtId":103,"obsId":8' "$T/out"; echo $?)" "DENM observation (103,8)"
+echo '{"type":"denm","t":2,"station":"a","seq":4,"detection_t":1,"reference_t":1,"event_x":0,"event_y":0,"cause":97,"validity":90000}' > "$T/denm_bad.jsonl"
+is "$(status "$SG17_BIN" vehicle v2x check "$T/denm_bad.jsonl")" 3 "DENM validity out of range: exit 3"
+ok "$(grep -q 'denm_bad.jsonl:1:.*validity' "$T/err"; echo $?)" "error names file, line and field"
 # errors
 printf '(1.0) can0 123#00\n(2.0) can0 12#00\n' > "$T/broken.log"
 is "$(status "$SG17_BIN" vehicle convert "$T/broken.log" -o "$T/x.csv")" 3 "malformed capture: exit 3"
