@@ -20,12 +20,15 @@
 typedef struct raw_val {
     sg17_intel_kind kind;
     sg17_intel_op op;
+    size_t tag;
+    int used;
     char *value;
 } raw_val;
 
 struct is_rec {
     raw_val *v;
     size_t n, cap;
+    size_t tag; /* tag of the values being added (the caller's indicator index) */
     int oom;
 };
 
@@ -36,7 +39,7 @@ static int rec_filter(void *ctx, sg17_intel_kind kind, sg17_intel_op op, const c
     is_rec *r = ctx;
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 16;
-        if (nc > IS_MAX_VALUES_PER_INDICATOR * 4) {
+        if (nc > (size_t)IS_MAX_VALUES_PER_INDICATOR * 1024) {
             r->oom = 1;
             return 0;
         }
@@ -53,7 +56,7 @@ static int rec_filter(void *ctx, sg17_intel_kind kind, sg17_intel_op op, const c
         r->oom = 1;
         return 0;
     }
-    r->v[r->n++] = (raw_val){kind, op, d};
+    r->v[r->n++] = (raw_val){kind, op, r->tag, 0, d};
     return 0;
 }
 
@@ -65,6 +68,11 @@ void is_rec_free(is_rec *r)
         free(r->v[i].value);
     free(r->v);
     free(r);
+}
+
+void is_rec_tag(is_rec *r, size_t tag)
+{
+    r->tag = tag;
 }
 
 int is_builder_new(sg17_intel_builder **b, is_rec **rec)
@@ -121,12 +129,14 @@ static int is_digit_kind(sg17_intel_kind k)
            k == SG17_INTEL_SCCP_GT;
 }
 
-/* Fill v from a described hit; 0, or 1 to skip the value. */
-static int val_from_hit(const sg17_intel_hit_info *hi, const is_rec *rec, is_val *v)
+/* Fill v from a described hit (tag: the indicator it belongs to, SIZE_MAX if
+ * unknown); 0, or 1 to skip the value. */
+static int val_from_hit(const sg17_intel_hit_info *hi, is_rec *rec, size_t tag, is_val *v)
 {
     memset(v, 0, sizeof *v);
     v->kind = hi->kind;
     v->op = hi->op;
+    v->tag = tag;
     v->fs11 = hi->fs11;
     v->confidence = hi->confidence;
     v->valid_from = hi->valid_from;
@@ -142,15 +152,17 @@ static int val_from_hit(const sg17_intel_hit_info *hi, const is_rec *rec, is_val
         return 0;
     }
     if (truncated(hi->value)) {
-        /* find the raw value whose canonical text is this one; keyed by it */
+        /* the first unused raw value of this indicator whose canonical text is this one */
         for (size_t i = 0; i < rec->n; i++) {
+            raw_val *r = &rec->v[i];
             char c[sizeof hi->value];
-            if (rec->v[i].kind != hi->kind || rec->v[i].op != hi->op ||
-                canon_one(rec->v[i].kind, rec->v[i].op, rec->v[i].value, c, sizeof c) != 0 ||
+            if (r->used || (tag != SIZE_MAX && r->tag != tag) || r->kind != hi->kind ||
+                r->op != hi->op || canon_one(r->kind, r->op, r->value, c, sizeof c) != 0 ||
                 strcmp(c, hi->value) != 0)
                 continue;
-            snprintf(v->canon, sizeof v->canon, "%s", rec->v[i].value);
-            snprintf(v->value, sizeof v->value, "%s", rec->v[i].value);
+            r->used = 1;
+            snprintf(v->canon, sizeof v->canon, "%s", r->value);
+            snprintf(v->value, sizeof v->value, "%s", r->value);
             return 0;
         }
         return 1;
@@ -162,7 +174,8 @@ static int val_from_hit(const sg17_intel_hit_info *hi, const is_rec *rec, is_val
     return 0;
 }
 
-int is_values_of(sg17_intel_builder *b, const is_rec *rec, is_val **out, size_t *n)
+int is_values_of(sg17_intel_builder *b, is_rec *rec, const uint8_t (*ids)[16], size_t n_ids,
+                 is_val **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -184,7 +197,13 @@ int is_values_of(sg17_intel_builder *b, const is_rec *rec, is_val **out, size_t 
     for (size_t i = 0; i < ss.values && rc == 0; i++) {
         sg17_intel_hit_info hi;
         rc = sg17_intel_hit_describe(snap, (sg17_intel_hit)i, &hi);
-        if (rc == 0 && val_from_hit(&hi, rec, &v[k]) == 0)
+        size_t tag = SIZE_MAX;
+        for (size_t j = 0; rc == 0 && j < n_ids; j++)
+            if (memcmp(ids[j], hi.id, 16) == 0) {
+                tag = j;
+                break;
+            }
+        if (rc == 0 && val_from_hit(&hi, rec, tag, &v[k]) == 0)
             k++;
     }
     sg17_intel_snapshot_free(snap);
@@ -199,6 +218,18 @@ int is_values_of(sg17_intel_builder *b, const is_rec *rec, is_val **out, size_t 
 
 /* ---- ingest of STIX objects ------------------------------------------------ */
 
+/* Indicators are applied in chunks: one builder compiles the patterns of up
+ * to IS_CHUNK indicators at once (a build per indicator costs more than the
+ * rest of the ingest together). Ids are unique within a chunk. */
+#define IS_CHUNK 512U
+
+typedef struct pending {
+    const json_t *obj;
+    const char *id;
+    int64_t mod_ns;
+    sg17_intel_tlp tlp;
+} pending;
+
 typedef struct ingest_ctx {
     sg17_intel_store *s;
     const sg17_intel_ingest_opts *o;
@@ -206,6 +237,9 @@ typedef struct ingest_ctx {
     int64_t now;
     sqlite3_stmt *ins_obj, *latest, *del_prov, *get_val, *ins_val, *upd_filter, *up_prov,
         *reject;
+    pending pend[IS_CHUNK];
+    uint8_t uuid[IS_CHUNK][16];
+    size_t n_pend;
 } ingest_ctx;
 
 static int64_t ts_ns(const json_t *obj, const char *key)
@@ -346,36 +380,87 @@ static int apply_value(ingest_ctx *c, const json_t *obj, const char *id, int64_t
     return 0;
 }
 
-static int apply_indicator(ingest_ctx *c, const json_t *obj, const char *id, int64_t mod_ns,
-                           sg17_intel_tlp tlp)
+static int parse_uuid(const char *id, uint8_t out[16])
 {
+    const char *u = id ? strstr(id, "--") : NULL;
+    if (u == NULL || strlen(u + 2) != 36)
+        return -1;
+    u += 2;
+    size_t o = 0;
+    for (size_t i = 0; i < 36; i++) {
+        char ch = u[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (ch != '-')
+                return -1;
+            continue;
+        }
+        unsigned d = (ch >= '0' && ch <= '9')   ? (unsigned)(ch - '0')
+                     : (ch >= 'a' && ch <= 'f') ? (unsigned)(ch - 'a' + 10)
+                     : (ch >= 'A' && ch <= 'F') ? (unsigned)(ch - 'A' + 10)
+                                                : 99U;
+        if (d > 15)
+            return -1;
+        out[o / 2] = (uint8_t)(o % 2 == 0 ? d << 4 : (out[o / 2] | d));
+        o++;
+    }
+    return 0;
+}
+
+/* Compile the pending indicators' patterns at once and apply each one's values. */
+static int flush(ingest_ctx *c)
+{
+    if (c->n_pend == 0)
+        return 0;
     sg17_intel_builder *b;
     is_rec *rec;
     int rc = is_builder_new(&b, &rec);
     if (rc != 0)
         return rc;
-    sg17_intel_load_stats ls;
-    memset(&ls, 0, sizeof ls);
-    rc = sg17_intel_builder_add_stix(b, obj, &ls);
+    uint8_t unsupported[IS_CHUNK];
+    for (size_t i = 0; i < c->n_pend && rc == 0; i++) {
+        sg17_intel_load_stats ls;
+        memset(&ls, 0, sizeof ls);
+        is_rec_tag(rec, i);
+        if (parse_uuid(c->pend[i].id, c->uuid[i]) != 0)
+            memset(c->uuid[i], 0xff, 16);
+        rc = sg17_intel_builder_add_stix(b, c->pend[i].obj, &ls);
+        unsupported[i] = ls.unsupported > 0 || (ls.invalid > 0 && ls.values == 0);
+    }
     is_val *v = NULL;
     size_t n = 0;
     if (rc == 0)
-        rc = is_values_of(b, rec, &v, &n);
+        rc = is_values_of(b, rec, (const uint8_t(*)[16])c->uuid, c->n_pend, &v, &n);
     sg17_intel_builder_free(b);
     is_rec_free(rec);
+    for (size_t i = 0; i < c->n_pend && rc == 0; i++) {
+        pending *p = &c->pend[i];
+        c->st->indicators++;
+        c->st->unsupported += unsupported[i];
+        /* this version replaces the values of every other version of the indicator */
+        is_bind_text(c->del_prov, 1, p->id);
+        sqlite3_bind_int64(c->del_prov, 2, p->mod_ns);
+        rc = step_done(c, c->del_prov, "provenance replace");
+        size_t k = 0;
+        for (size_t j = 0; j < n && rc == 0; j++)
+            if (v[j].tag == i && k++ < IS_MAX_VALUES_PER_INDICATOR)
+                rc = apply_value(c, p->obj, p->id, p->mod_ns, p->tlp, &v[j]);
+    }
+    free(v);
+    c->n_pend = 0;
+    return rc;
+}
+
+static int queue_indicator(ingest_ctx *c, const json_t *obj, const char *id, int64_t mod_ns,
+                           sg17_intel_tlp tlp)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->n_pend && rc == 0; i++)
+        if (strcmp(c->pend[i].id, id) == 0)
+            rc = flush(c); /* another version of a pending indicator: keep the order */
     if (rc != 0)
         return rc;
-    c->st->indicators++;
-    if (ls.unsupported || (ls.invalid && n == 0))
-        c->st->unsupported++;
-    /* this version replaces the values of every other version of the indicator */
-    is_bind_text(c->del_prov, 1, id);
-    sqlite3_bind_int64(c->del_prov, 2, mod_ns);
-    rc = step_done(c, c->del_prov, "provenance replace");
-    for (size_t i = 0; i < n && i < IS_MAX_VALUES_PER_INDICATOR && rc == 0; i++)
-        rc = apply_value(c, obj, id, mod_ns, tlp, &v[i]);
-    free(v);
-    return rc;
+    c->pend[c->n_pend++] = (pending){obj, id, mod_ns, tlp};
+    return c->n_pend == IS_CHUNK ? flush(c) : 0;
 }
 
 static int ingest_one(ingest_ctx *c, const json_t *obj)
@@ -421,7 +506,7 @@ static int ingest_one(ingest_ctx *c, const json_t *obj)
         c->st->older++;
         return 0;
     }
-    return apply_indicator(c, obj, id, mod_ns, tlp);
+    return queue_indicator(c, obj, id, mod_ns, tlp);
 }
 
 static const char *const ingest_sql[] = {
@@ -464,31 +549,39 @@ int sg17_intel_store_ingest(sg17_intel_store *s, const json_t *stix,
     } else if (!json_is_object(stix)) {
         return SG17_E_FORMAT;
     }
-    ingest_ctx c = {s, o, st, o->now ? o->now : (int64_t)time(NULL),
-                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
-    sqlite3_stmt **stmts[] = {&c.ins_obj, &c.latest, &c.del_prov, &c.get_val,
-                              &c.ins_val, &c.upd_filter, &c.up_prov, &c.reject};
+    ingest_ctx *cp = calloc(1, sizeof *cp); /* the pending chunk makes it large */
+    if (cp == NULL)
+        return SG17_E_NOMEM;
+    cp->s = s;
+    cp->o = o;
+    cp->st = st;
+    cp->now = o->now ? o->now : (int64_t)time(NULL);
+    sqlite3_stmt **stmts[] = {&cp->ins_obj, &cp->latest, &cp->del_prov, &cp->get_val,
+                              &cp->ins_val, &cp->upd_filter, &cp->up_prov, &cp->reject};
     int rc = is_exec(s, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < 8 && rc == 0; i++)
         rc = is_prepare(s, stmts[i], ingest_sql[i]);
     if (rc == 0 && list == NULL) {
-        rc = ingest_one(&c, stix);
+        rc = ingest_one(cp, stix);
     } else if (rc == 0) {
         size_t i;
         const json_t *obj;
         json_array_foreach(list, i, obj) {
             if (!json_is_object(obj)) {
                 st->objects++;
-                rc = reject(&c, NULL, "not a JSON object");
+                rc = reject(cp, NULL, "not a JSON object");
             } else {
-                rc = ingest_one(&c, obj);
+                rc = ingest_one(cp, obj);
             }
             if (rc != 0)
                 break;
         }
     }
+    if (rc == 0)
+        rc = flush(cp);
     for (size_t i = 0; i < 8; i++)
         sqlite3_finalize(*stmts[i]);
+    free(cp);
     if (rc == 0)
         return is_exec(s, "COMMIT");
     (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -631,7 +724,7 @@ int sg17_intel_store_ingest_collector(sg17_intel_store *s, int src_kind, const c
     is_val *v = NULL;
     size_t n = 0;
     if (rc == 0)
-        rc = is_values_of(b, rec, &v, &n);
+        rc = is_values_of(b, rec, NULL, 0, &v, &n);
     sg17_intel_builder_free(b);
     is_rec_free(rec);
     json_t *arr = rc == 0 ? json_array() : NULL;

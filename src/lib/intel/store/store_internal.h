@@ -32,14 +32,19 @@ typedef struct is_val {
     char canon[SG17_INTEL_MAX_VALUE + 8]; /* key text (as sightings name it) */
     char value[SG17_INTEL_MAX_VALUE + 8]; /* builder input */
     char value_hi[32];                   /* RANGE upper bound, else "" */
+    size_t tag;                          /* index into the ids given, SIZE_MAX if none */
 } is_val;
 
-/* Values of every indicator added to b so far (b built with a recording
- * filter from is_builder_new). *out is malloc'd. */
+/* Values of every indicator added to b so far (b made by is_builder_new,
+ * whose filter records the raw values; is_rec_tag sets the tag of the values
+ * added next). Each value's tag is the index j of ids[j] == its indicator
+ * uuid (SIZE_MAX if none). *out is malloc'd. */
 typedef struct is_rec is_rec;
 int is_builder_new(sg17_intel_builder **b, is_rec **rec);
 void is_rec_free(is_rec *r);
-int is_values_of(sg17_intel_builder *b, const is_rec *rec, is_val **out, size_t *n);
+void is_rec_tag(is_rec *r, size_t tag);
+int is_values_of(sg17_intel_builder *b, is_rec *rec, const uint8_t (*ids)[16], size_t n_ids,
+                 is_val **out, size_t *n);
 
 /* "xxxxxxxx-xxxx-..." of 16 bytes (out >= 37). */
 void is_uuid_text(const uint8_t id[16], char *out);
