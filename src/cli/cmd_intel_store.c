@@ -1,6 +1,6 @@
 /*
  * sg17 intel store|export|pull: the X.1217 intel store (docs/INTEL-STORE.md).
- *   sg17 intel store ingest --db DB [--source L] [--tlp L] [--warninglist F]...
+ *   sg17 intel store ingest --db DB [--source L] [--tlp L] [--warninglist F]... [--warninglist-dir D]
  *                           [--misp-feed DIR | --list KIND:F | --csv COLUMN:F | FILE|-]
  *   sg17 intel store sightings --db DB [FILE|-]
  *   sg17 intel store stats --db DB [--json] [--hours N] [--top N]
@@ -11,6 +11,7 @@
  *                   [--limit N] [--all-versions] [-o FILE]
  * Exit: 0 ok, 1 objects rejected / lines unusable, 2 usage, 3 failure.
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 
 enum {
     O_DB = 256, O_SOURCE, O_TLP, O_WL, O_MISP, O_LIST, O_CSV, O_NOW, O_JSON, O_HOURS, O_TOP,
-    O_FORMAT, O_TLPMAX, O_UNTAGGED, O_COLL, O_TOKEN, O_AFTER, O_LIMIT, O_HELP, O_INSECURE, O_ALLV
+    O_FORMAT, O_TLPMAX, O_UNTAGGED, O_COLL, O_TOKEN, O_AFTER, O_LIMIT, O_HELP, O_INSECURE, O_ALLV, O_WLDIR
 };
 
 static const struct option store_opts[] = {
@@ -35,6 +36,7 @@ static const struct option store_opts[] = {
     {"source", required_argument, NULL, O_SOURCE},
     {"tlp", required_argument, NULL, O_TLP},
     {"warninglist", required_argument, NULL, O_WL},
+    {"warninglist-dir", required_argument, NULL, O_WLDIR},
     {"misp-feed", required_argument, NULL, O_MISP},
     {"list", required_argument, NULL, O_LIST},
     {"csv", required_argument, NULL, O_CSV},
@@ -60,7 +62,8 @@ static void store_usage(FILE *f)
 {
     fprintf(f,
             "usage: sg17 intel store <command> --db DB [options]   (docs/INTEL-STORE.md)\n"
-            "  ingest [--source LABEL] [--tlp LEVEL] [--warninglist F]... [--now T]\n"
+            "  ingest [--source LABEL] [--tlp LEVEL] [--warninglist F]... [--warninglist-dir D]\n"
+            "         [--now T]\n"
             "         [--misp-feed DIR | --list KIND:FILE | --csv COLUMN:FILE | FILE|-]\n"
             "         STIX 2.1 bundle/array/object (or a collector source) into the store;\n"
             "         --tlp marks unmarked objects; exit 1 if objects were rejected\n"
@@ -79,7 +82,7 @@ static void store_usage(FILE *f)
 }
 
 typedef struct sopts {
-    const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after;
+    const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after, *wl_dir;
     const char *wl[STORE_MAX_WL];
     size_t n_wl, hours, top, limit;
     int json, insecure, all_versions;
@@ -133,6 +136,7 @@ static int parse_opts(int argc, char **argv, sopts *o)
             }
             o->wl[o->n_wl++] = optarg;
             break;
+        case O_WLDIR: o->wl_dir = optarg; break;
         case O_MISP: o->misp = optarg; break;
         case O_LIST: o->list = optarg; break;
         case O_CSV: o->csv = optarg; break;
@@ -184,29 +188,76 @@ static int open_db(const sopts *o, sg17_intel_store **s)
     return 0;
 }
 
+/* Add one warninglist file; quiet_not_list: files that are not warninglists
+ * (e.g. schema.json in a list directory) are skipped. Returns 0 or CLI_FAIL. */
+static int add_wl_file(sg17_intel_wl *wl, const char *path, int quiet_not_list, size_t *n)
+{
+    json_t *j = NULL;
+    sg17_json_error je;
+    char err[200];
+    size_t bad = 0;
+    if (sg17_json_load_file(path, NULL, &j, &je) != 0) {
+        fprintf(stderr, "sg17 intel: %s: %s\n", path, je.text);
+        return CLI_FAIL;
+    }
+    int rc = sg17_intel_wl_add(wl, j, &bad, err, sizeof err);
+    json_decref(j);
+    if (rc == SG17_E_FORMAT && quiet_not_list)
+        return 0;
+    if (rc != 0) {
+        fprintf(stderr, "sg17 intel: %s: %s\n", path, err);
+        return CLI_FAIL;
+    }
+    (*n)++;
+    return 0;
+}
+
+/* Every DIR/x.json and DIR/x/list.json (the misp-warninglists layout), sorted. */
+static int add_wl_dir(sg17_intel_wl *wl, const char *dir, size_t *n)
+{
+    struct dirent **ents = NULL;
+    int k = scandir(dir, &ents, NULL, alphasort);
+    if (k < 0) {
+        fprintf(stderr, "sg17 intel: %s: cannot read the directory\n", dir);
+        return CLI_FAIL;
+    }
+    int rc = 0;
+    for (int i = 0; i < k; i++) {
+        const char *name = ents[i]->d_name;
+        size_t l = strlen(name);
+        char path[4096];
+        FILE *f = NULL;
+        if (rc == 0 && name[0] != '.' && l > 5 && strcmp(name + l - 5, ".json") == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            rc = add_wl_file(wl, path, 1, n);
+        } else if (rc == 0 && name[0] != '.' &&
+                   (size_t)snprintf(path, sizeof path, "%s/%s/list.json", dir, name) <
+                       sizeof path &&
+                   (f = fopen(path, "r")) != NULL) {
+            fclose(f);
+            rc = add_wl_file(wl, path, 1, n);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return rc;
+}
+
 static int load_wl(const sopts *o, sg17_intel_wl **wl)
 {
     *wl = NULL;
-    if (o->n_wl == 0)
+    if (o->n_wl == 0 && o->wl_dir == NULL)
         return 0;
     if (sg17_intel_wl_new(wl) != 0)
         return CLI_FAIL;
-    for (size_t i = 0; i < o->n_wl; i++) {
-        json_t *j = NULL;
-        sg17_json_error je;
-        char err[200];
-        size_t bad = 0;
-        if (sg17_json_load_file(o->wl[i], NULL, &j, &je) != 0) {
-            fprintf(stderr, "sg17 intel: %s: %s\n", o->wl[i], je.text);
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_wl; i++)
+        if (add_wl_file(*wl, o->wl[i], 0, &n) != 0)
             return CLI_FAIL;
-        }
-        int rc = sg17_intel_wl_add(*wl, j, &bad, err, sizeof err);
-        json_decref(j);
-        if (rc != 0) {
-            fprintf(stderr, "sg17 intel: %s: %s\n", o->wl[i], err);
-            return CLI_FAIL;
-        }
-    }
+    if (o->wl_dir != NULL && add_wl_dir(*wl, o->wl_dir, &n) != 0)
+        return CLI_FAIL;
+    if (o->wl_dir != NULL)
+        fprintf(stderr, "sg17 intel store: %zu warninglists\n", n);
     return 0;
 }
 

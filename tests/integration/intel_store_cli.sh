@@ -57,6 +57,23 @@ rc_is 3 "malformed JSON: exit 3" "$S" intel store ingest --db "$DB" "$T/broken.j
 grep -q 'broken.json' "$T/err"
 ok $? "the error names the file"
 
+# the MISP warninglists of the vectors directory, read in place (skipped if absent)
+WLD="${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}/stix/misp/warninglists"
+if [ -d "$WLD" ]; then
+    printf '[%s]' "$(ind 000000f1 "[ipv4-addr:value = '8.8.8.8'] OR [ipv4-addr:value = '192.168.1.1'] OR [domain-name:value = 'not-listed.example']")" >"$T/wl_ind.json"
+    rc_is 0 "--warninglist-dir over the vectors' lists" \
+        "$S" intel store ingest --db "$T/wl.db" --warninglist-dir "$WLD" --now "$NOW" --json "$T/wl_ind.json"
+    is "$(jq -r .filtered "$T/out")" 2 "two values filtered"
+    is "$(sqlite3 "$T/wl.db" "SELECT filtered FROM intel_values WHERE canon='8.8.8.8'")" \
+        "$(jq -r .name "$WLD/public-dns-v4.json")" "8.8.8.8 filtered by the public DNS list (its name)"
+    is "$(sqlite3 "$T/wl.db" "SELECT filtered FROM intel_values WHERE canon='192.168.1.1'")" \
+        "$(jq -r .name "$WLD/rfc1918.json")" "192.168.1.1 by the RFC 1918 list"
+    is "$(sqlite3 "$T/wl.db" "SELECT COUNT(*) FROM intel_values WHERE filtered IS NULL")" 1 \
+        "the unlisted value stays active"
+else
+    echo "# warninglists not present ($WLD): --warninglist-dir not tested"
+fi
+
 rc_is 0 "stats --json" "$S" intel store stats --db "$DB" --json --now "$NOW"
 cp "$T/out" "$T/stats1"
 is "$(jq -r '"\(.values.total)/\(.values.active)/\(.values.expired)/\(.values.filtered)"' "$T/stats1")" \
