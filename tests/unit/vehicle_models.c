@@ -217,8 +217,8 @@ static void test_checksums(void)
 }
 
 /* Four identifiers, each 100 Hz, always on the bus in the order A B C D
- * (1 ms apart). Detection: the same traffic, then B and C swap places for
- * 20 cycles - transitions A->C, C->B and B->D never occurred. */
+ * (1 ms apart), 70 s. Detection: the same traffic, then B and C swap
+ * places for 20 cycles - transitions A->C, C->B and B->D never occurred. */
 static void cycle(sg17_can_detector *d, sg17_can_profile *p, double t0, int swap, uint64_t *seq,
                   int *n_trans, int *n_other)
 {
@@ -255,7 +255,7 @@ static void test_transitions(void)
     int tr = 0, other = 0;
     uint64_t seq = 0;
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < 2000; i++)
+        for (int i = 0; i < 7000; i++) /* 70 s: transitions are judged from 60 s of traffic */
             cycle(NULL, p, 1 + i * 0.01, 0, &seq, &tr, &other);
         if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
             other++;
@@ -400,8 +400,75 @@ static void test_probation(void)
     sg17_can_profile_free(p);
 }
 
+/* 2- and 3-bit rolling counters: byte 0 high nibble counts 0..3, byte 1 high
+ * nibble counts 0..7, all else random; 100 Hz, 20 s of training. */
+static void ctr_payload(uint8_t *d, int i)
+{
+    for (int k = 0; k < 8; k++)
+        d[k] = rnd8();
+    d[0] = (uint8_t)((i % 4) << 4 | (d[0] & 15));
+    d[1] = (uint8_t)((i % 8) << 4 | (d[1] & 15));
+}
+
+static void test_small_counters(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int ok = 1;
+    for (int pass = 0; pass < 2 && ok; pass++) {
+        lcg = 4242;
+        for (int i = 0; i < 2000 && ok; i++) {
+            uint8_t d[8];
+            ctr_payload(d, i);
+            sg17_can_frame f;
+            mkframe(&f, 1 + i * 0.01, 0x1A0, d, 8);
+            ok = sg17_can_profile_add(p, &f) == 0;
+        }
+        if (pass == 0 && ok)
+            ok = sg17_can_profile_next_pass(p) == 0;
+    }
+    ok = ok && sg17_can_profile_finish(p) == 0;
+    sg17_can_detector *d;
+    if (!ok || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "small counters: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    int alerts = 0;
+    uint64_t seq = 0;
+    double t = 100;
+    int i = 0;
+    for (; i < 300; i++, t += 0.01) {
+        uint8_t x[8];
+        ctr_payload(x, i);
+        alerts += feed(d, t, 0x1A0, x, seq++, NULL, 0)[0] != 0;
+    }
+    tap_ok(alerts == 0, "2- and 3-bit counters continuing (with wrap): no alert (%d)", alerts);
+    uint8_t x[8];
+    char ev[256];
+    ctr_payload(x, i - 1); /* the 2-bit counter repeats the previous value */
+    x[1] = (uint8_t)((i % 8) << 4 | (x[1] & 15));
+    const char *det = feed(d, t, 0x1A0, x, seq++, ev, sizeof ev);
+    tap_ok(strcmp(det, "counter") == 0 && strstr(ev, "mod 4 0001") != NULL,
+           "2-bit counter repeated: counter alert (%s: %s)", det, ev);
+    t += 0.01;
+    i++;
+    ctr_payload(x, i - 1);
+    feed(d, t, 0x1A0, x, seq++, NULL, 0); /* back in step */
+    t += 0.01;
+    ctr_payload(x, i);
+    x[1] = (uint8_t)(((i + 3) % 8) << 4 | (x[1] & 15)); /* the 3-bit counter jumps */
+    det = feed(d, t, 0x1A0, x, seq++, ev, sizeof ev);
+    tap_ok(strcmp(det, "counter") == 0 && strstr(ev, "mod 8 0004") != NULL,
+           "3-bit counter jumps by 3: counter alert (%s: %s)", det, ev);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
+    test_small_counters();
     test_checksums();
     test_transitions();
     test_deferred_const();

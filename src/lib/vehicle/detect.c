@@ -152,7 +152,9 @@ static const char *hexof(char *buf, const sg17_can_frame *f)
 static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data)
 {
     for (unsigned i = 0; i < 16; i++)
-        if (ip->ctrmask >> i & 1 && nib(data, i) != ((nib(ref, i) + 1) & 15))
+        if ((ip->ctrmask >> i & 1 && nib(data, i) != ((nib(ref, i) + 1) & 15)) ||
+            (ip->ctr8 >> i & 1 && nib(data, i) != ((nib(ref, i) + 1) & 7)) ||
+            (ip->ctr4 >> i & 1 && nib(data, i) != ((nib(ref, i) + 1) & 3)))
             return 0;
     return 1;
 }
@@ -520,14 +522,15 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
      * continues the last seen frame resynchronises (lost frames) */
     double expect_gap = ip->period > 0 ? ip->period : ip->max_gap;
     int lost = timed && st->has_last && f->t - st->last_t > 1.5 * expect_gap; /* frames were lost */
-    if (!bad && ip->ctrmask && st->has_ctr && !lost && !counters_ok(ip, st->ctr_ref, f->data) &&
+    if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost &&
+        !counters_ok(ip, st->ctr_ref, f->data) &&
         !counters_ok(ip, st->last_seen, f->data)) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: rolling counter (nibble mask %04x) does not continue the last "
-                     "accepted frame",
-                     (unsigned)f->id, hexof(hx, f), ip->ctrmask);
+                     "frame %X#%s: rolling counter (nibbles mod 16 %04x, mod 8 %04x, mod 4 "
+                     "%04x) does not continue the last accepted frame",
+                     (unsigned)f->id, hexof(hx, f), ip->ctrmask, ip->ctr8, ip->ctr4);
         bad = 1;
     }
     int flagged = bad;

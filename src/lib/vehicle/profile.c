@@ -123,6 +123,11 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
         for (unsigned i = 0; i < 16; i++)
             if (nib(f->data, i) == ((nib(t->prev, i) + 1) & 15))
                 t->ctr_ok[i]++;
+    if (t->has_prev)
+        for (unsigned i = 0; i < 16; i++) {
+            t->ctr_ok8[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 7);
+            t->ctr_ok4[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 3);
+        }
     memcpy(t->prev, f->data, 8);
     t->has_prev = 1;
     ip->count++;
@@ -331,12 +336,20 @@ static void derive_pass1(sg17_can_profile *p)
             ip->constval[i] = t->and_[i];
         }
         uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
-        ip->ctrmask = 0;
+        ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
         if (ip->count >= MIN_TRAIN) {
             for (unsigned i = 0; i < 16; i++)
                 if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
                     t->ctr_vals[i] == 0xffff)
                     ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
+                /* 2- and 3-bit counters: fewer values, so a break rate of at
+                 * most 0.1 % in training (as the slot model's) */
+                else if (t->ctr_ok8[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
+                         t->ctr_vals[i] == 0x00ff)
+                    ip->ctr8 = (uint16_t)(ip->ctr8 | 1u << i);
+                else if (t->ctr_ok4[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
+                         t->ctr_vals[i] == 0x000f)
+                    ip->ctr4 = (uint16_t)(ip->ctr4 | 1u << i);
         }
         ip->ck_alg = 0;
         if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {

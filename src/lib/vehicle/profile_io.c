@@ -40,7 +40,7 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
         put_hex(f, ip->constmask, 64);
         fputc(' ', f);
         put_hex(f, ip->constval, 64);
-        fprintf(f, " %u %u %u\n", ip->ck_alg, ip->ck_byte, ip->ck_c);
+        fprintf(f, " %u %u %u %x %x\n", ip->ck_alg, ip->ck_byte, ip->ck_c, ip->ctr8, ip->ctr4);
     }
     for (size_t i = 0; p->has_tr && i < VEH_TR_SIZE; i++)
         if (p->trans.key[i])
@@ -232,10 +232,13 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
         }
         if (version >= 3) {
             if (tok_u(&s, 10, VEH_CK_N - 1, &v[0]) || tok_u(&s, 10, 7, &v[1]) ||
-                tok_u(&s, 10, 255, &v[2])) {
+                tok_u(&s, 10, 255, &v[2]) || tok_u(&s, 16, 0xffff, &v[3]) ||
+                tok_u(&s, 16, 0xffff, &v[4])) {
                 e = SG17_E_FORMAT;
                 break;
             }
+            ip->ctr8 = (uint16_t)v[3];
+            ip->ctr4 = (uint16_t)v[4];
             ip->ck_alg = (uint8_t)v[0];
             ip->ck_byte = (uint8_t)v[1];
             ip->ck_c = (uint8_t)v[2];

@@ -98,6 +98,7 @@ typedef struct idprof {
     double period, min_gap, max_gap, tol;
     uint32_t rate_max; /* most frames in one RATE_WIN window */
     uint16_t ctrmask;  /* nibble i (0 = high nibble of byte 0) is a +1 counter */
+    uint16_t ctr8, ctr4; /* nibbles that count +1 mod 8 (values 0..7) / mod 4 (0..3) */
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
     uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
@@ -111,7 +112,7 @@ typedef struct slotst {
 typedef struct idtrain {
     double last_t, sum_bin[HBINS];
     uint32_t hist[HBINS];
-    uint32_t ctr_ok[16];
+    uint32_t ctr_ok[16], ctr_ok8[16], ctr_ok4[16];
     uint16_t ctr_vals[16]; /* values each nibble took */
     uint8_t and_[64], or_[64], prev[8], prev2[8];
     uint8_t has_last, has_prev, win_init;
