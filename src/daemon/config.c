@@ -188,8 +188,14 @@ static int set_taxii(sg17d_config *cfg, const char *key, const char *value, char
         cfg->taxii_max_page = (unsigned)x;
         return 0;
     }
+    if (strcmp(key, "cursor_max_age_s") == 0 && parse_uint(value, 1, 2592000, &x) == 0) {
+        cfg->taxii_cursor_max_age_s = (unsigned)x;
+        return 0;
+    }
     if (strcmp(key, "max_page_size") == 0)
         snprintf(err, err_len, "max_page_size: '%s' is not a number in 1..100000", value);
+    else if (strcmp(key, "cursor_max_age_s") == 0)
+        snprintf(err, err_len, "cursor_max_age_s: '%s' is not a number in 1..2592000", value);
     else
         snprintf(err, err_len, "unknown key [taxii] %s", key);
     return SG17_E_FORMAT;

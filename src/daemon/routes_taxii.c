@@ -150,6 +150,7 @@ int sg17d_taxii_init(sg17d_server *srv)
     memset(&tc, 0, sizeof tc);
     tc.db_path = srv->cfg.db_path;
     tc.max_page = srv->cfg.taxii_max_page;
+    tc.cursor_max_age_s = srv->cfg.taxii_cursor_max_age_s;
     if ((rc = sg17_taxii_server_open(&ts, &tc)) != 0) {
         sg17_log(SG17_LOG_ERROR, "taxii", "cannot open the TAXII tables in %s: %s",
                  srv->cfg.db_path, sg17_strerror(rc));

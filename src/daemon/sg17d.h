@@ -59,6 +59,7 @@ typedef struct sg17d_config {
     /* [taxii]: medallion-format data loaded at start ("" = none); largest page (0 = 1000) */
     char taxii_fixture[SG17D_FILE_PATH_MAX];
     unsigned taxii_max_page;
+    unsigned taxii_cursor_max_age_s; /* `next` older than this is refused (0 = 86400) */
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
@@ -67,7 +68,8 @@ void sg17d_config_defaults(sg17d_config *cfg);
  * Read an INI file over cfg ([server] listen, port, threads, max_body_bytes,
  * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
  * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
- * [assess] inventory; [web] root; [tls] cert, key; [taxii] fixture, max_page_size).
+ * [assess] inventory; [web] root; [tls] cert, key; [taxii] fixture, max_page_size,
+ * cursor_max_age_s).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,

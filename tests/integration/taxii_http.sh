@@ -346,7 +346,8 @@ stop "$PID"
 jq '.trustgroup1.information.max_content_length = 1000' "$FIX" >"$T/small.json"
 DB="$T/small.db"
 TADM=$("$SG17D_BIN" token create --role admin --name adm --db "$DB" 2>/dev/null)
-if ! sg17d_start "$T/log3" --db "$DB" --taxii-fixture "$T/small.json"; then
+printf '[taxii]\nfixture = %s\ncursor_max_age_s = 1\nmax_page_size = 2\n' "$T/small.json" >"$T/taxii.ini"
+if ! sg17d_start "$T/log3" -c "$T/taxii.ini" --db "$DB"; then
     echo "not ok - third sg17d did not start"
     sed 's/^/# /' "$T/log3"
     exit 1
@@ -357,6 +358,18 @@ is "$(post "$TADM" "$A/objects/" "$T/e3.json")" 202 "a body under max_content_le
 envl 1 5 >"$T/e4.json"
 is "$(post "$TADM" "$A/objects/" "$T/e4.json")" 413 "a body above max_content_length -> 413"
 is_taxii_error 413 "too large"
+# [taxii] max_page_size = 2 caps limit; cursor_max_age_s = 1 makes a cursor stale after 1 s
+envl 3 4 >"$T/e5.json"
+post "$TADM" "$A/objects/" "$T/e5.json" >/dev/null
+get "$TADM" "$A/objects/?limit=100" >/dev/null
+is "$(jb '.objects | length')/$(jb .more)" "2/true" "4 objects, limit=100 lowered to max_page_size 2"
+get "$TADM" "$C/objects/?limit=1" >/dev/null
+NS=$(jb .next)
+is "$(get "$TADM" "$C/objects/?limit=1&next=$NS")" 200 "a fresh cursor continues"
+sleep 2.2
+is "$(get "$TADM" "$C/objects/?limit=1&next=$NS")" 400 "the same cursor 2 s later (max age 1 s) -> 400"
+jb .description | grep -q expired
+ok $? "the error says the cursor expired"
 stop "$PID"
 
 echo "1..$n"
