@@ -56,7 +56,12 @@ static int rec_filter(void *ctx, sg17_intel_kind kind, sg17_intel_op op, const c
         r->oom = 1;
         return 0;
     }
-    r->v[r->n++] = (raw_val){kind, op, r->tag, 0, d};
+    raw_val *rv = &r->v[r->n++];
+    rv->kind = kind;
+    rv->op = op;
+    rv->tag = r->tag;
+    rv->used = 0;
+    rv->value = d;
     return 0;
 }
 
@@ -417,6 +422,7 @@ static int flush(ingest_ctx *c)
     if (rc != 0)
         return rc;
     uint8_t unsupported[IS_CHUNK];
+    memset(unsupported, 0, sizeof unsupported);
     for (size_t i = 0; i < c->n_pend && rc == 0; i++) {
         sg17_intel_load_stats ls;
         memset(&ls, 0, sizeof ls);
