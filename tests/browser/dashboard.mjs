@@ -78,6 +78,8 @@ try {
   const tally = (await api('/v1/consult/circulars/9268/tally', TOK.admin)).body;
   is(await text('[data-test=consult-replies]'), tally.administrations.length, 'consult page: number of replies');
   ok(tally.administrations.length >= 2, `the tally holds replies (${tally.administrations.length})`);
+  is(await text('[data-test=consult-refusals]'), tally.refusals, 'consult page: refused submissions as in the API');
+  ok(tally.refusals >= 1, `sg17d recorded the refused submission (${tally.refusals})`);
   for (const d of tally.drafts) {
     is(await text(`[data-test=consult-${d.draft.replace('.', '\\.')}-received]`), d.received, `consult page: ${d.draft} replies`);
     is(await text(`[data-test=consult-${d.draft.replace('.', '\\.')}-decision]`), d.decision, `consult page: ${d.draft} decision`);

@@ -108,6 +108,9 @@ vote() { # vote ADMIN TOKEN ARGS...
 vote CHN "$CHN" --authorize X.1217 --authorize X.1368 --authorize X.1376 --authorize X.1811
 vote FRA "$FRA" --authorize X.1217 --authorize X.1368 --authorize X.1376 --not-authorize X.1811 \
     --reasons "X.1811=needs hybrid guidance"
+# one refused submission (the signature removed): recorded, not counted
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['signature']; print(json.dumps(d))" "$T/FRA.env" >"$T/uns.env"
+[ "$(post "$FRA" "@$T/uns.env" /v1/consult/circulars/9268/replies)" = 422 ] || die "unsigned reply not refused"
 # X.1368: a signed manifest, two devices; cam1 updates (installed), cam2 only polls (offered).
 AUTHOR=$(tok author fw) || die "author token"
 VENDOR=fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe

@@ -15,7 +15,10 @@ SG17.panel({
     main.append(
       h('p', {}, `Circular ${t.circular}, replies due ${t.deadline}; `,
         h('span', { 'data-test': 'consult-replies' }, t.administrations.length),
-        ' administration(s) replied. Rule: ', t.rule),
+        ' administration(s) replied. Rule: ', t.rule,
+        typeof t.refusals === 'number'
+          ? h('span', {}, ' Refused submissions recorded: ', h('b', { 'data-test': 'consult-refusals' }, t.refusals), '.')
+          : ''),
       table(['draft', 'title', 'replies', 'authorize', 'with comments', 'not authorize', 'share', 'decision'],
         t.drafts.map((d) => h('tr', { 'data-test': `consult-draft-${d.draft}` },
           h('td', {}, d.draft, h('br'), h('small', {}, d.provisional)),
