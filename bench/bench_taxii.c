@@ -32,7 +32,7 @@
 #include "bench_util.h"
 #include "sg17/taxii.h"
 
-#define COLL "b0000000-0000-4000-8000-000000000001"
+#define COLL  "b0000000-0000-4000-8000-000000000001"
 #define CPATH "/bench/collections/" COLL
 #define BATCH 10000
 
@@ -72,12 +72,13 @@ static int write_fixture(const char *path)
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return -1;
-    fprintf(f, "{\"/discovery\":{\"title\":\"bench\",\"api_roots\":[\"http://localhost/bench/\"]},"
-               "\"bench\":{\"information\":{\"title\":\"bench\",\"versions\":[\"%s\"],"
-               "\"max_content_length\":104857600},\"status\":[],\"collections\":[{\"id\":\"%s\","
-               "\"title\":\"1M synthetic indicators\",\"can_read\":true,\"can_write\":true,"
-               "\"media_types\":[\"application/stix+json;version=2.1\"],\"objects\":[],"
-               "\"manifest\":[]}]}}",
+    fprintf(f,
+            "{\"/discovery\":{\"title\":\"bench\",\"api_roots\":[\"http://localhost/bench/\"]},"
+            "\"bench\":{\"information\":{\"title\":\"bench\",\"versions\":[\"%s\"],"
+            "\"max_content_length\":104857600},\"status\":[],\"collections\":[{\"id\":\"%s\","
+            "\"title\":\"1M synthetic indicators\",\"can_read\":true,\"can_write\":true,"
+            "\"media_types\":[\"application/stix+json;version=2.1\"],\"objects\":[],"
+            "\"manifest\":[]}]}}",
             SG17_TAXII_MEDIA_TYPE, COLL);
     return fclose(f);
 }
@@ -125,8 +126,8 @@ static int fill(sg17_taxii_server *s, size_t n)
         size_t len = make_envelope(buf, cap, from, to);
         sg17_taxii_response resp;
         q none = {{0}, {0}, 0};
-        if (call(s, "POST", CPATH "/objects/", &none, buf, len, &resp) != 0 ||
-            resp.status != 202 || strstr(resp.body, "\"failure_count\":0") == NULL) {
+        if (call(s, "POST", CPATH "/objects/", &none, buf, len, &resp) != 0 || resp.status != 202 ||
+            strstr(resp.body, "\"failure_count\":0") == NULL) {
             fprintf(stderr, "bench_taxii: POST failed at %zu: %u %s\n", from, resp.status,
                     resp.body ? resp.body : "");
             free(resp.body);
@@ -171,8 +172,8 @@ static size_t count_items(const char *body, const char *key)
     return n - 1; /* the envelope itself */
 }
 
-static int measure(sg17_taxii_server *s, const char *label, const char *path, q *query,
-                   int rounds, int check_count)
+static int measure(sg17_taxii_server *s, const char *label, const char *path, q *query, int rounds,
+                   int check_count)
 {
     uint64_t us[256];
     double bytes = 0;
@@ -199,8 +200,8 @@ static int measure(sg17_taxii_server *s, const char *label, const char *path, q 
         free(resp.body);
     }
     uint64_t med = bench_median(us, (size_t)rounds);
-    printf("%-28s median %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d rounds, %.0f KiB page)\n",
-           label, (double)med / 1000.0, (double)bench_percentile(us, (size_t)rounds, 95) / 1000.0,
+    printf("%-28s median %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d rounds, %.0f KiB page)\n", label,
+           (double)med / 1000.0, (double)bench_percentile(us, (size_t)rounds, 95) / 1000.0,
            (double)us[rounds - 1] / 1000.0, rounds, bytes / 1024.0);
     return 0;
 }
@@ -223,7 +224,8 @@ static int deep_cursor(sg17_taxii_server *s, const char *path, q *base, const ch
     }
     rc = next_of(resp.body, out);
     if (rc != 0)
-        fprintf(stderr, "bench_taxii: %s?added_after=%s: no next in %.120s (%zu items, %zu bytes)\n", path,
+        fprintf(stderr,
+                "bench_taxii: %s?added_after=%s: no next in %.120s (%zu items, %zu bytes)\n", path,
                 after, resp.body, count_items(resp.body, NULL), resp.body_len);
     free(resp.body);
     return rc;
@@ -287,8 +289,10 @@ int main(int argc, char **argv)
         sqlite3_stmt *st = NULL;
         int64_t t90 = -1;
         if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(h, "SELECT date_added_us FROM taxii_objects ORDER BY date_added_us"
-                                  " LIMIT 1 OFFSET ?1", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_prepare_v2(h,
+                               "SELECT date_added_us FROM taxii_objects ORDER BY date_added_us"
+                               " LIMIT 1 OFFSET ?1",
+                               -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, (sqlite3_int64)(n * 9 / 10));
             if (sqlite3_step(st) == SQLITE_ROW)
                 t90 = sqlite3_column_int64(st, 0);

@@ -48,15 +48,15 @@ SG17_API void sg17_taxii_time_format(int64_t us, char out[SG17_TAXII_TIME_LEN]);
 /* ---- paths inside an API root (TAXII 2.1 4.2-5.8) ------------------------ */
 
 typedef enum sg17_taxii_endpoint {
-    SG17_TAXII_EP_NONE = 0,     /**< no such endpoint: 404 */
-    SG17_TAXII_EP_ROOT,         /**< /{root}/ (4.2) */
-    SG17_TAXII_EP_STATUS,       /**< /{root}/status/{id}/ (4.3) */
-    SG17_TAXII_EP_COLLECTIONS,  /**< /{root}/collections/ (5.1) */
-    SG17_TAXII_EP_COLLECTION,   /**< /{root}/collections/{id}/ (5.2) */
-    SG17_TAXII_EP_MANIFEST,     /**< .../{id}/manifest/ (5.3) */
-    SG17_TAXII_EP_OBJECTS,      /**< .../{id}/objects/ (5.4, 5.5) */
-    SG17_TAXII_EP_OBJECT,       /**< .../{id}/objects/{object-id}/ (5.6, 5.7) */
-    SG17_TAXII_EP_VERSIONS,     /**< .../{id}/objects/{object-id}/versions/ (5.8) */
+    SG17_TAXII_EP_NONE = 0,    /**< no such endpoint: 404 */
+    SG17_TAXII_EP_ROOT,        /**< /{root}/ (4.2) */
+    SG17_TAXII_EP_STATUS,      /**< /{root}/status/{id}/ (4.3) */
+    SG17_TAXII_EP_COLLECTIONS, /**< /{root}/collections/ (5.1) */
+    SG17_TAXII_EP_COLLECTION,  /**< /{root}/collections/{id}/ (5.2) */
+    SG17_TAXII_EP_MANIFEST,    /**< .../{id}/manifest/ (5.3) */
+    SG17_TAXII_EP_OBJECTS,     /**< .../{id}/objects/ (5.4, 5.5) */
+    SG17_TAXII_EP_OBJECT,      /**< .../{id}/objects/{object-id}/ (5.6, 5.7) */
+    SG17_TAXII_EP_VERSIONS,    /**< .../{id}/objects/{object-id}/versions/ (5.8) */
 } sg17_taxii_endpoint;
 
 typedef struct sg17_taxii_path {
@@ -122,10 +122,9 @@ typedef const char *(*sg17_taxii_query_fn)(void *ctx, const char *key);
  * Release with sg17_taxii_filter_free(), also after an error.
  * @return 0, SG17_E_FORMAT, SG17_E_LIMIT, SG17_E_NOMEM.
  */
-SG17_API SG17_MUST_CHECK int sg17_taxii_filter_parse(sg17_taxii_filter *f,
-                                                     sg17_taxii_query_fn get, void *ctx,
-                                                     unsigned default_limit, unsigned max_limit,
-                                                     char *err, size_t err_len);
+SG17_API SG17_MUST_CHECK int sg17_taxii_filter_parse(sg17_taxii_filter *f, sg17_taxii_query_fn get,
+                                                     void *ctx, unsigned default_limit,
+                                                     unsigned max_limit, char *err, size_t err_len);
 SG17_API void sg17_taxii_filter_free(sg17_taxii_filter *f);
 
 /** What the filter looks at for one stored object version. */
@@ -160,7 +159,7 @@ typedef enum sg17_taxii_page_kind {
  * for versions, object id), and when it was issued.
  */
 typedef struct sg17_taxii_cursor {
-    uint8_t kind;  /**< sg17_taxii_page_kind */
+    uint8_t kind; /**< sg17_taxii_page_kind */
     uint8_t scope[16];
     int64_t issued_s;
     int64_t date_added_us;
@@ -196,19 +195,18 @@ SG17_API SG17_MUST_CHECK int sg17_taxii_cursor_decode(const uint8_t key[32], con
  * An error message resource (TAXII 2.1 3.6.1): {"title", "description",
  * "http_status"}. @return a new reference, or NULL when out of memory.
  */
-SG17_API json_t *sg17_taxii_error(unsigned http_status, const char *title,
-                                  const char *description);
+SG17_API json_t *sg17_taxii_error(unsigned http_status, const char *title, const char *description);
 
 /** One object of a POSTed envelope, checked. */
 typedef struct sg17_taxii_item {
-    int ok;                              /**< 0: refused, see message */
-    char id[SG17_TAXII_VALUE_MAX];       /**< "" when absent or unusable */
+    int ok;                        /**< 0: refused, see message */
+    char id[SG17_TAXII_VALUE_MAX]; /**< "" when absent or unusable */
     char type[SG17_TAXII_VALUE_MAX];
-    char version[SG17_TAXII_VALUE_MAX];  /**< modified, else created; "" if neither */
+    char version[SG17_TAXII_VALUE_MAX]; /**< modified, else created; "" if neither */
     int64_t version_us;
-    char spec_version[8];                /**< "2.1" by default, "2.0" for 2.0-style SDOs */
-    char message[160];                   /**< why it was refused */
-    char *json;                          /**< compact JSON of the object (ok only) */
+    char spec_version[8]; /**< "2.1" by default, "2.0" for 2.0-style SDOs */
+    char message[160];    /**< why it was refused */
+    char *json;           /**< compact JSON of the object (ok only) */
 } sg17_taxii_item;
 
 typedef struct sg17_taxii_envelope {
@@ -227,9 +225,8 @@ typedef struct sg17_taxii_envelope {
  *         SG17_E_LIMIT, SG17_E_NOMEM.
  */
 SG17_API SG17_MUST_CHECK int sg17_taxii_envelope_parse(const char *body, size_t len,
-                                                       size_t max_objects,
-                                                       sg17_taxii_envelope *out, char *err,
-                                                       size_t err_len);
+                                                       size_t max_objects, sg17_taxii_envelope *out,
+                                                       char *err, size_t err_len);
 SG17_API void sg17_taxii_envelope_free(sg17_taxii_envelope *env);
 
 /* ---- the server over SQLite ----------------------------------------------- */
@@ -294,16 +291,16 @@ typedef struct sg17_taxii_request {
     const char *content_type; /**< Content-Type header or NULL */
     const uint8_t *body;
     size_t body_len;
-    const char *role;         /**< the authenticated principal's role name */
+    const char *role;          /**< the authenticated principal's role name */
     sg17_taxii_query_fn query; /**< query arguments */
     void *query_ctx;
-    int64_t now_us;           /**< 0: the wall clock */
+    int64_t now_us; /**< 0: the wall clock */
 } sg17_taxii_request;
 
 typedef struct sg17_taxii_response {
     unsigned status;
-    const char *content_type;                  /**< static string, NULL without body */
-    char *body;                                /**< malloc'd; the caller frees it */
+    const char *content_type; /**< static string, NULL without body */
+    char *body;               /**< malloc'd; the caller frees it */
     size_t body_len;
     char date_added_first[SG17_TAXII_TIME_LEN]; /**< X-TAXII-Date-Added-First or "" */
     char date_added_last[SG17_TAXII_TIME_LEN];  /**< X-TAXII-Date-Added-Last or "" */
@@ -317,8 +314,7 @@ typedef struct sg17_taxii_response {
  * @return 0 with resp filled; a negative error only for internal failures
  *         (SG17_E_NOMEM, SG17_E_IO): the caller answers 500.
  */
-SG17_API SG17_MUST_CHECK int sg17_taxii_handle(sg17_taxii_server *s,
-                                               const sg17_taxii_request *req,
+SG17_API SG17_MUST_CHECK int sg17_taxii_handle(sg17_taxii_server *s, const sg17_taxii_request *req,
                                                sg17_taxii_response *resp);
 
 #ifdef __cplusplus

@@ -29,7 +29,7 @@
 #include "sg17/taxii.h"
 #include "sg17d.h"
 
-#define TAXII_ROOTS_MAX 16
+#define TAXII_ROOTS_MAX     16
 #define TAXII_ROOT_PATH_MAX 72
 
 static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp);
@@ -43,18 +43,30 @@ static char root_paths[TAXII_ROOTS_MAX][TAXII_ROOT_PATH_MAX] = {
     "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01", "\x01",
 };
 
-#define ROOT_ROUTES(i)                                                                         \
-    {"GET", root_paths[i], 1, 0, h_taxii}, {"POST", root_paths[i], 1, 0, h_taxii},             \
-    {                                                                                          \
-        "DELETE", root_paths[i], 1, 0, h_taxii                                                 \
+#define ROOT_ROUTES(i)                                                             \
+    {"GET", root_paths[i], 1, 0, h_taxii}, {"POST", root_paths[i], 1, 0, h_taxii}, \
+    {                                                                              \
+        "DELETE", root_paths[i], 1, 0, h_taxii                                     \
     }
 
 const sg17d_route sg17d_routes_taxii[] = {
     {"GET", "/taxii2/", 0, 0, h_taxii},
-    ROOT_ROUTES(0),  ROOT_ROUTES(1),  ROOT_ROUTES(2),  ROOT_ROUTES(3),
-    ROOT_ROUTES(4),  ROOT_ROUTES(5),  ROOT_ROUTES(6),  ROOT_ROUTES(7),
-    ROOT_ROUTES(8),  ROOT_ROUTES(9),  ROOT_ROUTES(10), ROOT_ROUTES(11),
-    ROOT_ROUTES(12), ROOT_ROUTES(13), ROOT_ROUTES(14), ROOT_ROUTES(15),
+    ROOT_ROUTES(0),
+    ROOT_ROUTES(1),
+    ROOT_ROUTES(2),
+    ROOT_ROUTES(3),
+    ROOT_ROUTES(4),
+    ROOT_ROUTES(5),
+    ROOT_ROUTES(6),
+    ROOT_ROUTES(7),
+    ROOT_ROUTES(8),
+    ROOT_ROUTES(9),
+    ROOT_ROUTES(10),
+    ROOT_ROUTES(11),
+    ROOT_ROUTES(12),
+    ROOT_ROUTES(13),
+    ROOT_ROUTES(14),
+    ROOT_ROUTES(15),
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -63,8 +75,7 @@ static const char *query_get(void *ctx, const char *key)
     return sg17d_req_query(ctx, key);
 }
 
-static int taxii_error(sg17d_response *resp, unsigned status, const char *title,
-                       const char *desc)
+static int taxii_error(sg17d_response *resp, unsigned status, const char *title, const char *desc)
 {
     int rc = sg17d_resp_json(resp, status, sg17_taxii_error(status, title, desc));
     resp->content_type = SG17_TAXII_MEDIA_TYPE;
@@ -78,8 +89,7 @@ static int authenticate(sg17d_server *srv, const sg17d_request *req, sg17d_princ
     const char *h = sg17d_req_header(req, "Authorization");
     int err;
     if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
-        *rc = taxii_error(resp, 401, "Unauthorized",
-                          "an Authorization: Bearer token is required");
+        *rc = taxii_error(resp, 401, "Unauthorized", "an Authorization: Bearer token is required");
         return 1;
     }
     h += 7;
@@ -122,8 +132,7 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     tr.query_ctx = &rq;
     rc = sg17_taxii_handle(ts, &tr, &out);
     if (rc != 0) {
-        sg17_log(SG17_LOG_ERROR, "taxii", "%s %s: %s", req->method, req->path,
-                 sg17_strerror(rc));
+        sg17_log(SG17_LOG_ERROR, "taxii", "%s %s: %s", req->method, req->path, sg17_strerror(rc));
         return taxii_error(resp, 500, "Internal error", "see the server log");
     }
     free(resp->body);

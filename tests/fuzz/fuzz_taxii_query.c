@@ -85,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0 && rc != SG17_E_NOMEM && err[0] == '\0')
         abort(); /* every refusal says why */
     if (rc == 0) {
-        sg17_taxii_meta m = {"indicator--00000000-0000-4000-8000-000000000000", "indicator", "2.1",
-                             5, 1, 9, 3};
+        sg17_taxii_meta m = {
+            "indicator--00000000-0000-4000-8000-000000000000", "indicator", "2.1", 5, 1, 9, 3};
         if (f.limit < 1 || f.limit > 1000 || f.n_ids > SG17_TAXII_MATCH_MAX ||
             f.n_types > SG17_TAXII_MATCH_MAX || f.n_spec > SG17_TAXII_MATCH_MAX ||
             f.n_versions > SG17_TAXII_MATCH_MAX || f.version_mask == 0)

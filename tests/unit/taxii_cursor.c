@@ -11,7 +11,7 @@
 #include "sg17/taxii.h"
 #include "tap.h"
 
-static const uint8_t key[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+static const uint8_t key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                                 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 static void roundtrip(void)
@@ -33,9 +33,9 @@ static void roundtrip(void)
             break;
         }
     memset(&d, 0, sizeof d);
-    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
-                                        3600, &d),
-               0, "decode");
+    tap_int_eq(
+        sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100, 3600, &d), 0,
+        "decode");
     tap_ok(d.date_added_us == c.date_added_us && d.row == c.row && d.issued_s == c.issued_s &&
                d.kind == c.kind && memcmp(d.scope, c.scope, 16) == 0,
            "decoded fields equal the encoded ones");
@@ -51,8 +51,8 @@ static void roundtrip(void)
                 const char *p = strchr(alpha, s[i]);
                 memcpy(t, s, sizeof t);
                 t[i] = alpha[((size_t)(p - alpha)) ^ (1u << b)];
-                if (sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope,
-                                             1700000100, 3600, &d) == 0)
+                if (sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
+                                             3600, &d) == 0)
                     all_refused = 0;
             }
         }
@@ -62,43 +62,43 @@ static void roundtrip(void)
         uint8_t k2[32];
         memcpy(k2, key, 32);
         k2[31] ^= 1;
-        tap_int_eq(sg17_taxii_cursor_decode(k2, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
-                                            3600, &d),
-                   SG17_E_VERIFY, "another server key: SG17_E_VERIFY");
+        tap_int_eq(
+            sg17_taxii_cursor_decode(k2, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100, 3600, &d),
+            SG17_E_VERIFY, "another server key: SG17_E_VERIFY");
     }
-    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_MANIFEST, c.scope, 1700000100,
-                                        3600, &d),
-               SG17_E_VERIFY, "objects cursor on the manifest: SG17_E_VERIFY");
+    tap_int_eq(
+        sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_MANIFEST, c.scope, 1700000100, 3600, &d),
+        SG17_E_VERIFY, "objects cursor on the manifest: SG17_E_VERIFY");
     {
         uint8_t other[16];
         sg17_taxii_scope(other, "trustgroup1", "365fed99-08fa-fdcd-a1b3-fb247eb41d01", NULL);
-        tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, other, 1700000100,
-                                            3600, &d),
-                   SG17_E_VERIFY, "cursor of another collection: SG17_E_VERIFY");
+        tap_int_eq(
+            sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, other, 1700000100, 3600, &d),
+            SG17_E_VERIFY, "cursor of another collection: SG17_E_VERIFY");
         sg17_taxii_scope(other, "trustgroup1", "91a7b528-80eb-42ed-a74d-c6fbd5a26116",
                          "indicator--6770298f-0fd8-471a-ab8c-1c658a46574e");
         tap_ok(memcmp(other, c.scope, 16) != 0, "an object id changes the scope");
     }
-    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope,
-                                        1700000000 + 3601, 3600, &d),
-               SG17_E_STATE, "older than max age: SG17_E_STATE");
-    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope,
-                                        1700000000 - 3600, 3600, &d),
-               SG17_E_STATE, "issued in the future: SG17_E_STATE");
-    tap_int_eq(sg17_taxii_cursor_decode(key, "", SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
+    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000000 + 3601,
                                         3600, &d),
-               SG17_E_FORMAT, "empty: SG17_E_FORMAT");
+               SG17_E_STATE, "older than max age: SG17_E_STATE");
+    tap_int_eq(sg17_taxii_cursor_decode(key, s, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000000 - 3600,
+                                        3600, &d),
+               SG17_E_STATE, "issued in the future: SG17_E_STATE");
+    tap_int_eq(
+        sg17_taxii_cursor_decode(key, "", SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100, 3600, &d),
+        SG17_E_FORMAT, "empty: SG17_E_FORMAT");
     {
         char t[SG17_TAXII_CURSOR_LEN + 1];
         memcpy(t, s, 78);
         t[77] = '\0';
-        tap_int_eq(sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope,
-                                            1700000100, 3600, &d),
+        tap_int_eq(sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
+                                            3600, &d),
                    SG17_E_FORMAT, "truncated: SG17_E_FORMAT");
         memcpy(t, s, 79);
         t[10] = '=';
-        tap_int_eq(sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope,
-                                            1700000100, 3600, &d),
+        tap_int_eq(sg17_taxii_cursor_decode(key, t, SG17_TAXII_PAGE_OBJECTS, c.scope, 1700000100,
+                                            3600, &d),
                    SG17_E_FORMAT, "non-base64url character: SG17_E_FORMAT");
     }
 }
@@ -128,8 +128,7 @@ static void times(void)
     tap_int_eq(sg17_taxii_time_parse("2019-01-01 00:00:00Z", 20, &us), SG17_E_FORMAT, "space");
     tap_int_eq(sg17_taxii_time_parse("2019-01-01T24:00:00Z", 20, &us), SG17_E_FORMAT, "hour 24");
     sg17_taxii_time_format(253402300799999999LL, out);
-    tap_ok(strcmp(out, "9999-12-31T23:59:59.999999Z") == 0, "last representable instant: %s",
-           out);
+    tap_ok(strcmp(out, "9999-12-31T23:59:59.999999Z") == 0, "last representable instant: %s", out);
     tap_ok(sg17_taxii_time_parse(out, strlen(out), &us) == 0 && us == 253402300799999999LL,
            "and back");
 }

@@ -81,7 +81,8 @@ static void filters(void)
         {{"match[id]", MAL "," IND, NULL}, 0xc, "two ids"},
         {{"match[spec_version]", "2.0", NULL}, 0x8, "spec_version 2.0"},
         {{"match[spec_version]", "2.1", "match[version]", "all", NULL}, 0x7, "spec 2.1 all"},
-        {{"added_after", "1970-01-01T00:00:00.0002Z", "match[version]", "all", NULL}, 0xc,
+        {{"added_after", "1970-01-01T00:00:00.0002Z", "match[version]", "all", NULL},
+         0xc,
          "added_after is strict (200 us excluded)"},
         {{"match[type]", "indicator", "match[id]", MAL, NULL}, 0x0, "filters combine (AND)"},
     };

@@ -17,9 +17,9 @@
 #include "sg17/taxii.h"
 #include "tap.h"
 
-#define ADD "/trustgroup1/collections/365fed99-08fa-fdcd-a1b3-fb247eb41d01"
-#define HV "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116"
-#define ENVELOPES 40
+#define ADD          "/trustgroup1/collections/365fed99-08fa-fdcd-a1b3-fb247eb41d01"
+#define HV           "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116"
+#define ENVELOPES    40
 #define PER_ENVELOPE 10
 
 typedef struct q {
@@ -110,7 +110,8 @@ static void walk_once(walk *w)
             return;
         }
         w->pages++;
-        json_array_foreach(json_object_get(j, "objects"), i, o) {
+        json_array_foreach(json_object_get(j, "objects"), i, o)
+        {
             const char *id = json_string_value(json_object_get(o, "id"));
             int k = id ? (int)strtol(id + 11, NULL, 10) : -1;
             if (k < 0 || k >= ENVELOPES * PER_ENVELOPE || seen[k]++)
@@ -162,8 +163,8 @@ int main(void)
     tap_int_eq(sg17_taxii_load_fixture(srv, fix, err, sizeof err), 0, "fixture loaded");
     tap_int_eq(sg17_taxii_load_fixture(srv, fix, err, sizeof err), SG17_E_EXISTS,
                "loading again: SG17_E_EXISTS");
-    tap_ok(call(srv, "GET", HV "/manifest/", "analyst", &(q){{"match[version]"}, {"all"}, 1},
-                NULL, &resp) == 0 &&
+    tap_ok(call(srv, "GET", HV "/manifest/", "analyst", &(q){{"match[version]"}, {"all"}, 1}, NULL,
+                &resp) == 0 &&
                resp.status == 200 && resp.body && strstr(resp.body, "\"more\":false"),
            "manifest after the second load");
     {
@@ -174,15 +175,13 @@ int main(void)
     }
     free(resp.body);
 
-    tap_ok(call(srv, "GET", HV "/objects/", "device", NULL, NULL, &resp) == 0 &&
-               resp.status == 404,
+    tap_ok(call(srv, "GET", HV "/objects/", "device", NULL, NULL, &resp) == 0 && resp.status == 404,
            "device role: no rights row -> 404");
     free(resp.body);
     tap_int_eq(sg17_taxii_acl_set(srv, "trustgroup1", "91a7b528-80eb-42ed-a74d-c6fbd5a26116",
                                   "device", 1, 0),
                0, "grant device read");
-    tap_ok(call(srv, "GET", HV "/objects/", "device", NULL, NULL, &resp) == 0 &&
-               resp.status == 200,
+    tap_ok(call(srv, "GET", HV "/objects/", "device", NULL, NULL, &resp) == 0 && resp.status == 200,
            "device role reads now");
     free(resp.body);
     tap_ok(call(srv, "POST", HV "/objects/", "device", NULL, "{\"objects\":[]}", &resp) == 0 &&

@@ -15,9 +15,9 @@
 #include "sg17/taxii.h"
 
 #define CUR_VERSION 1
-#define CUR_BODY 42
-#define CUR_TAG 16
-#define CUR_RAW (CUR_BODY + CUR_TAG)
+#define CUR_BODY    42
+#define CUR_TAG     16
+#define CUR_RAW     (CUR_BODY + CUR_TAG)
 
 static const char b64u[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -85,8 +85,7 @@ static int check_item(json_t *o, sg17_taxii_item *it)
     if (cre != NULL && mod != NULL) {
         const char *c = json_string_value(cre);
         int64_t cus;
-        if (c == NULL || sg17_taxii_time_parse(c, strlen(c), &cus) != 0 ||
-            cus > it->version_us) {
+        if (c == NULL || sg17_taxii_time_parse(c, strlen(c), &cus) != 0 || cus > it->version_us) {
             snprintf(it->message, sizeof it->message,
                      "\"created\" must be a timestamp not after \"modified\"");
             return 0;
@@ -132,8 +131,8 @@ int sg17_taxii_envelope_parse(const char *body, size_t len, size_t max_objects,
     if (rc != 0) {
         if (rc == SG17_E_NOMEM)
             return rc;
-        snprintf(err, err_len, "the body is not JSON: %s (line %d, column %d)", je.text,
-                 je.line, je.column);
+        snprintf(err, err_len, "the body is not JSON: %s (line %d, column %d)", je.text, je.line,
+                 je.column);
         return rc == SG17_E_LIMIT ? SG17_E_LIMIT : SG17_E_FORMAT;
     }
     if (!json_is_object(root)) {

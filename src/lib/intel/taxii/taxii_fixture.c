@@ -103,7 +103,8 @@ static int load_object(sqlite3 *db, int64_t cid, json_t *obj, json_t *manifest, 
         sg17_taxii_envelope_free(&env);
         return SG17_E_FORMAT;
     }
-    json_array_foreach(manifest, i, m) {
+    json_array_foreach(manifest, i, m)
+    {
         const char *mid = json_string_value(json_object_get(m, "id"));
         const char *mv = json_string_value(json_object_get(m, "version"));
         const char *da = json_string_value(json_object_get(m, "date_added"));
@@ -183,7 +184,8 @@ static int load_collection(sqlite3 *db, const char *root, json_t *c, int64_t now
         snprintf(err, err_len, "%s/%s: objects must be an array", root, id);
         rc = SG17_E_FORMAT;
     }
-    json_array_foreach(objs, i, o) {
+    json_array_foreach(objs, i, o)
+    {
         if (rc != 0)
             break;
         rc = load_object(db, cid, o, man, now, err, err_len);
@@ -209,20 +211,21 @@ static int load_root(sqlite3 *db, const char *name, json_t *r, int64_t now, char
         !json_is_integer(json_object_get(info, "max_content_length")) ||
         (mcl = json_integer_value(json_object_get(info, "max_content_length"))) < 1 ||
         (cols != NULL && !json_is_array(cols)) || (sts != NULL && !json_is_array(sts))) {
-        snprintf(err, err_len, "API root %s: information needs title and max_content_length",
-                 name);
+        snprintf(err, err_len, "API root %s: information needs title and max_content_length", name);
         return SG17_E_FORMAT;
     }
     if ((text = json_dumps(info, JSON_COMPACT)) == NULL)
         return SG17_E_NOMEM;
     {
         const char *v[2] = {name, text};
-        rc = exec_bind_text(db, "INSERT INTO taxii_roots(name, body, max_content_length)"
-                                " VALUES (?,?,?)",
+        rc = exec_bind_text(db,
+                            "INSERT INTO taxii_roots(name, body, max_content_length)"
+                            " VALUES (?,?,?)",
                             v, 2, (int64_t)mcl, NULL);
     }
     free(text);
-    json_array_foreach(sts, i, x) {
+    json_array_foreach(sts, i, x)
+    {
         const char *sid = json_string_value(json_object_get(x, "id"));
         if (rc != 0)
             break;
@@ -231,12 +234,14 @@ static int load_root(sqlite3 *db, const char *name, json_t *r, int64_t now, char
             return SG17_E_FORMAT;
         }
         const char *v[3] = {name, sid, text};
-        rc = exec_bind_text(db, "INSERT INTO taxii_status(root, id, body, created_us)"
-                                " VALUES (?,?,?,?)",
+        rc = exec_bind_text(db,
+                            "INSERT INTO taxii_status(root, id, body, created_us)"
+                            " VALUES (?,?,?,?)",
                             v, 3, now, NULL);
         free(text);
     }
-    json_array_foreach(cols, i, x) {
+    json_array_foreach(cols, i, x)
+    {
         if (rc != 0)
             break;
         rc = load_collection(db, name, x, now, err, err_len);
@@ -290,8 +295,9 @@ int sg17_taxii_load_fixture(sg17_taxii_server *s, const char *path, char *err, s
         rc = SG17_E_IO;
         goto done;
     }
-    if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM taxii_roots) +"
-                               " (SELECT count(*) FROM taxii_discovery)",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM taxii_roots) +"
+                           " (SELECT count(*) FROM taxii_discovery)",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         have = sqlite3_column_int(st, 0) > 0;
@@ -304,12 +310,13 @@ int sg17_taxii_load_fixture(sg17_taxii_server *s, const char *path, char *err, s
     {
         char *d = json_dumps(json_object_get(root, "/discovery"), JSON_COMPACT);
         const char *vals[1] = {d};
-        rc = d ? exec_bind_text(db, "INSERT INTO taxii_discovery(one, body) VALUES (1, ?)",
-                                vals, 1, 0, NULL)
+        rc = d ? exec_bind_text(db, "INSERT INTO taxii_discovery(one, body) VALUES (1, ?)", vals, 1,
+                                0, NULL)
                : SG17_E_NOMEM;
         free(d);
     }
-    json_object_foreach(root, k, v) {
+    json_object_foreach(root, k, v)
+    {
         if (rc != 0)
             break;
         if (strcmp(k, "/discovery") == 0)

@@ -15,8 +15,8 @@
 
 static int seg_char_ok(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '~' || c == ':' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '~' || c == ':' || c == '-';
 }
 
 /* Next segment of *p into out (cap SG17_TAXII_VALUE_MAX); 1 got one, 0 end, -1 bad. */
@@ -267,8 +267,8 @@ static int parse_limit(const char *s, unsigned *out)
     return 0;
 }
 
-static int parse_versions(sg17_taxii_filter *f, size_t *used, size_t cap, const char *v,
-                          char *err, size_t err_len)
+static int parse_versions(sg17_taxii_filter *f, size_t *used, size_t cap, const char *v, char *err,
+                          size_t err_len)
 {
     const char *vals[SG17_TAXII_MATCH_MAX];
     size_t n = 0;
@@ -282,8 +282,8 @@ static int parse_versions(sg17_taxii_filter *f, size_t *used, size_t cap, const 
             f->version_mask |= SG17_TAXII_VER_FIRST;
         } else if (strcmp(vals[i], "all") == 0) {
             f->version_mask |= SG17_TAXII_VER_ALL;
-        } else if (sg17_taxii_time_parse(vals[i], strlen(vals[i]),
-                                         &f->versions[f->n_versions]) == 0) {
+        } else if (sg17_taxii_time_parse(vals[i], strlen(vals[i]), &f->versions[f->n_versions]) ==
+                   0) {
             f->n_versions++;
             f->version_mask |= SG17_TAXII_VER_TIMES;
         } else {
@@ -295,8 +295,7 @@ static int parse_versions(sg17_taxii_filter *f, size_t *used, size_t cap, const 
 }
 
 int sg17_taxii_filter_parse(sg17_taxii_filter *f, sg17_taxii_query_fn get, void *ctx,
-                            unsigned default_limit, unsigned max_limit, char *err,
-                            size_t err_len)
+                            unsigned default_limit, unsigned max_limit, char *err, size_t err_len)
 {
     const size_t cap = 4 * (SG17_TAXII_MATCH_MAX * SG17_TAXII_VALUE_MAX) + 4;
     const char *v;
@@ -339,8 +338,7 @@ int sg17_taxii_filter_parse(sg17_taxii_filter *f, sg17_taxii_query_fn get, void 
             }
     }
     if ((v = get(ctx, "match[type]")) != NULL) {
-        if ((rc = split_list(f, &used, cap, "match[type]", v, f->types, &f->n_types, err,
-                             err_len)))
+        if ((rc = split_list(f, &used, cap, "match[type]", v, f->types, &f->n_types, err, err_len)))
             return rc;
         for (size_t i = 0; i < f->n_types; i++)
             if (!type_ok(f->types[i], strlen(f->types[i]))) {

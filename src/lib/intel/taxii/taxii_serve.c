@@ -152,7 +152,8 @@ static int h_discovery(sqlite3 *db, const sg17_taxii_request *req, sg17_taxii_re
     roots = json_object_get(d, "api_roots");
     if (json_is_array(roots)) {
         nr = json_array();
-        json_array_foreach(roots, i, x) {
+        json_array_foreach(roots, i, x)
+        {
             if (json_is_string(x))
                 json_array_append_new(nr, rebase_url(json_string_value(x), req));
         }
@@ -166,8 +167,8 @@ static int h_discovery(sqlite3 *db, const sg17_taxii_request *req, sg17_taxii_re
 static int h_status(sqlite3 *db, const char *root, const char *id, sg17_taxii_response *resp)
 {
     int err;
-    char *t = query_text(db, "SELECT body FROM taxii_status WHERE root = ?1 AND id = ?2", root,
-                         id, &err);
+    char *t =
+        query_text(db, "SELECT body FROM taxii_status WHERE root = ?1 AND id = ?2", root, id, &err);
     if (err)
         return err;
     if (t == NULL)
@@ -434,8 +435,8 @@ static int object_exists(sqlite3 *db, int64_t cid, const char *id)
 {
     sqlite3_stmt *st = NULL;
     int rc = SG17_E_IO;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM taxii_objects WHERE cid = ?1 AND id = ?2 LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM taxii_objects WHERE cid = ?1 AND id = ?2 LIMIT 1", -1,
+                           &st, NULL) != SQLITE_OK)
         return SG17_E_IO;
     sqlite3_bind_int64(st, 1, cid);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -456,7 +457,8 @@ static int media_accepted(json_t *media_types, const char *spec)
     size_t i;
     json_t *x;
     snprintf(want, sizeof want, STIX_MEDIA_PREFIX "%s", spec);
-    json_array_foreach(media_types, i, x) {
+    json_array_foreach(media_types, i, x)
+    {
         const char *v = json_string_value(x);
         if (v != NULL && strcmp(v, want) == 0)
             return 1;
@@ -518,8 +520,8 @@ static int add_objects(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
             continue;
         }
         if (!media_accepted(ci->media_types, it->spec_version)) {
-            json_array_append_new(bad, detail(it, it->version,
-                                              "the collection does not accept this spec_version"));
+            json_array_append_new(
+                bad, detail(it, it->version, "the collection does not accept this spec_version"));
             continue;
         }
         snprintf(media, sizeof media, STIX_MEDIA_PREFIX "%s", it->spec_version);
@@ -533,11 +535,11 @@ static int add_objects(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
             date++;
     }
     sg17_taxii_time_format(now, ts);
-    status = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:o, s:I, s:[]}", "id", sid,
-                       "status", "complete", "request_timestamp", ts, "total_count",
-                       (json_int_t)env->n, "success_count", (json_int_t)json_array_size(ok),
-                       "successes", ok, "failure_count", (json_int_t)json_array_size(bad),
-                       "failures", bad, "pending_count", (json_int_t)0, "pendings");
+    status = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:o, s:I, s:[]}", "id", sid, "status",
+                       "complete", "request_timestamp", ts, "total_count", (json_int_t)env->n,
+                       "success_count", (json_int_t)json_array_size(ok), "successes", ok,
+                       "failure_count", (json_int_t)json_array_size(bad), "failures", bad,
+                       "pending_count", (json_int_t)0, "pendings");
     text = status ? json_dumps(status, JSON_COMPACT) : NULL;
     json_decref(status);
     if (rc == 0 && text == NULL)
@@ -545,8 +547,9 @@ static int add_objects(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
     if (rc == 0) {
         sqlite3_stmt *st = NULL;
         rc = SG17_E_IO;
-        if (sqlite3_prepare_v2(db, "INSERT INTO taxii_status(root, id, body, created_us)"
-                                   " VALUES (?1, ?2, ?3, ?4)",
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO taxii_status(root, id, body, created_us)"
+                               " VALUES (?1, ?2, ?3, ?4)",
                                -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
@@ -579,8 +582,9 @@ static int delete_object(sqlite3 *db, int64_t cid, const char *id, const sg17_ta
 
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return SG17_E_IO;
-    if (sqlite3_prepare_v2(db, "SELECT rid, type, version_us, spec_version, date_added_us"
-                               " FROM taxii_objects WHERE cid = ?1 AND id = ?2",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT rid, type, version_us, spec_version, date_added_us"
+                           " FROM taxii_objects WHERE cid = ?1 AND id = ?2",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "DELETE FROM taxii_objects WHERE rid = ?1", -1, &del, NULL) !=
             SQLITE_OK)
@@ -669,8 +673,8 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
         if (!sg17_taxii_content_type_ok(req->content_type))
             return fail(resp, 415, "Unsupported media type",
                         "POST bodies must be " SG17_TAXII_MEDIA_TYPE);
-        rc = sg17_taxii_envelope_parse((const char *)req->body, req->body_len,
-                                       L->s->max_objects, &env, err, sizeof err);
+        rc = sg17_taxii_envelope_parse((const char *)req->body, req->body_len, L->s->max_objects,
+                                       &env, err, sizeof err);
         if (rc == SG17_E_LIMIT)
             return fail(resp, 413, "Too many objects", err);
         if (rc == SG17_E_FORMAT)
@@ -685,7 +689,8 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
         return fail(resp, 405, "Method not allowed", "this endpoint does not take that method");
     if (del ? !ci->can_write : !ci->can_read)
         return fail(resp, 403, "Forbidden",
-                    del ? "no write access to this collection" : "no read access to this collection");
+                    del ? "no write access to this collection"
+                        : "no read access to this collection");
     rc = sg17_taxii_filter_parse(&f, req->query ? req->query : no_query, req->query_ctx,
                                  L->s->default_page, L->s->max_page, err, sizeof err);
     if (rc == SG17_E_FORMAT || rc == SG17_E_LIMIT) {
@@ -713,8 +718,8 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
             rc = list_page(L, &f, resp);
         }
     } else {
-        L->kind = p->ep == SG17_TAXII_EP_MANIFEST ? SG17_TAXII_PAGE_MANIFEST
-                                                  : SG17_TAXII_PAGE_OBJECTS;
+        L->kind =
+            p->ep == SG17_TAXII_EP_MANIFEST ? SG17_TAXII_PAGE_MANIFEST : SG17_TAXII_PAGE_OBJECTS;
         rc = list_page(L, &f, resp);
     }
     sg17_taxii_filter_free(&f);
@@ -749,8 +754,8 @@ static int handle_root(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
         else if (p.ep == SG17_TAXII_EP_STATUS)
             rc = h_status(db, root, p.id, resp);
         else
-            rc = h_collections(db, root, p.ep == SG17_TAXII_EP_COLLECTION ? p.id : NULL,
-                               req->role, resp);
+            rc = h_collections(db, root, p.ep == SG17_TAXII_EP_COLLECTION ? p.id : NULL, req->role,
+                               resp);
         free(info);
         return rc;
     }
@@ -792,8 +797,7 @@ int sg17_taxii_handle(sg17_taxii_server *s, const sg17_taxii_request *req,
         return SG17_E_INVAL;
     memset(resp, 0, sizeof *resp);
     if (!sg17_taxii_accept_ok(req->accept))
-        return fail(resp, 406, "Not acceptable",
-                    "this server answers with " SG17_TAXII_MEDIA_TYPE);
+        return fail(resp, 406, "Not acceptable", "this server answers with " SG17_TAXII_MEDIA_TYPE);
     path = req->path[0] == '/' ? req->path + 1 : req->path;
     slash = strchr(path, '/');
     if (slash == NULL)

@@ -179,8 +179,8 @@ static int load_secret(sg17_taxii_server *s, sqlite3 *db)
         sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != 32)
         goto out;
     memcpy(secret, sqlite3_column_blob(st, 0), 32);
-    rc = sg17_hkdf(SG17_HASH_SHA256, NULL, 0, secret, 32, (const uint8_t *)info,
-                   sizeof info - 1, s->cursor_key, 32) == 0
+    rc = sg17_hkdf(SG17_HASH_SHA256, NULL, 0, secret, 32, (const uint8_t *)info, sizeof info - 1,
+                   s->cursor_key, 32) == 0
              ? 0
              : SG17_E_CRYPTO;
 out:
@@ -275,10 +275,11 @@ int sg17_taxii_acl_set(sg17_taxii_server *s, const char *root, const char *colle
     if ((rc = taxii_db_get(s, &db)) != 0)
         return rc;
     rc = SG17_E_IO;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO taxii_acl(cid, role, can_read, can_write) "
-                           "SELECT cid, ?3, ?4, ?5 FROM taxii_collections WHERE root = ?1 AND id = ?2",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db,
+            "INSERT OR REPLACE INTO taxii_acl(cid, role, can_read, can_write) "
+            "SELECT cid, ?3, ?4, ?5 FROM taxii_collections WHERE root = ?1 AND id = ?2",
+            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, collection, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
