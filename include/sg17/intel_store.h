@@ -86,24 +86,24 @@ SG17_API const char *sg17_intel_tlp_marking_id(sg17_intel_tlp t);
 
 /** Ingest options (zero = defaults). */
 typedef struct sg17_intel_ingest_opts {
-    const char *source;          /**< source label (feed name or URL); required */
-    int64_t now;                 /**< ingest time, seconds since 1970 (0 = time(NULL)) */
-    const sg17_intel_wl *wl;     /**< warninglists for filtering (borrowed; may be NULL) */
-    sg17_intel_tlp default_tlp;  /**< TLP recorded for unmarked objects (NONE keeps none) */
+    const char *source;         /**< source label (feed name or URL); required */
+    int64_t now;                /**< ingest time, seconds since 1970 (0 = time(NULL)) */
+    const sg17_intel_wl *wl;    /**< warninglists for filtering (borrowed; may be NULL) */
+    sg17_intel_tlp default_tlp; /**< TLP recorded for unmarked objects (NONE keeps none) */
 } sg17_intel_ingest_opts;
 
 /** Counters of one ingest call. */
 typedef struct sg17_intel_ingest_stats {
-    size_t objects;     /**< objects offered */
-    size_t stored;      /**< new object versions stored */
-    size_t duplicates;  /**< versions already in the store (provenance refreshed) */
-    size_t older;       /**< versions older than the stored latest (stored, not applied) */
-    size_t rejected;    /**< objects failing validation (reason in intel_rejects) */
-    size_t indicators;  /**< indicator objects applied */
-    size_t unsupported; /**< indicators whose pattern is outside the compiled subset */
-    size_t values;      /**< indicator values applied (with provenance) */
-    size_t new_values;  /**< values not in the store before */
-    size_t filtered;    /**< values listed by a warninglist (kept, marked filtered) */
+    size_t objects;        /**< objects offered */
+    size_t stored;         /**< new object versions stored */
+    size_t duplicates;     /**< versions already in the store (provenance refreshed) */
+    size_t older;          /**< versions older than the stored latest (stored, not applied) */
+    size_t rejected;       /**< objects failing validation (reason in intel_rejects) */
+    size_t indicators;     /**< indicator objects applied */
+    size_t unsupported;    /**< indicators whose pattern is outside the compiled subset */
+    size_t values;         /**< indicator values applied (with provenance) */
+    size_t new_values;     /**< values not in the store before */
+    size_t filtered;       /**< values listed by a warninglist (kept, marked filtered) */
     char last_reject[200]; /**< "id: reason" of the last rejected object */
 } sg17_intel_ingest_stats;
 
@@ -128,10 +128,11 @@ SG17_API SG17_MUST_CHECK int sg17_intel_store_ingest(sg17_intel_store *s, const 
  * @return 0; SG17_E_IO / SG17_E_FORMAT (err names the file); SG17_E_NOMEM.
  */
 enum { SG17_INTEL_SRC_MISP_FEED = 0, SG17_INTEL_SRC_PLAIN = 1, SG17_INTEL_SRC_CSV = 2 };
-SG17_API SG17_MUST_CHECK int sg17_intel_store_ingest_collector(
-    sg17_intel_store *s, int src_kind, const char *path, sg17_intel_kind list_kind,
-    const char *csv_column, const sg17_intel_ingest_opts *o, sg17_intel_ingest_stats *st,
-    char *err, size_t err_len);
+SG17_API SG17_MUST_CHECK int
+sg17_intel_store_ingest_collector(sg17_intel_store *s, int src_kind, const char *path,
+                                  sg17_intel_kind list_kind, const char *csv_column,
+                                  const sg17_intel_ingest_opts *o, sg17_intel_ingest_stats *st,
+                                  char *err, size_t err_len);
 
 /**
  * STIX 2.1 pattern for one value (the compiled subset of sg17/intel_match.h):
@@ -160,8 +161,8 @@ SG17_API SG17_MUST_CHECK int sg17_intel_pattern_for(sg17_intel_kind kind, sg17_i
  * @param base         0..100 (clamped)
  * @param half_life_s  > 0 (else SG17_INTEL_HALF_LIFE_S)
  */
-SG17_API int sg17_intel_confidence(int base, uint64_t sightings, int64_t last_evidence,
-                                   int64_t now, int64_t half_life_s);
+SG17_API int sg17_intel_confidence(int base, uint64_t sightings, int64_t last_evidence, int64_t now,
+                                   int64_t half_life_s);
 
 /* ---- apply: the active set ---------------------------------------------- */
 
@@ -175,12 +176,12 @@ typedef struct sg17_intel_active {
     const char *indicator; /**< a representative indicator id ("indicator--...") */
     const char *sources;   /**< source labels allowed at this TLP, comma-separated */
     int64_t valid_from, valid_until;
-    int base_confidence;   /**< highest STIX confidence of the providing indicators */
-    int confidence;        /**< sg17_intel_confidence now */
-    uint64_t sightings;    /**< total sighting count */
-    int64_t last_seen;     /**< last evidence (feed or sighting) */
+    int base_confidence; /**< highest STIX confidence of the providing indicators */
+    int confidence;      /**< sg17_intel_confidence now */
+    uint64_t sightings;  /**< total sighting count */
+    int64_t last_seen;   /**< last evidence (feed or sighting) */
     int fs11;
-    sg17_intel_tlp tlp;    /**< least restrictive TLP among its providers */
+    sg17_intel_tlp tlp; /**< least restrictive TLP among its providers */
 } sg17_intel_active;
 
 /**
@@ -189,9 +190,10 @@ typedef struct sg17_intel_active {
  * as untagged_tlp). cb returns 0 to continue, else stops (value returned).
  * @return 0, cb's value, SG17_E_IO, SG17_E_NOMEM.
  */
-SG17_API SG17_MUST_CHECK int sg17_intel_store_foreach_active(
-    sg17_intel_store *s, int64_t now, sg17_intel_tlp tlp_max, sg17_intel_tlp untagged_tlp,
-    int (*cb)(const sg17_intel_active *a, void *ctx), void *ctx);
+SG17_API SG17_MUST_CHECK int
+sg17_intel_store_foreach_active(sg17_intel_store *s, int64_t now, sg17_intel_tlp tlp_max,
+                                sg17_intel_tlp untagged_tlp,
+                                int (*cb)(const sg17_intel_active *a, void *ctx), void *ctx);
 
 /**
  * Add every active value (any TLP) to a builder, with its current
@@ -206,10 +208,10 @@ SG17_API SG17_MUST_CHECK int sg17_intel_store_compile(sg17_intel_store *s, int64
 
 /** Counters of sg17_intel_store_sightings. */
 typedef struct sg17_intel_sight_stats {
-    size_t lines;     /**< non-blank lines read */
-    size_t recorded;  /**< sightings recorded (new or updated by id) */
-    size_t unmatched; /**< sightings of values not in the store */
-    size_t invalid;   /**< lines that are not a usable STIX sighting */
+    size_t lines;         /**< non-blank lines read */
+    size_t recorded;      /**< sightings recorded (new or updated by id) */
+    size_t unmatched;     /**< sightings of values not in the store */
+    size_t invalid;       /**< lines that are not a usable STIX sighting */
     char last_error[160]; /**< "line N: reason" of the last invalid line */
 } sg17_intel_sight_stats;
 
@@ -237,8 +239,7 @@ SG17_API SG17_MUST_CHECK int sg17_intel_store_sightings(sg17_intel_store *s, con
  * @return 0, SG17_E_IO, SG17_E_NOMEM.
  */
 SG17_API SG17_MUST_CHECK int sg17_intel_store_summary(sg17_intel_store *s, int64_t now,
-                                                      unsigned hours, unsigned top_n,
-                                                      json_t **out);
+                                                      unsigned hours, unsigned top_n, json_t **out);
 
 /* ---- share: exports ------------------------------------------------------- */
 
@@ -299,11 +300,11 @@ typedef struct sg17_intel_pull_opts {
 typedef struct sg17_intel_pull_stats {
     size_t pages;
     size_t objects;
-    size_t stored;             /**< with a store: new object versions */
-    size_t rejected;           /**< with a store: objects failing validation */
-    long http_status;          /**< last HTTP status */
-    char added_last[48];       /**< last X-TAXII-Date-Added-Last seen ("" if none) */
-    char error[256];           /**< reason on failure (TAXII error title when given) */
+    size_t stored;       /**< with a store: new object versions */
+    size_t rejected;     /**< with a store: objects failing validation */
+    long http_status;    /**< last HTTP status */
+    char added_last[48]; /**< last X-TAXII-Date-Added-Last seen ("" if none) */
+    char error[256];     /**< reason on failure (TAXII error title when given) */
 } sg17_intel_pull_stats;
 
 /**
@@ -321,14 +322,12 @@ typedef struct sg17_intel_pull_stats {
 SG17_API SG17_MUST_CHECK int sg17_intel_taxii_pull(sg17_intel_store *s,
                                                    const sg17_intel_pull_opts *o,
                                                    const sg17_intel_ingest_opts *io,
-                                                   int (*page_cb)(const json_t *objects,
-                                                                  void *ctx),
+                                                   int (*page_cb)(const json_t *objects, void *ctx),
                                                    void *ctx, sg17_intel_pull_stats *st);
 
 /** The remembered added_after of (api_root, collection) ("" if none).
  *  @return 0, SG17_E_NOTFOUND, SG17_E_IO. */
-SG17_API SG17_MUST_CHECK int sg17_intel_store_taxii_state(sg17_intel_store *s,
-                                                          const char *api_root,
+SG17_API SG17_MUST_CHECK int sg17_intel_store_taxii_state(sg17_intel_store *s, const char *api_root,
                                                           const char *collection, char *out,
                                                           size_t out_len);
 

@@ -1,6 +1,7 @@
 /*
  * sg17 intel store|export|pull: the X.1217 intel store (docs/INTEL-STORE.md).
- *   sg17 intel store ingest --db DB [--source L] [--tlp L] [--warninglist F]... [--warninglist-dir D]
+ *   sg17 intel store ingest --db DB [--source L] [--tlp L] [--warninglist F]... [--warninglist-dir
+ * D]
  *                           [--misp-feed DIR | --list KIND:F | --csv COLUMN:F | FILE|-]
  *   sg17 intel store sightings --db DB [FILE|-]
  *   sg17 intel store stats --db DB [--json] [--hours N] [--top N]
@@ -24,11 +25,31 @@
 #include "sg17/stix.h"
 
 #define STORE_MAX_INPUT ((size_t)1 << 30)
-#define STORE_MAX_WL 64
+#define STORE_MAX_WL    64
 
 enum {
-    O_DB = 256, O_SOURCE, O_TLP, O_WL, O_MISP, O_LIST, O_CSV, O_NOW, O_JSON, O_HOURS, O_TOP,
-    O_FORMAT, O_TLPMAX, O_UNTAGGED, O_COLL, O_TOKEN, O_AFTER, O_LIMIT, O_HELP, O_INSECURE, O_ALLV, O_WLDIR
+    O_DB = 256,
+    O_SOURCE,
+    O_TLP,
+    O_WL,
+    O_MISP,
+    O_LIST,
+    O_CSV,
+    O_NOW,
+    O_JSON,
+    O_HOURS,
+    O_TOP,
+    O_FORMAT,
+    O_TLPMAX,
+    O_UNTAGGED,
+    O_COLL,
+    O_TOKEN,
+    O_AFTER,
+    O_LIMIT,
+    O_HELP,
+    O_INSECURE,
+    O_ALLV,
+    O_WLDIR
 };
 
 static const struct option store_opts[] = {
@@ -60,25 +81,25 @@ static const struct option store_opts[] = {
 
 static void store_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: sg17 intel store <command> --db DB [options]   (docs/INTEL-STORE.md)\n"
-            "  ingest [--source LABEL] [--tlp LEVEL] [--warninglist F]... [--warninglist-dir D]\n"
-            "         [--now T]\n"
-            "         [--misp-feed DIR | --list KIND:FILE | --csv COLUMN:FILE | FILE|-]\n"
-            "         STIX 2.1 bundle/array/object (or a collector source) into the store;\n"
-            "         --tlp marks unmarked objects; exit 1 if objects were rejected\n"
-            "  sightings [--now T] [FILE|-]   STIX sightings (JSON Lines of `sg17 intel match`)\n"
-            "  stats [--json] [--hours N] [--top N] [--now T]   situation-awareness counters\n"
-            "  compile [--now T] [-o FILE]    active indicators (current confidence) as a\n"
-            "         STIX bundle for `sg17 intel match --indicators`\n"
-            "sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max LEVEL]\n"
-            "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
-            "         default --tlp-max green, --untagged-tlp amber)\n"
-            "sg17 intel pull API_ROOT_URL --collection ID [--token T] [--db DB] [--source L]\n"
-            "         [--added-after TS] [--limit N] [--all-versions] [-o FILE]\n"
-            "         TAXII 2.1 client; without --db the objects are printed as a STIX\n"
-            "         bundle; with --db the next pull continues from the last\n"
-            "         X-TAXII-Date-Added-Last\n");
+    fprintf(
+        f, "usage: sg17 intel store <command> --db DB [options]   (docs/INTEL-STORE.md)\n"
+           "  ingest [--source LABEL] [--tlp LEVEL] [--warninglist F]... [--warninglist-dir D]\n"
+           "         [--now T]\n"
+           "         [--misp-feed DIR | --list KIND:FILE | --csv COLUMN:FILE | FILE|-]\n"
+           "         STIX 2.1 bundle/array/object (or a collector source) into the store;\n"
+           "         --tlp marks unmarked objects; exit 1 if objects were rejected\n"
+           "  sightings [--now T] [FILE|-]   STIX sightings (JSON Lines of `sg17 intel match`)\n"
+           "  stats [--json] [--hours N] [--top N] [--now T]   situation-awareness counters\n"
+           "  compile [--now T] [-o FILE]    active indicators (current confidence) as a\n"
+           "         STIX bundle for `sg17 intel match --indicators`\n"
+           "sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max LEVEL]\n"
+           "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
+           "         default --tlp-max green, --untagged-tlp amber)\n"
+           "sg17 intel pull API_ROOT_URL --collection ID [--token T] [--db DB] [--source L]\n"
+           "         [--added-after TS] [--limit N] [--all-versions] [-o FILE]\n"
+           "         TAXII 2.1 client; without --db the objects are printed as a STIX\n"
+           "         bundle; with --db the next pull continues from the last\n"
+           "         X-TAXII-Date-Added-Last\n");
 }
 
 typedef struct sopts {
@@ -105,8 +126,10 @@ static int tlp_arg(const char *name, const char *v, sg17_intel_tlp *out)
     *out = sg17_intel_tlp_parse(v);
     if (*out != SG17_INTEL_TLP_NONE)
         return 0;
-    fprintf(stderr, "sg17 intel: %s: unknown TLP level '%s' (clear, green, amber, "
-                    "amber+strict, red)\n", name, v);
+    fprintf(stderr,
+            "sg17 intel: %s: unknown TLP level '%s' (clear, green, amber, "
+            "amber+strict, red)\n",
+            name, v);
     return -1;
 }
 
@@ -123,8 +146,14 @@ static int parse_opts(int argc, char **argv, sopts *o)
         switch (c) {
         case O_DB: o->db = optarg; break;
         case O_SOURCE: o->source = optarg; break;
-        case O_TLP: if (tlp_arg("--tlp", optarg, &o->tlp)) return CLI_USAGE; break;
-        case O_TLPMAX: if (tlp_arg("--tlp-max", optarg, &o->tlp_max)) return CLI_USAGE; break;
+        case O_TLP:
+            if (tlp_arg("--tlp", optarg, &o->tlp))
+                return CLI_USAGE;
+            break;
+        case O_TLPMAX:
+            if (tlp_arg("--tlp-max", optarg, &o->tlp_max))
+                return CLI_USAGE;
+            break;
         case O_UNTAGGED:
             if (tlp_arg("--untagged-tlp", optarg, &o->untagged))
                 return CLI_USAGE;
@@ -331,8 +360,8 @@ static int do_ingest(const sopts *o, sg17_intel_store *s, const char *file)
         rc = sg17_json_parse((const char *)buf, len, &lim, &j, &je);
         free(buf);
         if (rc != 0) {
-            fprintf(stderr, "sg17 intel store: %s: %s (line %d, column %d)\n",
-                    file ? file : "-", je.text, je.line, je.column);
+            fprintf(stderr, "sg17 intel store: %s: %s (line %d, column %d)\n", file ? file : "-",
+                    je.text, je.line, je.column);
             sg17_intel_wl_free(wl);
             return CLI_FAIL;
         }
@@ -361,8 +390,7 @@ static int do_sightings(const sopts *o, sg17_intel_store *s, const char *file)
     int rc = sg17_intel_store_sightings(s, (const char *)buf, len, o->now, &st);
     free(buf);
     if (rc != 0) {
-        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc),
-                sg17_intel_store_errmsg(s));
+        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc), sg17_intel_store_errmsg(s));
         return CLI_FAIL;
     }
     fprintf(o->json ? stdout : stderr,
@@ -378,8 +406,7 @@ static void print_counts(const char *title, json_t *o)
     printf("%s:\n", title);
     const char *k;
     json_t *v;
-    json_object_foreach(o, k, v) printf("  %-40s %lld\n", k,
-                                                   (long long)json_integer_value(v));
+    json_object_foreach(o, k, v) printf("  %-40s %lld\n", k, (long long)json_integer_value(v));
 }
 
 static int do_stats(const sopts *o, sg17_intel_store *s)
@@ -388,8 +415,7 @@ static int do_stats(const sopts *o, sg17_intel_store *s)
     int rc = sg17_intel_store_summary(s, o->now, (unsigned)(o->hours > 9000 ? 9000 : o->hours),
                                       (unsigned)(o->top > 1000 ? 1000 : o->top), &j);
     if (rc != 0) {
-        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc),
-                sg17_intel_store_errmsg(s));
+        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc), sg17_intel_store_errmsg(s));
         return CLI_FAIL;
     }
     if (o->json) {
@@ -406,10 +432,10 @@ static int do_stats(const sopts *o, sg17_intel_store *s)
         printf("sightings by hour (last %zu h, non-zero):\n", o->hours);
         size_t i;
         json_t *h;
-        json_array_foreach(json_object_get(j, "sightings_by_hour"), i, h)
-            if (json_integer_value(json_object_get(h, "count")) > 0)
-                printf("  %s %lld\n", json_string_value(json_object_get(h, "hour")),
-                       (long long)json_integer_value(json_object_get(h, "count")));
+        json_array_foreach(json_object_get(j, "sightings_by_hour"), i,
+                           h) if (json_integer_value(json_object_get(h, "count")) > 0)
+            printf("  %s %lld\n", json_string_value(json_object_get(h, "hour")),
+                   (long long)json_integer_value(json_object_get(h, "count")));
         printf("top sighted:\n");
         json_array_foreach(json_object_get(j, "top_sighted"), i, h)
             printf("  %-8lld %-22s %s (confidence %lld)\n",
@@ -456,11 +482,10 @@ static int compile_cb(const sg17_intel_active *a, void *ctx)
     } else {
         snprintf(vf, sizeof vf, "%s", c->now);
     }
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "type",
-                          "indicator", "spec_version", "2.1", "id", id, "created", c->now,
-                          "modified", c->now, "pattern", pattern, "pattern_type", "stix",
-                          "confidence", a->confidence, "valid_from", vf,
-                          "x_sg17_store_indicator", a->indicator);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "type", "indicator",
+                          "spec_version", "2.1", "id", id, "created", c->now, "modified", c->now,
+                          "pattern", pattern, "pattern_type", "stix", "confidence", a->confidence,
+                          "valid_from", vf, "x_sg17_store_indicator", a->indicator);
     if (o == NULL)
         return SG17_E_NOMEM;
     if (a->fs11)
@@ -519,8 +544,7 @@ static int do_compile(const sopts *o, sg17_intel_store *s)
                        : SG17_E_NOMEM;
     if (rc != 0) {
         json_decref(c.objects);
-        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc),
-                sg17_intel_store_errmsg(s));
+        fprintf(stderr, "sg17 intel store: %s %s\n", sg17_strerror(rc), sg17_intel_store_errmsg(s));
         return CLI_FAIL;
     }
     fprintf(stderr, "sg17 intel store: %zu active values\n", json_array_size(c.objects));
@@ -545,8 +569,8 @@ int cmd_intel_store(int argc, char **argv)
         fprintf(stderr, "sg17 intel store: one input at most\n");
         return CLI_USAGE;
     }
-    if (strcmp(sub, "ingest") != 0 && strcmp(sub, "sightings") != 0 &&
-        strcmp(sub, "stats") != 0 && strcmp(sub, "compile") != 0) {
+    if (strcmp(sub, "ingest") != 0 && strcmp(sub, "sightings") != 0 && strcmp(sub, "stats") != 0 &&
+        strcmp(sub, "compile") != 0) {
         fprintf(stderr, "sg17 intel store: unknown command '%s'\n", sub);
         store_usage(stderr);
         return CLI_USAGE;

@@ -22,9 +22,9 @@
 #include "sg17d.h"
 
 #define INTEL_HOURS_DEFAULT 48U
-#define INTEL_HOURS_MAX (24U * 366U)
-#define INTEL_TOP_DEFAULT 10U
-#define INTEL_TOP_MAX 1000U
+#define INTEL_HOURS_MAX     (24U * 366U)
+#define INTEL_TOP_DEFAULT   10U
+#define INTEL_TOP_MAX       1000U
 
 /* Optional decimal query argument in [0, max]; -1 if malformed. */
 static long query_num(const sg17d_request *req, const char *key, unsigned dflt, unsigned max)
@@ -47,8 +47,8 @@ static int open_store(sg17d_server *srv, sg17_intel_store **s)
 {
     int rc = sg17_intel_store_open(s, srv->cfg.db_path);
     if (rc != 0)
-        sg17_log(SG17_LOG_ERROR, "intel", "cannot open the intel store in %s: %s",
-                 srv->cfg.db_path, sg17_strerror(rc));
+        sg17_log(SG17_LOG_ERROR, "intel", "cannot open the intel store in %s: %s", srv->cfg.db_path,
+                 sg17_strerror(rc));
     return rc;
 }
 
@@ -80,8 +80,8 @@ static int h_sightings(sg17d_server *srv, const sg17d_request *req, sg17d_respon
     if (rc != 0)
         return rc;
     sg17_intel_sight_stats st;
-    rc = sg17_intel_store_sightings(s, (const char *)req->body, req->body_len,
-                                    (int64_t)time(NULL), &st);
+    rc = sg17_intel_store_sightings(s, (const char *)req->body, req->body_len, (int64_t)time(NULL),
+                                    &st);
     if (rc != 0)
         sg17_log(SG17_LOG_ERROR, "intel", "sightings: %s", sg17_intel_store_errmsg(s));
     sg17_intel_store_close(s);
@@ -94,8 +94,8 @@ static int h_sightings(sg17d_server *srv, const sg17d_request *req, sg17d_respon
     sg17_log(SG17_LOG_INFO, "intel", "%s: %zu sightings recorded, %zu unmatched, %zu invalid",
              req->who ? req->who->name : "-", st.recorded, st.unmatched, st.invalid);
     json_t *j = json_pack("{s:I, s:I, s:I, s:I}", "lines", (json_int_t)st.lines, "recorded",
-                          (json_int_t)st.recorded, "unmatched", (json_int_t)st.unmatched,
-                          "invalid", (json_int_t)st.invalid);
+                          (json_int_t)st.recorded, "unmatched", (json_int_t)st.unmatched, "invalid",
+                          (json_int_t)st.invalid);
     if (j != NULL && st.invalid)
         json_object_set_new(j, "last_error", json_string(st.last_error));
     return sg17d_resp_json(resp, 200, j);

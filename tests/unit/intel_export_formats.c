@@ -13,11 +13,11 @@
 #include "tap.h"
 
 #define NOW 1717200000LL
-#define W1 "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"  /* TLP 1.0 white */
-#define G2 "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"  /* TLP 2.0 green */
-#define A1 "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"  /* TLP 1.0 amber */
+#define W1  "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9" /* TLP 1.0 white */
+#define G2  "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb" /* TLP 2.0 green */
+#define A1  "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82" /* TLP 1.0 amber */
 #define AS2 "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003" /* TLP 2.0 amber+strict */
-#define R2 "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"  /* TLP 2.0 red */
+#define R2  "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1" /* TLP 2.0 red */
 
 static char dir[64];
 
@@ -51,8 +51,10 @@ static sg17_intel_store *fill(const char *path)
     add(objs, 12, "[domain-name:value = 'evil.example']", G2);
     add(objs, 13, "[url:value = 'http://evil.example/path']", G2);
     add(objs, 14, "[email-addr:value = 'mallory@evil.example']", G2);
-    add(objs, 15, "[file:hashes.'SHA-256' = "
-                  "'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855']", G2);
+    add(objs, 15,
+        "[file:hashes.'SHA-256' = "
+        "'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855']",
+        G2);
     add(objs, 16, "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']", W1);
     add(objs, 17, "[file:hashes.'SHA-1' = 'da39a3ee5e6b4b0d3255bfef95601890afd80709']", G2);
     add(objs, 18, "[x-sg17-imsi:value = '001019123456789']", G2);
@@ -60,12 +62,11 @@ static sg17_intel_store *fill(const char *path)
     add(objs, 20, "[x-sg17-gtp-peer:value = '203.0.113.7']", G2);
     add(objs, 21, "[x-sg17-imsi:value LIKE '00101%']", G2);
     /* a non-indicator object at red, one with no marking */
-    json_array_append_new(objs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type",
-                                          "identity", "spec_version", "2.1", "id",
-                                          "identity--0000000a-17d4-4cbf-938f-98ee46b3cd3f",
-                                          "created", "2024-01-01T00:00:00Z", "modified",
-                                          "2024-01-01T00:00:00Z", "name", "red source",
-                                          "object_marking_refs", R2));
+    json_array_append_new(
+        objs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type", "identity", "spec_version",
+                        "2.1", "id", "identity--0000000a-17d4-4cbf-938f-98ee46b3cd3f", "created",
+                        "2024-01-01T00:00:00Z", "modified", "2024-01-01T00:00:00Z", "name",
+                        "red source", "object_marking_refs", R2));
     sg17_intel_ingest_opts o = {"feed", NOW, NULL, SG17_INTEL_TLP_NONE};
     sg17_intel_ingest_stats st;
     int rc = sg17_intel_store_ingest(s, objs, &o, &st);
@@ -157,24 +158,30 @@ static void test_zeek(sg17_intel_store *s)
     sg17_intel_export_stats st;
     tap_int_eq(sg17_intel_store_export(s, &eo, &st), 0, "zeek export");
     char *t = read_out("z.intel");
-    tap_ok(t != NULL && strncmp(t, "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\t"
-                                   "meta.url\n", 62) == 0, "Zeek #fields header");
+    tap_ok(t != NULL && strncmp(t,
+                                "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\t"
+                                "meta.url\n",
+                                62) == 0,
+           "Zeek #fields header");
     int c = sg17_intel_confidence(70, 0, NOW, NOW, 0);
     char want[256];
     snprintf(want, sizeof want,
              "192.0.2.2\tIntel::ADDR\tfeed\tsg17 ipv4-addr confidence=%d tlp:green "
-             "indicator--00000002-17d4-4cbf-938f-98ee46b3cd3f\t-", c);
+             "indicator--00000002-17d4-4cbf-938f-98ee46b3cd3f\t-",
+             c);
     tap_ok(has_line(t, want), "address line exact");
     snprintf(want, sizeof want,
              "198.51.100.0/24\tIntel::SUBNET\tfeed\tsg17 ipv4-addr confidence=%d tlp:green "
-             "indicator--00000010-17d4-4cbf-938f-98ee46b3cd3f\t-", c);
+             "indicator--00000010-17d4-4cbf-938f-98ee46b3cd3f\t-",
+             c);
     tap_ok(has_line(t, want), "CIDR as Intel::SUBNET");
     tap_ok(strstr(t, "\n2001:db8::1\tIntel::ADDR\t") != NULL, "IPv6 canonical");
     tap_ok(strstr(t, "\nevil.example\tIntel::DOMAIN\t") != NULL, "domain");
     tap_ok(strstr(t, "\nevil.example/path\tIntel::URL\t") != NULL, "URL without its scheme");
     tap_ok(strstr(t, "\nmallory@evil.example\tIntel::EMAIL\t") != NULL, "e-mail");
     tap_ok(strstr(t, "\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\t"
-                     "Intel::FILE_HASH\t") != NULL, "SHA-256 lowercase as FILE_HASH");
+                     "Intel::FILE_HASH\t") != NULL,
+           "SHA-256 lowercase as FILE_HASH");
     tap_ok(strstr(t, "\nd41d8cd98f00b204e9800998ecf8427e\tIntel::FILE_HASH\t") != NULL, "MD5");
     tap_ok(strstr(t, "\n203.0.113.7\tIntel::ADDR\t") != NULL, "GTP-C peer as an address");
     tap_ok(strstr(t, "001019123456789") == NULL && strstr(t, "447700900123") == NULL &&
@@ -262,7 +269,8 @@ static void test_stix(sg17_intel_store *s)
     int leak = 0, green_def = 0;
     size_t i;
     json_t *o;
-    json_array_foreach(json_object_get(b, "objects"), i, o) {
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
         const char *id = json_string_value(json_object_get(o, "id"));
         if (strcmp(id, G2) == 0)
             green_def = 1;
@@ -293,8 +301,8 @@ static void test_stix(sg17_intel_store *s)
     static vset a1, a2;
     memset(&a1, 0, sizeof a1);
     memset(&a2, 0, sizeof a2);
-    tap_ok(sg17_intel_store_foreach_active(s, NOW, SG17_INTEL_TLP_RED, SG17_INTEL_TLP_NONE,
-                                           collect, &a1) == 0 &&
+    tap_ok(sg17_intel_store_foreach_active(s, NOW, SG17_INTEL_TLP_RED, SG17_INTEL_TLP_NONE, collect,
+                                           &a1) == 0 &&
                sg17_intel_store_foreach_active(s2, NOW, SG17_INTEL_TLP_RED, SG17_INTEL_TLP_NONE,
                                                collect, &a2) == 0,
            "both active sets");
@@ -324,9 +332,10 @@ static void test_misp(sg17_intel_store *s)
     json_t *ev;
     static const char *const tn[] = {"tlp:clear", "tlp:green", "tlp:amber", "tlp:amber+strict",
                                      "tlp:red"};
-    json_object_foreach(m, k, ev) {
-        const char *tag = json_string_value(json_object_get(json_array_get(
-            json_object_get(ev, "Tag"), 0), "name"));
+    json_object_foreach(m, k, ev)
+    {
+        const char *tag = json_string_value(
+            json_object_get(json_array_get(json_object_get(ev, "Tag"), 0), "name"));
         for (int t = 0; t < 5; t++)
             if (tag && strcmp(tag, tn[t]) == 0)
                 tags[t]++;
@@ -357,20 +366,26 @@ static void test_misp(sg17_intel_store *s)
         const char *v;
         int want;
     } probes[] = {
-        {SG17_INTEL_IPV4, "192.0.2.1", 1}, {SG17_INTEL_IPV4, "192.0.2.2", 1},
-        {SG17_INTEL_IPV4, "192.0.2.3", 1}, {SG17_INTEL_IPV4, "192.0.2.6", 1},
-        {SG17_INTEL_IPV4, "192.0.2.4", 0}, {SG17_INTEL_IPV4, "192.0.2.5", 0},
-        {SG17_INTEL_IPV4, "198.51.100.77", 1}, {SG17_INTEL_IPV6, "2001:db8::1", 1},
-        {SG17_INTEL_DOMAIN, "evil.example", 1}, {SG17_INTEL_URL, "http://evil.example/path", 1},
+        {SG17_INTEL_IPV4, "192.0.2.1", 1},
+        {SG17_INTEL_IPV4, "192.0.2.2", 1},
+        {SG17_INTEL_IPV4, "192.0.2.3", 1},
+        {SG17_INTEL_IPV4, "192.0.2.6", 1},
+        {SG17_INTEL_IPV4, "192.0.2.4", 0},
+        {SG17_INTEL_IPV4, "192.0.2.5", 0},
+        {SG17_INTEL_IPV4, "198.51.100.77", 1},
+        {SG17_INTEL_IPV6, "2001:db8::1", 1},
+        {SG17_INTEL_DOMAIN, "evil.example", 1},
+        {SG17_INTEL_URL, "http://evil.example/path", 1},
         {SG17_INTEL_EMAIL, "mallory@evil.example", 1},
         {SG17_INTEL_SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709", 1},
-        {SG17_INTEL_MSISDN, "447700900123", 1}, {SG17_INTEL_IMSI, "001019123456789", 0},
+        {SG17_INTEL_MSISDN, "447700900123", 1},
+        {SG17_INTEL_IMSI, "001019123456789", 0},
     };
     int all = 1;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         sg17_intel_hit h[2];
-        size_t n = sg17_intel_lookup(snap, probes[i].k, probes[i].v, strlen(probes[i].v), NOW, h,
-                                     2);
+        size_t n =
+            sg17_intel_lookup(snap, probes[i].k, probes[i].v, strlen(probes[i].v), NOW, h, 2);
         if ((n > 0) != probes[i].want) {
             tap_diag("misp probe %s: %zu hits", probes[i].v, n);
             all = 0;

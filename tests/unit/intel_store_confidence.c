@@ -7,7 +7,7 @@
 #include "tap.h"
 
 #define DAY ((int64_t)86400)
-#define H SG17_INTEL_HALF_LIFE_S
+#define H   SG17_INTEL_HALF_LIFE_S
 
 static void exact_points(void)
 {

@@ -14,7 +14,7 @@
 #include "sg17/json.h"
 #include "tap.h"
 
-#define NOW 1717200000LL /* 2024-06-01T00:00:00Z */
+#define NOW        1717200000LL /* 2024-06-01T00:00:00Z */
 #define TLP1_GREEN "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
 
 static char dir[64];
@@ -100,8 +100,8 @@ static void test_ingest(sg17_intel_store *s)
     json_array_append_new(objs, ind("00000003", "2024-01-01T00:00:00Z",
                                     "[domain-name:value = 'C2.Example.']",
                                     ",\"x_sg17_fs11_category\":2"));
-    json_array_append_new(objs, json_pack("{s:s, s:s}", "type", "indicator", "id",
-                                          "indicator--not-a-uuid"));
+    json_array_append_new(
+        objs, json_pack("{s:s, s:s}", "type", "indicator", "id", "indicator--not-a-uuid"));
     json_array_append_new(objs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", "identity",
                                           "spec_version", "2.1", "id",
                                           "identity--0000000a-17d4-4cbf-938f-98ee46b3cd3f",
@@ -118,12 +118,14 @@ static void test_ingest(sg17_intel_store *s)
     tap_int_eq(st.indicators, 3, "3 indicators applied");
     tap_int_eq(st.new_values, 3, "3 new values");
     tap_int_eq(q1("SELECT COUNT(*) FROM intel_rejects WHERE object_id='indicator--not-a-uuid' "
-                  "AND source='feedA' AND length(reason) > 10"), 1, "reject recorded with a reason");
+                  "AND source='feedA' AND length(reason) > 10"),
+               1, "reject recorded with a reason");
     tap_int_eq(q1("SELECT COUNT(*) FROM intel_values WHERE kind=3 AND canon='c2.example'"), 1,
                "domain stored in canonical form");
     tap_int_eq(q1("SELECT COUNT(*) FROM intel_prov WHERE created_by_ref='identity--0000000a-17d4-"
                   "4cbf-938f-98ee46b3cd3f' AND external_refs LIKE '%x.example/r%' AND tlp=1 AND "
-                  "confidence=80"), 1, "provenance: created_by_ref, external refs, TLP, confidence");
+                  "confidence=80"),
+               1, "provenance: created_by_ref, external refs, TLP, confidence");
 
     /* the same bundle from another feed: duplicates, one value each, two providers */
     sg17_intel_ingest_opts o2 = {"feedB", NOW + 3600, NULL, SG17_INTEL_TLP_NONE};
@@ -143,7 +145,8 @@ static void test_ingest(sg17_intel_store *s)
     tap_int_eq(sg17_intel_store_ingest(s, d, &o3, &st), 0, "ingest feedC");
     tap_int_eq(st.new_values, 0, "same canonical domain: no new value");
     tap_int_eq(q1("SELECT COUNT(DISTINCT indicator) FROM intel_prov p JOIN intel_values v ON "
-                  "v.vid=p.vid WHERE v.canon='c2.example'"), 2, "two indicators provide it");
+                  "v.vid=p.vid WHERE v.canon='c2.example'"),
+               2, "two indicators provide it");
     json_decref(d);
     tap_int_eq(sum_get(s, NOW, "by_fs11_category", "2"), 1, "FS.11 category counted");
 }
@@ -175,8 +178,8 @@ static void test_versions(sg17_intel_store *s)
     json_decref(rv);
     tap_ok(lookup(s, NOW, SG17_INTEL_DOMAIN, "www.c2.example", NULL) == 1,
            "still provided by the unrevoked indicator");
-    tap_int_eq(q1("SELECT COUNT(*) FROM intel_prov WHERE indicator LIKE 'indicator--00000004%'"),
-               0, "revoked indicator provides nothing");
+    tap_int_eq(q1("SELECT COUNT(*) FROM intel_prov WHERE indicator LIKE 'indicator--00000004%'"), 0,
+               "revoked indicator provides nothing");
 }
 
 static void test_expiry_and_filter(sg17_intel_store *s)
@@ -194,22 +197,24 @@ static void test_expiry_and_filter(sg17_intel_store *s)
 
     sg17_intel_wl *wl;
     tap_ok(sg17_intel_wl_new(&wl) == 0, "warninglist set");
-    json_t *list = json_pack("{s:s, s:s, s:[s], s:[s, s]}", "name", "Known benign", "type",
-                             "hostname", "list", "benign.example", "matching_attributes",
-                             "domain", "hostname");
+    json_t *list =
+        json_pack("{s:s, s:s, s:[s], s:[s, s]}", "name", "Known benign", "type", "hostname", "list",
+                  "benign.example", "matching_attributes", "domain", "hostname");
     char err[128];
     size_t bad = 0;
     tap_ok(sg17_intel_wl_add(wl, list, &bad, err, sizeof err) == 0, "warninglist added");
     json_decref(list);
     json_t *f = ind("00000006", "2024-01-01T00:00:00Z",
                     "[domain-name:value = 'cdn.benign.example'] OR [domain-name:value = "
-                    "'bad.example']", NULL);
+                    "'bad.example']",
+                    NULL);
     sg17_intel_ingest_opts of = {"feedF", NOW, wl, SG17_INTEL_TLP_NONE};
     tap_int_eq(sg17_intel_store_ingest(s, f, &of, &st), 0, "ingest with warninglist");
     tap_int_eq(st.filtered, 1, "one value filtered");
     tap_int_eq(st.values, 2, "both values kept in the store");
     tap_int_eq(q1("SELECT COUNT(*) FROM intel_values WHERE canon='cdn.benign.example' AND "
-                  "filtered='Known benign'"), 1, "filtered with the list's name as reason");
+                  "filtered='Known benign'"),
+               1, "filtered with the list's name as reason");
     tap_ok(lookup(s, NOW, SG17_INTEL_DOMAIN, "cdn.benign.example", NULL) == 0,
            "filtered value not compiled");
     tap_ok(lookup(s, NOW, SG17_INTEL_DOMAIN, "bad.example", NULL) == 1, "the other value is");
@@ -249,15 +254,13 @@ static void test_sightings(sg17_intel_store *s)
     tap_int_eq(st.recorded, 1, "1 recorded");
     tap_int_eq(st.unmatched, 2, "2 unmatched");
     tap_int_eq(st.invalid, 2, "2 invalid");
-    tap_ok(strstr(st.last_error, "line 6") != NULL, "last error names its line: %s",
-           st.last_error);
+    tap_ok(strstr(st.last_error, "line 6") != NULL, "last error names its line: %s", st.last_error);
     tap_int_eq(sg17_intel_store_sightings(s, text, strlen(text), NOW + 3 * 3600, &st), 0,
                "same file again");
-    tap_int_eq(sum_get(s, NOW + 3 * 3600, "sightings", "total"), 3,
-               "fed twice, counted once (3)");
+    tap_int_eq(sum_get(s, NOW + 3 * 3600, "sightings", "total"), 3, "fed twice, counted once (3)");
     tap_ok(lookup(s, NOW + 3 * 3600, SG17_INTEL_IPV4, "198.51.100.10", &hi) == 1, "still found");
-    int want = sg17_intel_confidence(80, 3, NOW + 3600 + 0 * 0, NOW + 3 * 3600,
-                                     SG17_INTEL_HALF_LIFE_S);
+    int want =
+        sg17_intel_confidence(80, 3, NOW + 3600 + 0 * 0, NOW + 3 * 3600, SG17_INTEL_HALF_LIFE_S);
     /* last evidence: feedB listed it at NOW+3600, the sighting's last_seen is NOW+8400 */
     want = sg17_intel_confidence(80, 3, NOW + 8400, NOW + 3 * 3600, SG17_INTEL_HALF_LIFE_S);
     tap_int_eq(hi.confidence, want, "confidence rose with 3 sightings");
@@ -268,15 +271,17 @@ static void test_sightings(sg17_intel_store *s)
     json_t *h = json_object_get(j, "sightings_by_hour");
     tap_int_eq(json_array_size(h), 6, "6 hourly entries");
     tap_ok(strcmp(json_string_value(json_object_get(json_array_get(h, 5), "hour")),
-                  "2024-06-01T03:00:00.000Z") == 0, "last entry is the current hour");
+                  "2024-06-01T03:00:00.000Z") == 0,
+           "last entry is the current hour");
     tap_int_eq(json_integer_value(json_object_get(json_array_get(h, 4), "count")), 3,
                "3 sightings in the 02:00 hour");
     json_t *top = json_array_get(json_object_get(j, "top_sighted"), 0);
     tap_ok(top && strcmp(json_string_value(json_object_get(top, "value")), "198.51.100.10") == 0,
            "top sighted value");
     tap_int_eq(json_integer_value(json_object_get(top, "confidence")), want, "its confidence");
-    tap_int_eq(json_integer_value(json_object_get(json_object_get(j, "sightings_by_type"),
-                                                  "ipv4-addr")), 3, "sightings by type");
+    tap_int_eq(
+        json_integer_value(json_object_get(json_object_get(j, "sightings_by_type"), "ipv4-addr")),
+        3, "sightings by type");
     json_decref(j);
 }
 
@@ -293,18 +298,18 @@ static void test_collector(sg17_intel_store *s)
     sg17_intel_ingest_stats st;
     char err[200];
     tap_int_eq(sg17_intel_store_ingest_collector(s, SG17_INTEL_SRC_PLAIN, path, SG17_INTEL_NONE,
-                                                 NULL, &o, &st, err, sizeof err), 0,
-               "plain list");
+                                                 NULL, &o, &st, err, sizeof err),
+               0, "plain list");
     tap_int_eq(st.stored, 2, "two indicators made and stored");
     tap_int_eq(st.rejected, 1, "the bad line counted");
     tap_ok(lookup(s, NOW, SG17_INTEL_DOMAIN, "evil.example", NULL) == 1, "list value active");
     tap_int_eq(q1("SELECT COUNT(*) FROM intel_objects WHERE source='list1' AND tlp=1 AND json "
-                  "LIKE '%bab4a63c-aed9-4cf5-a766-dfca5abac2bb%'"), 2,
-               "--tlp green marks them (TLP 2.0 green)");
+                  "LIKE '%bab4a63c-aed9-4cf5-a766-dfca5abac2bb%'"),
+               2, "--tlp green marks them (TLP 2.0 green)");
     o.now = NOW + 86400;
     tap_int_eq(sg17_intel_store_ingest_collector(s, SG17_INTEL_SRC_PLAIN, path, SG17_INTEL_NONE,
-                                                 NULL, &o, &st, err, sizeof err), 0,
-               "same list a day later");
+                                                 NULL, &o, &st, err, sizeof err),
+               0, "same list a day later");
     tap_int_eq(st.duplicates, 2, "duplicates, not new versions");
     tap_int_eq(q1("SELECT MAX(last_seen) - MIN(first_seen) FROM intel_prov WHERE source='list1'"),
                86400, "last seen in the feed moved on");
@@ -340,7 +345,8 @@ int main(void)
     {
         /* a newer schema is refused */
         char sql[64];
-        snprintf(sql, sizeof sql, "UPDATE intel_schema SET version=%d", SG17_INTEL_STORE_SCHEMA + 1);
+        snprintf(sql, sizeof sql, "UPDATE intel_schema SET version=%d",
+                 SG17_INTEL_STORE_SCHEMA + 1);
         sqlite3 *db;
         if (sqlite3_open(dbpath, &db) == SQLITE_OK) {
             sqlite3_exec(db, sql, NULL, NULL, NULL);

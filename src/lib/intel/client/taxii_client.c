@@ -132,8 +132,8 @@ static void error_text(const resp *r, long status, char *out, size_t cap)
         title = json_string_value(json_object_get(j, "title"));
         desc = json_string_value(json_object_get(j, "description"));
     }
-    snprintf(out, cap, "HTTP %ld%s%.120s%s%.100s", status, title ? ": " : "",
-             title ? title : "", desc ? " - " : "", desc ? desc : "");
+    snprintf(out, cap, "HTTP %ld%s%.120s%s%.100s", status, title ? ": " : "", title ? title : "",
+             desc ? " - " : "", desc ? desc : "");
     json_decref(j);
 }
 
@@ -174,8 +174,8 @@ static int get_page(CURL *c, const sg17_intel_pull_opts *o, const char *url,
         return (st->http_status == 401 || st->http_status == 403) ? SG17_E_AUTH : SG17_E_IO;
     }
     if (strncasecmp(r->ctype, "application/taxii+json", 22) != 0) {
-        snprintf(st->error, sizeof st->error, "unexpected Content-Type '%s' (want %s)",
-                 r->ctype, TAXII_MEDIA);
+        snprintf(st->error, sizeof st->error, "unexpected Content-Type '%s' (want %s)", r->ctype,
+                 TAXII_MEDIA);
         return SG17_E_FORMAT;
     }
     return 0;
@@ -279,10 +279,8 @@ int sg17_intel_taxii_pull(sg17_intel_store *s, const sg17_intel_pull_opts *o,
     char after[64] = "";
     if (o->added_after != NULL)
         snprintf(after, sizeof after, "%s", o->added_after);
-    else if (s != NULL)
-    {
-        int src = sg17_intel_store_taxii_state(s, o->api_root, o->collection, after,
-                                               sizeof after);
+    else if (s != NULL) {
+        int src = sg17_intel_store_taxii_state(s, o->api_root, o->collection, after, sizeof after);
         if (src != 0 && src != SG17_E_NOTFOUND) {
             snprintf(st->error, sizeof st->error, "%s", sg17_intel_store_errmsg(s));
             return src;

@@ -82,8 +82,8 @@ static void uuid_of(const char *label, const char *text, char out[37])
 
 /* ---- STIX ------------------------------------------------------------------- */
 
-static const char *const tlp2_names[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
-                                         "TLP:AMBER+STRICT", "TLP:RED"};
+static const char *const tlp2_names[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
+                                         "TLP:RED"};
 
 static int export_stix(sg17_intel_store *s, const sg17_intel_export_opts *o,
                        sg17_intel_export_stats *st)
@@ -165,7 +165,7 @@ static int export_stix(sg17_intel_store *s, const sg17_intel_export_opts *o,
 typedef struct vctx {
     const sg17_intel_export_opts *o;
     sg17_intel_export_stats *st;
-    membuf f[8];  /* per format: zeek 1; suricata 7 lists; misp: per TLP event bodies */
+    membuf f[8]; /* per format: zeek 1; suricata 7 lists; misp: per TLP event bodies */
     size_t cnt[8];
     membuf hashes;
     int64_t now;
@@ -246,9 +246,9 @@ static const struct {
     const char *file, *type, *keyword;
     int base64;
 } suri[] = {
-    {"ipv4.lst", "ipv4", "ip.dst", 0},  {"ipv6.lst", "ip", "ip.dst", 0},
-    {"domain.lst", "string", "dns.query", 1}, {"url.lst", "string", "http.uri", 1},
-    {"email.lst", "string", "smtp.rcpt_to", 1},  {"md5.lst", "md5", "file.data", 0},
+    {"ipv4.lst", "ipv4", "ip.dst", 0},          {"ipv6.lst", "ip", "ip.dst", 0},
+    {"domain.lst", "string", "dns.query", 1},   {"url.lst", "string", "http.uri", 1},
+    {"email.lst", "string", "smtp.rcpt_to", 1}, {"md5.lst", "md5", "file.data", 0},
     {"sha256.lst", "sha256", "file.data", 0},
 };
 
@@ -286,8 +286,8 @@ static int suri_cb(const sg17_intel_active *a, void *ctx)
 static const char *misp_type(const sg17_intel_active *a, const char **category)
 {
     *category = "Network activity";
-    if (a->op != SG17_INTEL_EXACT && !(a->op == SG17_INTEL_PREFIX &&
-                                        (a->kind == SG17_INTEL_IPV4 || a->kind == SG17_INTEL_IPV6)))
+    if (a->op != SG17_INTEL_EXACT &&
+        !(a->op == SG17_INTEL_PREFIX && (a->kind == SG17_INTEL_IPV4 || a->kind == SG17_INTEL_IPV6)))
         return NULL;
     switch (a->kind) {
     case SG17_INTEL_IPV4:
@@ -304,8 +304,8 @@ static const char *misp_type(const sg17_intel_active *a, const char **category)
     }
 }
 
-static const char *const misp_tags[] = {"tlp:clear", "tlp:green", "tlp:amber",
-                                        "tlp:amber+strict", "tlp:red"};
+static const char *const misp_tags[] = {"tlp:clear", "tlp:green", "tlp:amber", "tlp:amber+strict",
+                                        "tlp:red"};
 
 /* MD5 of the attribute value for hashes.csv, as MISP's feed format defines it.
  * MD5 is MISP's choice of lookup key, not a security function. */
@@ -340,15 +340,15 @@ static int misp_cb(const sg17_intel_active *a, void *ctx)
     snprintf(key, sizeof key, "%s|%s", sg17_intel_kind_name(a->kind), a->canon);
     uuid_of("sg17 misp attribute", key, uuid);
     uuid_of("sg17 misp event", misp_tags[t], ev);
-    json_t *at = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:b}", "uuid", uuid,
-                           "type", type, "category", cat, "value", a->canon, "to_ids", 1,
-                           "distribution", "5", "timestamp", "0", "comment", "", "deleted", 0);
+    json_t *at = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:b}", "uuid", uuid, "type",
+                           type, "category", cat, "value", a->canon, "to_ids", 1, "distribution",
+                           "5", "timestamp", "0", "comment", "", "deleted", 0);
     if (at == NULL)
         return SG17_E_NOMEM;
     char ts[24], comment[600];
     snprintf(ts, sizeof ts, "%lld", (long long)(a->last_seen > 0 ? a->last_seen : c->now));
-    snprintf(comment, sizeof comment, "sg17: %s confidence=%d sources=%.400s",
-             a->indicator, a->confidence, a->sources ? a->sources : "");
+    snprintf(comment, sizeof comment, "sg17: %s confidence=%d sources=%.400s", a->indicator,
+             a->confidence, a->sources ? a->sources : "");
     json_object_set_new(at, "timestamp", json_string(ts));
     json_object_set_new(at, "comment", json_string(comment));
     char *text = json_dumps(at, JSON_COMPACT | JSON_SORT_KEYS);
@@ -498,9 +498,9 @@ int sg17_intel_store_export(sg17_intel_store *s, const sg17_intel_export_opts *o
     if (rc == 0)
         rc = mb_open(&c.hashes);
     int (*cb)(const sg17_intel_active *, void *) =
-        eo.format == SG17_INTEL_EXPORT_ZEEK ? zeek_cb
-                                            : (eo.format == SG17_INTEL_EXPORT_MISP ? misp_cb
-                                                                                   : suri_cb);
+        eo.format == SG17_INTEL_EXPORT_ZEEK
+            ? zeek_cb
+            : (eo.format == SG17_INTEL_EXPORT_MISP ? misp_cb : suri_cb);
     if (rc == 0 && eo.format == SG17_INTEL_EXPORT_ZEEK)
         fprintf(c.f[0].f, "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\t"
                           "meta.url\n");

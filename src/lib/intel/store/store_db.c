@@ -72,8 +72,7 @@ static int schema_current(sg17_intel_store *s)
     if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM intel_schema", -1, &st, NULL) !=
         SQLITE_OK)
         return 0;
-    int ok = sqlite3_step(st) == SQLITE_ROW &&
-             sqlite3_column_int(st, 0) == SG17_INTEL_STORE_SCHEMA;
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == SG17_INTEL_STORE_SCHEMA;
     sqlite3_finalize(st);
     return ok;
 }
@@ -196,7 +195,8 @@ sg17_intel_tlp sg17_intel_tlp_of(const json_t *obj)
     const json_t *refs = json_object_get(obj, "object_marking_refs");
     size_t i;
     const json_t *r;
-    json_array_foreach(refs, i, r) {
+    json_array_foreach(refs, i, r)
+    {
         const char *id = json_string_value(r);
         if (id == NULL)
             continue;
@@ -317,8 +317,8 @@ static int put(char *out, size_t cap, size_t *o, const char *s, int escape)
 int sg17_intel_pattern_for(sg17_intel_kind kind, sg17_intel_op op, const char *value,
                            const char *value_hi, char *out, size_t out_len)
 {
-    if (kind <= SG17_INTEL_NONE || kind >= SG17_INTEL_KIND_COUNT || value == NULL ||
-        out == NULL || out_len == 0 || (op == SG17_INTEL_RANGE && value_hi == NULL))
+    if (kind <= SG17_INTEL_NONE || kind >= SG17_INTEL_KIND_COUNT || value == NULL || out == NULL ||
+        out_len == 0 || (op == SG17_INTEL_RANGE && value_hi == NULL))
         return SG17_E_INVAL;
     char path[64];
     const char *hp = path_of(kind);
@@ -327,8 +327,8 @@ int sg17_intel_pattern_for(sg17_intel_kind kind, sg17_intel_op op, const char *v
     else
         snprintf(path, sizeof path, "%s:value", sg17_intel_kind_name(kind));
     size_t o = 0;
-    int digits = kind == SG17_INTEL_MSISDN || kind == SG17_INTEL_IMSI ||
-                 kind == SG17_INTEL_IMEI || kind == SG17_INTEL_SCCP_GT;
+    int digits = kind == SG17_INTEL_MSISDN || kind == SG17_INTEL_IMSI || kind == SG17_INTEL_IMEI ||
+                 kind == SG17_INTEL_SCCP_GT;
     int rc = put(out, out_len, &o, "[", 0);
     if (op == SG17_INTEL_RANGE) {
         rc = rc ? rc : put(out, out_len, &o, path, 0);
@@ -341,7 +341,9 @@ int sg17_intel_pattern_for(sg17_intel_kind kind, sg17_intel_op op, const char *v
         rc = rc ? rc : put(out, out_len, &o, "']", 0);
     } else {
         rc = rc ? rc : put(out, out_len, &o, path, 0);
-        rc = rc ? rc : put(out, out_len, &o, (op == SG17_INTEL_PREFIX && digits) ? " LIKE '" : " = '", 0);
+        rc =
+            rc ? rc
+               : put(out, out_len, &o, (op == SG17_INTEL_PREFIX && digits) ? " LIKE '" : " = '", 0);
         rc = rc ? rc : put(out, out_len, &o, value, 1);
         if (op == SG17_INTEL_PREFIX && digits)
             rc = rc ? rc : put(out, out_len, &o, "%", 0);
@@ -354,8 +356,8 @@ int sg17_intel_pattern_for(sg17_intel_kind kind, sg17_intel_op op, const char *v
 
 /* ---- TAXII poll state --------------------------------------------------------- */
 
-int sg17_intel_store_taxii_state(sg17_intel_store *s, const char *api_root,
-                                 const char *collection, char *out, size_t out_len)
+int sg17_intel_store_taxii_state(sg17_intel_store *s, const char *api_root, const char *collection,
+                                 char *out, size_t out_len)
 {
     if (s == NULL || api_root == NULL || collection == NULL || out == NULL || out_len == 0)
         return SG17_E_INVAL;

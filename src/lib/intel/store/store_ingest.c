@@ -240,8 +240,7 @@ typedef struct ingest_ctx {
     const sg17_intel_ingest_opts *o;
     sg17_intel_ingest_stats *st;
     int64_t now;
-    sqlite3_stmt *ins_obj, *latest, *del_prov, *get_val, *ins_val, *upd_filter, *up_prov,
-        *reject;
+    sqlite3_stmt *ins_obj, *latest, *del_prov, *get_val, *ins_val, *upd_filter, *up_prov, *reject;
     pending pend[IS_CHUNK];
     uint8_t uuid[IS_CHUNK][16];
     size_t n_pend;
@@ -278,8 +277,7 @@ static int step_done(ingest_ctx *c, sqlite3_stmt *st, const char *what)
 static int reject(ingest_ctx *c, const char *id, const char *reason)
 {
     c->st->rejected++;
-    snprintf(c->st->last_reject, sizeof c->st->last_reject, "%s: %s", id ? id : "(no id)",
-             reason);
+    snprintf(c->st->last_reject, sizeof c->st->last_reject, "%s: %s", id ? id : "(no id)", reason);
     sqlite3_bind_int64(c->reject, 1, c->now);
     is_bind_text(c->reject, 2, c->o->source);
     is_bind_text(c->reject, 3, id);
@@ -325,8 +323,8 @@ static int apply_value(ingest_ctx *c, const json_t *obj, const char *id, int64_t
                        sg17_intel_tlp tlp, const is_val *v)
 {
     const char *listed = NULL;
-    if (c->o->wl != NULL && sg17_intel_wl_check(c->o->wl, v->kind, v->value, strlen(v->value),
-                                                &listed) == 1) {
+    if (c->o->wl != NULL &&
+        sg17_intel_wl_check(c->o->wl, v->kind, v->value, strlen(v->value), &listed) == 1) {
         if (listed == NULL)
             listed = "warninglist";
         c->st->filtered++;
@@ -546,8 +544,7 @@ int sg17_intel_store_ingest(sg17_intel_store *s, const json_t *stix,
     const json_t *list = NULL;
     if (json_is_array(stix)) {
         list = stix;
-    } else if (json_is_object(stix) &&
-               json_is_string(json_object_get(stix, "type")) &&
+    } else if (json_is_object(stix) && json_is_string(json_object_get(stix, "type")) &&
                strcmp(json_string_value(json_object_get(stix, "type")), "bundle") == 0) {
         list = json_object_get(stix, "objects");
         if (list != NULL && !json_is_array(list))
@@ -562,8 +559,8 @@ int sg17_intel_store_ingest(sg17_intel_store *s, const json_t *stix,
     cp->o = o;
     cp->st = st;
     cp->now = o->now ? o->now : (int64_t)time(NULL);
-    sqlite3_stmt **stmts[] = {&cp->ins_obj, &cp->latest, &cp->del_prov, &cp->get_val,
-                              &cp->ins_val, &cp->upd_filter, &cp->up_prov, &cp->reject};
+    sqlite3_stmt **stmts[] = {&cp->ins_obj, &cp->latest,     &cp->del_prov, &cp->get_val,
+                              &cp->ins_val, &cp->upd_filter, &cp->up_prov,  &cp->reject};
     int rc = is_exec(s, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < 8 && rc == 0; i++)
         rc = is_prepare(s, stmts[i], ingest_sql[i]);
@@ -572,7 +569,8 @@ int sg17_intel_store_ingest(sg17_intel_store *s, const json_t *stix,
     } else if (rc == 0) {
         size_t i;
         const json_t *obj;
-        json_array_foreach(list, i, obj) {
+        json_array_foreach(list, i, obj)
+        {
             if (!json_is_object(obj)) {
                 st->objects++;
                 rc = reject(cp, NULL, "not a JSON object");
@@ -645,8 +643,9 @@ static void stored_times(sg17_intel_store *s, const char *id, char *created, cha
                          size_t cap)
 {
     sqlite3_stmt *st;
-    if (is_prepare(s, &st, "SELECT json FROM intel_objects WHERE id=? ORDER BY modified_ns DESC"
-                           " LIMIT 1") != 0)
+    if (is_prepare(s, &st,
+                   "SELECT json FROM intel_objects WHERE id=? ORDER BY modified_ns DESC"
+                   " LIMIT 1") != 0)
         return;
     is_bind_text(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -699,8 +698,8 @@ static json_t *indicator_of(sg17_intel_store *s, const is_val *v, const sg17_int
 
 int sg17_intel_store_ingest_collector(sg17_intel_store *s, int src_kind, const char *path,
                                       sg17_intel_kind list_kind, const char *csv_column,
-                                      const sg17_intel_ingest_opts *o,
-                                      sg17_intel_ingest_stats *st, char *err, size_t err_len)
+                                      const sg17_intel_ingest_opts *o, sg17_intel_ingest_stats *st,
+                                      char *err, size_t err_len)
 {
     if (s == NULL || path == NULL || o == NULL || o->source == NULL ||
         (src_kind == SG17_INTEL_SRC_CSV && csv_column == NULL))

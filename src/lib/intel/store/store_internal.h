@@ -31,8 +31,8 @@ typedef struct is_val {
     uint8_t id[16];
     char canon[SG17_INTEL_MAX_VALUE + 8]; /* key text (as sightings name it) */
     char value[SG17_INTEL_MAX_VALUE + 8]; /* builder input */
-    char value_hi[32];                   /* RANGE upper bound, else "" */
-    size_t tag;                          /* index into the ids given, SIZE_MAX if none */
+    char value_hi[32];                    /* RANGE upper bound, else "" */
+    size_t tag;                           /* index into the ids given, SIZE_MAX if none */
 } is_val;
 
 /* Values of every indicator added to b so far (b made by is_builder_new,

@@ -89,9 +89,10 @@ static int parse_indicator_uuid(const char *id, uint8_t out[16])
         if (u[i] == '-')
             continue;
         char c = u[i];
-        unsigned d = (c >= '0' && c <= '9') ? (unsigned)(c - '0')
+        unsigned d = (c >= '0' && c <= '9')   ? (unsigned)(c - '0')
                      : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 99U;
+                     : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10)
+                                              : 99U;
         if (d > 15 || o >= 32)
             return -1;
         if (o % 2 == 0)
@@ -136,9 +137,8 @@ int sg17_intel_store_compile(sg17_intel_store *s, int64_t now, sg17_intel_builde
     if (b == NULL)
         return SG17_E_INVAL;
     compile_ctx c = {b, 0};
-    int rc = sg17_intel_store_foreach_active(s, now ? now : (int64_t)time(NULL),
-                                             SG17_INTEL_TLP_RED, SG17_INTEL_TLP_CLEAR,
-                                             compile_cb, &c);
+    int rc = sg17_intel_store_foreach_active(s, now ? now : (int64_t)time(NULL), SG17_INTEL_TLP_RED,
+                                             SG17_INTEL_TLP_CLEAR, compile_cb, &c);
     if (n != NULL)
         *n = c.n;
     return rc;
@@ -226,8 +226,9 @@ static int sighting_line(sg17_intel_store *s, sqlite3_stmt **q, const char *line
         sqlite3_bind_int64(ins, 3, cnt ? (int64_t)json_integer_value(cnt) : 1);
         sqlite3_bind_int64(ins, 4, first);
         sqlite3_bind_int64(ins, 5, last);
-        is_bind_text(ins, 6, json_string_value(json_object_get(
-                                 json_object_get(o, "x_sg17_observation"), "source")));
+        is_bind_text(
+            ins, 6,
+            json_string_value(json_object_get(json_object_get(o, "x_sg17_observation"), "source")));
         sqlite3_bind_int64(ins, 7, now);
         if (sqlite3_step(ins) != SQLITE_DONE)
             rc = is_err(s, "sighting insert");
@@ -348,9 +349,10 @@ static int sum_sightings(sg17_intel_store *s, int64_t now, unsigned hours, unsig
         return SG17_E_NOMEM;
     sqlite3_stmt *st;
     int64_t h_end = now - now % 3600 + 3600, h_start = hours ? h_end - (int64_t)hours * 3600 : 0;
-    int rc = is_prepare(s, &st, "SELECT (last_seen/3600)*3600 AS h, SUM(count) FROM "
-                                "intel_sightings WHERE last_seen>=? AND last_seen<? GROUP BY h "
-                                "ORDER BY h");
+    int rc = is_prepare(s, &st,
+                        "SELECT (last_seen/3600)*3600 AS h, SUM(count) FROM "
+                        "intel_sightings WHERE last_seen>=? AND last_seen<? GROUP BY h "
+                        "ORDER BY h");
     if (rc != 0)
         return rc;
     sqlite3_bind_int64(st, 1, h_start);
@@ -373,8 +375,9 @@ static int sum_sightings(sg17_intel_store *s, int64_t now, unsigned hours, unsig
         is_ts_text(next, ts, sizeof ts);
         json_array_append_new(by_hour, json_pack("{s:s, s:I}", "hour", ts, "count", 0LL));
     }
-    if ((rc = is_prepare(s, &st, "SELECT v.kind, SUM(g.count) FROM intel_sightings g JOIN "
-                                 "intel_values v ON v.vid=g.vid GROUP BY v.kind")) != 0)
+    if ((rc = is_prepare(s, &st,
+                         "SELECT v.kind, SUM(g.count) FROM intel_sightings g JOIN "
+                         "intel_values v ON v.vid=g.vid GROUP BY v.kind")) != 0)
         return rc;
     while (sqlite3_step(st) == SQLITE_ROW)
         json_object_set_new(by_type,
@@ -439,9 +442,12 @@ int sg17_intel_store_summary(sg17_intel_store *s, int64_t now, unsigned hours, u
     int rc = sg17_intel_store_foreach_active(s, now, SG17_INTEL_TLP_RED, SG17_INTEL_TLP_CLEAR,
                                              sum_cb, &c);
     int64_t total = scalar(s, "SELECT COUNT(*) FROM intel_values", &rc);
-    int64_t filtered = scalar(s, "SELECT COUNT(*) FROM intel_values WHERE filtered IS NOT NULL", &rc);
-    int64_t noprov = scalar(s, "SELECT COUNT(*) FROM intel_values v WHERE filtered IS NULL AND "
-                               "NOT EXISTS (SELECT 1 FROM intel_prov p WHERE p.vid=v.vid)", &rc);
+    int64_t filtered =
+        scalar(s, "SELECT COUNT(*) FROM intel_values WHERE filtered IS NOT NULL", &rc);
+    int64_t noprov = scalar(s,
+                            "SELECT COUNT(*) FROM intel_values v WHERE filtered IS NULL AND "
+                            "NOT EXISTS (SELECT 1 FROM intel_prov p WHERE p.vid=v.vid)",
+                            &rc);
     int64_t objects = scalar(s, "SELECT COUNT(DISTINCT id) FROM intel_objects", &rc);
     int64_t versions = scalar(s, "SELECT COUNT(*) FROM intel_objects", &rc);
     int64_t rejected = scalar(s, "SELECT COUNT(*) FROM intel_rejects", &rc);
@@ -458,15 +464,16 @@ int sg17_intel_store_summary(sg17_intel_store *s, int64_t now, unsigned hours, u
     int64_t active = (int64_t)c.active;
     json_object_set_new(o, "generated", json_string(ts));
     json_object_set_new(o, "values",
-                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)total,
-                                  "active", (json_int_t)active, "expired",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)total, "active",
+                                  (json_int_t)active, "expired",
                                   (json_int_t)(total - filtered - noprov - active), "filtered",
                                   (json_int_t)filtered, "withdrawn", (json_int_t)noprov));
-    json_object_set_new(o, "objects", json_pack("{s:I, s:I, s:I}", "objects", (json_int_t)objects,
-                                                "versions", (json_int_t)versions, "rejected",
-                                                (json_int_t)rejected));
-    json_object_set_new(o, "sightings", json_pack("{s:I, s:I}", "total", (json_int_t)sightings,
-                                                  "values_sighted", (json_int_t)sighted));
+    json_object_set_new(o, "objects",
+                        json_pack("{s:I, s:I, s:I}", "objects", (json_int_t)objects, "versions",
+                                  (json_int_t)versions, "rejected", (json_int_t)rejected));
+    json_object_set_new(o, "sightings",
+                        json_pack("{s:I, s:I}", "total", (json_int_t)sightings, "values_sighted",
+                                  (json_int_t)sighted));
     *out = o;
     return 0;
 }
