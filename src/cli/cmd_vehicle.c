@@ -326,9 +326,10 @@ static int do_eval(int argc, char **argv)
     if (prof && get_profile(prof, 0, NULL, &shared) != 0)
         return CLI_FAIL;
     if (!json)
-        printf("| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | "
-               "latency s | fp/h | alarms | false alarms | FA/h | frames/s "
-               "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        printf(
+            "| capture | label | frames | attack | tp | fp | fn | precision | recall | F1 | "
+            "latency s | fp/h | alarms | false alarms | FA/h | frames/s "
+            "|\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = first_cap; i < argc; i++) {
         if (strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--learn-seconds") == 0) {
             i++;

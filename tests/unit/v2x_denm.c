@@ -62,9 +62,10 @@ static void cams(sg17_v2x_checker *c, const char *st, double t1)
 /* A DENM from s1: the defaults below, each overridden by the same key in
  * `extra` (a JSON member list, leading comma) or extended by new keys. */
 static const char *const denm_defaults[][2] = {
-    {"type", "\"denm\""}, {"t", "2.0"},         {"station", "\"s1\""},  {"seq", "1"},
-    {"detection_t", "1.9"}, {"reference_t", "1.95"}, {"event_x", "40"},   {"event_y", "0"},
-    {"cause", "97"},        {"interval_ms", "100"},
+    {"type", "\"denm\""},   {"t", "2.0"},           {"station", "\"s1\""},
+    {"seq", "1"},           {"detection_t", "1.9"}, {"reference_t", "1.95"},
+    {"event_x", "40"},      {"event_y", "0"},       {"cause", "97"},
+    {"interval_ms", "100"},
 };
 
 static char denm_buf[1024];
@@ -112,7 +113,8 @@ int main(void)
 
     /* detectionTime <= referenceTime; referenceTime not after reception */
     n = run(c, DENM(",\"seq\":7,\"detection_t\":1.96"), o);
-    tap_ok(has(o, n, "Denm-DetectionAfterReference", 2), "detection 10 ms after reference: (103,2)");
+    tap_ok(has(o, n, "Denm-DetectionAfterReference", 2),
+           "detection 10 ms after reference: (103,2)");
     n = run(c, DENM(",\"seq\":8,\"detection_t\":1.95"), o);
     tap_ok(!has(o, n, "Denm-DetectionAfterReference", 2), "detection == reference: none");
     n = run(c, DENM(",\"seq\":9,\"reference_t\":2.2,\"detection_t\":2.0"), o);
@@ -120,7 +122,8 @@ int main(void)
 
     /* validityDuration: default 600 s; expired = received after detection + validity */
     n = run(c, DENM(",\"seq\":10,\"validity\":0.05"), o);
-    tap_ok(has(o, n, "Denm-Expired", 4), "validity 0.05 s, received 0.1 s after detection: (103,4)");
+    tap_ok(has(o, n, "Denm-Expired", 4),
+           "validity 0.05 s, received 0.1 s after detection: (103,4)");
     n = run(c, DENM(",\"seq\":11,\"validity\":1"), o);
     tap_ok(!has(o, n, "Denm-Expired", 4), "validity 1 s: none");
     tap_ok(refused(DENM(",\"validity\":86401")), "validity 86401 s refused (0..86400)");
@@ -160,23 +163,28 @@ int main(void)
     n = run(c, DENM(",\"seq\":20,\"t\":2.16"), o);
     tap_ok(n == 0, "repetition after 90 ms: none (%zu)", n);
     n = run(c, DENM(",\"seq\":20,\"t\":2.2,\"reference_t\":1.9"), o);
-    tap_ok(has(o, n, "Denm-ReferenceTimeRegress", 11), "update with an older referenceTime: (103,11)");
+    tap_ok(has(o, n, "Denm-ReferenceTimeRegress", 11),
+           "update with an older referenceTime: (103,11)");
 
     /* only the originator updates and cancels; negation by another station is allowed */
-    n = run(c, DENM(",\"seq\":20,\"t\":2.5,\"reference_t\":2.4,\"station\":\"s2\",\"origin\":\"s1\""),
+    n = run(c,
+            DENM(",\"seq\":20,\"t\":2.5,\"reference_t\":2.4,\"station\":\"s2\",\"origin\":\"s1\""),
             o);
     tap_ok(has(o, n, "Denm-UpdateNotByOriginator", 9), "update by another station: (103,9)");
-    n = run(c, DENM(",\"seq\":20,\"t\":2.6,\"reference_t\":2.55,\"station\":\"s2\",\"origin\":"
-                    "\"s1\",\"termination\":\"cancellation\""),
+    n = run(c,
+            DENM(",\"seq\":20,\"t\":2.6,\"reference_t\":2.55,\"station\":\"s2\",\"origin\":"
+                 "\"s1\",\"termination\":\"cancellation\""),
             o);
-    tap_ok(has(o, n, "Denm-CancellationNotByOriginator", 8), "cancellation by another station: (103,8)");
+    tap_ok(has(o, n, "Denm-CancellationNotByOriginator", 8),
+           "cancellation by another station: (103,8)");
     n = run(c, DENM(",\"seq\":21,\"t\":2.6,\"reference_t\":2.55,\"termination\":\"cancellation\""),
             o);
     tap_ok(has(o, n, "Denm-TerminationUnknownEvent", 10),
            "cancellation of an event never heard: (103,10)");
     (void)run(c, DENM(",\"seq\":22,\"t\":3.0,\"detection_t\":2.9,\"reference_t\":2.95"), o);
-    n = run(c, DENM(",\"seq\":22,\"t\":3.2,\"detection_t\":2.9,\"reference_t\":3.1,\"station\":"
-                    "\"s3\",\"origin\":\"s1\",\"termination\":\"negation\""),
+    n = run(c,
+            DENM(",\"seq\":22,\"t\":3.2,\"detection_t\":2.9,\"reference_t\":3.1,\"station\":"
+                 "\"s3\",\"origin\":\"s1\",\"termination\":\"negation\""),
             o);
     tap_ok(!has(o, n, "Denm-CancellationNotByOriginator", 8) &&
                !has(o, n, "Denm-TerminationUnknownEvent", 10) &&
@@ -188,8 +196,9 @@ int main(void)
     tap_ok(n == 0, "a new event of the originator: none (%zu)", n);
 
     /* DENMs do not disturb the CAM history checks of their sender */
-    n = run(c, "{\"t\":3.6,\"station\":\"s1\",\"station_type\":5,\"x\":36,\"y\":0,\"vx\":10,"
-               "\"vy\":0}",
+    n = run(c,
+            "{\"t\":3.6,\"station\":\"s1\",\"station_type\":5,\"x\":36,\"y\":0,\"vx\":10,"
+            "\"vy\":0}",
             o);
     tap_ok(n == 0, "CAM after DENMs: consistent with the CAM track (%zu)", n);
     sg17_v2x_checker_free(c);

@@ -50,12 +50,8 @@ static void seal(int alg, uint8_t *d, uint32_t id)
             x += d[i];
         d[7] = (uint8_t)x;
         break;
-    case J1850:
-        d[7] = crc8_ref(0x1D, d, 7);
-        break;
-    case H2F:
-        d[7] = crc8_ref(0x2F, d, 7);
-        break;
+    case J1850: d[7] = crc8_ref(0x1D, d, 7); break;
+    case H2F: d[7] = crc8_ref(0x2F, d, 7); break;
     case NIBSUM:
     case NIBNEG: /* Honda style (NIBNEG): (8 - sum of the other nibbles) mod 16 */
         for (int i = 0; i < 7; i++)
@@ -107,8 +103,8 @@ static sg17_can_profile *train_ck(int alg)
 }
 
 /* feed one frame, return the first alert's detector ("" if none) */
-static const char *feed(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x,
-                        uint64_t seq, char *evidence, size_t evlen)
+static const char *feed(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x, uint64_t seq,
+                        char *evidence, size_t evlen)
 {
     sg17_can_frame f;
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
@@ -174,8 +170,8 @@ static void test_checksums(void)
         payload(alg, x, 0x123);
         x[7] = (uint8_t)(x[7] ^ 0x01);
         det = feed(d, t, 0x123, x, seq++, ev, sizeof ev);
-        tap_ok(strcmp(det, "checksum") == 0, "%s: flipped checksum bit flagged (%s)",
-               alg_name[alg], det);
+        tap_ok(strcmp(det, "checksum") == 0, "%s: flipped checksum bit flagged (%s)", alg_name[alg],
+               det);
         sg17_can_detector_free(d);
         sg17_can_profile_free(q);
     }

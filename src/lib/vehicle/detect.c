@@ -43,7 +43,7 @@ typedef struct idstate {
     uint8_t cm_init, has_pdiff;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
     double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
-    uint8_t pc_diff[64]; /* changed constant bits of a frame whose verdict waits */
+    uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
     uint8_t pc_data[8];
     uint64_t pc_seq;
     double pc_t;
@@ -523,8 +523,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     double expect_gap = ip->period > 0 ? ip->period : ip->max_gap;
     int lost = timed && st->has_last && f->t - st->last_t > 1.5 * expect_gap; /* frames were lost */
     if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost &&
-        !counters_ok(ip, st->ctr_ref, f->data) &&
-        !counters_ok(ip, st->last_seen, f->data)) {
+        !counters_ok(ip, st->ctr_ref, f->data) && !counters_ok(ip, st->last_seen, f->data)) {
         sg17_can_alert *a = new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
@@ -545,7 +544,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 : st->ctr_ref;
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
         int v = veh_slot_step(ip->period, &st->slot, f->t, bad,
-                          st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
+                              st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
         if (v == 1 && (!bad || (tentative && !flagged))) {
             sg17_can_alert *a =
                 new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
@@ -577,8 +576,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int flood_only = d->provisional || st->adopted;
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
-        if (flood_only && !flagged && st->fl_n >= FLOOD_N &&
-            f->t - t_old < FLOOD_N * FLOOD_GAP) {
+        if (flood_only && !flagged && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,

@@ -106,8 +106,8 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
     if (f->dlc == t->ck_dlc && f->dlc >= 2) {
         unsigned nb = f->dlc < 8 ? f->dlc : 8;
         for (unsigned b = 0; b < nb; b++) {
-            t->ck_vals[b][f->data[b] >> 3] = (uint8_t)(t->ck_vals[b][f->data[b] >> 3] |
-                                                       1u << (f->data[b] & 7));
+            t->ck_vals[b][f->data[b] >> 3] =
+                (uint8_t)(t->ck_vals[b][f->data[b] >> 3] | 1u << (f->data[b] & 7));
             for (unsigned a = 1; a < VEH_CK_N; a++) {
                 uint8_t c = veh_ck_value(a, f->data, f->dlc, b);
                 if (ip->count == 0)
@@ -306,8 +306,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
      * novel without that occurrence; the most such per window is the
      * threshold's base */
     if (p->prev_slot >= 0) {
-        uint32_t c = veh_trwin_push(&p->trw, veh_trans_count(&p->trans, (unsigned)p->prev_slot,
-                                                             (unsigned)s) <= 1);
+        uint32_t c = veh_trwin_push(
+            &p->trw, veh_trans_count(&p->trans, (unsigned)p->prev_slot, (unsigned)s) <= 1);
         if (c > p->tr_thr)
             p->tr_thr = c;
     }
@@ -317,7 +317,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     if (!ip->periodic || !f->has_time)
         return 0;
     double dev;
-    int v = veh_slot_step(ip->period, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
+    int v =
+        veh_slot_step(ip->period, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
     memcpy(t->prev2, f->data, 8);
     if (v != 0)
         t->extras++;

@@ -162,7 +162,8 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             s += 3;
             if (tok_u(&s, 10, 2047, &v[0]) || tok_u(&s, 10, 2047, &v[1]) ||
                 tok_u(&s, 10, 0xffff, &v[2]) || v[0] >= p->n || v[1] >= p->n ||
-                (e = veh_trans_put(&p->trans, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2])) != 0) {
+                (e = veh_trans_put(&p->trans, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2])) !=
+                    0) {
                 if (!e)
                     e = SG17_E_FORMAT;
                 break;

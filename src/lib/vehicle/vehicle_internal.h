@@ -59,35 +59,35 @@ typedef struct veh_trwin {
 /** Push one frame's novelty (0/1); returns the count in the window. */
 uint32_t veh_trwin_push(veh_trwin *w, int novel);
 
-
 /* ---- shared by profile.c, profile_io.c and detect.c ------------------- */
 
 #include <string.h>
 
 #include "sg17/vehicle.h"
 
-#define MAX_IDS   2048
-#define HSIZE     4096 /* hash slots, power of two, 2 x MAX_IDS */
-#define HBINS     256
-#define BIN_BASE  1e-5 /* seconds, lower edge of bin 0 */
-#define MIN_TRAIN 50   /* frames before payload models are trusted */
-#define LOAD_WIN  0.1  /* bus-load window, seconds */
-#define RATE_WIN  1.0  /* per-identifier rate window, seconds */
+#define MAX_IDS    2048
+#define HSIZE      4096 /* hash slots, power of two, 2 x MAX_IDS */
+#define HBINS      256
+#define BIN_BASE   1e-5 /* seconds, lower edge of bin 0 */
+#define MIN_TRAIN  50   /* frames before payload models are trusted */
+#define LOAD_WIN   0.1  /* bus-load window, seconds */
+#define RATE_WIN   1.0  /* per-identifier rate window, seconds */
 #define MIN_TIMING 20   /* training frames before an identifier's timing is judged (provisional) */
 #define PROV_SPAN  15.0 /* s: a profile that saw less traffic than this is provisional */
 #define TR_SPAN    60.0 /* s: traffic a profile must have seen for its transitions to be judged */
 #define PEND_S     2.0  /* s: probation of an identifier new to a provisional profile */
 #define PEND_MIN   3    /* frames in probation for it to be adopted */
-#define FLOOD_GAP  0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
-#define FLOOD_N    8
-#define CONST_HI   8    /* changed learned-constant bits judged at once (fewer: next frame) */
-#define MAX_PEND   32   /* identifiers in probation at once */
-#define PEND_SEQ   32   /* frames held per identifier in probation (decided when full) */
-#define COHORT     3    /* new identifiers within COHORT_S of each other: an ECU wake-up */
-#define COHORT_S   5.0
-#define AQ_SIZE    256  /* deferred alerts (probation verdicts) waiting to be handed out */
-#define CK_VALUES  16   /* distinct values a checksum byte must take in training */
-#define GAP_CONT   10.0 /* s: larger gaps between frames do not count as observed time */
+#define FLOOD_GAP \
+    0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
+#define FLOOD_N   8
+#define CONST_HI  8  /* changed learned-constant bits judged at once (fewer: next frame) */
+#define MAX_PEND  32 /* identifiers in probation at once */
+#define PEND_SEQ  32 /* frames held per identifier in probation (decided when full) */
+#define COHORT    3  /* new identifiers within COHORT_S of each other: an ECU wake-up */
+#define COHORT_S  5.0
+#define AQ_SIZE   256  /* deferred alerts (probation verdicts) waiting to be handed out */
+#define CK_VALUES 16   /* distinct values a checksum byte must take in training */
+#define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -96,8 +96,8 @@ typedef struct idprof {
     uint8_t maxlen;
     uint64_t count;
     double period, min_gap, max_gap, tol;
-    uint32_t rate_max; /* most frames in one RATE_WIN window */
-    uint16_t ctrmask;  /* nibble i (0 = high nibble of byte 0) is a +1 counter */
+    uint32_t rate_max;   /* most frames in one RATE_WIN window */
+    uint16_t ctrmask;    /* nibble i (0 = high nibble of byte 0) is a +1 counter */
     uint16_t ctr8, ctr4; /* nibbles that count +1 mod 8 (values 0..7) / mod 4 (0..3) */
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
