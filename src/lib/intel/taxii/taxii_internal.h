@@ -44,4 +44,21 @@ int taxii_uuid4(char out[37]);
 int taxii_insert_version(sqlite3 *db, int64_t cid, const sg17_taxii_item *it,
                          const char *media_type, int64_t date_added_us, int *inserted);
 
+/* A collection as a role sees it (taxii_serve.c looks it up). */
+typedef struct coll_info {
+    int64_t cid;
+    int can_read, can_write;
+    json_t *media_types;
+} coll_info;
+
+/* Set resp to a TAXII body / an error message resource. */
+int taxii_set_text(sg17_taxii_response *resp, unsigned status, const char *text);
+int taxii_fail(sg17_taxii_response *resp, unsigned status, const char *title, const char *desc);
+/* POST objects: 202 + status resource in resp (taxii_write.c). */
+int taxii_add_objects(sqlite3 *db, const char *root, const coll_info *ci,
+                      const sg17_taxii_envelope *env, int64_t now, sg17_taxii_response *resp);
+/* DELETE an object's matching versions: 200, or 404 when none matched. */
+int taxii_delete_object(sqlite3 *db, int64_t cid, const char *id, const sg17_taxii_filter *f,
+                        sg17_taxii_response *resp);
+
 #endif

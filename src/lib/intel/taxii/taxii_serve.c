@@ -2,7 +2,8 @@
  * The TAXII 2.1 endpoints (OASIS TAXII 2.1 sec. 4 and 5) over the taxii_*
  * tables: discovery, API root, status, collections, objects (GET/POST),
  * one object (GET/DELETE), manifest and versions, with keyset paging and the
- * stateless `next` cursor (taxii_cursor.c). Rights: a role sees a collection
+ * stateless `next` cursor (taxii_cursor.c); adding and deleting are in
+ * taxii_write.c. Rights: a role sees a collection
  * only when taxii_acl has a row for it; reading needs can_read, adding and
  * deleting can_write (docs/TAXII.md).
  */
@@ -11,8 +12,6 @@
 #include <string.h>
 
 #include "taxii_internal.h"
-
-#define STIX_MEDIA_PREFIX "application/stix+json;version="
 
 /* ---- responses --------------------------------------------------------------- */
 
@@ -33,7 +32,7 @@ static int set_json(sg17_taxii_response *resp, unsigned status, json_t *j)
     return 0;
 }
 
-static int set_text(sg17_taxii_response *resp, unsigned status, const char *text)
+int taxii_set_text(sg17_taxii_response *resp, unsigned status, const char *text)
 {
     char *t = strdup(text);
     if (t == NULL)
@@ -46,18 +45,12 @@ static int set_text(sg17_taxii_response *resp, unsigned status, const char *text
     return 0;
 }
 
-static int fail(sg17_taxii_response *resp, unsigned status, const char *title, const char *desc)
+int taxii_fail(sg17_taxii_response *resp, unsigned status, const char *title, const char *desc)
 {
     return set_json(resp, status, sg17_taxii_error(status, title, desc));
 }
 
 /* ---- lookups ------------------------------------------------------------------ */
-
-typedef struct coll_info {
-    int64_t cid;
-    int can_read, can_write;
-    json_t *media_types;
-} coll_info;
 
 /* 1 found (and visible to role), 0 not, <0 error. */
 static int find_collection(sqlite3 *db, const char *root, const char *id, const char *role,
@@ -144,7 +137,7 @@ static int h_discovery(sqlite3 *db, const sg17_taxii_request *req, sg17_taxii_re
     if (err)
         return err;
     if (t == NULL)
-        return fail(resp, 404, "Not found", "this server has no discovery resource");
+        return taxii_fail(resp, 404, "Not found", "this server has no discovery resource");
     d = json_loads(t, 0, NULL);
     free(t);
     if (d == NULL)
@@ -172,8 +165,8 @@ static int h_status(sqlite3 *db, const char *root, const char *id, sg17_taxii_re
     if (err)
         return err;
     if (t == NULL)
-        return fail(resp, 404, "Not found", "no status resource with this id");
-    err = set_text(resp, 200, t);
+        return taxii_fail(resp, 404, "Not found", "no status resource with this id");
+    err = taxii_set_text(resp, 200, t);
     free(t);
     return err;
 }
@@ -216,12 +209,12 @@ static int h_collections(sqlite3 *db, const char *root, const char *one, const c
         json_t *x = json_incref(json_array_get(list, 0));
         json_decref(list);
         if (x == NULL)
-            return fail(resp, 404, "Not found", "no such collection in this API root");
+            return taxii_fail(resp, 404, "Not found", "no such collection in this API root");
         return set_json(resp, 200, x);
     }
     if (json_array_size(list) == 0) {
         json_decref(list);
-        return set_text(resp, 200, "{}");
+        return taxii_set_text(resp, 200, "{}");
     }
     return set_json(resp, 200, json_pack("{s:o}", "collections", list));
 }
@@ -325,11 +318,11 @@ static int list_page(const listing *L, const sg17_taxii_filter *f, sg17_taxii_re
         r = sg17_taxii_cursor_decode(L->s->cursor_key, f->next, (uint8_t)L->kind, scope,
                                      L->now_us / 1000000, L->s->cursor_max_age_s, &cur);
         if (r != 0)
-            return fail(resp, 400, "Bad next",
-                        r == SG17_E_STATE ? "the next cursor has expired; start again"
-                        : r == SG17_E_VERIFY
-                            ? "the next cursor is forged or belongs to another listing"
-                            : "the next cursor is malformed");
+            return taxii_fail(resp, 400, "Bad next",
+                              r == SG17_E_STATE ? "the next cursor has expired; start again"
+                              : r == SG17_E_VERIFY
+                                  ? "the next cursor is forged or belongs to another listing"
+                                  : "the next cursor is malformed");
         lo_date = cur.date_added_us;
         lo_row = cur.row;
     }
@@ -449,201 +442,6 @@ static int object_exists(sqlite3 *db, int64_t cid, const char *id)
     return rc;
 }
 
-/* ---- add objects (5.5) and delete an object (5.7) ------------------------------------ */
-
-static int media_accepted(json_t *media_types, const char *spec)
-{
-    char want[64];
-    size_t i;
-    json_t *x;
-    snprintf(want, sizeof want, STIX_MEDIA_PREFIX "%s", spec);
-    json_array_foreach(media_types, i, x)
-    {
-        const char *v = json_string_value(x);
-        if (v != NULL && strcmp(v, want) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Last date_added of the collection, so new versions always sort after it. */
-static int64_t next_date_added(sqlite3 *db, int64_t cid, int64_t now)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = now;
-    if (sqlite3_prepare_v2(db, "SELECT max(date_added_us) FROM taxii_objects WHERE cid = ?1", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, cid);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-            sqlite3_column_int64(st, 0) >= now)
-            v = sqlite3_column_int64(st, 0) + 1;
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
-static json_t *detail(const sg17_taxii_item *it, const char *version, const char *msg)
-{
-    json_t *d = json_object();
-    json_object_set_new(d, "id", json_string(it->id[0] ? it->id : "unknown"));
-    if (version && version[0])
-        json_object_set_new(d, "version", json_string(version));
-    json_object_set_new(d, "message", json_string(msg));
-    return d;
-}
-
-static int add_objects(sg17_taxii_server *s, sqlite3 *db, const char *root, const coll_info *ci,
-                       const sg17_taxii_envelope *env, int64_t now, sg17_taxii_response *resp)
-{
-    json_t *ok = json_array(), *bad = json_array(), *status;
-    char sid[37], ts[SG17_TAXII_TIME_LEN], *text = NULL;
-    int64_t date = 0;
-    int rc = taxii_uuid4(sid);
-    (void)s;
-    if (rc != 0 || ok == NULL || bad == NULL) {
-        json_decref(ok);
-        json_decref(bad);
-        return rc ? rc : SG17_E_NOMEM;
-    }
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        json_decref(ok);
-        json_decref(bad);
-        return SG17_E_IO;
-    }
-    date = next_date_added(db, ci->cid, now);
-    for (size_t i = 0; i < env->n && rc == 0; i++) {
-        const sg17_taxii_item *it = &env->items[i];
-        char media[64], vbuf[SG17_TAXII_TIME_LEN];
-        int ins = 0;
-        if (!it->ok) {
-            json_array_append_new(bad, detail(it, it->version, it->message));
-            continue;
-        }
-        if (!media_accepted(ci->media_types, it->spec_version)) {
-            json_array_append_new(
-                bad, detail(it, it->version, "the collection does not accept this spec_version"));
-            continue;
-        }
-        snprintf(media, sizeof media, STIX_MEDIA_PREFIX "%s", it->spec_version);
-        rc = taxii_insert_version(db, ci->cid, it, media, date, &ins);
-        if (it->version[0] == '\0')
-            sg17_taxii_time_format(date, vbuf);
-        if (rc == 0)
-            json_array_append_new(ok, detail(it, it->version[0] ? it->version : vbuf,
-                                             ins ? "added" : "this version was already present"));
-        if (ins)
-            date++;
-    }
-    sg17_taxii_time_format(now, ts);
-    status = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:o, s:I, s:[]}", "id", sid, "status",
-                       "complete", "request_timestamp", ts, "total_count", (json_int_t)env->n,
-                       "success_count", (json_int_t)json_array_size(ok), "successes", ok,
-                       "failure_count", (json_int_t)json_array_size(bad), "failures", bad,
-                       "pending_count", (json_int_t)0, "pendings");
-    text = status ? json_dumps(status, JSON_COMPACT) : NULL;
-    json_decref(status);
-    if (rc == 0 && text == NULL)
-        rc = SG17_E_NOMEM;
-    if (rc == 0) {
-        sqlite3_stmt *st = NULL;
-        rc = SG17_E_IO;
-        if (sqlite3_prepare_v2(db,
-                               "INSERT INTO taxii_status(root, id, body, created_us)"
-                               " VALUES (?1, ?2, ?3, ?4)",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 4, now);
-            if (sqlite3_step(st) == SQLITE_DONE)
-                rc = 0;
-        }
-        sqlite3_finalize(st);
-    }
-    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = SG17_E_IO;
-    if (rc != 0) {
-        (void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        free(text);
-        return rc;
-    }
-    rc = set_text(resp, 202, text);
-    free(text);
-    return rc;
-}
-
-static int delete_object(sqlite3 *db, int64_t cid, const char *id, const sg17_taxii_filter *f,
-                         sg17_taxii_response *resp)
-{
-    sqlite3_stmt *st = NULL, *del = NULL;
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    int r, rc = SG17_E_IO, found = 0;
-    size_t deleted = 0;
-
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return SG17_E_IO;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT rid, type, version_us, spec_version, date_added_us"
-                           " FROM taxii_objects WHERE cid = ?1 AND id = ?2",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "DELETE FROM taxii_objects WHERE rid = ?1", -1, &del, NULL) !=
-            SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    /* first/last among the versions that pass match[spec_version] */
-    for (int pass = 0; pass < 2; pass++) {
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            sg17_taxii_meta m;
-            m.id = id;
-            m.type = (const char *)sqlite3_column_text(st, 1);
-            m.version_us = sqlite3_column_int64(st, 2);
-            m.spec_version = (const char *)sqlite3_column_text(st, 3);
-            m.date_added_us = sqlite3_column_int64(st, 4);
-            m.first_us = first;
-            m.last_us = last;
-            if (m.type == NULL || m.spec_version == NULL)
-                continue;
-            found = 1;
-            if (pass == 0) {
-                sg17_taxii_filter g = *f;
-                g.version_mask = SG17_TAXII_VER_ALL;
-                if (sg17_taxii_filter_match(&g, &m)) {
-                    first = m.version_us < first ? m.version_us : first;
-                    last = m.version_us > last ? m.version_us : last;
-                }
-            } else if (sg17_taxii_filter_match(f, &m)) {
-                sqlite3_bind_int64(del, 1, sqlite3_column_int64(st, 0));
-                if (sqlite3_step(del) != SQLITE_DONE)
-                    goto out;
-                sqlite3_reset(del);
-                deleted++;
-            }
-        }
-        if (r != SQLITE_DONE)
-            goto out;
-        sqlite3_reset(st);
-    }
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    sqlite3_finalize(del);
-    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = SG17_E_IO;
-    if (rc != 0) {
-        (void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-    if (!found || deleted == 0)
-        return fail(resp, 404, "Not found", "no version of this object matches");
-    free(resp->body);
-    resp->body = NULL;
-    resp->body_len = 0;
-    resp->content_type = NULL;
-    resp->status = 200;
-    return 0;
-}
-
 /* ---- dispatch ------------------------------------------------------------------ */
 
 static int is_get(const char *m)
@@ -669,33 +467,34 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
     if (p->ep == SG17_TAXII_EP_OBJECTS && post) {
         sg17_taxii_envelope env;
         if (!ci->can_write)
-            return fail(resp, 403, "Forbidden", "no write access to this collection");
+            return taxii_fail(resp, 403, "Forbidden", "no write access to this collection");
         if (!sg17_taxii_content_type_ok(req->content_type))
-            return fail(resp, 415, "Unsupported media type",
-                        "POST bodies must be " SG17_TAXII_MEDIA_TYPE);
+            return taxii_fail(resp, 415, "Unsupported media type",
+                              "POST bodies must be " SG17_TAXII_MEDIA_TYPE);
         rc = sg17_taxii_envelope_parse((const char *)req->body, req->body_len, L->s->max_objects,
                                        &env, err, sizeof err);
         if (rc == SG17_E_LIMIT)
-            return fail(resp, 413, "Too many objects", err);
+            return taxii_fail(resp, 413, "Too many objects", err);
         if (rc == SG17_E_FORMAT)
-            return fail(resp, 400, "Bad envelope", err);
+            return taxii_fail(resp, 400, "Bad envelope", err);
         if (rc != 0)
             return rc;
-        rc = add_objects(L->s, L->db, L->root, ci, &env, L->now_us, resp);
+        rc = taxii_add_objects(L->db, L->root, ci, &env, L->now_us, resp);
         sg17_taxii_envelope_free(&env);
         return rc;
     }
     if (!(getm || (del && p->ep == SG17_TAXII_EP_OBJECT)))
-        return fail(resp, 405, "Method not allowed", "this endpoint does not take that method");
+        return taxii_fail(resp, 405, "Method not allowed",
+                          "this endpoint does not take that method");
     if (del ? !ci->can_write : !ci->can_read)
-        return fail(resp, 403, "Forbidden",
-                    del ? "no write access to this collection"
-                        : "no read access to this collection");
+        return taxii_fail(resp, 403, "Forbidden",
+                          del ? "no write access to this collection"
+                              : "no read access to this collection");
     rc = sg17_taxii_filter_parse(&f, req->query ? req->query : no_query, req->query_ctx,
                                  L->s->default_page, L->s->max_page, err, sizeof err);
     if (rc == SG17_E_FORMAT || rc == SG17_E_LIMIT) {
         sg17_taxii_filter_free(&f);
-        return fail(resp, 400, "Bad filter", err);
+        return taxii_fail(resp, 400, "Bad filter", err);
     }
     if (rc != 0) {
         sg17_taxii_filter_free(&f);
@@ -709,9 +508,9 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
             f.version_mask = SG17_TAXII_VER_ALL;
         rc = object_exists(L->db, L->cid, p->object_id);
         if (rc == 0)
-            rc = fail(resp, 404, "Not found", "no such object in this collection");
+            rc = taxii_fail(resp, 404, "Not found", "no such object in this collection");
         else if (rc == 1 && del)
-            rc = delete_object(L->db, L->cid, p->object_id, &f, resp);
+            rc = taxii_delete_object(L->db, L->cid, p->object_id, &f, resp);
         else if (rc == 1) {
             L->kind = p->ep == SG17_TAXII_EP_VERSIONS ? SG17_TAXII_PAGE_VERSIONS
                                                       : SG17_TAXII_PAGE_OBJECTS;
@@ -740,17 +539,17 @@ static int handle_root(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
     if (err)
         return err;
     if (info == NULL)
-        return fail(resp, 404, "Not found", "no such API root");
+        return taxii_fail(resp, 404, "Not found", "no such API root");
     if ((rc = sg17_taxii_path_parse(rest, &p)) != 0 || p.ep == SG17_TAXII_EP_NONE) {
         free(info);
-        return rc ? rc : fail(resp, 404, "Not found", "no such TAXII endpoint");
+        return rc ? rc : taxii_fail(resp, 404, "Not found", "no such TAXII endpoint");
     }
     if (p.ep == SG17_TAXII_EP_ROOT || p.ep == SG17_TAXII_EP_STATUS ||
         p.ep == SG17_TAXII_EP_COLLECTIONS || p.ep == SG17_TAXII_EP_COLLECTION) {
         if (!is_get(req->method))
-            rc = fail(resp, 405, "Method not allowed", "this endpoint only answers GET");
+            rc = taxii_fail(resp, 405, "Method not allowed", "this endpoint only answers GET");
         else if (p.ep == SG17_TAXII_EP_ROOT)
-            rc = set_text(resp, 200, info);
+            rc = taxii_set_text(resp, 200, info);
         else if (p.ep == SG17_TAXII_EP_STATUS)
             rc = h_status(db, root, p.id, resp);
         else
@@ -768,11 +567,12 @@ static int handle_root(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
     }
     sqlite3_finalize(st);
     if (req->body_len > 0 && (int64_t)req->body_len > mcl)
-        return fail(resp, 413, "Content too large",
-                    "the request body exceeds this API root's max_content_length");
+        return taxii_fail(resp, 413, "Content too large",
+                          "the request body exceeds this API root's max_content_length");
     rc = find_collection(db, root, p.id, req->role, &ci);
     if (rc <= 0)
-        return rc < 0 ? rc : fail(resp, 404, "Not found", "no such collection in this API root");
+        return rc < 0 ? rc
+                      : taxii_fail(resp, 404, "Not found", "no such collection in this API root");
     memset(&L, 0, sizeof L);
     L.s = s;
     L.db = db;
@@ -797,22 +597,23 @@ int sg17_taxii_handle(sg17_taxii_server *s, const sg17_taxii_request *req,
         return SG17_E_INVAL;
     memset(resp, 0, sizeof *resp);
     if (!sg17_taxii_accept_ok(req->accept))
-        return fail(resp, 406, "Not acceptable", "this server answers with " SG17_TAXII_MEDIA_TYPE);
+        return taxii_fail(resp, 406, "Not acceptable",
+                          "this server answers with " SG17_TAXII_MEDIA_TYPE);
     path = req->path[0] == '/' ? req->path + 1 : req->path;
     slash = strchr(path, '/');
     if (slash == NULL)
         slash = path + strlen(path);
     if ((size_t)(slash - path) == 0 || (size_t)(slash - path) >= sizeof root)
-        return fail(resp, 404, "Not found", "no such API root");
+        return taxii_fail(resp, 404, "Not found", "no such API root");
     memcpy(root, path, (size_t)(slash - path));
     root[slash - path] = '\0';
     if ((rc = taxii_db_get(s, &db)) != 0)
         return rc;
     if (strcmp(root, "taxii2") == 0) {
         if (*slash != '\0' && slash[1] != '\0')
-            rc = fail(resp, 404, "Not found", "no such TAXII endpoint");
+            rc = taxii_fail(resp, 404, "Not found", "no such TAXII endpoint");
         else if (!is_get(req->method))
-            rc = fail(resp, 405, "Method not allowed", "discovery only answers GET");
+            rc = taxii_fail(resp, 405, "Method not allowed", "discovery only answers GET");
         else
             rc = h_discovery(db, req, resp);
     } else {
