@@ -304,6 +304,80 @@ static void print_ingest(const sopts *o, const sg17_intel_ingest_stats *st)
                 st->last_reject);
 }
 
+#define STORE_BATCH      4096U
+#define STORE_MAX_OBJECT ((size_t)16 << 20)
+
+typedef struct stream_ctx {
+    sg17_intel_store *s;
+    const sg17_intel_ingest_opts *io;
+    sg17_intel_ingest_stats *st;
+    json_t *batch;
+    size_t seen;
+} stream_ctx;
+
+static void add_stats(sg17_intel_ingest_stats *a, const sg17_intel_ingest_stats *b)
+{
+    a->objects += b->objects;
+    a->stored += b->stored;
+    a->duplicates += b->duplicates;
+    a->older += b->older;
+    a->rejected += b->rejected;
+    a->indicators += b->indicators;
+    a->unsupported += b->unsupported;
+    a->values += b->values;
+    a->new_values += b->new_values;
+    a->filtered += b->filtered;
+    if (b->last_reject[0])
+        memcpy(a->last_reject, b->last_reject, sizeof a->last_reject);
+}
+
+static int stream_flush(stream_ctx *c)
+{
+    if (json_array_size(c->batch) == 0)
+        return 0;
+    sg17_intel_ingest_stats b;
+    int rc = sg17_intel_store_ingest(c->s, c->batch, c->io, &b);
+    if (rc == 0)
+        add_stats(c->st, &b);
+    json_array_clear(c->batch);
+    return rc;
+}
+
+static int stream_cb(json_t *obj, void *ctx)
+{
+    stream_ctx *c = ctx;
+    c->seen++;
+    if (json_array_append(c->batch, obj) != 0)
+        return SG17_E_NOMEM;
+    return json_array_size(c->batch) >= STORE_BATCH ? stream_flush(c) : 0;
+}
+
+/* Ingest a bundle file in batches of STORE_BATCH objects, each its own
+ * transaction. Returns 0, an error, or 1 when the file is not a bundle with
+ * objects (the caller then parses it whole, for arrays, single objects and
+ * the error message with line and column). */
+static int ingest_stream(sg17_intel_store *s, const char *path, const sg17_intel_ingest_opts *io,
+                         sg17_intel_ingest_stats *st)
+{
+    stream_ctx c = {s, io, st, json_array(), 0};
+    if (c.batch == NULL)
+        return SG17_E_NOMEM;
+    memset(st, 0, sizeof *st);
+    int rc = sg17_stix_stream_file(path, STORE_MAX_OBJECT, stream_cb, &c);
+    if (rc == 0) {
+        rc = stream_flush(&c);
+    } else if (c.seen > 0 && (rc == SG17_E_FORMAT || rc == SG17_E_LIMIT)) {
+        /* damaged further on: keep the objects read before the damage */
+        int frc = stream_flush(&c);
+        if (frc != 0)
+            rc = frc;
+    }
+    json_decref(c.batch);
+    if (c.seen == 0 && (rc == 0 || rc == SG17_E_FORMAT))
+        return 1;
+    return rc;
+}
+
 static int do_ingest(const sopts *o, sg17_intel_store *s, const char *file)
 {
     sg17_intel_wl *wl = NULL;
@@ -317,6 +391,9 @@ static int do_ingest(const sopts *o, sg17_intel_store *s, const char *file)
     memset(&st, 0, sizeof st);
     char err[256] = "";
     const char *spec = o->list ? o->list : o->csv;
+    sg17_intel_ingest_opts fio = io; /* a bundle file: its name is the default source */
+    if (fio.source == NULL)
+        fio.source = file;
     if (o->misp || spec) {
         int kind = o->misp ? SG17_INTEL_SRC_MISP_FEED
                            : (o->list ? SG17_INTEL_SRC_PLAIN : SG17_INTEL_SRC_CSV);
@@ -347,7 +424,17 @@ static int do_ingest(const sopts *o, sg17_intel_store *s, const char *file)
             io.source = path;
         rc = sg17_intel_store_ingest_collector(s, kind, path, lk, o->csv ? head : NULL, &io, &st,
                                                err, sizeof err);
+    } else if (file != NULL && strcmp(file, "-") != 0 &&
+               (rc = ingest_stream(s, file, &fio, &st)) != 1) {
+        /* a bundle file, read one object at a time (memory bounded by the batch) */
+        if (rc != 0)
+            snprintf(err, sizeof err, "%s: %s", file,
+                     (rc == SG17_E_FORMAT || rc == SG17_E_LIMIT)
+                         ? "malformed or oversized object in the bundle (the objects before it "
+                           "were ingested)"
+                         : sg17_intel_store_errmsg(s));
     } else {
+        memset(&st, 0, sizeof st);
         uint8_t *buf = NULL;
         size_t len = 0;
         if (cli_read_input(file, STORE_MAX_INPUT, &buf, &len) != 0) {

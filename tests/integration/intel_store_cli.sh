@@ -51,6 +51,19 @@ printf '# list\n198.51.100.10\nlisted-only.example\n' >"$T/list.txt"
 rc_is 0 "a plain list via the collector" \
     "$S" intel store ingest --db "$DB" --list "auto:$T/list.txt" --source list1 --tlp clear --now "$NOW" --json
 is "$(jq -r '"\(.stored)/\(.new_values)"' "$T/out")" "2/1" "list: 2 indicators, 1 new value"
+# a JSON array (not a bundle) and stdin take the whole-document path
+printf '[%s]' "$(ind 000000a1 "[ipv4-addr:value = '192.0.2.161']")" >"$T/array.json"
+rc_is 0 "a JSON array of objects" "$S" intel store ingest --db "$T/arr.db" --json "$T/array.json"
+is "$(jq -r .stored "$T/out")" 1 "stored"
+"$S" intel store ingest --db "$T/arr.db" --source stdin-feed --json - <"$T/feedA.json" >"$T/out" 2>/dev/null
+is "$(jq -r .stored "$T/out")" 6 "a bundle on stdin"
+# a bundle cut short: the objects before the damage are kept, the error names the file
+{ echo '{"type":"bundle","id":"bundle--11111111-1111-4111-8111-111111111111","objects":['
+  ind 000000a2 "[ipv4-addr:value = '192.0.2.162']"; echo ', {"type": '; } >"$T/cut.json"
+rc_is 3 "a truncated bundle: exit 3" "$S" intel store ingest --db "$T/cut.db" "$T/cut.json"
+grep -q 'cut.json' "$T/err"
+ok $? "the error names the file"
+is "$(sqlite3 "$T/cut.db" 'SELECT COUNT(*) FROM intel_objects')" 1 "the object before it was stored"
 rc_is 2 "bad --tlp is a usage error" "$S" intel store ingest --db "$DB" --tlp purple "$T/feedA.json"
 printf '{"type":"bundle",' >"$T/broken.json"
 rc_is 3 "malformed JSON: exit 3" "$S" intel store ingest --db "$DB" "$T/broken.json"
