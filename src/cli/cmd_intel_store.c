@@ -8,7 +8,7 @@
  *   sg17 intel store compile --db DB [-o FILE]
  *   sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max L]
  *                     [--untagged-tlp L] -o OUT
- *   sg17 intel pull URL --collection ID [--token T] [--db DB] [--added-after TS]
+ *   sg17 intel pull URL --collection ID [--token-file F | --token T] [--db DB] [--added-after TS]
  *                   [--limit N] [--all-versions] [-o FILE]
  * Exit: 0 ok, 1 objects rejected / lines unusable, 2 usage, 3 failure.
  */
@@ -49,7 +49,8 @@ enum {
     O_HELP,
     O_INSECURE,
     O_ALLV,
-    O_WLDIR
+    O_WLDIR,
+    O_TOKENFILE
 };
 
 static const struct option store_opts[] = {
@@ -70,6 +71,7 @@ static const struct option store_opts[] = {
     {"untagged-tlp", required_argument, NULL, O_UNTAGGED},
     {"collection", required_argument, NULL, O_COLL},
     {"token", required_argument, NULL, O_TOKEN},
+    {"token-file", required_argument, NULL, O_TOKENFILE},
     {"added-after", required_argument, NULL, O_AFTER},
     {"limit", required_argument, NULL, O_LIMIT},
     {"insecure", no_argument, NULL, O_INSECURE},
@@ -95,15 +97,17 @@ static void store_usage(FILE *f)
            "sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max LEVEL]\n"
            "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
            "         default --tlp-max green, --untagged-tlp amber)\n"
-           "sg17 intel pull API_ROOT_URL --collection ID [--token T] [--db DB] [--source L]\n"
-           "         [--added-after TS] [--limit N] [--all-versions] [-o FILE]\n"
+           "sg17 intel pull API_ROOT_URL --collection ID [--token-file F | --token T]\n"
+           "         [--db DB] [--source L] [--added-after TS] [--limit N] [--all-versions]\n"
+           "         [-o FILE]   (the token may also come from $SG17_TAXII_TOKEN)\n"
            "         TAXII 2.1 client; without --db the objects are printed as a STIX\n"
            "         bundle; with --db the next pull continues from the last\n"
            "         X-TAXII-Date-Added-Last\n");
 }
 
 typedef struct sopts {
-    const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after, *wl_dir;
+    const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after, *wl_dir,
+        *token_file;
     const char *wl[STORE_MAX_WL];
     size_t n_wl, hours, top, limit;
     int json, insecure, all_versions;
@@ -193,6 +197,7 @@ static int parse_opts(int argc, char **argv, sopts *o)
         case 'o': o->out = optarg; break;
         case O_COLL: o->coll = optarg; break;
         case O_TOKEN: o->token = optarg; break;
+        case O_TOKENFILE: o->token_file = optarg; break;
         case O_AFTER: o->after = optarg; break;
         case O_HELP: store_usage(stdout); return CLI_OK;
         default: store_usage(stderr); return CLI_USAGE;
@@ -725,6 +730,23 @@ int cmd_intel_pull(int argc, char **argv)
         fprintf(stderr, "sg17 intel pull: API_ROOT_URL and --collection ID required\n");
         return CLI_USAGE;
     }
+    /* the token: --token-file (first line), else $SG17_TAXII_TOKEN, else --token
+     * (visible in the process list; kept for scripts that already pass it) */
+    char tok[1024] = "";
+    if (o.token_file != NULL) {
+        FILE *tf = fopen(o.token_file, "r");
+        if (tf == NULL || fgets(tok, sizeof tok, tf) == NULL) {
+            fprintf(stderr, "sg17 intel pull: %s: cannot read the token\n", o.token_file);
+            if (tf)
+                fclose(tf);
+            return CLI_FAIL;
+        }
+        fclose(tf);
+        tok[strcspn(tok, "\r\n")] = '\0';
+        o.token = tok;
+    } else if (o.token == NULL && getenv("SG17_TAXII_TOKEN") != NULL) {
+        o.token = getenv("SG17_TAXII_TOKEN");
+    }
     sg17_intel_store *s = NULL;
     if (o.db != NULL && (rc = open_db(&o, &s)) != 0)
         return rc;
@@ -741,6 +763,7 @@ int cmd_intel_pull(int argc, char **argv)
     json_t *all = s ? NULL : json_array();
     sg17_intel_pull_stats st;
     rc = sg17_intel_taxii_pull(s, &po, &io, s ? NULL : pull_collect, all, &st);
+    sg17_memzero(tok, sizeof tok);
     sg17_intel_store_close(s);
     if (rc != 0) {
         fprintf(stderr, "sg17 intel pull: %s: %s\n", po.api_root,

@@ -96,6 +96,16 @@ VERS=$(jq -r --arg hv "$HV" '.trustgroup1.collections[] | select(.id == $hv) | .
 is "$(sqlite3 "$T/all.db" 'SELECT COUNT(*) FROM intel_objects')" "$((VERS + 1))" \
     "every version stored ($VERS from the fixture + the new one)"
 
+# ---- the token from a file or the environment (not on the command line) -----------
+printf '%s\n' "$TANA" >"$T/token"
+"$SG17_BIN" intel pull "$ROOT" --collection "$HV" --token-file "$T/token" >"$T/out" 2>"$T/err"
+ok $? "--token-file"
+SG17_TAXII_TOKEN=$TANA "$SG17_BIN" intel pull "$ROOT" --collection "$HV" >"$T/out" 2>"$T/err"
+ok $? "\$SG17_TAXII_TOKEN"
+is "$(jq -r '.objects | length' "$T/out")" "$((WANT + 1))" "the same objects (with the one added)"
+"$SG17_BIN" intel pull "$ROOT" --collection "$HV" --token-file "$T/nonexistent" >"$T/out" 2>"$T/err"
+is "$?" 3 "unreadable token file: exit 3"
+
 # ---- errors ----------------------------------------------------------------------------------
 "$SG17_BIN" intel pull "$ROOT" --collection "$HV" --token sg17_bad >"$T/out" 2>"$T/err"
 rc=$?

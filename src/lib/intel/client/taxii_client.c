@@ -338,6 +338,10 @@ int sg17_intel_taxii_pull(sg17_intel_store *s, const sg17_intel_pull_opts *o,
     }
     free(next);
     free(r.p);
+    /* the Authorization header holds the token: wipe our copies */
+    for (struct curl_slist *h = hdrs; h != NULL; h = h->next)
+        sg17_memzero(h->data, strlen(h->data));
+    sg17_memzero(auth, sizeof auth);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
     return rc;
