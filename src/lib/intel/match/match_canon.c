@@ -386,38 +386,23 @@ unsigned im_tag(sg17_intel_kind kind, sg17_intel_op op, size_t bin_len)
     return 8U + (unsigned)kind * 4U + (unsigned)op;
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-uint64_t im_hash_v4(uint32_t addr)
-{
-    return mix64((uint64_t)addr | (1ULL << 40));
-}
-
 uint64_t im_hash(unsigned tag, const uint8_t *p, size_t len)
 {
     if (tag == 1U && len == 4)
         return im_hash_v4((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
                           p[3]);
-    uint64_t h = mix64(((uint64_t)tag << 32) ^ (uint64_t)len ^ 0x9e3779b97f4a7c15ULL);
+    uint64_t h = im_mix64(((uint64_t)tag << 32) ^ (uint64_t)len ^ 0x9e3779b97f4a7c15ULL);
     while (len >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        h = mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
+        h = im_mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
         p += 8;
         len -= 8;
     }
     uint64_t w = 0;
     for (size_t i = 0; i < len; i++)
         w |= (uint64_t)p[i] << (8 * i);
-    return mix64(h ^ w ^ ((uint64_t)len << 56));
+    return im_mix64(h ^ w ^ ((uint64_t)len << 56));
 }
 
 uint64_t im_range_key(sg17_intel_kind kind, const uint8_t *digits, size_t n)

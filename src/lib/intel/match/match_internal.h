@@ -109,14 +109,18 @@ void im_big_free(void *p, size_t bytes);
  * head (or IM_NONE); bucket[b] = index of the segment holding the first
  * address whose top bbits bits are b (2^bbits + 1 entries). */
 #define IM_NONE 0xFFFFFFFFU
+/* Segment flag: its run is one meta without a validity window, so a lookup
+ * returns the index without reading the meta. */
+#define IM_SEG_SIMPLE 0x40000000U
 typedef unsigned __int128 im_u128;
 typedef struct im_lpm {
     unsigned bits;  /* 32 or 128 */
     unsigned bbits; /* bucket index bits: 16..22, grows with the segment count */
     size_t n;
     size_t prefixes; /* 0: table empty */
-    im_u128 *start;
-    uint32_t *meta;
+    im_u128 *start;  /* IPv6 */
+    uint32_t *meta;  /* IPv6 */
+    uint64_t *seg4;  /* IPv4: start << 32 | meta, one 8-byte load per search step */
     uint32_t *bucket;
 } im_lpm;
 
@@ -160,9 +164,23 @@ int im_canon(sg17_intel_kind kind, sg17_intel_op op, const char *in, size_t len,
 int im_parse_ipv4(const char *s, size_t len, uint32_t *out);
 int im_parse_ipv6(const char *s, size_t len, uint8_t out[16]);
 
-/* 64-bit keyed hash of (tag, bytes). */
+/* 64-bit finaliser (splitmix64). */
+static inline uint64_t im_mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/* 64-bit hash of (tag, bytes); of an IPv4 address (tag 1), inline for the hot path. */
 uint64_t im_hash(unsigned tag, const uint8_t *p, size_t len);
-uint64_t im_hash_v4(uint32_t addr);
+static inline uint64_t im_hash_v4(uint32_t addr)
+{
+    return im_mix64((uint64_t)addr | (1ULL << 40));
+}
 
 /* Hash tags: one per (kind family, op). IPv4 and GTP peers share one family. */
 unsigned im_tag(sg17_intel_kind kind, sg17_intel_op op, size_t bin_len);

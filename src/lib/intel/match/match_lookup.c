@@ -43,9 +43,21 @@ static size_t take_run(const sg17_intel_snapshot *s, uint32_t head, int64_t now,
     return k;
 }
 
+/* The metas of a longest-prefix segment. */
+static inline size_t take_seg(const sg17_intel_snapshot *s, size_t h, int64_t now,
+                              sg17_intel_hit *hits, size_t k, size_t max)
+{
+    if (h & IM_SEG_SIMPLE) {
+        if (k < max)
+            hits[k++] = (uint32_t)(h & ~(size_t)IM_SEG_SIMPLE);
+        return k;
+    }
+    return take_run(s, (uint32_t)h, now, hits, k, max);
+}
+
 /* The metas of a table slot: its own (read only when it has a validity
  * window), then the run of further indicators on the same value. */
-static size_t take_ref(const sg17_intel_snapshot *s, uint32_t ref, int64_t now,
+static inline size_t take_ref(const sg17_intel_snapshot *s, uint32_t ref, int64_t now,
                        sg17_intel_hit *hits, size_t k, size_t max)
 {
     uint32_t m0 = (ref & IM_REF_IDX) - 1U;
@@ -103,6 +115,17 @@ size_t im_lpm_find(const im_lpm *l, im_u128 x)
         return IM_NONE;
     size_t b = (size_t)(x >> (l->bits - l->bbits));
     size_t lo = l->bucket[b], hi = l->bucket[b + 1];
+    if (l->seg4 != NULL) {
+        uint64_t key = (uint64_t)x << 32 | 0xFFFFFFFFU; /* start <= x, whatever the meta */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo + 1) / 2;
+            if (l->seg4[mid] <= key)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return (uint32_t)l->seg4[lo];
+    }
     while (lo < hi) { /* largest j in [lo, hi] with start[j] <= x */
         size_t mid = lo + (hi - lo + 1) / 2;
         if (l->start[mid] <= x)
@@ -127,7 +150,7 @@ size_t sg17_intel_lookup_ipv4(const sg17_intel_snapshot *s, uint32_t addr, int64
     if (k < max && s->lpm4.prefixes > 0) {
         size_t h = im_lpm_find(&s->lpm4, addr);
         if (h != IM_NONE)
-            k = take_run(s, (uint32_t)h, now, hits, k, max);
+            k = take_seg(s, h, now, hits, k, max);
     }
     return k;
 }
@@ -152,8 +175,7 @@ size_t sg17_intel_lookup_ipv4_batch(const sg17_intel_snapshot *s, const uint32_t
         }
         if (l->prefixes > 0 && i + D < n) {
             uint32_t lo = l->bucket[(size_t)(addrs[i + D] >> (32U - l->bbits))];
-            __builtin_prefetch(&l->start[lo]);
-            __builtin_prefetch(&l->meta[lo]);
+            __builtin_prefetch(&l->seg4[lo]);
         }
         sg17_intel_hit h;
         if (sg17_intel_lookup_ipv4(s, addrs[i], now, &h, 1) == 1) {
@@ -178,7 +200,7 @@ size_t sg17_intel_lookup_ipv6(const sg17_intel_snapshot *s, const uint8_t addr[1
             x = (x << 8) | addr[i];
         size_t h = im_lpm_find(&s->lpm6, x);
         if (h != IM_NONE)
-            k = take_run(s, (uint32_t)h, now, hits, k, max);
+            k = take_seg(s, h, now, hits, k, max);
     }
     return k;
 }

@@ -252,15 +252,16 @@ static void prefetch_chunk(const sg17_intel_sightings *g, const uint32_t *a, siz
         }
         if (l->prefixes > 0) {
             uint32_t lo = l->bucket[(size_t)(a[i] >> (32U - l->bbits))];
-            __builtin_prefetch(&l->start[lo]);
-            __builtin_prefetch(&l->meta[lo]);
+            __builtin_prefetch(&l->seg4[lo]);
         }
     }
     for (size_t i = 0; i < na && l->prefixes > 0; i++) {
         size_t h = im_lpm_find(l, a[i]);
         if (h != IM_NONE) {
-            __builtin_prefetch(&s->meta[h]);
-            __builtin_prefetch(&g->slot[h]);
+            size_t m = h & ~(size_t)IM_SEG_SIMPLE;
+            if (!(h & IM_SEG_SIMPLE))
+                __builtin_prefetch(&s->meta[m]);
+            __builtin_prefetch(&g->slot[m]);
         }
     }
 }
