@@ -179,6 +179,24 @@ SG17_API SG17_MUST_CHECK int sg17_stix_serialise(const json_t *inst, char **out,
 SG17_API SG17_MUST_CHECK int sg17_stix_stream_file(const char *path, size_t max_object,
                                                    int (*cb)(json_t *obj, void *ctx), void *ctx);
 
+/**
+ * Streaming validation on the fast DOM: each element of the top-level
+ * "objects" array of the bundle at path is parsed on its own (jdom, same
+ * acceptance as sg17_json_parse, default caps) and validated as
+ * sg17_stix_validate() would validate that element alone; memory is bounded
+ * by the largest object.
+ * @param cb  gets the validation's return (0, or SG17_E_FORMAT for an element
+ *            that is not an object with "type" and "id") and the report (its
+ *            findings are valid during the call only); returns 0 to go on,
+ *            non-zero to stop (returned as is)
+ * @return 0, cb's value, SG17_E_IO, SG17_E_FORMAT (malformed JSON),
+ *         SG17_E_LIMIT, SG17_E_NOMEM, SG17_E_INVAL (also an unknown check in
+ *         opts).
+ */
+SG17_API SG17_MUST_CHECK int sg17_stix_stream_validate(
+    const char *path, size_t max_object, const sg17_stix_vopts *opts,
+    int (*cb)(int vrc, const sg17_stix_report *rep, void *ctx), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

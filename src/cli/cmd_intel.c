@@ -112,26 +112,20 @@ static void collect(vstate *st, const sg17_stix_report *rep)
     }
 }
 
-static int stream_cb(json_t *obj, void *ctx)
+static int stream_cb(int vrc, const sg17_stix_report *rep, void *ctx)
 {
     vstate *st = ctx;
-    sg17_stix_report rep;
-    int rc = sg17_stix_validate(obj, st->vo, &rep);
     st->objects++;
-    if (rc == SG17_E_FORMAT) {
+    if (vrc == SG17_E_FORMAT) {
         st->valid = 0;
         const char *msg = "object without 'type' and 'id'";
         if (st->json)
             json_array_append_new(st->errors, json_string(msg));
         else
             fprintf(stdout, "error: %s\n", msg);
-    } else if (rc) {
-        sg17_stix_report_free(&rep);
-        return rc;
     } else {
-        collect(st, &rep);
+        collect(st, rep);
     }
-    sg17_stix_report_free(&rep);
     return 0;
 }
 
@@ -195,7 +189,7 @@ static int intel_validate(int argc, char **argv)
     }
     int ret = CLI_OK;
     if (stream && strcmp(path, "-") != 0) {
-        int rc = sg17_stix_stream_file(path, 0, stream_cb, &st);
+        int rc = sg17_stix_stream_validate(path, 0, &vo, stream_cb, &st);
         if (rc) {
             fprintf(stderr, "sg17 intel: %s: %s\n", path, rc == SG17_E_INVAL ? "unknown check in --enable/--disable" : sg17_strerror(rc));
             ret = rc == SG17_E_INVAL ? CLI_USAGE : CLI_FAIL;

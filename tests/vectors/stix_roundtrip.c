@@ -32,6 +32,63 @@ static char *next_line(char **cur)
     return p;
 }
 
+/* findings as one text ("code error msg" lines), to compare two paths exactly */
+typedef struct ftext {
+    char *s;
+    size_t n, cap;
+    int bad;
+} ftext;
+
+static void ftext_add(ftext *t, int vrc, const sg17_stix_report *r)
+{
+    char line[300];
+    size_t k = (size_t)snprintf(line, sizeof line, "rc %d\n", vrc);
+    for (size_t i = 0; vrc == 0 && i <= r->n; i++) {
+        if (i > 0)
+            k = (size_t)snprintf(line, sizeof line, "%d %d %s\n", r->items[i - 1].code,
+                                 r->items[i - 1].is_error, r->items[i - 1].msg);
+        if (k >= sizeof line)
+            k = sizeof line - 1;
+        if (t->n + k + 1 > t->cap) {
+            size_t nc = t->cap ? t->cap * 2 : 65536;
+            while (nc < t->n + k + 1)
+                nc *= 2;
+            char *ns = realloc(t->s, nc);
+            if (!ns) {
+                t->bad = 1;
+                return;
+            }
+            t->s = ns;
+            t->cap = nc;
+        }
+        memcpy(t->s + t->n, line, k);
+        t->n += k;
+        t->s[t->n] = '\0';
+    }
+}
+
+static const sg17_stix_vopts *stream_opts(void)
+{
+    static sg17_stix_vopts vo;
+    vo.version = "2.1";
+    return &vo;
+}
+
+static int jansson_stream_cb(json_t *obj, void *ctx)
+{
+    sg17_stix_report rep;
+    int rc = sg17_stix_validate(obj, stream_opts(), &rep);
+    ftext_add(ctx, rc, &rep);
+    sg17_stix_report_free(&rep);
+    return rc == 0 || rc == SG17_E_FORMAT ? 0 : rc;
+}
+
+static int fast_stream_cb(int vrc, const sg17_stix_report *rep, void *ctx)
+{
+    ftext_add(ctx, vrc, rep);
+    return 0;
+}
+
 /* summary as in expected.jsonl: object_count, types, relationship_types, revoked, unique_ids */
 static json_t *summary(const json_t *bundle)
 {
@@ -152,6 +209,37 @@ static void run(const char *dir_rel)
             rc = sg17_stix_stream_file(path, 0, count_cb, &nstream);
             tap_ok(rc == 0 && (json_int_t)nstream == json_integer_value(json_object_get(want, "object_count")),
                    "%s: streaming reader sees %zu objects", file, nstream);
+            /* streaming validation: jdom per object gives jansson's findings exactly */
+            ftext a = {NULL, 0, 0, 0}, f = {NULL, 0, 0, 0};
+            int rca = sg17_stix_stream_file(path, 0, jansson_stream_cb, &a);
+            int rcf = sg17_stix_stream_validate(path, 0, stream_opts(), fast_stream_cb, &f);
+            tap_ok(rca == 0 && rcf == 0 && !a.bad && !f.bad && a.n > 0 && a.n == f.n &&
+                       memcmp(a.s, f.s, a.n) == 0,
+                   "%s: sg17_stix_stream_validate gives the jansson stream's findings (%zu bytes of findings)", file, a.n);
+            free(a.s);
+            free(f.s);
+        }
+        /* whole document: sg17_stix_doc path against the jansson value */
+        {
+            ftext a = {NULL, 0, 0, 0}, f = {NULL, 0, 0, 0};
+            sg17_stix_report ra, rf;
+            sg17_stix_doc *doc = NULL;
+            sg17_json_limits big = {(size_t)1 << 30, 0, 0};
+            int rca = sg17_stix_validate(b, stream_opts(), &ra);
+            ftext_add(&a, rca, &ra);
+            int rcf = sg17_stix_doc_load(path, &big, &doc, NULL);
+            if (rcf == 0)
+                rcf = sg17_stix_validate_doc(doc, stream_opts(), &rf);
+            if (rcf == 0) {
+                ftext_add(&f, rcf, &rf);
+                sg17_stix_report_free(&rf);
+            }
+            tap_ok(rca == 0 && rcf == 0 && !a.bad && !f.bad && a.n == f.n && memcmp(a.s, f.s, a.n) == 0,
+                   "%s: sg17_stix_doc_load + validate_doc gives the jansson path's findings", file);
+            sg17_stix_report_free(&ra);
+            sg17_stix_doc_free(doc);
+            free(a.s);
+            free(f.s);
         }
         free(ser);
         free(ser2);

@@ -167,3 +167,37 @@ void sg17_stix_doc_free(sg17_stix_doc *doc)
     free(doc->buf);
     free(doc);
 }
+
+typedef struct vstream {
+    const sg17_stix_vopts *opts;
+    int (*cb)(int vrc, const sg17_stix_report *rep, void *ctx);
+    void *ctx;
+} vstream;
+
+static int validate_slice(char *buf, size_t len, void *ctx)
+{
+    vstream *vs = ctx;
+    sg17_jdoc *d = NULL;
+    int rc = sg17_jdoc_parse(buf, len, NULL, &d, NULL);
+    if (rc)
+        return rc;
+    sg17_stix_report rep;
+    int vrc = stix_validate_jd(sg17_jdoc_root(d), vs->opts, &rep);
+    if (vrc == 0 || vrc == SG17_E_FORMAT)
+        rc = vs->cb(vrc, &rep, vs->ctx);
+    else
+        rc = vrc;
+    sg17_stix_report_free(&rep);
+    sg17_jdoc_free(d);
+    return rc;
+}
+
+int sg17_stix_stream_validate(const char *path, size_t max_object, const sg17_stix_vopts *opts,
+                              int (*cb)(int vrc, const sg17_stix_report *rep, void *ctx),
+                              void *ctx)
+{
+    if (!path || !cb)
+        return SG17_E_INVAL;
+    vstream vs = {opts, cb, ctx};
+    return stix_stream_slices(path, max_object, validate_slice, &vs);
+}

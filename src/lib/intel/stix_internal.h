@@ -46,6 +46,11 @@ int stix_hash_algo_known(const char *algo);
 struct sg17_jd;
 int stix_validate_jd(const struct sg17_jd *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep);
 
+/* The streaming reader: each element of a bundle's top-level "objects" array
+ * as raw bytes (buf reused between calls; callback's non-zero stops). */
+int stix_stream_slices(const char *path, size_t max_object,
+                       int (*slice_cb)(char *buf, size_t len, void *ctx), void *ctx);
+
 /* jansson's iteration API takes non-const values; iteration does not modify. */
 static inline json_t *stix_unconst(const json_t *p)
 {

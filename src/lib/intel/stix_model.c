@@ -560,7 +560,7 @@ typedef struct rd {
 
 static int rd_next(rd *r)
 {
-    r->c = fgetc(r->f);
+    r->c = getc_unlocked(r->f); /* the stream is ours alone */
     return r->c;
 }
 
@@ -628,10 +628,12 @@ static int rd_value(rd *r, char **buf, size_t *len, size_t *cap, size_t max)
     }
 }
 
-int sg17_stix_stream_file(const char *path, size_t max_object, int (*cb)(json_t *, void *),
-                          void *ctx)
+/* Hands each element of the top-level "objects" array to slice_cb as raw
+ * bytes (buf is reused: the callback must be done with it on return). */
+int stix_stream_slices(const char *path, size_t max_object,
+                       int (*slice_cb)(char *buf, size_t len, void *ctx), void *ctx)
 {
-    if (!path || !cb)
+    if (!path || !slice_cb)
         return SG17_E_INVAL;
     if (max_object == 0)
         max_object = SG17_JSON_DEFAULT_MAX_BYTES;
@@ -672,12 +674,7 @@ int sg17_stix_stream_file(const char *path, size_t max_object, int (*cb)(json_t 
                 rc = rd_value(&r, &buf, &len, &cap, max_object);
                 if (rc)
                     goto out;
-                json_t *o = NULL;
-                rc = sg17_json_parse(buf, len, NULL, &o, NULL);
-                if (rc)
-                    goto out;
-                rc = cb(o, ctx);
-                json_decref(o);
+                rc = slice_cb(buf, len, ctx);
                 if (rc)
                     goto out;
                 rc = SG17_E_FORMAT;
@@ -712,4 +709,30 @@ out:
     free(key);
     fclose(r.f);
     return rc;
+}
+
+typedef struct json_slice_ctx {
+    int (*cb)(json_t *, void *);
+    void *ctx;
+} json_slice_ctx;
+
+static int json_slice(char *buf, size_t len, void *ctx)
+{
+    json_slice_ctx *c = ctx;
+    json_t *o = NULL;
+    int rc = sg17_json_parse(buf, len, NULL, &o, NULL);
+    if (rc)
+        return rc;
+    rc = c->cb(o, c->ctx);
+    json_decref(o);
+    return rc;
+}
+
+int sg17_stix_stream_file(const char *path, size_t max_object, int (*cb)(json_t *, void *),
+                          void *ctx)
+{
+    if (!path || !cb)
+        return SG17_E_INVAL;
+    json_slice_ctx c = {cb, ctx};
+    return stix_stream_slices(path, max_object, json_slice, &c);
 }
