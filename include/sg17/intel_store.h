@@ -174,7 +174,8 @@ typedef struct sg17_intel_active {
     const char *value_hi;  /**< RANGE upper bound or NULL */
     const char *canon;     /**< canonical text (as sightings name it) */
     const char *indicator; /**< a representative indicator id ("indicator--...") */
-    const char *sources;   /**< source labels allowed at this TLP, comma-separated */
+    uint8_t id[16];      /**< the value's own id: SHA-256 of "<type>|<canon>" as a v4-layout UUID */
+    const char *sources; /**< source labels allowed at this TLP, comma-separated */
     int64_t valid_from, valid_until;
     int base_confidence; /**< highest STIX confidence of the providing indicators */
     int confidence;      /**< sg17_intel_confidence now */

@@ -6,6 +6,7 @@
  *   sg17 intel store sightings --db DB [FILE|-]
  *   sg17 intel store stats --db DB [--json] [--hours N] [--top N]
  *   sg17 intel store compile --db DB [-o FILE]
+ *   sg17 intel store match --db DB --format zeek|netflow|signal [--feedback] [LOG|-]
  *   sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max L]
  *                     [--untagged-tlp L] -o OUT
  *   sg17 intel pull URL --collection ID [--token-file F | --token T] [--db DB] [--added-after TS]
@@ -50,7 +51,8 @@ enum {
     O_INSECURE,
     O_ALLV,
     O_WLDIR,
-    O_TOKENFILE
+    O_TOKENFILE,
+    O_FEEDBACK
 };
 
 static const struct option store_opts[] = {
@@ -72,6 +74,7 @@ static const struct option store_opts[] = {
     {"collection", required_argument, NULL, O_COLL},
     {"token", required_argument, NULL, O_TOKEN},
     {"token-file", required_argument, NULL, O_TOKENFILE},
+    {"feedback", no_argument, NULL, O_FEEDBACK},
     {"added-after", required_argument, NULL, O_AFTER},
     {"limit", required_argument, NULL, O_LIMIT},
     {"insecure", no_argument, NULL, O_INSECURE},
@@ -94,6 +97,9 @@ static void store_usage(FILE *f)
            "  stats [--json] [--hours N] [--top N] [--now T]   situation-awareness counters\n"
            "  compile [--now T] [-o FILE]    active indicators (current confidence) as a\n"
            "         STIX bundle for `sg17 intel match --indicators`\n"
+           "  match --format zeek|netflow|signal [--feedback] [--now T] [-o FILE] [LOG|-]\n"
+           "         match the active set against a log; STIX sightings as JSON Lines\n"
+           "         (exit 0 none, 1 sightings); --feedback also records them in the store\n"
            "sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max LEVEL]\n"
            "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
            "         default --tlp-max green, --untagged-tlp amber)\n"
@@ -110,7 +116,7 @@ typedef struct sopts {
         *token_file;
     const char *wl[STORE_MAX_WL];
     size_t n_wl, hours, top, limit;
-    int json, insecure, all_versions;
+    int json, insecure, all_versions, feedback;
     int64_t now;
     sg17_intel_tlp tlp, tlp_max, untagged;
 } sopts;
@@ -198,6 +204,7 @@ static int parse_opts(int argc, char **argv, sopts *o)
         case O_COLL: o->coll = optarg; break;
         case O_TOKEN: o->token = optarg; break;
         case O_TOKENFILE: o->token_file = optarg; break;
+        case O_FEEDBACK: o->feedback = 1; break;
         case O_AFTER: o->after = optarg; break;
         case O_HELP: store_usage(stdout); return CLI_OK;
         default: store_usage(stderr); return CLI_USAGE;
@@ -548,21 +555,16 @@ typedef struct compile_out {
 static int compile_cb(const sg17_intel_active *a, void *ctx)
 {
     compile_out *c = ctx;
-    char pattern[SG17_INTEL_MAX_VALUE * 2 + 160], id[80], key[SG17_INTEL_MAX_VALUE + 64];
+    char pattern[SG17_INTEL_MAX_VALUE * 2 + 160], id[80];
     if (sg17_intel_pattern_for(a->kind, a->op, a->value, a->value_hi, pattern, sizeof pattern))
         return 0;
-    uint8_t h[32];
-    snprintf(key, sizeof key, "%s|%s", sg17_intel_kind_name(a->kind), a->canon);
-    sg17_sha256(h, (const uint8_t *)key, strlen(key));
-    h[6] = (uint8_t)((h[6] & 0x0F) | 0x40);
-    h[8] = (uint8_t)((h[8] & 0x3F) | 0x80);
     static const char hx[] = "0123456789abcdef";
     size_t n = (size_t)snprintf(id, sizeof id, "indicator--");
     for (size_t i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             id[n++] = '-';
-        id[n++] = hx[h[i] >> 4];
-        id[n++] = hx[h[i] & 15];
+        id[n++] = hx[a->id[i] >> 4];
+        id[n++] = hx[a->id[i] & 15];
     }
     id[n] = '\0';
     char vf[40];
@@ -645,6 +647,120 @@ static int do_compile(const sopts *o, sg17_intel_store *s)
     return rc;
 }
 
+/* Match one log against the snapshot; malformed lines are reported and skipped. */
+static int match_log(sg17_intel_log *r, sg17_intel_sightings *g, FILE *in, const char *name,
+                     size_t *errors)
+{
+    size_t cap = SG17_INTEL_LOG_MAX_LINE + 2;
+    char *line = malloc(cap);
+    if (line == NULL)
+        return CLI_FAIL;
+    uint64_t no = 0;
+    int ret = CLI_OK;
+    while (ret == CLI_OK && fgets(line, (int)cap, in) != NULL) {
+        size_t len = strlen(line);
+        no++;
+        if (len == cap - 1 && line[len - 1] != '\n') {
+            int ch;
+            while ((ch = fgetc(in)) != EOF && ch != '\n')
+                ;
+            (*errors)++;
+            fprintf(stderr, "sg17 intel store match: %s:%llu: line longer than %u bytes\n", name,
+                    (unsigned long long)no, SG17_INTEL_LOG_MAX_LINE);
+            continue;
+        }
+        if (len > 0 && line[len - 1] == '\n')
+            len--;
+        sg17_intel_obs obs;
+        char err[200] = "";
+        int rc = sg17_intel_log_line(r, line, len, &obs, err, sizeof err);
+        if (rc != 0) {
+            (*errors)++;
+            fprintf(stderr, "sg17 intel store match: %s:%llu: %s\n", name, (unsigned long long)no,
+                    err[0] ? err : sg17_strerror(rc));
+            continue;
+        }
+        if (obs.n > 0 && sg17_intel_sightings_observe(g, &obs, name, no) < 0)
+            ret = CLI_FAIL;
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "sg17 intel store match: %s: read error\n", name);
+        ret = CLI_FAIL;
+    }
+    free(line);
+    return ret;
+}
+
+/* Compile the active set, match a log, write the sightings (and with
+ * --feedback record them in the store). */
+static int do_match(const sopts *o, sg17_intel_store *s, const char *file)
+{
+    sg17_intel_log_format fmt = sg17_intel_log_format_parse(o->format ? o->format : "");
+    if (fmt == 0) {
+        fprintf(stderr, "sg17 intel store match: --format zeek|netflow|signal required\n");
+        return CLI_USAGE;
+    }
+    sg17_intel_builder *b = NULL;
+    sg17_intel_snapshot *snap = NULL;
+    sg17_intel_sightings *g = NULL;
+    sg17_intel_log *r = NULL;
+    size_t n = 0, errors = 0;
+    int ret = CLI_FAIL;
+    if (sg17_intel_builder_new(&b) != 0 || sg17_intel_store_compile(s, o->now, b, &n) != 0 ||
+        sg17_intel_builder_build(b, o->now, &snap) != 0 ||
+        sg17_intel_sightings_new(&g, snap) != 0 || sg17_intel_log_new(&r, fmt) != 0) {
+        fprintf(stderr, "sg17 intel store match: cannot compile the active set: %s\n",
+                sg17_intel_store_errmsg(s));
+        goto done;
+    }
+    FILE *in = (file && strcmp(file, "-") != 0) ? fopen(file, "r") : stdin;
+    if (in == NULL) {
+        fprintf(stderr, "sg17 intel store match: %s: cannot open\n", file);
+        goto done;
+    }
+    ret = match_log(r, g, in, file ? file : "-", &errors);
+    if (in != stdin)
+        fclose(in);
+    if (ret != CLI_OK)
+        goto done;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL || sg17_intel_sightings_write(g, (int64_t)time(NULL), mem) != 0 ||
+        fclose(mem) != 0) {
+        free(text);
+        ret = CLI_FAIL;
+        goto done;
+    }
+    FILE *out = o->out ? fopen(o->out, "w") : stdout;
+    if (out == NULL || fwrite(text, 1, len, out) != len || (out != stdout && fclose(out) != 0)) {
+        fprintf(stderr, "sg17 intel store match: %s: cannot write\n", o->out ? o->out : "-");
+        free(text);
+        ret = CLI_FAIL;
+        goto done;
+    }
+    sg17_intel_sight_stats st;
+    memset(&st, 0, sizeof st);
+    if (o->feedback && sg17_intel_store_sightings(s, text, len, o->now, &st) != 0) {
+        fprintf(stderr, "sg17 intel store match: feedback: %s\n", sg17_intel_store_errmsg(s));
+        free(text);
+        ret = CLI_FAIL;
+        goto done;
+    }
+    free(text);
+    fprintf(stderr, "sg17 intel store match: %zu active values, %zu sighted, %zu malformed lines%s",
+            n, sg17_intel_sightings_count(g), errors, o->feedback ? "" : "\n");
+    if (o->feedback)
+        fprintf(stderr, ", %zu sightings recorded\n", st.recorded);
+    ret = sg17_intel_sightings_count(g) > 0 ? CLI_NEGATIVE : CLI_OK;
+done:
+    sg17_intel_log_free(r);
+    sg17_intel_sightings_free(g);
+    sg17_intel_snapshot_free(snap);
+    sg17_intel_builder_free(b);
+    return ret;
+}
+
 int cmd_intel_store(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -662,7 +778,7 @@ int cmd_intel_store(int argc, char **argv)
         return CLI_USAGE;
     }
     if (strcmp(sub, "ingest") != 0 && strcmp(sub, "sightings") != 0 && strcmp(sub, "stats") != 0 &&
-        strcmp(sub, "compile") != 0) {
+        strcmp(sub, "compile") != 0 && strcmp(sub, "match") != 0) {
         fprintf(stderr, "sg17 intel store: unknown command '%s'\n", sub);
         store_usage(stderr);
         return CLI_USAGE;
@@ -676,6 +792,8 @@ int cmd_intel_store(int argc, char **argv)
         rc = do_sightings(&o, s, file);
     else if (strcmp(sub, "stats") == 0)
         rc = do_stats(&o, s);
+    else if (strcmp(sub, "match") == 0)
+        rc = do_match(&o, s, file);
     else
         rc = do_compile(&o, s);
     sg17_intel_store_close(s);

@@ -120,6 +120,22 @@ ok $? "confidence rose with the sightings ($C0 -> $C1)"
 C2=$(jq -r '.objects[] | select(.pattern == "[ipv4-addr:value = '"'"'198.51.100.10'"'"']") | .confidence' "$T/active3.json")
 [ "$C2" -lt "$C1" ]
 ok $? "and decays with age ($C1 -> $C2 six months later)"
+# the same loop in one command: store match --feedback
+cp "$DB" "$T/loop.db"
+"$S" intel store match --db "$T/loop.db" --format zeek --now "$NOW" --feedback "$T/conn.log" >"$T/m.jsonl" 2>"$T/err"
+is "$?" 1 "store match: exit 1 (sightings)"
+is "$(wc -l <"$T/m.jsonl")" 2 "the same two values sighted"
+is "$(jq -r '.x_sg17_observation.indicator_value' "$T/m.jsonl" | sort | tr '\n' ' ')" \
+    "$(jq -r '.x_sg17_observation.indicator_value' "$T/s.jsonl" | sort | tr '\n' ' ')" \
+    "as sg17 intel match on the compiled bundle"
+"$S" intel store stats --db "$T/loop.db" --json >"$T/stats3" 2>/dev/null
+is "$(jq -r '.sightings.total' "$T/stats3")" 6 "--feedback recorded them (3 before + 3)"
+printf '1.0\tbad\n' | "$S" intel store match --db "$T/loop.db" --format zeek - >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" -eq 0 ] && grep -q -- '-:1: ' "$T/err"
+ok $? "store match: a malformed line is reported as FILE:LINE and skipped (exit $rc)"
+rc_is 2 "store match without --format" "$S" intel store match --db "$T/loop.db" "$T/conn.log"
+
 printf 'not json\n' >"$T/bad.jsonl"
 rc_is 1 "unusable sightings: exit 1" "$S" intel store sightings --db "$DB" "$T/bad.jsonl"
 grep -q 'line 1' "$T/err"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sg17/crypto.h"
 #include "sg17/json.h"
 #include "sg17/stix.h"
 #include "store_internal.h"
@@ -28,6 +29,24 @@ static const char active_sql[] =
     " LEFT JOIN (SELECT vid, SUM(count) AS n, MAX(last_seen) AS sl FROM intel_sightings"
     "  GROUP BY vid) g ON g.vid=v.vid"
     " WHERE v.filtered IS NULL GROUP BY v.vid HAVING vu > ?1 AND t <= ?3 ORDER BY v.vid";
+
+/* A compiled value's id: stable per (kind, canonical value), whichever indicators
+ * provide it, so sightings of the same observation get the same id (their id is
+ * derived from the indicator id) however the active set was compiled. */
+static void value_id(sg17_intel_kind kind, const char *canon, uint8_t id[16])
+{
+    sg17_sha256_ctx c;
+    uint8_t h[32];
+    const char *name = sg17_intel_kind_name(kind);
+    sg17_sha256_init(&c);
+    sg17_sha256_update(&c, (const uint8_t *)name, strlen(name));
+    sg17_sha256_update(&c, (const uint8_t *)"|", 1);
+    sg17_sha256_update(&c, (const uint8_t *)canon, strlen(canon));
+    sg17_sha256_final(&c, h);
+    h[6] = (uint8_t)((h[6] & 0x0F) | 0x40);
+    h[8] = (uint8_t)((h[8] & 0x3F) | 0x80);
+    memcpy(id, h, 16);
+}
 
 int sg17_intel_store_foreach_active(sg17_intel_store *s, int64_t now, sg17_intel_tlp tlp_max,
                                     sg17_intel_tlp untagged_tlp,
@@ -70,38 +89,13 @@ int sg17_intel_store_foreach_active(sg17_intel_store *s, int64_t now, sg17_intel
                                              SG17_INTEL_HALF_LIFE_S);
         if (a.value == NULL || a.canon == NULL || a.indicator == NULL)
             continue;
+        value_id(a.kind, a.canon, a.id);
         rc = cb(&a, ctx);
     }
     if (rc == 0 && r != SQLITE_DONE)
         rc = is_err(s, "active set");
     sqlite3_finalize(st);
     return rc;
-}
-
-static int parse_indicator_uuid(const char *id, uint8_t out[16])
-{
-    static const char pre[] = "indicator--";
-    if (strncmp(id, pre, sizeof pre - 1) != 0 || strlen(id) != sizeof pre - 1 + 36)
-        return -1;
-    const char *u = id + sizeof pre - 1;
-    size_t o = 0;
-    for (size_t i = 0; i < 36; i++) {
-        if (u[i] == '-')
-            continue;
-        char c = u[i];
-        unsigned d = (c >= '0' && c <= '9')   ? (unsigned)(c - '0')
-                     : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10)
-                                              : 99U;
-        if (d > 15 || o >= 32)
-            return -1;
-        if (o % 2 == 0)
-            out[o / 2] = (uint8_t)(d << 4);
-        else
-            out[o / 2] |= (uint8_t)d;
-        o++;
-    }
-    return o == 32 ? 0 : -1;
 }
 
 typedef struct compile_ctx {
@@ -118,8 +112,7 @@ static int compile_cb(const sg17_intel_active *a, void *ctx)
     ind.op = a->op;
     ind.value = a->value;
     ind.value_hi = a->value_hi;
-    if (parse_indicator_uuid(a->indicator, ind.id) != 0)
-        memset(ind.id, 0, sizeof ind.id);
+    memcpy(ind.id, a->id, sizeof ind.id);
     ind.valid_from = a->valid_from;
     ind.valid_until = a->valid_until;
     ind.confidence = (uint8_t)a->confidence;
