@@ -84,9 +84,29 @@ static void warm_up(void)
     json_decref(j);
 }
 
+static size_t nstream;
+
+static int fast_cb(int vrc, const sg17_stix_report *rep, void *ctx)
+{
+    (void)rep;
+    (void)ctx;
+    nstream += vrc == 0;
+    return 0;
+}
+
+static int jansson_cb(json_t *obj, void *ctx)
+{
+    sg17_stix_report rep;
+    if (sg17_stix_validate(obj, ctx, &rep) == 0)
+        nstream++;
+    sg17_stix_report_free(&rep);
+    return 0;
+}
+
 static const sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
 
-/* mode 0: sg17_stix_doc_load + validate_doc; 1: sg17_json_load_file + sg17_stix_validate */
+/* mode 0: sg17_stix_doc_load + validate_doc; 1: sg17_json_load_file + sg17_stix_validate;
+ * 2: sg17_stix_stream_validate */
 static void child_peak(const char *path, size_t flen, int mode)
 {
     fflush(stdout);
@@ -119,6 +139,12 @@ static void child_peak(const char *path, size_t flen, int mode)
                    (double)(rep.cap * sizeof(sg17_stix_finding)) / (double)flen, rep.n);
             sg17_stix_report_free(&rep);
             sg17_stix_doc_free(d);
+        } else if (mode == 2) {
+            if (sg17_stix_stream_validate(path, 0, &vo, fast_cb, NULL) != 0)
+                _exit(2);
+            long after = peak_kb();
+            printf("peak memory, sg17_stix_stream_validate:     %6ld KiB = %.2f x the file size\n",
+                   after - before, (double)(after - before) * 1024.0 / (double)flen);
         } else {
             json_t *b = NULL;
             warm_up();
@@ -164,6 +190,7 @@ int main(int argc, char **argv)
     }
     child_peak(path, flen, 0);
     child_peak(path, flen, 1);
+    child_peak(path, flen, 2);
 
     char *text = read_all(path, &flen);
     char *work = malloc(flen);
@@ -247,6 +274,24 @@ int main(int argc, char **argv)
         wall_sum += bench_now_s() - w0;
         tend = t < tend ? t : tend;
     }
+    /* streaming, fast and jansson */
+    double tsf = 1e9, tsj = 1e9;
+    for (int r = 0; r < reps; r++) {
+        nstream = 0;
+        double t0 = cpu_now_s();
+        if (sg17_stix_stream_validate(path, 0, &vo, fast_cb, NULL) != 0)
+            return 2;
+        double t = cpu_now_s() - t0;
+        tsf = t < tsf ? t : tsf;
+        if (r < 3) {
+            nstream = 0;
+            t0 = cpu_now_s();
+            if (sg17_stix_stream_file(path, 0, jansson_cb, &vo) != 0)
+                return 2;
+            t = cpu_now_s() - t0;
+            tsj = t < tsj ? t : tsj;
+        }
+    }
     double load[3] = {0, 0, 0};
     if (getloadavg(load, 3) < 1)
         load[0] = -1;
@@ -266,6 +311,9 @@ int main(int argc, char **argv)
     printf("copy + parse + validate (one block): %7.2f ms            %9.0f objects/s\n", te * 1e3, (double)nobj / te);
     printf("doc_load(file) + validate:           %7.2f ms            %9.0f objects/s  (wall clock mean %.0f objects/s)\n",
            tend * 1e3, (double)nobj / tend, (double)nobj * reps / wall_sum);
+    printf("stream + validate, jdom per object:  %7.2f ms            %9.0f objects/s\n", tsf * 1e3, (double)nobj / tsf);
+    printf("stream + validate, jansson (best of 3): %4.2f ms          %9.0f objects/s  (jdom %.1f x faster)\n",
+           tsj * 1e3, (double)nobj / tsj, tsj / tsf);
     free(work);
     free(text);
     return 0;
