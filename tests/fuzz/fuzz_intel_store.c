@@ -2,8 +2,9 @@
  * libFuzzer harness for the intel store's untrusted inputs (docs/INTEL-STORE.md):
  * STIX bundles/objects ingested (validation, versions, value extraction,
  * provenance) and sightings JSON Lines fed back, on an in-memory SQLite store;
- * a first byte 'S' selects sightings. After either, the summary and the active
- * set are computed over what was stored. Oracles: return codes
+ * a first byte 'S' selects sightings, 'T' a TAXII 2.1 envelope as the client
+ * receives it (parsed, then its objects ingested). After any, the summary and
+ * the active set are computed over what was stored. Oracles: return codes
  * from the documented set only; the ingest counters add up (every object is
  * stored, a duplicate, or rejected); sightings lines = recorded + unmatched +
  * invalid; the summary's active count equals the active set's size.
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel/store/store_internal.h"
 #include "sg17/intel_store.h"
 #include "sg17/json.h"
 
@@ -50,6 +52,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int rc = sg17_intel_store_sightings(s, (const char *)data + 1, size - 1, 1717300000, &st);
         if (rc != 0 || st.lines != st.recorded + st.unmatched + st.invalid)
             abort();
+    } else if (size > 0 && data[0] == 'T') {
+        json_t *env = NULL, *list = NULL;
+        int more = 0;
+        char *next = NULL, why[200];
+        int rc = is_taxii_envelope((const char *)data + 1, size - 1, 65536, &env, &list, &more,
+                                   &next, why, sizeof why);
+        if (rc != 0 && rc != SG17_E_FORMAT)
+            abort();
+        if (rc == 0) {
+            if (!json_is_array(list) || (next != NULL && next[0] == '\0'))
+                abort();
+            sg17_intel_ingest_stats st;
+            rc = sg17_intel_store_ingest(s, list, &o, &st);
+            if (rc != 0 || st.objects != json_array_size(list))
+                abort();
+        } else if (env != NULL || list != NULL || next != NULL || strlen(why) == 0) {
+            abort();
+        }
+        free(next);
+        json_decref(list);
+        json_decref(env);
     } else {
         sg17_json_limits lim = {65536, 32, 0};
         json_t *j = NULL;

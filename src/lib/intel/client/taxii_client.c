@@ -202,35 +202,60 @@ static int save_state(sg17_intel_store *s, const sg17_intel_pull_opts *o, const 
     return rc;
 }
 
+int is_taxii_envelope(const char *body, size_t len, size_t max, json_t **env, json_t **list,
+                      int *more, char **next, char *why, size_t why_len)
+{
+    *env = NULL;
+    *list = NULL;
+    *more = 0;
+    *next = NULL;
+    sg17_json_limits lim = {max, 0, 0};
+    sg17_json_error je;
+    json_t *e = NULL;
+    if (sg17_json_parse(body, len, &lim, &e, &je) != 0 || !json_is_object(e)) {
+        snprintf(why, why_len, "not a TAXII envelope: %s", e ? "not an object" : je.text);
+        json_decref(e);
+        return SG17_E_FORMAT;
+    }
+    json_t *objs = json_object_get(e, "objects");
+    const json_t *mo = json_object_get(e, "more");
+    const json_t *nx = json_object_get(e, "next");
+    if ((objs && !json_is_array(objs)) || (mo && !json_is_boolean(mo)) ||
+        (nx && (!json_is_string(nx) || json_string_length(nx) == 0))) {
+        snprintf(why, why_len, "envelope with wrong member types (TAXII 2.1 3.7)");
+        json_decref(e);
+        return SG17_E_FORMAT;
+    }
+    *list = objs ? json_incref(objs) : json_array();
+    *next = nx ? strdup(json_string_value(nx)) : NULL;
+    if (*list == NULL || (nx && *next == NULL)) {
+        json_decref(*list);
+        *list = NULL;
+        free(*next);
+        *next = NULL;
+        json_decref(e);
+        snprintf(why, why_len, "out of memory");
+        return SG17_E_NOMEM;
+    }
+    *more = json_is_true(mo);
+    *env = e;
+    return 0;
+}
+
 /* One page's envelope: objects to the callback and the store. */
 static int take_page(sg17_intel_store *s, const sg17_intel_pull_opts *o,
                      const sg17_intel_ingest_opts *io, const char *source, const resp *r,
                      int (*page_cb)(const json_t *, void *), void *ctx, int *more, char **next,
                      sg17_intel_pull_stats *st)
 {
-    sg17_json_limits lim = {r->max, 0, 0};
-    sg17_json_error je;
-    json_t *env = NULL;
-    if (sg17_json_parse(r->p ? r->p : "", r->n, &lim, &env, &je) != 0 || !json_is_object(env)) {
-        snprintf(st->error, sizeof st->error, "page %zu: not a TAXII envelope: %s", st->pages,
-                 env ? "not an object" : je.text);
-        json_decref(env);
-        return SG17_E_FORMAT;
+    json_t *env = NULL, *list = NULL;
+    char why[200];
+    int erc =
+        is_taxii_envelope(r->p ? r->p : "", r->n, r->max, &env, &list, more, next, why, sizeof why);
+    if (erc != 0) {
+        snprintf(st->error, sizeof st->error, "page %zu: %s", st->pages, why);
+        return erc;
     }
-    const json_t *objs = json_object_get(env, "objects");
-    const json_t *mo = json_object_get(env, "more");
-    const json_t *nx = json_object_get(env, "next");
-    if ((objs && !json_is_array(objs)) || (mo && !json_is_boolean(mo)) ||
-        (nx && !json_is_string(nx))) {
-        snprintf(st->error, sizeof st->error, "page %zu: envelope with wrong member types",
-                 st->pages);
-        json_decref(env);
-        return SG17_E_FORMAT;
-    }
-    *more = json_is_true(mo);
-    *next = nx ? strdup(json_string_value(nx)) : NULL;
-    json_t *empty = objs ? NULL : json_array();
-    const json_t *list = objs ? objs : empty;
     st->objects += json_array_size(list);
     int rc = 0;
     if (page_cb != NULL)
@@ -248,7 +273,7 @@ static int take_page(sg17_intel_store *s, const sg17_intel_pull_opts *o,
     }
     if (rc == 0 && s != NULL && r->added_last[0])
         rc = save_state(s, o, r->added_last, io && io->now ? io->now : (int64_t)time(NULL));
-    json_decref(empty);
+    json_decref(list);
     json_decref(env);
     if (rc != 0) {
         free(*next);

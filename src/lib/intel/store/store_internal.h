@@ -53,4 +53,10 @@ void is_ts_text(int64_t secs, char *out, size_t cap);
 /* Kind by its sg17_intel_kind_name, SG17_INTEL_NONE if unknown. */
 sg17_intel_kind is_kind_by_name(const char *name);
 
+/* Parse a TAXII 2.1 envelope (TAXII 2.1 3.7): *env and *list (objects, or an
+ * empty array) are new references, *next malloc'd or NULL. 0, SG17_E_FORMAT
+ * (why says what), SG17_E_NOMEM. */
+int is_taxii_envelope(const char *body, size_t len, size_t max, json_t **env, json_t **list,
+                      int *more, char **next, char *why, size_t why_len);
+
 #endif
