@@ -3,10 +3,14 @@
  * object model helpers, canonical serialisation, census and the validator
  * (MUST rules plus the coded SHOULD checks of the reference validator).
  *
- * Input is parsed with sg17_json_parse() (duplicate keys rejected, size and
- * depth caps). Objects are kept as jansson values; the type tables below
- * know every SDO, SRO, SCO, marking-definition, language-content and
- * extension-definition of STIX 2.1 section 4-7; anything else is custom.
+ * Input is parsed either with sg17_json_parse() into jansson values or, on
+ * the fast path (sg17_stix_doc_*, sg17_stix_stream_validate), by sg17's own
+ * single-pass parser into a compact DOM; both reject duplicate keys, apply
+ * the same size and depth caps, accept the same texts and give the validator
+ * the same values. The type tables know every SDO, SRO, SCO,
+ * marking-definition, language-content and extension-definition of STIX 2.1
+ * sections 4-7 (and the STIX 2.0 types for 2.0 content); anything else is
+ * custom.
  */
 #ifndef SG17_STIX_H
 #define SG17_STIX_H
@@ -126,7 +130,8 @@ SG17_API SG17_MUST_CHECK int sg17_stix_doc_parse(char *buf, size_t len,
 /**
  * Read path ("-" = standard input; at most lim->max_bytes) and parse it as
  * sg17_stix_doc_parse(). A regular file is read with one allocation of its
- * size. Error text names the file.
+ * size; after parsing, the buffer shrinks to the unescaped strings the DOM
+ * uses. Read errors name the file; parse errors give line and column.
  * @return as sg17_stix_doc_parse(), plus SG17_E_IO when it cannot be read.
  */
 SG17_API SG17_MUST_CHECK int sg17_stix_doc_load(const char *path, const sg17_json_limits *lim,
