@@ -253,6 +253,11 @@ static int64_t ts_ns(const json_t *obj, const char *key)
     const char *t = json_string_value(json_object_get(obj, key));
     if (t == NULL || sg17_stix_timestamp_parse(t, &secs, &nanos) != 0)
         return 0;
+    /* nanoseconds fit in 64 bits for 1677..2262; beyond that the order saturates */
+    if (secs >= INT64_MAX / 1000000000LL)
+        return INT64_MAX;
+    if (secs <= INT64_MIN / 1000000000LL)
+        return INT64_MIN + 1;
     return secs * 1000000000LL + (int64_t)nanos;
 }
 
