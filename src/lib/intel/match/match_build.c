@@ -474,6 +474,9 @@ static void table_meta(sg17_intel_snapshot *s, const sg17_intel_builder *b, cons
     s->per_kind[e->kind]++;
 }
 
+/* Meta indices + 1 must stay clear of the ref flags (and of IM_SEG_SIMPLE). */
+_Static_assert(SG17_INTEL_MAX_INDICATORS < IM_REF_IDX, "meta index overlaps the ref flags");
+
 /* Insert entry idx (hash h) into its table; new values get the next meta. */
 static int table_put(sg17_intel_snapshot *s, const sg17_intel_builder *b, uint32_t idx,
                      uint64_t h, size_t *mi, extras *x)
