@@ -86,8 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc1 = sg17_stix_stream_file(path, 1 << 16, j_cb, &a);
     int rc2 = sg17_stix_stream_validate(path, 1 << 16, &vo, f_cb, &b);
     /* jansson and jdom reject the same texts; a parse failure may come after
-     * some objects were reported, at the same object in both */
-    if (rc1 != rc2 || a.n != b.n || (a.n && memcmp(a.s, b.s, a.n) != 0))
+     * some objects were reported, at the same object in both. The error class
+     * may differ on malformed text: sg17_json_parse's pre-scan reports nesting
+     * beyond the cap anywhere as SG17_E_LIMIT, jdom stops at the first error. */
+    if ((rc1 == 0) != (rc2 == 0) || a.n != b.n || (a.n && memcmp(a.s, b.s, a.n) != 0))
         __builtin_trap();
     free(a.s);
     free(b.s);
