@@ -11,7 +11,9 @@
  * gives the same values: integers that fit int64 as integers ("-0" is 0),
  * everything with a fraction or exponent as a double (strtod, overflow
  * rejected), UTF-8 validated, surrogate pairs joined, lone surrogates and
- * \u0000 rejected. Object members keep document order.
+ * \u0000 rejected. Object members keep document order. (On malformed text
+ * the error class may differ: sg17_json_parse's pre-scan reports nesting
+ * beyond the cap anywhere as SG17_E_LIMIT, jdom reports its first error.)
  *
  * Internal to libsg17 (tests link the static library and use it directly).
  */
