@@ -336,7 +336,8 @@ SG17_API SG17_MUST_CHECK int sg17_intel_sightings_observe(sg17_intel_sightings *
  * before giving a Zeek '#' header line to the reader that made them):
  * the cache lines their IPv4 lookups need are prefetched for 16 observations
  * at a time before those are matched, so the memory latency of one lookup
- * overlaps the others'. Results are the same as n single calls in order.
+ * overlaps the others'. Results are the same as n single calls in order
+ * (X.1217 8.2.4 feedback, as sg17_intel_sightings_observe).
  * @param lines     line number of each observation in src (n entries)
  * @param hits_out  if not NULL, receives the hit count of each observation
  * @return total hits (>= 0, saturating at INT32_MAX) or SG17_E_NOMEM /
