@@ -97,16 +97,64 @@ typedef struct run_stats {
     uint64_t lines, errors, matched_lines, hits;
 } run_stats;
 
-/* Read LOG line by line with a fixed buffer; over-long lines are reported and skipped. */
+/* Lines matched per sg17_intel_sightings_observe_batch call (their lookups prefetched). */
+#define MATCH_BATCH 64
+
+typedef struct pending {
+    char *buf;            /* MATCH_BATCH line buffers of SG17_INTEL_LOG_MAX_LINE + 2 */
+    sg17_intel_obs *obs;  /* MATCH_BATCH observations pointing into them */
+    uint64_t lno[MATCH_BATCH];
+    int hits[MATCH_BATCH];
+    size_t n;
+} pending;
+
+/* Match the pending observations; returns CLI_OK or CLI_FAIL (reported with its line). */
+static int flush_pending(sg17_intel_sightings *g, pending *p, const char *name, run_stats *rs)
+{
+    if (p->n == 0)
+        return CLI_OK;
+    for (size_t i = 0; i < p->n; i++)
+        p->hits[i] = -1;
+    int h = sg17_intel_sightings_observe_batch(g, p->obs, p->n, name, p->lno, p->hits);
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->hits[i] < 0) {
+            fprintf(stderr, "sg17 intel match: %s:%llu: %s\n", name,
+                    (unsigned long long)p->lno[i], sg17_strerror(h < 0 ? h : SG17_E_INVAL));
+            p->n = 0;
+            return CLI_FAIL;
+        }
+        if (p->hits[i] > 0) {
+            rs->matched_lines++;
+            rs->hits += (uint64_t)p->hits[i];
+        }
+    }
+    p->n = 0;
+    return h < 0 ? CLI_FAIL : CLI_OK;
+}
+
+/*
+ * Read LOG line by line into one of MATCH_BATCH buffers; over-long lines are
+ * reported and skipped. Parsed lines are matched MATCH_BATCH at a time, and
+ * before a '#' line (a Zeek header changes the reader's field names).
+ */
 static int run_log(sg17_intel_log *r, sg17_intel_sightings *g, FILE *in, const char *name,
                    int strict, run_stats *rs)
 {
     size_t cap = SG17_INTEL_LOG_MAX_LINE + 2;
-    char *buf = malloc(cap);
-    if (buf == NULL)
+    pending p;
+    memset(&p, 0, sizeof p);
+    p.buf = malloc(MATCH_BATCH * cap);
+    p.obs = malloc(MATCH_BATCH * sizeof *p.obs);
+    if (p.buf == NULL || p.obs == NULL) {
+        free(p.buf);
+        free(p.obs);
         return CLI_FAIL;
+    }
     int ret = CLI_OK;
-    while (fgets(buf, (int)cap, in) != NULL) {
+    for (;;) {
+        char *buf = p.buf + p.n * cap;
+        if (fgets(buf, (int)cap, in) == NULL)
+            break;
         size_t len = strlen(buf);
         rs->lines++;
         int too_long = len == cap - 1 && buf[len - 1] != '\n';
@@ -125,9 +173,12 @@ static int run_log(sg17_intel_log *r, sg17_intel_sightings *g, FILE *in, const c
         }
         if (len > 0 && buf[len - 1] == '\n')
             len--;
-        sg17_intel_obs obs;
+        /* buf is a free slot, so it stays where it is; a '#' line is not kept */
+        if (buf[0] == '#' && (ret = flush_pending(g, &p, name, rs)) != CLI_OK)
+            break;
+        sg17_intel_obs *obs = &p.obs[p.n];
         char err[200] = "";
-        int rc = sg17_intel_log_line(r, buf, len, &obs, err, sizeof err);
+        int rc = sg17_intel_log_line(r, buf, len, obs, err, sizeof err);
         if (rc != 0) {
             rs->errors++;
             fprintf(stderr, "sg17 intel match: %s:%llu: %s\n", name, (unsigned long long)rs->lines,
@@ -138,23 +189,22 @@ static int run_log(sg17_intel_log *r, sg17_intel_sightings *g, FILE *in, const c
             }
             continue;
         }
-        int h = sg17_intel_sightings_observe(g, &obs, name, rs->lines);
-        if (h < 0) {
-            fprintf(stderr, "sg17 intel match: %s:%llu: %s\n", name, (unsigned long long)rs->lines,
-                    sg17_strerror(h));
-            ret = CLI_FAIL;
+        if (obs->n == 0)
+            continue; /* header, comment or empty line: the slot is reused */
+        p.lno[p.n++] = rs->lines;
+        if (p.n == MATCH_BATCH && (ret = flush_pending(g, &p, name, rs)) != CLI_OK)
             break;
-        }
-        if (h > 0) {
-            rs->matched_lines++;
-            rs->hits += (uint64_t)h;
-        }
     }
+    /* lines before a failure were matched, as one at a time would have */
+    int fr = flush_pending(g, &p, name, rs);
+    if (ret == CLI_OK)
+        ret = fr;
     if (ret == CLI_OK && ferror(in)) {
         fprintf(stderr, "sg17 intel match: %s: read error\n", name);
         ret = CLI_FAIL;
     }
-    free(buf);
+    free(p.buf);
+    free(p.obs);
     return ret;
 }
 
