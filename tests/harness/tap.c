@@ -123,7 +123,9 @@ const char *tap_vector_path(const char *rel)
         tap_skip_all("vectors directory not found (set SG17_VECTORS; default %s)",
                      SG17_DEFAULT_VECTORS);
     char *buf = slots[slot++ % 8];
-    snprintf(buf, 4096, "%s/%s", d, rel);
+    int n = snprintf(buf, sizeof slots[0], "%s/%s", d, rel);
+    if (n < 0 || (size_t)n >= sizeof slots[0])
+        tap_skip_all("vector path %s/%s is too long", d, rel);
     if (stat(buf, &st) != 0)
         tap_skip_all("vector file %s not found", buf);
     return buf;
