@@ -46,7 +46,15 @@ static void intel_usage(FILE *f)
             "         match compiled indicators against operator logs; STIX sightings\n"
             "         as JSON Lines; exit 0 nothing sighted, 1 sightings (docs/INTEL.md)\n"
             "  census FILE|-     object census (objects, types, unique ids, revoked)\n"
-            "  canon FILE|-      canonical serialisation (sorted keys, compact)\n");
+            "  canon FILE|-      canonical serialisation (sorted keys, compact)\n"
+            "  store ingest|sightings|stats|compile|match --db DB ...\n"
+            "         the SQLite intelligence store: provenance, de-duplication,\n"
+            "         confidence, sightings fed back (docs/INTEL-STORE.md)\n"
+            "  export --db DB --format stix|misp|zeek|suricata [--tlp-max L] -o OUT\n"
+            "         the active set, TLP markings honoured\n"
+            "  pull API_ROOT_URL --collection ID [--token-file F] [--db DB] ...\n"
+            "         TAXII 2.1 client (follows next; polls with added_after)\n"
+            "Run `sg17 intel COMMAND --help` for each command's options.\n");
 }
 
 static int load_json(const char *path, json_t **out)
