@@ -135,8 +135,8 @@ static void child_peak(const char *path, size_t flen, int mode)
                    after - before, (double)(after - before) * 1024.0 / (double)flen,
                    (double)(peak_load - before) * 1024.0 / (double)flen,
                    (double)(rss_doc - rss0) * 1024.0 / (double)flen, doc_bytes / 1024,
-                   (double)doc_bytes / (double)flen, rep.cap * sizeof(sg17_stix_finding) / 1024,
-                   (double)(rep.cap * sizeof(sg17_stix_finding)) / (double)flen, rep.n);
+                   (double)doc_bytes / (double)flen, sg17_stix_report_bytes(&rep) / 1024,
+                   (double)sg17_stix_report_bytes(&rep) / (double)flen, rep.n);
             sg17_stix_report_free(&rep);
             sg17_stix_doc_free(d);
         } else if (mode == 2) {

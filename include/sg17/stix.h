@@ -77,12 +77,25 @@ typedef struct sg17_stix_vopts {
     const char *registry_dir;    /**< IANA registry CSVs; NULL skips 271/272/273/charset */
 } sg17_stix_vopts;
 
-/** One finding: code 0 for a MUST error, else the SHOULD check code. */
+/** Longest finding message, NUL included (sg17_stix_finding_format()). */
+#define SG17_STIX_MSG_MAX 240
+
+/**
+ * One finding: code 0 for a MUST error, else the SHOULD check code. The
+ * message is "<object_id>: <text>" (sg17_stix_finding_format() joins it, at
+ * most SG17_STIX_MSG_MAX - 1 characters); text starts with "{NNN} " for a
+ * coded check. Both strings are owned by the report and shared between
+ * findings (the same object id, the same text): a finding is 24 bytes however
+ * long its message.
+ */
 typedef struct sg17_stix_finding {
     int code;
-    int is_error;   /**< counts against validity */
-    char msg[240];
+    int is_error;          /**< counts against validity */
+    const char *object_id; /**< id of the object the finding is about ("" if none) */
+    const char *text;      /**< the message after "<object_id>: " */
 } sg17_stix_finding;
+
+struct sg17_stix_msgpool;
 
 /** Validation result. */
 typedef struct sg17_stix_report {
@@ -90,7 +103,18 @@ typedef struct sg17_stix_report {
     size_t n, cap;
     sg17_stix_finding *items;
     size_t n_objects;  /**< objects validated */
+    struct sg17_stix_msgpool *pool; /**< internal: storage of the findings' strings */
 } sg17_stix_report;
+
+/**
+ * The full message of a finding, "<object_id>: <text>", into buf
+ * (NUL-terminated, truncated to len - 1; SG17_STIX_MSG_MAX always suffices).
+ * @return buf (an empty string when f is NULL).
+ */
+SG17_API const char *sg17_stix_finding_format(const sg17_stix_finding *f, char *buf, size_t len);
+
+/** Bytes a report holds (findings array + string pool), for accounting. */
+SG17_API size_t sg17_stix_report_bytes(const sg17_stix_report *rep);
 
 /** Name of a check code (check_codes of the reference), or NULL. */
 SG17_API const char *sg17_stix_check_name(int code);

@@ -113,10 +113,12 @@ static void collect(vstate *st, const sg17_stix_report *rep)
             if (!seen)
                 json_array_append_new(st->codes, json_integer(f->code));
         }
+        char msg[SG17_STIX_MSG_MAX];
         if (st->json)
-            json_array_append_new(f->is_error ? st->errors : st->warnings, json_string(f->msg));
+            json_array_append_new(f->is_error ? st->errors : st->warnings,
+                                  json_string(sg17_stix_finding_format(f, msg, sizeof msg)));
         else
-            fprintf(stdout, "%s: %s\n", f->is_error ? "error" : "warning", f->msg);
+            fprintf(stdout, "%s: %s: %s\n", f->is_error ? "error" : "warning", f->object_id, f->text);
     }
 }
 

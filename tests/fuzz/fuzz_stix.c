@@ -33,7 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc1 == 0) {
         int any_err = 0;
         for (size_t i = 0; i < r1.n; i++) {
-            if (memchr(r1.items[i].msg, '\0', sizeof r1.items[i].msg) == NULL)
+            char msg[SG17_STIX_MSG_MAX];
+            if (strlen(r1.items[i].object_id) + 2 + strlen(r1.items[i].text) >= sizeof msg ||
+                strlen(sg17_stix_finding_format(&r1.items[i], msg, sizeof msg)) + 1 > sizeof msg)
                 __builtin_trap();
             any_err |= r1.items[i].is_error;
         }

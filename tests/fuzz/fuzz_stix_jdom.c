@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (rc1 != rc2 || r1.n != r2.n || r1.valid != r2.valid)
                     __builtin_trap();
                 for (size_t i = 0; i < r1.n; i++)
-                    if (r1.items[i].code != r2.items[i].code || strcmp(r1.items[i].msg, r2.items[i].msg) != 0)
+                    if (r1.items[i].code != r2.items[i].code || strcmp(r1.items[i].object_id, r2.items[i].object_id) != 0 ||
+                        strcmp(r1.items[i].text, r2.items[i].text) != 0)
                         __builtin_trap();
                 sg17_stix_report_free(&r1);
                 sg17_stix_report_free(&r2);

@@ -45,7 +45,8 @@ static void put_report(acc *a, int vrc, const sg17_stix_report *r)
     snprintf(line, sizeof line, "rc %d\n", vrc);
     put(a, line);
     for (size_t i = 0; vrc == 0 && i < r->n; i++) {
-        snprintf(line, sizeof line, "%d %d %s\n", r->items[i].code, r->items[i].is_error, r->items[i].msg);
+        snprintf(line, sizeof line, "%d %d %s: %s\n", r->items[i].code, r->items[i].is_error,
+                 r->items[i].object_id, r->items[i].text);
         put(a, line);
     }
 }

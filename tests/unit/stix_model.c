@@ -151,7 +151,7 @@ static void validator(void)
     json_t *r = J(rel);
     memset(&vo, 0, sizeof vo);
     tap_ok(sg17_stix_validate(r, &vo, &rep) == 0 && rep.n == 1 &&
-               strstr(rep.items[0].msg, "relationship--44298a74") && strstr(rep.items[0].msg, "{202}") &&
+               strstr(rep.items[0].object_id, "relationship--44298a74") && strstr(rep.items[0].text, "{202}") &&
                !rep.items[0].is_error && rep.valid,
            "non-strict: the finding is a warning naming the object and code");
     sg17_stix_report_free(&rep);

@@ -46,8 +46,10 @@ static int has_code(const sg17_stix_report *r, int code)
 
 static int has_error(const sg17_stix_report *r, const char *needle)
 {
+    char msg[SG17_STIX_MSG_MAX];
     for (size_t i = 0; i < r->n; i++)
-        if (r->items[i].is_error && strstr(r->items[i].msg, needle))
+        if (r->items[i].is_error &&
+            strstr(sg17_stix_finding_format(&r->items[i], msg, sizeof msg), needle))
             return 1;
     return 0;
 }
@@ -61,7 +63,8 @@ static void expect(const char *what, const char *json, const char *version, int 
     tap_ok(rc == 0 && rep.valid == valid, "%s: %s", what, valid ? "valid" : "invalid");
     if (rc == 0 && rep.valid != valid)
         for (size_t i = 0; i < rep.n; i++)
-            tap_diag("  %s %s", rep.items[i].is_error ? "E" : "W", rep.items[i].msg);
+            tap_diag("  %s %s: %s", rep.items[i].is_error ? "E" : "W", rep.items[i].object_id,
+                     rep.items[i].text);
     if (code > 0)
         tap_ok(rc == 0 && has_code(&rep, code), "%s: {%d} reported", what, code);
     else if (code < 0)

@@ -45,8 +45,9 @@ static void ftext_add(ftext *t, int vrc, const sg17_stix_report *r)
     size_t k = (size_t)snprintf(line, sizeof line, "rc %d\n", vrc);
     for (size_t i = 0; vrc == 0 && i <= r->n; i++) {
         if (i > 0)
-            k = (size_t)snprintf(line, sizeof line, "%d %d %s\n", r->items[i - 1].code,
-                                 r->items[i - 1].is_error, r->items[i - 1].msg);
+            k = (size_t)snprintf(line, sizeof line, "%d %d %s: %s\n", r->items[i - 1].code,
+                                 r->items[i - 1].is_error, r->items[i - 1].object_id,
+                                 r->items[i - 1].text);
         if (k >= sizeof line)
             k = sizeof line - 1;
         if (t->n + k + 1 > t->cap) {
@@ -166,7 +167,7 @@ static void run(const char *dir_rel)
         for (size_t i = 0; rc == 0 && i < rep.n; i++) {
             if (rep.items[i].is_error) {
                 ne++;
-                tap_diag("  %s", rep.items[i].msg);
+                tap_diag("  %s: %s", rep.items[i].object_id, rep.items[i].text);
             } else {
                 nw++;
             }

@@ -104,7 +104,8 @@ static int doc_path_same(const json_t *inst, const sg17_stix_vopts *vo, int rc1,
         for (size_t i = 0; same && i < r1->n; i++)
             same = r1->items[i].code == r2.items[i].code &&
                    r1->items[i].is_error == r2.items[i].is_error &&
-                   strcmp(r1->items[i].msg, r2.items[i].msg) == 0;
+                   strcmp(r1->items[i].object_id, r2.items[i].object_id) == 0 &&
+                   strcmp(r1->items[i].text, r2.items[i].text) == 0;
     }
     sg17_stix_report_free(&r2);
     sg17_stix_doc_free(doc);
@@ -180,7 +181,8 @@ int main(void)
             free(ec);
             if (verbose && rc == 0)
                 for (size_t i = 0; i < rep.n; i++)
-                    tap_diag("    %s %s", rep.items[i].is_error ? "E" : "W", rep.items[i].msg);
+                    tap_diag("    %s %s: %s", rep.items[i].is_error ? "E" : "W", rep.items[i].object_id,
+                             rep.items[i].text);
         }
         if (rc == 0 || rc == SG17_E_FORMAT)
             sg17_stix_report_free(&rep);

@@ -46,6 +46,11 @@ int stix_hash_algo_known(const char *algo);
 struct sg17_jd;
 int stix_validate_jd(const struct sg17_jd *inst, const sg17_stix_vopts *opts, sg17_stix_report *rep);
 
+/* Append a finding: object id oid[0..oid_len) and text (both interned in the
+ * report's pool; each shorter than SG17_STIX_MSG_MAX). 0 or SG17_E_NOMEM. */
+int stix_report_add(sg17_stix_report *r, int code, int is_error, const char *oid, size_t oid_len,
+                    const char *text);
+
 /* The streaming reader: each element of a bundle's top-level "objects" array
  * as raw bytes (buf reused between calls; callback's non-zero stops). */
 int stix_stream_slices(const char *path, size_t max_object,

@@ -105,42 +105,31 @@ static void add(vctx *v, int code, const char *fmt, ...)
 {
     if (code > 0 && (code >= 512 || !v->on[code]))
         return;
-    sg17_stix_report *r = v->r;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        sg17_stix_finding *ni = realloc(r->items, nc * sizeof *ni);
-        if (!ni) {
-            v->nomem = 1;
-            return;
-        }
-        r->items = ni;
-        r->cap = nc;
-    }
-    sg17_stix_finding *f = &r->items[r->n++];
-    f->code = code;
-    f->is_error = code == 0 || v->o->strict;
+    /* "<id>: {NNN} <text>", truncated to SG17_STIX_MSG_MAX - 1 as a whole */
+    char msg[SG17_STIX_MSG_MAX];
     size_t off = 0;
     const char *oid = v->oid ? v->oid : "";
     size_t ol = strlen(oid);
-    if (ol > sizeof f->msg - 16)
-        ol = sizeof f->msg - 16;
-    memcpy(f->msg, oid, ol);
+    if (ol > sizeof msg - 16)
+        ol = sizeof msg - 16;
+    memcpy(msg, oid, ol);
     off = ol;
-    f->msg[off++] = ':';
-    f->msg[off++] = ' ';
+    msg[off++] = ':';
+    msg[off++] = ' ';
     if (code > 0) {
-        /* "{NNN} " */
-        f->msg[off++] = '{';
-        f->msg[off++] = (char)('0' + code / 100 % 10);
-        f->msg[off++] = (char)('0' + code / 10 % 10);
-        f->msg[off++] = (char)('0' + code % 10);
-        f->msg[off++] = '}';
-        f->msg[off++] = ' ';
+        msg[off++] = '{';
+        msg[off++] = (char)('0' + code / 100 % 10);
+        msg[off++] = (char)('0' + code / 10 % 10);
+        msg[off++] = (char)('0' + code % 10);
+        msg[off++] = '}';
+        msg[off++] = ' ';
     }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->msg + off, sizeof f->msg - off, fmt, ap);
+    vsnprintf(msg + off, sizeof msg - off, fmt, ap);
     va_end(ap);
+    if (stix_report_add(v->r, code, code == 0 || v->o->strict, oid, ol, msg + ol + 2) != 0)
+        v->nomem = 1;
 }
 
 static int on(const vctx *v, int code)
@@ -1876,11 +1865,3 @@ int sg17_stix_validate(const json_t *inst, const sg17_stix_vopts *opts, sg17_sti
     return rc;
 }
 
-void sg17_stix_report_free(sg17_stix_report *rep)
-{
-    if (!rep)
-        return;
-    free(rep->items);
-    rep->items = NULL;
-    rep->n = rep->cap = 0;
-}

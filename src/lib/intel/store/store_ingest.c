@@ -313,9 +313,10 @@ static int check_object(ingest_ctx *c, const json_t *obj, const char *id)
         return 0;
     }
     const char *why = "invalid";
+    char whybuf[SG17_STIX_MSG_MAX];
     for (size_t i = 0; i < rep.n; i++)
         if (rep.items[i].is_error) {
-            why = rep.items[i].msg;
+            why = sg17_stix_finding_format(&rep.items[i], whybuf, sizeof whybuf);
             break;
         }
     rc = reject(c, id, why);
