@@ -4,7 +4,8 @@
  * input (with and without SG17_JSON_DECODE_ANY), the same values when both
  * accept (viewing the jansson value as a DOM and comparing with
  * sg17_jd_equal, plus document order of members), and, for objects, the
- * validator gives the same findings on both DOMs.
+ * validator gives the same findings on both DOMs. A parse that gives consumed
+ * text back as it goes (SG17_JDOC_RELEASE, every byte) must equal the plain one.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -91,6 +92,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         sg17_jdoc_free(v);
+    }
+    {
+        /* giving consumed text back page by page (SG17_JDOC_RELEASE, step 1)
+         * changes nothing: same verdict, same DOM, same packed strings */
+        char *rb = malloc(size ? size : 1);
+        sg17_jdoc *dr = NULL;
+        if (rb) {
+            memcpy(rb, data, size);
+            int rrc = sg17_jdoc_parse_ex(rb, size, &lim, SG17_JDOC_RELEASE, 1, &dr, NULL);
+            if (rrc != rc || (rc == 0 && (!sg17_jd_equal(sg17_jdoc_root(dr), sg17_jdoc_root(d)) ||
+                                          !same_order(sg17_jdoc_root(dr), sg17_jdoc_root(d)) ||
+                                          sg17_jdoc_text_used(dr) != sg17_jdoc_text_used(d) ||
+                                          memcmp(rb, buf, sg17_jdoc_text_used(d)) != 0)))
+                __builtin_trap();
+            sg17_jdoc_free(dr);
+            free(rb);
+        }
     }
     sg17_jdoc_free(d);
     json_decref(j);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -53,6 +55,9 @@ typedef struct jd_parser {
     size_t nl;         /* newlines seen (only whitespace holds raw newlines) */
     size_t line_start; /* offset of the current line */
     size_t cont, cont_ls; /* UTF-8 continuation bytes seen, and at line_start */
+    size_t rel_step;      /* SG17_JDOC_RELEASE: give back dead text every rel_step bytes */
+    uintptr_t rel_hi;     /* text below this address was given back (or is strings) */
+    uintptr_t page;
 } jd_parser;
 
 /* ---- arena --------------------------------------------------------------- */
@@ -628,6 +633,23 @@ static void limits_of(const sg17_json_limits *lim, size_t *max_bytes, unsigned *
     *flags = lim->flags;
 }
 
+/*
+ * The text between the string cursor and the read position is dead: give its
+ * whole pages back to the system (anonymous private memory reads back as
+ * zeros, and nothing reads it again: the cursor only writes there). Pages the
+ * cursor reaches later fault in afresh. Failure is harmless (memory only).
+ */
+static void release_dead(jd_parser *ps, const char *p)
+{
+    uintptr_t lo = (uintptr_t)ps->w > ps->rel_hi ? (uintptr_t)ps->w : ps->rel_hi;
+    lo = (lo + ps->page - 1) & ~(ps->page - 1);
+    uintptr_t hi = (uintptr_t)p & ~(ps->page - 1);
+    if (hi > lo) {
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+        ps->rel_hi = hi;
+    }
+}
+
 /* The value/container state machine; returns 0 with the root on the value stack. */
 static int parse_doc(jd_parser *ps, char *p, unsigned max_depth, unsigned flags, jd_frame *frames)
 {
@@ -699,6 +721,8 @@ key:
     p = skip_ws(ps, p + 1);
     goto value;
 after:
+    if (ps->rel_step && (uintptr_t)p - ps->rel_hi >= ps->rel_step)
+        release_dead(ps, p);
     if (depth == 0) {
         p = skip_ws(ps, p);
         if (p != end)
@@ -728,6 +752,12 @@ after:
 int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdoc **out,
                     sg17_json_error *err)
 {
+    return sg17_jdoc_parse_ex(buf, len, lim, 0, 0, out, err);
+}
+
+int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_limits *lim, unsigned jflags,
+                       size_t release_step, sg17_jdoc **out, sg17_json_error *err)
+{
     size_t max_bytes;
     unsigned max_depth, flags;
     if (err) {
@@ -747,6 +777,12 @@ int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdo
     ps.end = buf + len;
     ps.err = err;
     ps.w = buf;
+    if (jflags & SG17_JDOC_RELEASE) {
+        long pg = sysconf(_SC_PAGESIZE);
+        ps.page = pg > 0 && ((unsigned long)pg & ((unsigned long)pg - 1)) == 0 ? (uintptr_t)pg : 4096U;
+        ps.rel_step = release_step ? release_step : SG17_JDOC_RELEASE_STEP;
+        ps.rel_hi = (uintptr_t)buf;
+    }
     if (len > max_bytes) {
         if (err)
             (void)snprintf(err->text, sizeof err->text,

@@ -63,6 +63,19 @@ typedef struct sg17_jdoc sg17_jdoc;
 SG17_MUST_CHECK int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim,
                                     sg17_jdoc **out, sg17_json_error *err);
 
+/* sg17_jdoc_parse_ex flags. SG17_JDOC_RELEASE: while parsing, give the pages
+ * of text already consumed (between the packed strings and the read position)
+ * back to the system with madvise(MADV_DONTNEED), every release_step bytes
+ * (0: SG17_JDOC_RELEASE_STEP), so the buffer's resident size shrinks as the
+ * DOM grows. buf must be private anonymous memory the caller owns (malloc'd);
+ * the bytes after the packed strings are undefined afterwards. Same results
+ * as sg17_jdoc_parse otherwise. */
+#define SG17_JDOC_RELEASE 1U
+#define SG17_JDOC_RELEASE_STEP ((size_t)64 * 1024)
+SG17_MUST_CHECK int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_limits *lim,
+                                       unsigned jflags, size_t release_step, sg17_jdoc **out,
+                                       sg17_json_error *err);
+
 /* A DOM viewing a jansson value (strings borrowed from it; v must outlive the
  * document). SG17_E_LIMIT beyond 2048 levels of nesting. */
 SG17_MUST_CHECK int sg17_jdoc_from_jansson(const json_t *v, sg17_jdoc **out);

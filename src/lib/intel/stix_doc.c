@@ -34,7 +34,8 @@ int sg17_stix_doc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17
     }
     d->buf = buf;
     d->len = len;
-    int rc = sg17_jdoc_parse(buf, len, lim, &d->dom, err);
+    /* the buffer is ours: consumed text goes back to the system while the DOM grows */
+    int rc = sg17_jdoc_parse_ex(buf, len, lim, SG17_JDOC_RELEASE, 0, &d->dom, err);
     if (rc) {
         sg17_stix_doc_free(d);
         return rc;
