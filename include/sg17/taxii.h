@@ -229,6 +229,73 @@ SG17_API SG17_MUST_CHECK int sg17_taxii_envelope_parse(const char *body, size_t 
                                                        char *err, size_t err_len);
 SG17_API void sg17_taxii_envelope_free(sg17_taxii_envelope *env);
 
+/* ---- HTTP Basic users (medallion's config format) ------------------------ */
+
+/** Caps of HTTP Basic credentials: user name and password bytes (with NUL). */
+#define SG17_TAXII_USER_MAX 128
+#define SG17_TAXII_PASS_MAX 256
+/** Longest base64 credential token after "Basic " (bytes). */
+#define SG17_TAXII_BASIC_MAX 512
+/** Longest role name a users file may give (bytes, with NUL). */
+#define SG17_TAXII_ROLE_MAX 33
+/** PBKDF2-HMAC-SHA256 iterations used by sg17d for the users' passwords. */
+#define SG17_TAXII_PBKDF2_ITER 20000
+
+/**
+ * Decode an HTTP Basic Authorization header value (RFC 7617): "Basic" (any
+ * case), one or more spaces, then strict base64 (standard alphabet, '='
+ * padding to a multiple of 4, unused bits zero, at most SG17_TAXII_BASIC_MAX
+ * characters), optionally followed by spaces. The decoded "user:password" is
+ * split at the first ':'; the user must be 1..user_cap-1 bytes, the password
+ * 0..pass_cap-1 bytes, neither with control bytes (0x00-0x1f, 0x7f).
+ * Outputs are NUL-terminated; on failure they are emptied and the decoded
+ * bytes wiped.
+ * @return 0; SG17_E_FORMAT (not Basic, bad base64, no ':', control byte,
+ *         empty user), SG17_E_LIMIT (a part too long).
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_basic_decode(const char *authorization, char *user,
+                                                     size_t user_cap, char *pass,
+                                                     size_t pass_cap);
+
+/**
+ * The users of a medallion-style configuration: {"users": {"name":
+ * "password", ...}} plus this project's optional extension {"sg17_roles":
+ * {"name": "role", ...}} (role names [a-z0-9_-]{1,32}). Without a role entry
+ * the user "admin" gets the role admin, every other user analyst. Passwords
+ * are kept only as PBKDF2-HMAC-SHA256(password, 16 random salt bytes,
+ * iterations) in memory; the clear text is wiped after hashing.
+ */
+typedef struct sg17_taxii_users sg17_taxii_users;
+
+/**
+ * Parse a users document of len bytes (at most 1000 users; names 1..127
+ * bytes without ':' or control bytes; passwords 1..255 bytes). iterations 0
+ * means SG17_TAXII_PBKDF2_ITER. Other top-level members (medallion's
+ * "backend", "taxii") are ignored.
+ * @return 0; SG17_E_FORMAT (err says where), SG17_E_LIMIT, SG17_E_NOMEM,
+ *         SG17_E_RNG, SG17_E_CRYPTO.
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_users_parse(const char *json, size_t len,
+                                                    unsigned iterations, sg17_taxii_users **out,
+                                                    char *err, size_t err_len);
+/** Read and parse a users file (at most 1 MiB; the buffer is wiped). SG17_E_IO if unreadable. */
+SG17_API SG17_MUST_CHECK int sg17_taxii_users_load(const char *path, unsigned iterations,
+                                                   sg17_taxii_users **out, char *err,
+                                                   size_t err_len);
+/** Wipe and free; NULL is a no-op. */
+SG17_API void sg17_taxii_users_free(sg17_taxii_users *u);
+/** Number of users. */
+SG17_API size_t sg17_taxii_users_count(const sg17_taxii_users *u);
+/**
+ * Check a user name and password: the password's PBKDF2 is compared with
+ * sg17_ct_memeq (an unknown user costs the same PBKDF2 against a dummy
+ * entry). On success role (role_cap >= SG17_TAXII_ROLE_MAX) gets the
+ * user's role. @return 0, SG17_E_AUTH, SG17_E_CRYPTO, SG17_E_INVAL.
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_users_check(const sg17_taxii_users *u, const char *user,
+                                                    const char *pass, char *role,
+                                                    size_t role_cap);
+
 /* ---- the server over SQLite ----------------------------------------------- */
 
 /**
@@ -247,6 +314,7 @@ typedef struct sg17_taxii_config {
     unsigned max_page;        /**< largest page (0: 1000) */
     int64_t cursor_max_age_s; /**< `next` older than this is refused (0: 86400) */
     size_t max_objects;       /**< objects per POST (0: 100000) */
+    int64_t status_max_age_s; /**< status resources older than this are gone (0: 604800) */
 } sg17_taxii_config;
 
 /** @return 0, SG17_E_IO (cannot open or create the tables), SG17_E_NOMEM, SG17_E_RNG. */
@@ -292,6 +360,10 @@ typedef struct sg17_taxii_request {
     const uint8_t *body;
     size_t body_len;
     const char *role;          /**< the authenticated principal's role name */
+    /** who is asking ("token:NAME", "user:NAME"); a status resource is shown
+     *  only to the principal whose POST made it, and to the role admin.
+     *  NULL: an anonymous principal that sees only its own (none). */
+    const char *principal;
     sg17_taxii_query_fn query; /**< query arguments */
     void *query_ctx;
     int64_t now_us; /**< 0: the wall clock */

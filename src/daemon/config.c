@@ -192,10 +192,18 @@ static int set_taxii(sg17d_config *cfg, const char *key, const char *value, char
         cfg->taxii_cursor_max_age_s = (unsigned)x;
         return 0;
     }
+    if (strcmp(key, "users") == 0)
+        return set_path(cfg->taxii_users, sizeof cfg->taxii_users, key, value, err, err_len);
+    if (strcmp(key, "status_max_age_s") == 0 && parse_uint(value, 1, 31536000, &x) == 0) {
+        cfg->taxii_status_max_age_s = (unsigned)x;
+        return 0;
+    }
     if (strcmp(key, "max_page_size") == 0)
         snprintf(err, err_len, "max_page_size: '%s' is not a number in 1..100000", value);
     else if (strcmp(key, "cursor_max_age_s") == 0)
         snprintf(err, err_len, "cursor_max_age_s: '%s' is not a number in 1..2592000", value);
+    else if (strcmp(key, "status_max_age_s") == 0)
+        snprintf(err, err_len, "status_max_age_s: '%s' is not a number in 1..31536000", value);
     else
         snprintf(err, err_len, "unknown key [taxii] %s", key);
     return SG17_E_FORMAT;

@@ -184,6 +184,25 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, req_ctx *rc, unsi
     return send_response(conn, rc, &resp);
 }
 
+/* send_error, or a TAXII error message when the request is meant for the TAXII server. */
+static enum MHD_Result send_error_at(sg17d_server *srv, struct MHD_Connection *conn, req_ctx *rc,
+                                     const char *url, const char *method, unsigned status,
+                                     const char *error, const char *reason)
+{
+    sg17d_request req;
+    sg17d_response resp;
+    memset(&req, 0, sizeof req);
+    memset(&resp, 0, sizeof resp);
+    req.method = method;
+    req.path = url;
+    req.body = (const uint8_t *)"";
+    req.conn = conn;
+    if (sg17d_taxii_error_reply(srv, &req, status, reason, &resp) == 1)
+        return send_response(conn, rc, &resp);
+    free(resp.body);
+    return send_error(conn, rc, status, error, reason);
+}
+
 /* Content-Length above the cap (or unparseable) means 413 before any byte is read. */
 static int length_exceeds(const char *cl, size_t cap)
 {
@@ -276,6 +295,19 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
     memset(&resp, 0, sizeof resp);
     memset(&who, 0, sizeof who);
     m = sg17d_route_find(method, url, &route, resp.allow, sizeof resp.allow);
+    if (m == SG17D_MATCH_NOT_FOUND) {
+        sg17d_request treq;
+        memset(&treq, 0, sizeof treq);
+        treq.method = method;
+        treq.path = url;
+        treq.body = (const uint8_t *)"";
+        treq.conn = conn;
+        if (sg17d_taxii_error_reply(srv, &treq, MHD_HTTP_NOT_FOUND, "no such API root or endpoint",
+                                    &resp) == 1)
+            return send_response(conn, rc, &resp);
+        free(resp.body);
+        resp.body = NULL;
+    }
     if (m == SG17D_MATCH_NOT_FOUND &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
         /* Not an API route: a dashboard file, or a 404. */
@@ -290,6 +322,17 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
         return send_error(conn, rc, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
     if (m == SG17D_MATCH_BAD_METHOD) {
+        sg17d_request treq;
+        memset(&treq, 0, sizeof treq);
+        treq.method = method;
+        treq.path = url;
+        treq.body = (const uint8_t *)"";
+        treq.conn = conn;
+        if (sg17d_taxii_error_reply(srv, &treq, MHD_HTTP_METHOD_NOT_ALLOWED,
+                                    "this endpoint does not accept that method", &resp) == 1)
+            return send_response(conn, rc, &resp);
+        free(resp.body);
+        resp.body = NULL;
         if (sg17d_resp_error(&resp, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
                              "this endpoint does not accept that method") != 0)
             return MHD_NO;
@@ -347,8 +390,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl != NULL && length_exceeds(cl, srv->cfg.max_body_bytes)) {
             rc->too_large = 1;
-            return send_error(conn, rc, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
-                              "the request body exceeds max_body_bytes");
+            return send_error_at(srv, conn, rc, url, method, MHD_HTTP_CONTENT_TOO_LARGE,
+                                 "payload_too_large", "the request body exceeds max_body_bytes");
         }
         return MHD_YES;
     }
@@ -382,8 +425,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return err == 0 ? MHD_YES : MHD_NO;
     }
     if (rc->too_large)
-        return send_error(conn, rc, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
-                          "the request body exceeds max_body_bytes");
+        return send_error_at(srv, conn, rc, url, method, MHD_HTTP_CONTENT_TOO_LARGE,
+                             "payload_too_large", "the request body exceeds max_body_bytes");
     return dispatch(srv, conn, rc, url, method);
 }
 

@@ -82,6 +82,7 @@ static void usage(FILE *f)
             "      --tls-cert FILE  PEM certificate chain: serve HTTPS (with --tls-key)\n"
             "      --tls-key FILE   PEM private key\n"
             "      --taxii-fixture FILE  TAXII 2.1 data (medallion format) to load at start\n"
+            "      --taxii-users FILE    HTTP Basic users for TAXII (medallion config format)\n"
             "  -h, --help           this text\n"
             "  -V, --version        print the version\n"
             "roles: admin, author, device, analyst, administration, sidf\n"
@@ -113,7 +114,8 @@ enum {
     OPT_RATE,
     OPT_TLS_CERT,
     OPT_TLS_KEY,
-    OPT_TAXII_FIXTURE
+    OPT_TAXII_FIXTURE,
+    OPT_TAXII_USERS
 };
 
 static const struct option long_opts[] = {
@@ -130,6 +132,7 @@ static const struct option long_opts[] = {
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"taxii-fixture", required_argument, NULL, OPT_TAXII_FIXTURE},
+    {"taxii-users", required_argument, NULL, OPT_TAXII_USERS},
     {NULL, 0, NULL, 0},
 };
 
@@ -158,6 +161,7 @@ static int parse_opts(int argc, char **argv, const char *optstring, cli_opts *o,
         case OPT_TLS_CERT: rc = add_override(o, "tls", "cert", optarg); break;
         case OPT_TLS_KEY: rc = add_override(o, "tls", "key", optarg); break;
         case OPT_TAXII_FIXTURE: rc = add_override(o, "taxii", "fixture", optarg); break;
+        case OPT_TAXII_USERS: rc = add_override(o, "taxii", "users", optarg); break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("sg17d %s\n", sg17_version()); return 1;
         case OPT_ROLE:

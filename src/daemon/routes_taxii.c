@@ -82,26 +82,123 @@ static int taxii_error(sg17d_response *resp, unsigned status, const char *title,
     return rc;
 }
 
-/* Bearer token -> *who; 0, or 1 after filling a 401/503 reply. */
-static int authenticate(sg17d_server *srv, const sg17d_request *req, sg17d_principal *who,
+/* HTTP Basic users ([taxii] users), loaded at start-up; NULL = Bearer tokens only. */
+static sg17_taxii_users *taxii_users;
+
+/* Who is asking: the role name and principal handed to the TAXII server. */
+typedef struct taxii_who {
+    char role[SG17_TAXII_ROLE_MAX];
+    char principal[8 + SG17_TAXII_USER_MAX];
+} taxii_who;
+
+static int unauthorized(sg17d_response *resp, const char *desc)
+{
+    int rc = taxii_error(resp, 401, "Unauthorized", desc);
+    /* http.c adds WWW-Authenticate: Bearer to every 401 */
+    if (taxii_users != NULL) {
+        resp->xhdr_name[0] = "WWW-Authenticate";
+        snprintf(resp->xhdr_value[0], sizeof resp->xhdr_value[0], "Basic realm=\"sg17 TAXII\"");
+    }
+    return rc;
+}
+
+static int auth_basic(const char *h, taxii_who *who, sg17d_response *resp, int *rc)
+{
+    char user[SG17_TAXII_USER_MAX], pass[SG17_TAXII_PASS_MAX];
+    int err = sg17_taxii_basic_decode(h, user, sizeof user, pass, sizeof pass);
+    if (err == 0)
+        err = sg17_taxii_users_check(taxii_users, user, pass, who->role, sizeof who->role);
+    sg17_memzero(pass, sizeof pass);
+    if (err == 0) {
+        snprintf(who->principal, sizeof who->principal, "user:%s", user);
+        return 0;
+    }
+    if (err == SG17_E_FORMAT || err == SG17_E_LIMIT)
+        *rc = unauthorized(resp, "malformed HTTP Basic credentials");
+    else if (err == SG17_E_AUTH)
+        *rc = unauthorized(resp, "unknown user or wrong password");
+    else
+        *rc = taxii_error(resp, 500, "Internal error", "the password check failed");
+    return 1;
+}
+
+/* Bearer token or HTTP Basic -> *who; 0, or 1 after filling a 401/500/503 reply. */
+static int authenticate(sg17d_server *srv, const sg17d_request *req, taxii_who *who,
                         sg17d_response *resp, int *rc)
 {
     const char *h = sg17d_req_header(req, "Authorization");
+    sg17d_principal p;
     int err;
+    if (h != NULL && taxii_users != NULL && strncasecmp(h, "Basic ", 6) == 0)
+        return auth_basic(h, who, resp, rc);
     if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
-        *rc = taxii_error(resp, 401, "Unauthorized", "an Authorization: Bearer token is required");
+        *rc = unauthorized(resp, taxii_users != NULL
+                                     ? "HTTP Basic credentials or a Bearer token are required"
+                                     : "an Authorization: Bearer token is required");
         return 1;
     }
     h += 7;
     while (*h == ' ')
         h++;
-    err = sg17d_token_verify(srv->store, h, strlen(h), who);
-    if (err == 0)
+    memset(&p, 0, sizeof p);
+    err = sg17d_token_verify(srv->store, h, strlen(h), &p);
+    if (err == 0) {
+        snprintf(who->role, sizeof who->role, "%s", sg17d_role_name(p.role));
+        snprintf(who->principal, sizeof who->principal, "token:%s", p.name);
         return 0;
+    }
     *rc = err == SG17_E_AUTH
-              ? taxii_error(resp, 401, "Unauthorized", "unknown or revoked token")
+              ? unauthorized(resp, "unknown or revoked token")
               : taxii_error(resp, 503, "Unavailable", "the token store did not answer");
     return 1;
+}
+
+static int has_taxii_media(const char *v)
+{
+    static const char mt[] = "application/taxii+json";
+    if (v == NULL)
+        return 0;
+    for (; *v != '\0'; v++)
+        if (strncasecmp(v, mt, sizeof mt - 1) == 0)
+            return 1;
+    return 0;
+}
+
+/* "/x/collections", "/x/collections/...", "/x/status/..." */
+static int taxii_shaped(const char *p)
+{
+    const char *seg2;
+    if (p[0] != '/' || (seg2 = strchr(p + 1, '/')) == NULL || seg2 == p + 1)
+        return 0;
+    if (strncmp(seg2, "/collections", 12) == 0 && (seg2[12] == '/' || seg2[12] == '\0'))
+        return 1;
+    return strncmp(seg2, "/status/", 8) == 0;
+}
+
+static int is_taxii_request(const sg17d_request *req)
+{
+    const char *p = req->path;
+    if (strncmp(p, "/taxii2/", 8) == 0 || strcmp(p, "/taxii2") == 0 || taxii_shaped(p))
+        return 1;
+    for (size_t i = 0; i < TAXII_ROOTS_MAX; i++) {
+        size_t n = strlen(root_paths[i]);
+        if (strncmp(p, root_paths[i], n) == 0)
+            return 1;
+    }
+    return req->conn != NULL && (has_taxii_media(sg17d_req_header(req, "Accept")) ||
+                                 has_taxii_media(sg17d_req_header(req, "Content-Type")));
+}
+
+int sg17d_taxii_error_reply(sg17d_server *srv, const sg17d_request *req, unsigned status,
+                            const char *desc, sg17d_response *resp)
+{
+    const char *title = status == 404   ? "Not found"
+                        : status == 405 ? "Method not allowed"
+                        : status == 413 ? "Content too large"
+                                        : "Error";
+    if (srv->taxii == NULL || req->path == NULL || !is_taxii_request(req))
+        return 0;
+    return taxii_error(resp, status, title, desc) == 0 ? 1 : 0;
 }
 
 static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *resp)
@@ -109,7 +206,7 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     sg17_taxii_server *ts = srv->taxii;
     sg17_taxii_request tr;
     sg17_taxii_response out;
-    sg17d_principal who;
+    taxii_who who;
     sg17d_request rq = *req; /* a non-const handle for the query callback */
     int rc = 0;
 
@@ -127,7 +224,8 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     tr.content_type = sg17d_req_header(req, "Content-Type");
     tr.body = req->body;
     tr.body_len = req->body_len;
-    tr.role = sg17d_role_name(who.role);
+    tr.role = who.role;
+    tr.principal = who.principal;
     tr.query = query_get;
     tr.query_ctx = &rq;
     rc = sg17_taxii_handle(ts, &tr, &out);
@@ -160,9 +258,22 @@ int sg17d_taxii_init(sg17d_server *srv)
     tc.db_path = srv->cfg.db_path;
     tc.max_page = srv->cfg.taxii_max_page;
     tc.cursor_max_age_s = srv->cfg.taxii_cursor_max_age_s;
+    tc.status_max_age_s = srv->cfg.taxii_status_max_age_s;
+    if (srv->cfg.taxii_users[0] != '\0') {
+        rc = sg17_taxii_users_load(srv->cfg.taxii_users, 0, &taxii_users, err, sizeof err);
+        if (rc != 0) {
+            sg17_log(SG17_LOG_ERROR, "taxii", "cannot load the users of %s: %s",
+                     srv->cfg.taxii_users, err);
+            return rc;
+        }
+        sg17_log(SG17_LOG_INFO, "taxii", "%zu HTTP Basic users from %s",
+                 sg17_taxii_users_count(taxii_users), srv->cfg.taxii_users);
+    }
     if ((rc = sg17_taxii_server_open(&ts, &tc)) != 0) {
         sg17_log(SG17_LOG_ERROR, "taxii", "cannot open the TAXII tables in %s: %s",
                  srv->cfg.db_path, sg17_strerror(rc));
+        sg17_taxii_users_free(taxii_users);
+        taxii_users = NULL;
         return rc;
     }
     if (srv->cfg.taxii_fixture[0] != '\0') {
@@ -172,6 +283,8 @@ int sg17d_taxii_init(sg17d_server *srv)
         } else if (rc != 0) {
             sg17_log(SG17_LOG_ERROR, "taxii", "cannot load %s: %s", srv->cfg.taxii_fixture, err);
             sg17_taxii_server_close(ts);
+            sg17_taxii_users_free(taxii_users);
+            taxii_users = NULL;
             return rc;
         } else {
             sg17_log(SG17_LOG_INFO, "taxii", "loaded %s", srv->cfg.taxii_fixture);
@@ -180,6 +293,8 @@ int sg17d_taxii_init(sg17d_server *srv)
     n = sg17_taxii_root_names(ts, names, TAXII_ROOTS_MAX);
     if (n < 0) {
         sg17_taxii_server_close(ts);
+        sg17_taxii_users_free(taxii_users);
+        taxii_users = NULL;
         return n;
     }
     for (int i = 0; i < n; i++) {
@@ -203,4 +318,6 @@ void sg17d_taxii_free(sg17d_server *srv)
 {
     sg17_taxii_server_close(srv->taxii);
     srv->taxii = NULL;
+    sg17_taxii_users_free(taxii_users);
+    taxii_users = NULL;
 }

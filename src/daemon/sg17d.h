@@ -60,6 +60,8 @@ typedef struct sg17d_config {
     char taxii_fixture[SG17D_FILE_PATH_MAX];
     unsigned taxii_max_page;
     unsigned taxii_cursor_max_age_s; /* `next` older than this is refused (0 = 86400) */
+    char taxii_users[SG17D_FILE_PATH_MAX]; /* HTTP Basic users, medallion format ("" = none) */
+    unsigned taxii_status_max_age_s;       /* status resources kept this long (0 = 604800) */
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
@@ -69,7 +71,7 @@ void sg17d_config_defaults(sg17d_config *cfg);
  * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
  * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
  * [assess] inventory; [web] root; [tls] cert, key; [taxii] fixture, max_page_size,
- * cursor_max_age_s).
+ * cursor_max_age_s, users, status_max_age_s).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,
@@ -222,6 +224,15 @@ SG17_MUST_CHECK int sg17d_assess_init(sg17d_server *srv);
 void sg17d_assess_free(sg17d_server *srv);
 SG17_MUST_CHECK int sg17d_taxii_init(sg17d_server *srv);
 void sg17d_taxii_free(sg17d_server *srv);
+/**
+ * routes_taxii.c: for a request meant for the TAXII server (a path under
+ * /taxii2/ or a served API root, a second path segment "collections" or
+ * "status", or Accept / Content-Type naming application/taxii+json), fill
+ * resp with a TAXII error message resource of status and return 1; else 0.
+ * http.c uses it for its own 404, 405 and 413 answers.
+ */
+int sg17d_taxii_error_reply(sg17d_server *srv, const sg17d_request *req, unsigned status,
+                            const char *desc, sg17d_response *resp);
 /** Copy a directory consult store of an earlier sg17d into the database (routes_consult.c);
  *  logs what it did, never fails the start. */
 int sg17d_consult_init(sg17d_server *srv);

@@ -253,10 +253,14 @@ is "$(post "$TADM" "$A/objects/" "$T/e1.json")" 202 "POST 5 objects -> 202"
 is "$(jb .status)/$(jb .total_count)/$(jb .success_count)/$(jb .failure_count)/$(jb .pending_count)" \
     "complete/5/5/0/0" "status resource counts"
 SID=$(jb .id)
-is "$(get "$TANA" "$R/status/$SID/")" 200 "GET the status resource"
+is "$(get "$TADM" "$R/status/$SID/")" 200 "GET the status resource (its creator)"
 is "$(jb '.successes | length')" 5 "its successes list"
-is "$(get "$TANA" "$R/status/2d086da7-4bdc-4f91-900e-d77486753710/")" 200 "fixture status resource"
+is "$(get "$TANA" "$R/status/$SID/")" 404 "another principal does not see it"
+is_taxii_error 404 "someone else's status"
+is "$(get "$TADM" "$R/status/2d086da7-4bdc-4f91-900e-d77486753710/")" 200 "fixture status resource (admin)"
 is "$(jb .pending_count)/$(jb '.pendings | length')" "2/2" "fixture status pendings"
+is "$(get "$TANA" "$R/status/2d086da7-4bdc-4f91-900e-d77486753710/")" 404 \
+    "fixture status resources (no creator) are for admin only"
 is "$(get "$TANA" "$R/status/00000000-0000-4000-8000-000000000000/")" 404 "unknown status -> 404"
 get "$TANA" "$A/objects/?limit=3" >/dev/null
 N1=$(jb .next)
@@ -314,6 +318,7 @@ is "$(get "$TANA" "$R/collections/00000000-0000-4000-8000-000000000000/objects/"
 is_taxii_error 404 "unknown collection"
 is "$(get "$TANA" "$R/collections/$HV/nothing/")" 404 "unknown endpoint -> 404"
 is "$(get "$TANA" "/api9/collections/")" 404 "unknown API root -> 404"
+is_taxii_error 404 "unknown API root"
 is "$(get "$TDEV" "$C/objects/")" 404 "a role without rights does not see the collection"
 get "$TDEV" "$R/collections/" >/dev/null
 is "$(jb '.collections // [] | length')" 0 "nor lists it"
@@ -327,8 +332,9 @@ is "$(post "$TADM" "$A/objects/" "$T/e1.json" application/json)" 415 "POST as ap
 is_taxii_error 415 "wrong Content-Type"
 printf '{"objects": [' >"$T/bad.json"
 is "$(post "$TADM" "$A/objects/" "$T/bad.json")" 400 "POST of broken JSON -> 400"
-is "$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $TADM" "$URL$A/objects/")" \
+is "$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $TADM" "$URL$A/objects/")" \
     405 "PUT -> 405"
+is_taxii_error 405 "PUT"
 is "$(get "$TADM" "$A/" -X POST)" 405 "POST on the API root -> 405"
 
 # ---- DELETE ------------------------------------------------------------------------------

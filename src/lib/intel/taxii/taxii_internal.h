@@ -14,6 +14,7 @@ struct sg17_taxii_server {
     unsigned default_page, max_page;
     int64_t cursor_max_age_s;
     size_t max_objects;
+    int64_t status_max_age_s; /* status resources older than this are not served, and purged */
     uint8_t cursor_key[32]; /* HKDF of the stored secret */
     pthread_mutex_t lock;   /* guards the idle pool */
     sqlite3 *idle[TAXII_POOL_MAX];
@@ -56,7 +57,8 @@ int taxii_set_text(sg17_taxii_response *resp, unsigned status, const char *text)
 int taxii_fail(sg17_taxii_response *resp, unsigned status, const char *title, const char *desc);
 /* POST objects: 202 + status resource in resp (taxii_write.c). */
 int taxii_add_objects(sqlite3 *db, const char *root, const coll_info *ci,
-                      const sg17_taxii_envelope *env, int64_t now, sg17_taxii_response *resp);
+                      const sg17_taxii_envelope *env, int64_t now, const char *owner,
+                      int64_t status_max_age_s, sg17_taxii_response *resp);
 /* DELETE an object's matching versions: 200, or 404 when none matched. */
 int taxii_delete_object(sqlite3 *db, int64_t cid, const char *id, const sg17_taxii_filter *f,
                         sg17_taxii_response *resp);

@@ -157,18 +157,39 @@ static int h_discovery(sqlite3 *db, const sg17_taxii_request *req, sg17_taxii_re
     return set_json(resp, 200, d);
 }
 
-static int h_status(sqlite3 *db, const char *root, const char *id, sg17_taxii_response *resp)
+/*
+ * A status resource is shown to the principal whose POST made it and to the
+ * role admin (rows without an owner, e.g. from a data file: admin only), and
+ * only until it is status_max_age_s old; otherwise it does not exist (404).
+ */
+static int h_status(sg17_taxii_server *s, sqlite3 *db, const char *root, const char *id,
+                    const sg17_taxii_request *req, sg17_taxii_response *resp)
 {
-    int err;
-    char *t =
-        query_text(db, "SELECT body FROM taxii_status WHERE root = ?1 AND id = ?2", root, id, &err);
-    if (err)
-        return err;
-    if (t == NULL)
-        return taxii_fail(resp, 404, "Not found", "no status resource with this id");
-    err = taxii_set_text(resp, 200, t);
-    free(t);
-    return err;
+    sqlite3_stmt *st = NULL;
+    int64_t now = req->now_us ? req->now_us : taxii_now_us();
+    int rc = SG17_E_IO, step;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT body FROM taxii_status WHERE root = ?1 AND id = ?2"
+                           " AND created_us >= ?3 AND (?4 OR owner = ?5)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return SG17_E_IO;
+    sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now - s->status_max_age_s * 1000000);
+    sqlite3_bind_int(st, 4, req->role != NULL && strcmp(req->role, "admin") == 0);
+    if (req->principal != NULL)
+        sqlite3_bind_text(st, 5, req->principal, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const char *body = (const char *)sqlite3_column_text(st, 0);
+        rc = body != NULL ? taxii_set_text(resp, 200, body) : SG17_E_NOMEM;
+    }
+    else if (step == SQLITE_DONE)
+        rc = taxii_fail(resp, 404, "Not found", "no status resource with this id");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static int h_collections(sqlite3 *db, const char *root, const char *one, const char *role,
@@ -479,7 +500,8 @@ static int h_collection_ep(listing *L, const sg17_taxii_path *p, const coll_info
             return taxii_fail(resp, 400, "Bad envelope", err);
         if (rc != 0)
             return rc;
-        rc = taxii_add_objects(L->db, L->root, ci, &env, L->now_us, resp);
+        rc = taxii_add_objects(L->db, L->root, ci, &env, L->now_us, req->principal,
+                               L->s->status_max_age_s, resp);
         sg17_taxii_envelope_free(&env);
         return rc;
     }
@@ -551,7 +573,7 @@ static int handle_root(sg17_taxii_server *s, sqlite3 *db, const char *root, cons
         else if (p.ep == SG17_TAXII_EP_ROOT)
             rc = taxii_set_text(resp, 200, info);
         else if (p.ep == SG17_TAXII_EP_STATUS)
-            rc = h_status(db, root, p.id, resp);
+            rc = h_status(s, db, root, p.id, req, resp);
         else
             rc = h_collections(db, root, p.ep == SG17_TAXII_EP_COLLECTION ? p.id : NULL, req->role,
                                resp);

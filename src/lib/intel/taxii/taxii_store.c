@@ -40,7 +40,35 @@ static const char schema_sql[] =
     "CREATE INDEX IF NOT EXISTS taxii_objects_page ON taxii_objects(cid, date_added_us);"
     "CREATE INDEX IF NOT EXISTS taxii_objects_type ON taxii_objects(cid, type, date_added_us);"
     "CREATE TABLE IF NOT EXISTS taxii_status(root TEXT NOT NULL, id TEXT NOT NULL,"
-    "  body TEXT NOT NULL, created_us INTEGER NOT NULL, PRIMARY KEY (root, id));";
+    "  body TEXT NOT NULL, created_us INTEGER NOT NULL, owner TEXT,"
+    "  PRIMARY KEY (root, id));";
+
+/* A status table made before status resources had an owner gets the column
+ * (NULL: no creating principal, so only admin sees those rows). */
+static int add_owner_column(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('taxii_status')"
+                               " WHERE name = 'owner'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return SG17_E_IO;
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (found)
+        return 0;
+    if (sqlite3_exec(db, "ALTER TABLE taxii_status ADD COLUMN owner TEXT", NULL, NULL, NULL) ==
+        SQLITE_OK)
+        return 0;
+    /* a concurrent start may have added it first */
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('taxii_status')"
+                               " WHERE name = 'owner'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return SG17_E_IO;
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found ? 0 : SG17_E_IO;
+}
 
 /* ---- small utilities -------------------------------------------------------- */
 
@@ -210,12 +238,15 @@ int sg17_taxii_server_open(sg17_taxii_server **out, const sg17_taxii_config *cfg
         s->default_page = s->max_page;
     s->cursor_max_age_s = cfg->cursor_max_age_s > 0 ? cfg->cursor_max_age_s : 86400;
     s->max_objects = cfg->max_objects ? cfg->max_objects : 100000;
+    s->status_max_age_s = cfg->status_max_age_s > 0 ? cfg->status_max_age_s : 604800;
     rc = db_open(s->db_path, &db);
     /* WAL (as sg17d's store sets it): readers page while a POST writes */
     if (rc == 0)
         (void)sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (rc == 0 && sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         rc = SG17_E_IO;
+    if (rc == 0)
+        rc = add_owner_column(db);
     if (rc == 0)
         rc = load_secret(s, db);
     if (rc != 0) {

@@ -56,7 +56,8 @@ static json_t *detail(const sg17_taxii_item *it, const char *version, const char
 }
 
 int taxii_add_objects(sqlite3 *db, const char *root, const coll_info *ci,
-                      const sg17_taxii_envelope *env, int64_t now, sg17_taxii_response *resp)
+                      const sg17_taxii_envelope *env, int64_t now, const char *owner,
+                      int64_t status_max_age_s, sg17_taxii_response *resp)
 {
     json_t *ok = json_array(), *bad = json_array(), *status;
     char sid[37], ts[SG17_TAXII_TIME_LEN], *text = NULL;
@@ -110,13 +111,29 @@ int taxii_add_objects(sqlite3 *db, const char *root, const coll_info *ci,
         sqlite3_stmt *st = NULL;
         rc = SG17_E_IO;
         if (sqlite3_prepare_v2(db,
-                               "INSERT INTO taxii_status(root, id, body, created_us)"
-                               " VALUES (?1, ?2, ?3, ?4)",
+                               "INSERT INTO taxii_status(root, id, body, created_us, owner)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5)",
                                -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 4, now);
+            if (owner != NULL)
+                sqlite3_bind_text(st, 5, owner, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, 5);
+            if (sqlite3_step(st) == SQLITE_DONE)
+                rc = 0;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == 0) {
+        /* expired status resources go with the next POST (GET never shows them) */
+        sqlite3_stmt *st = NULL;
+        rc = SG17_E_IO;
+        if (sqlite3_prepare_v2(db, "DELETE FROM taxii_status WHERE created_us < ?1", -1, &st,
+                               NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, now - status_max_age_s * 1000000);
             if (sqlite3_step(st) == SQLITE_DONE)
                 rc = 0;
         }
