@@ -72,8 +72,13 @@ static void test_decode(void)
         }
         hdr[o] = '\0';
         tap_int_eq(dec(hdr, u, p), SG17_E_LIMIT, "130-byte user name: over the cap");
-        tap_int_eq(sg17_taxii_basic_decode(hdr, u, 200, p, 4), 0, "fits larger buffers");
-        tap_int_eq(sg17_taxii_basic_decode("Basic YTpiYmJi", u, 8, p, 4), SG17_E_LIMIT,
+        {
+            char bigu[200], p4[4];
+            tap_int_eq(sg17_taxii_basic_decode(hdr, bigu, sizeof bigu, p4, sizeof p4), 0,
+                       "fits a larger user buffer");
+            tap_ok(strlen(bigu) == 130 && strcmp(p4, "b") == 0, "130-byte user, password b");
+        }
+        tap_int_eq(sg17_taxii_basic_decode("Basic YTpiYmJi", u, 8, p, 4), SG17_E_LIMIT, /* a:bbbb */
                    "4-byte password into a 4-byte buffer (NUL) -> LIMIT");
     }
 }
