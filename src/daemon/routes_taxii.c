@@ -16,8 +16,11 @@
  * `[taxii] fixture` / --taxii-fixture, kept in the daemon's database), so
  * their route entries point at path buffers filled at start-up, before the
  * server listens, and only read afterwards. The routes are public to the
- * router and authenticate here, so that a missing or bad token gets a TAXII
- * error message (401, with WWW-Authenticate from http.c).
+ * router and authenticate here (a Bearer token, or HTTP Basic for the users
+ * of `[taxii] users`), so that a missing or bad credential gets a TAXII
+ * error message (401, with WWW-Authenticate Basic from here and Bearer from
+ * http.c). sg17d_taxii_error_reply gives http.c TAXII bodies for its own
+ * 404/405/413 on TAXII requests.
  */
 #include <stdio.h>
 #include <stdlib.h>
