@@ -5,7 +5,9 @@
  * accept (viewing the jansson value as a DOM and comparing with
  * sg17_jd_equal, plus document order of members), and, for objects, the
  * validator gives the same findings on both DOMs. A parse that gives consumed
- * text back as it goes (SG17_JDOC_RELEASE, every byte) must equal the plain one.
+ * text back as it goes (SG17_JDOC_RELEASE, every byte) must equal the plain one,
+ * and so must a parse from a reader in pieces of 1..64 bytes (same result,
+ * DOM and error position).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +44,23 @@ static int same_order(const sg17_jd *a, const sg17_jd *b)
         }
     }
     return 1;
+}
+
+typedef struct rsrc {
+    const char *t;
+    size_t n, off, max_call;
+} rsrc;
+
+static int rd(void *ctx, char *dst, size_t cap, size_t *got)
+{
+    rsrc *s = ctx;
+    size_t k = s->n - s->off;
+    k = k < cap ? k : cap;
+    k = k < s->max_call ? k : s->max_call;
+    memcpy(dst, s->t + s->off, k);
+    s->off += k;
+    *got = k;
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,6 +127,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
             sg17_jdoc_free(dr);
             free(rb);
+        }
+    }
+    {
+        /* the same text from a reader in pieces of 1..64 bytes: same result,
+         * same DOM, same error position */
+        rsrc s = {(const char *)data, size, 0, 1 + (size ? data[size / 2] % 64U : 0U)};
+        sg17_jdoc *dr = NULL, *d2 = NULL;
+        sg17_json_error e, e0;
+        char *b2 = malloc(size ? size : 1);
+        if (b2) {
+            memcpy(b2, data, size);
+            int rc2 = sg17_jdoc_parse(b2, size, &lim, &d2, &e0);
+            int rrc = sg17_jdoc_parse_reader(rd, &s, s.max_call, &lim, &dr, &e);
+            if (rrc != rc2 || (rc2 == 0 && (!sg17_jd_equal(sg17_jdoc_root(dr), sg17_jdoc_root(d2)) ||
+                                            !same_order(sg17_jdoc_root(dr), sg17_jdoc_root(d2)))) ||
+                (rc2 != 0 && (e.position != e0.position || e.line != e0.line ||
+                              e.column != e0.column || strcmp(e.text, e0.text) != 0)))
+                __builtin_trap();
+            sg17_jdoc_free(dr);
+            sg17_jdoc_free(d2);
+            free(b2);
         }
     }
     sg17_jdoc_free(d);

@@ -5,7 +5,9 @@
  * numbers at the edges of the grammar and of int64/double range, duplicate
  * keys) and byte-level mutations of them (flip, insert, delete, duplicate,
  * truncate). Both parsers must give the same verdict and, when they accept,
- * the same values in the same member order. Deterministic seed.
+ * the same values in the same member order. Each input is also parsed from a
+ * reader in pieces of 1..64 bytes (sg17_jdoc_parse_reader): same verdict,
+ * values and error position as the in-place parse. Deterministic seed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -237,7 +239,24 @@ static int same(const json_t *j, const sg17_jd *d, char *why, size_t whylen)
     return 1;
 }
 
-static size_t n_total, n_accept, n_disagree, n_value;
+static size_t n_total, n_accept, n_disagree, n_value, n_reader;
+
+typedef struct rsrc {
+    const char *t;
+    size_t n, off, max_call;
+} rsrc;
+
+static int rd(void *ctx, char *dst, size_t cap, size_t *got)
+{
+    rsrc *s = ctx;
+    size_t k = s->n - s->off;
+    k = k < cap ? k : cap;
+    k = k < s->max_call ? k : s->max_call;
+    memcpy(dst, s->t + s->off, k);
+    s->off += k;
+    *got = k;
+    return 0;
+}
 
 static void check(const gen *g, const sg17_json_limits *lim)
 {
@@ -257,6 +276,26 @@ static void check(const gen *g, const sg17_json_limits *lim)
         if (!same(j, sg17_jdoc_root(d), why, sizeof why) && n_value++ < 5)
             tap_diag("values differ (%s) on: %.*s", why, (int)g->n, g->b);
     }
+    /* the same text arriving in pieces of 1..64 bytes: the same verdict, the
+     * same values as jansson, the same error position as the in-place parse */
+    size_t chunk = 1 + rnd(64);
+    rsrc s = {g->b, g->n, 0, chunk};
+    sg17_jdoc *r = NULL;
+    sg17_json_error e, e0;
+    char copy2[MAXDOC];
+    memcpy(copy2, g->b, g->n);
+    sg17_jdoc *d2 = NULL;
+    int rc2 = sg17_jdoc_parse(copy2, g->n, lim, &d2, &e0);
+    int rrc = sg17_jdoc_parse_reader(rd, &s, chunk, lim, &r, &e);
+    char why[64] = "";
+    if (rrc != rc2 || (rrc == 0 && j && !same(j, sg17_jdoc_root(r), why, sizeof why)) ||
+        (rrc != 0 && (e.position != e0.position || e.line != e0.line || e.column != e0.column))) {
+        if (n_reader++ < 5)
+            tap_diag("reader (chunk %zu) differs (rc %d vs %d, %s, pos %zu vs %zu) on: %.*s", chunk, rrc,
+                     rc2, why, e.position, e0.position, (int)g->n, g->b);
+    }
+    sg17_jdoc_free(r);
+    sg17_jdoc_free(d2);
     sg17_jdoc_free(d);
     json_decref(j);
 }
@@ -285,6 +324,8 @@ int main(void)
     tap_diag("%zu inputs, %zu accepted by both", n_total, n_accept);
     tap_ok(n_disagree == 0, "same accept/reject on %zu inputs (%zu disagree)", n_total, n_disagree);
     tap_ok(n_value == 0, "same values on the %zu accepted (%zu differ)", n_accept, n_value);
+    tap_ok(n_reader == 0, "parsing from a reader in pieces of 1..64 bytes: same verdict, values and "
+                          "error positions on %zu inputs (%zu differ)", n_total, n_reader);
     /* the generator exercises both outcomes substantially */
     tap_ok(n_accept > n_total / 20 && n_accept < n_total / 2,
            "both verdicts well represented (%zu of %zu accepted)", n_accept, n_total);

@@ -28,9 +28,19 @@ typedef struct jd_block {
     /* nodes follow */
 } jd_block;
 
+typedef struct jd_sblock {
+    struct jd_sblock *next;
+    /* text follows */
+} jd_sblock;
+
+#define JD_SBLOCK ((size_t)64 * 1024) /* string arena blocks (parsing from a reader) */
+#define JD_MORE 1                     /* internal: the window ends inside a token */
+#define JD_ROOM 2                     /* internal: the string block is full */
+
 struct sg17_jdoc {
     sg17_jd root;
     jd_block *blocks;
+    jd_sblock *sblocks; /* strings, when parsed from a reader */
     size_t arena_bytes;
     size_t text_used; /* packed strings at the start of the parsed buffer */
 };
@@ -51,9 +61,16 @@ typedef struct jd_parser {
     size_t dupcap;
     sg17_json_error *err;
     int rc;
-    char *w;           /* string compaction cursor (always <= the read position) */
+    char *w;           /* string cursor: in place, always <= the read position */
+    char *wlim;        /* end of the room for strings (in place: the end of the text) */
     size_t nl;         /* newlines seen (only whitespace holds raw newlines) */
-    size_t line_start; /* offset of the current line */
+    size_t line_start; /* offset of the current line (from the start of the input) */
+    /* parsing from a reader: base..end is a window on the input, base_off its offset */
+    sg17_jdoc_read_fn rd;
+    void *rd_ctx;
+    char *win;
+    size_t wincap, base_off, total, max_bytes;
+    int eof;
     size_t cont, cont_ls; /* UTF-8 continuation bytes seen, and at line_start */
     size_t rel_step;      /* SG17_JDOC_RELEASE: give back dead text every rel_step bytes */
     uintptr_t rel_hi;     /* text below this address was given back (or is strings) */
@@ -113,6 +130,12 @@ void sg17_jdoc_free(sg17_jdoc *d)
         free(b);
         b = nx;
     }
+    jd_sblock *s = d->sblocks;
+    while (s) {
+        jd_sblock *nx = s->next;
+        free(s);
+        s = nx;
+    }
     free(d);
 }
 
@@ -163,7 +186,7 @@ __attribute__((format(printf, 4, 5))) static int fail(jd_parser *ps, int rc, con
         return rc;
     /* the text before the read position may hold compacted strings: line and
      * column come from counters kept while scanning (columns count characters) */
-    size_t pos = at ? (size_t)(at - ps->base) : 0;
+    size_t pos = at ? ps->base_off + (size_t)(at - ps->base) : 0;
     size_t col = 1;
     if (pos >= ps->line_start) {
         size_t bytes = pos - ps->line_start, cont = ps->cont - ps->cont_ls;
@@ -280,6 +303,14 @@ static char *put_utf8(char *d, unsigned long cp)
 static char *unescape(jd_parser *ps, char *p, char **dst)
 {
     char *d = *dst;
+    if (ps->rd && !ps->eof && ps->end - p < 12) {
+        ps->rc = JD_MORE; /* an escape (or a surrogate pair) may continue past the window */
+        return NULL;
+    }
+    if (ps->rd && ps->wlim - d < 4) {
+        ps->rc = JD_ROOM;
+        return NULL;
+    }
     if (ps->end - p < 2) {
         fail(ps, SG17_E_FORMAT, p, "premature end of input in a string");
         return NULL;
@@ -343,7 +374,7 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
     for (;;) {
 #if defined(__SSE2__)
         const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
-        while (end - p >= 16) {
+        while (end - p >= 16 && ps->wlim - dst >= 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
             /* signed compare: bytes >= 0x80 are negative, so < 0x20 also catches them */
             __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
@@ -362,7 +393,7 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
             p += 16;
         }
 #endif
-        while (p < end) {
+        while (p < end && dst < ps->wlim) {
             unsigned char c = (unsigned char)*p;
             if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
                 break;
@@ -371,6 +402,10 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
         }
         if (p >= end)
             break;
+        if (ps->rd && ps->wlim - dst < 4) {
+            ps->rc = JD_ROOM;
+            return NULL;
+        }
         unsigned char c = (unsigned char)*p;
         if (c == '"') {
             *dst = '\0';
@@ -390,6 +425,10 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
             fail(ps, SG17_E_FORMAT, p, "control character 0x%x in a string", c);
             return NULL;
         }
+        if (ps->rd && !ps->eof && end - p < 4) {
+            ps->rc = JD_MORE;
+            return NULL;
+        }
         size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
         if (n == 0) {
             fail(ps, SG17_E_FORMAT, p, "invalid UTF-8 in a string");
@@ -399,6 +438,10 @@ static char *parse_string(jd_parser *ps, char *p, sg17_jd *out)
         memmove(dst, p, n);
         dst += n;
         p += n;
+    }
+    if (ps->rd && !ps->eof) {
+        ps->rc = JD_MORE;
+        return NULL;
     }
     fail(ps, SG17_E_FORMAT, p, "premature end of input in a string");
     return NULL;
@@ -415,6 +458,17 @@ static char *parse_number(jd_parser *ps, char *p, sg17_jd *out)
 {
     char *const s = p, *const end = ps->end;
     int neg = 0, is_real = 0;
+    if (ps->rd && !ps->eof) {
+        /* the number must end inside the window (its terminator may follow) */
+        const char *q = p;
+        while (q < end && (isdig((unsigned char)*q) || *q == '-' || *q == '+' || *q == '.' ||
+                           *q == 'e' || *q == 'E'))
+            q++;
+        if (q == end) {
+            ps->rc = JD_MORE;
+            return NULL;
+        }
+    }
     if (*p == '-') {
         neg = 1;
         p++;
@@ -584,18 +638,26 @@ static int close_container(jd_parser *ps, const jd_frame *f, const char *at)
     return 0;
 }
 
+static int refill(jd_parser *ps, char **p);
+
+/* Past whitespace; NULL (ps->rc set) when reading more input fails. */
 static char *skip_ws(jd_parser *ps, char *p)
 {
-    const char *end = ps->end;
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
-        if (*p == '\n') {
-            ps->nl++;
-            ps->line_start = (size_t)(p + 1 - ps->base);
-            ps->cont_ls = ps->cont;
+    for (;;) {
+        const char *end = ps->end;
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+            if (*p == '\n') {
+                ps->nl++;
+                ps->line_start = ps->base_off + (size_t)(p + 1 - ps->base);
+                ps->cont_ls = ps->cont;
+            }
+            p++;
         }
-        p++;
+        if (p < end || !ps->rd || ps->eof)
+            return p;
+        if (refill(ps, &p))
+            return NULL;
     }
-    return p;
 }
 
 static char *literal(jd_parser *ps, char *p, sg17_jd *out)
@@ -605,6 +667,10 @@ static char *literal(jd_parser *ps, char *p, sg17_jd *out)
         size_t n;
         uint32_t t;
     } lits[] = {{"true", 4, SG17_JD_TRUE}, {"false", 5, SG17_JD_FALSE}, {"null", 4, SG17_JD_NULL}};
+    if (ps->rd && !ps->eof && ps->end - p < 5) {
+        ps->rc = JD_MORE;
+        return NULL;
+    }
     for (size_t i = 0; i < 3; i++)
         if ((size_t)(ps->end - p) >= lits[i].n && memcmp(p, lits[i].w, lits[i].n) == 0) {
             out->type = lits[i].t;
@@ -650,19 +716,95 @@ static void release_dead(jd_parser *ps, const char *p)
     }
 }
 
+/*
+ * Parsing from a reader: keep the window from *p on (moved to the front),
+ * growing it when it is full, and read more after it. Sets eof when the
+ * reader has nothing more. 0 or an error (ps->rc and err set).
+ */
+static int refill(jd_parser *ps, char **p)
+{
+    size_t keep = (size_t)(ps->end - *p);
+    if (*p != ps->win)
+        memmove(ps->win, *p, keep);
+    ps->base_off += (size_t)(*p - ps->win);
+    if (keep == ps->wincap) {
+        size_t nc = ps->wincap * 2;
+        char *nw = nc > ps->wincap ? realloc(ps->win, nc) : NULL;
+        if (!nw)
+            return fail(ps, SG17_E_NOMEM, NULL, "out of memory");
+        ps->win = nw;
+        ps->wincap = nc;
+    }
+    ps->base = ps->win;
+    *p = ps->win;
+    ps->end = ps->win + keep;
+    size_t got = 0;
+    int rc = ps->rd(ps->rd_ctx, ps->end, ps->wincap - keep, &got);
+    if (rc)
+        return fail(ps, rc < 0 ? rc : SG17_E_IO, NULL, "read error");
+    if (got > ps->wincap - keep)
+        return fail(ps, SG17_E_INVAL, NULL, "reader overran its buffer");
+    ps->total += got;
+    if (ps->total > ps->max_bytes)
+        return fail(ps, SG17_E_LIMIT, NULL, "input exceeds the %zu-byte limit", ps->max_bytes);
+    ps->end += got;
+    ps->eof = got == 0;
+    return 0;
+}
+
+/* A new block for strings of at least want bytes (parsing from a reader). */
+static int string_room(jd_parser *ps, size_t want)
+{
+    size_t cap = want > JD_SBLOCK ? want : JD_SBLOCK;
+    jd_sblock *b = malloc(sizeof *b + cap);
+    if (!b)
+        return fail(ps, SG17_E_NOMEM, NULL, "out of memory");
+    b->next = ps->doc->sblocks;
+    ps->doc->sblocks = b;
+    ps->doc->arena_bytes += sizeof *b + cap;
+    ps->w = (char *)(b + 1);
+    ps->wlim = ps->w + cap;
+    return 0;
+}
+
+/* One scalar token at p into slot (kind: '"' string, 'n' number, 'l' literal),
+ * retried from p after more input or string room when parsing from a reader. */
+static char *token(jd_parser *ps, char **pp, sg17_jd *slot, int kind)
+{
+    for (;;) {
+        char *p = *pp, *q;
+        size_t cont0 = ps->cont;
+        char *w0 = ps->w;
+        if (kind == '"')
+            q = parse_string(ps, p + 1, slot);
+        else if (kind == 'n')
+            q = parse_number(ps, p, slot);
+        else
+            q = literal(ps, p, slot);
+        if (q || (ps->rc != JD_MORE && ps->rc != JD_ROOM))
+            return q;
+        int why = ps->rc;
+        ps->rc = 0;
+        ps->cont = cont0;
+        ps->w = w0;
+        if (why == JD_ROOM ? string_room(ps, (size_t)(ps->end - p) + 16) : refill(ps, pp))
+            return NULL;
+    }
+}
+
 /* The value/container state machine; returns 0 with the root on the value stack. */
 static int parse_doc(jd_parser *ps, char *p, unsigned max_depth, unsigned flags, jd_frame *frames)
 {
-    char *const end = ps->end;
     size_t depth = 0;
     sg17_jd *slot;
-    p = skip_ws(ps, p);
-    if (p == end)
+    if (!(p = skip_ws(ps, p)))
+        return ps->rc;
+    if (p == ps->end)
         return fail(ps, SG17_E_FORMAT, p, "premature end of input");
     if (!(flags & SG17_JSON_DECODE_ANY) && *p != '[' && *p != '{')
         return fail(ps, SG17_E_FORMAT, p, "'[' or '{' expected");
 value:
-    if (p >= end)
+    if (p >= ps->end)
         return fail(ps, SG17_E_FORMAT, p, "premature end of input");
     switch (*p) {
     case '{':
@@ -670,11 +812,12 @@ value:
         if (depth >= max_depth)
             return fail(ps, SG17_E_LIMIT, p, "nesting too deep (more than %u levels)", max_depth);
         frames[depth].start = ps->nvals;
-        frames[depth].offset = (size_t)(p - ps->base);
+        frames[depth].offset = ps->base_off + (size_t)(p - ps->base);
         frames[depth].is_obj = *p == '{';
         depth++;
-        p = skip_ws(ps, p + 1);
-        if (p < end && *p == (frames[depth - 1].is_obj ? '}' : ']')) {
+        if (!(p = skip_ws(ps, p + 1)))
+            return ps->rc;
+        if (p < ps->end && *p == (frames[depth - 1].is_obj ? '}' : ']')) {
             depth--;
             if (close_container(ps, &frames[depth], p))
                 return ps->rc;
@@ -687,53 +830,54 @@ value:
     case '"':
         if (!(slot = push(ps)))
             return fail(ps, SG17_E_NOMEM, p, "out of memory");
-        p = parse_string(ps, p + 1, slot);
+        p = token(ps, &p, slot, '"');
         break;
     case 't':
     case 'f':
     case 'n':
         if (!(slot = push(ps)))
             return fail(ps, SG17_E_NOMEM, p, "out of memory");
-        p = literal(ps, p, slot);
+        p = token(ps, &p, slot, 'l');
         break;
     default:
         if (*p != '-' && !isdig((unsigned char)*p))
             return fail(ps, SG17_E_FORMAT, p, "invalid token");
         if (!(slot = push(ps)))
             return fail(ps, SG17_E_NOMEM, p, "out of memory");
-        p = parse_number(ps, p, slot);
+        p = token(ps, &p, slot, 'n');
         break;
     }
     if (!p)
         return ps->rc;
     goto after;
 key:
-    if (p >= end || *p != '"')
+    if (p >= ps->end || *p != '"')
         return fail(ps, SG17_E_FORMAT, p, "string or '}' expected");
     if (!(slot = push(ps)))
         return fail(ps, SG17_E_NOMEM, p, "out of memory");
-    p = parse_string(ps, p + 1, slot);
-    if (!p)
+    p = token(ps, &p, slot, '"');
+    if (!p || !(p = skip_ws(ps, p)))
         return ps->rc;
-    p = skip_ws(ps, p);
-    if (p >= end || *p != ':')
+    if (p >= ps->end || *p != ':')
         return fail(ps, SG17_E_FORMAT, p, "':' expected");
-    p = skip_ws(ps, p + 1);
+    if (!(p = skip_ws(ps, p + 1)))
+        return ps->rc;
     goto value;
 after:
     if (ps->rel_step && (uintptr_t)p - ps->rel_hi >= ps->rel_step)
         release_dead(ps, p);
+    if (!(p = skip_ws(ps, p)))
+        return ps->rc;
     if (depth == 0) {
-        p = skip_ws(ps, p);
-        if (p != end)
+        if (p != ps->end)
             return fail(ps, SG17_E_FORMAT, p, "end of file expected");
         return 0;
     }
-    p = skip_ws(ps, p);
-    if (p >= end)
+    if (p >= ps->end)
         return fail(ps, SG17_E_FORMAT, p, "premature end of input");
     if (*p == ',') {
-        p = skip_ws(ps, p + 1);
+        if (!(p = skip_ws(ps, p + 1)))
+            return ps->rc;
         if (frames[depth - 1].is_obj)
             goto key;
         goto value;
@@ -777,6 +921,7 @@ int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_limits *lim, unsig
     ps.end = buf + len;
     ps.err = err;
     ps.w = buf;
+    ps.wlim = buf + len;
     if (jflags & SG17_JDOC_RELEASE) {
         long pg = sysconf(_SC_PAGESIZE);
         ps.page = pg > 0 && ((unsigned long)pg & ((unsigned long)pg - 1)) == 0 ? (uintptr_t)pg : 4096U;
@@ -803,6 +948,56 @@ int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_limits *lim, unsig
     free(frames);
     free(ps.vals);
     free(ps.dup);
+    sg17_jdoc_free(ps.doc);
+    return rc;
+}
+
+int sg17_jdoc_parse_reader(sg17_jdoc_read_fn rd, void *ctx, size_t chunk,
+                           const sg17_json_limits *lim, sg17_jdoc **out, sg17_json_error *err)
+{
+    size_t max_bytes;
+    unsigned max_depth, flags;
+    if (err) {
+        err->line = err->column = 0;
+        err->position = 0;
+        err->text[0] = '\0';
+    }
+    if (!out)
+        return SG17_E_INVAL;
+    *out = NULL;
+    if (!rd)
+        return SG17_E_INVAL;
+    limits_of(lim, &max_bytes, &max_depth, &flags);
+    jd_parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.err = err;
+    ps.rd = rd;
+    ps.rd_ctx = ctx;
+    ps.max_bytes = max_bytes;
+    ps.wincap = chunk ? chunk : JD_SBLOCK;
+    ps.win = malloc(ps.wincap);
+    ps.base = ps.end = ps.win;
+    ps.doc = calloc(1, sizeof *ps.doc);
+    jd_frame *frames = malloc(((size_t)max_depth + 1) * sizeof *frames);
+    int rc = SG17_E_NOMEM;
+    char *p = ps.win;
+    /* strings go to blocks the document owns */
+    if (ps.doc && frames && ps.win) {
+        rc = string_room(&ps, 0);
+        if (rc == 0)
+            rc = refill(&ps, &p);
+        if (rc == 0)
+            rc = parse_doc(&ps, p, max_depth, flags, frames);
+    }
+    if (rc == 0) {
+        ps.doc->root = ps.vals[0];
+        *out = ps.doc;
+        ps.doc = NULL;
+    }
+    free(frames);
+    free(ps.vals);
+    free(ps.dup);
+    free(ps.win);
     sg17_jdoc_free(ps.doc);
     return rc;
 }

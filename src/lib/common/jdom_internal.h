@@ -76,6 +76,22 @@ SG17_MUST_CHECK int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_li
                                        unsigned jflags, size_t release_step, sg17_jdoc **out,
                                        sg17_json_error *err);
 
+/* Reader for sg17_jdoc_parse_reader: up to cap bytes into dst, the count in
+ * *got (0 = end of input); returns 0 or a negative SG17_E_* code. */
+typedef int (*sg17_jdoc_read_fn)(void *ctx, char *dst, size_t cap, size_t *got);
+
+/* Parse JSON read piece by piece (rd), never holding the whole text: the
+ * parser works on a window of the input (chunk bytes to start with, 0: 64 KiB;
+ * grown only for a token longer than it) and copies the unescaped strings
+ * into blocks the document owns. Same acceptance, values, caps and errors
+ * (line, column, position, text) as sg17_jdoc_parse on the whole text, except
+ * that the size cap is checked as the input arrives (SG17_E_LIMIT, possibly
+ * after a syntax error sg17_jdoc_parse would not reach) and a reader's error
+ * is returned as is. sg17_jdoc_text_used() is 0 (no caller buffer). */
+SG17_MUST_CHECK int sg17_jdoc_parse_reader(sg17_jdoc_read_fn rd, void *ctx, size_t chunk,
+                                           const sg17_json_limits *lim, sg17_jdoc **out,
+                                           sg17_json_error *err);
+
 /* A DOM viewing a jansson value (strings borrowed from it; v must outlive the
  * document). SG17_E_LIMIT beyond 2048 levels of nesting. */
 SG17_MUST_CHECK int sg17_jdoc_from_jansson(const json_t *v, sg17_jdoc **out);
@@ -90,7 +106,8 @@ size_t sg17_jdoc_text_used(const sg17_jdoc *d);
  * every string there. */
 void sg17_jdoc_rebase(sg17_jdoc *d, uintptr_t old_base, char *new_base);
 
-/* Bytes held by the document's arena (nodes), for accounting. */
+/* Bytes held by the document's arenas (nodes, and strings when parsed from a
+ * reader), for accounting. */
 size_t sg17_jdoc_arena_bytes(const sg17_jdoc *d);
 
 void sg17_jdoc_free(sg17_jdoc *d);

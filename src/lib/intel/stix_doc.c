@@ -13,6 +13,8 @@
 #include "sg17/stix.h"
 #include "stix_internal.h"
 
+#define STIX_DOC_CHUNK ((size_t)64 * 1024)
+
 struct sg17_stix_doc {
     sg17_jdoc *dom;
     char *buf;
@@ -65,45 +67,11 @@ static void set_err(sg17_json_error *err, const char *path, const char *what)
     (void)snprintf(err->text, sizeof err->text, "%s: %s", path, what);
 }
 
-/* Whole stream into a malloc'd buffer of at most max bytes. */
-static int read_stream(FILE *f, size_t max, size_t hint, char **out, size_t *len)
+static int read_file(void *ctx, char *dst, size_t cap, size_t *got)
 {
-    size_t cap = hint ? hint + 1 : 65536, n = 0;
-    char *b = malloc(cap);
-    if (!b)
-        return SG17_E_NOMEM;
-    for (;;) {
-        if (n == cap) {
-            if (cap > max) {
-                free(b);
-                return SG17_E_LIMIT;
-            }
-            size_t nc = cap * 2;
-            char *nb = realloc(b, nc);
-            if (!nb) {
-                free(b);
-                return SG17_E_NOMEM;
-            }
-            b = nb;
-            cap = nc;
-        }
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                free(b);
-                return SG17_E_IO;
-            }
-            break;
-        }
-    }
-    if (n > max) {
-        free(b);
-        return SG17_E_LIMIT;
-    }
-    *out = b;
-    *len = n;
-    return 0;
+    FILE *f = ctx;
+    *got = fread(dst, 1, cap, f);
+    return *got == 0 && ferror(f) ? SG17_E_IO : 0;
 }
 
 int sg17_stix_doc_load(const char *path, const sg17_json_limits *lim, sg17_stix_doc **out,
@@ -119,29 +87,33 @@ int sg17_stix_doc_load(const char *path, const sg17_json_limits *lim, sg17_stix_
         set_err(err, path, errno == ENOENT ? "no such file or directory" : "cannot open");
         return SG17_E_IO;
     }
-    size_t hint = 0;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        if ((unsigned long long)st.st_size > (unsigned long long)max) {
-            if (!is_stdin)
-                fclose(f);
-            set_err(err, path, "file exceeds the size limit");
-            return SG17_E_LIMIT;
-        }
-        hint = (size_t)st.st_size;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size > (unsigned long long)max) {
+        if (!is_stdin)
+            fclose(f);
+        set_err(err, path, "file exceeds the size limit");
+        return SG17_E_LIMIT;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = read_stream(f, max, hint, &buf, &len);
+    sg17_stix_doc *d = calloc(1, sizeof *d);
+    if (!d) {
+        if (!is_stdin)
+            fclose(f);
+        return SG17_E_NOMEM;
+    }
+    /* parsed as it is read, 64 KiB at a time: the text is never held whole,
+     * only the unescaped strings (in the document's blocks) and the nodes */
+    int rc = sg17_jdoc_parse_reader(read_file, f, STIX_DOC_CHUNK, lim, &d->dom, err);
     if (!is_stdin)
         fclose(f);
     if (rc) {
-        set_err(err, path, rc == SG17_E_LIMIT ? "input exceeds the size limit"
-                           : rc == SG17_E_IO  ? "read error"
-                                              : "out of memory");
+        if (rc == SG17_E_IO)
+            set_err(err, path, "read error");
+        sg17_stix_doc_free(d);
         return rc;
     }
-    return sg17_stix_doc_parse(buf, len, lim, out, err);
+    *out = d;
+    return 0;
 }
 
 int sg17_stix_validate_doc(const sg17_stix_doc *doc, const sg17_stix_vopts *opts,
