@@ -198,12 +198,18 @@ static int set_taxii(sg17d_config *cfg, const char *key, const char *value, char
         cfg->taxii_status_max_age_s = (unsigned)x;
         return 0;
     }
+    if (strcmp(key, "pbkdf2_iterations") == 0 && parse_uint(value, 1000, 10000000, &x) == 0) {
+        cfg->taxii_pbkdf2_iter = (unsigned)x;
+        return 0;
+    }
     if (strcmp(key, "max_page_size") == 0)
         snprintf(err, err_len, "max_page_size: '%s' is not a number in 1..100000", value);
     else if (strcmp(key, "cursor_max_age_s") == 0)
         snprintf(err, err_len, "cursor_max_age_s: '%s' is not a number in 1..2592000", value);
     else if (strcmp(key, "status_max_age_s") == 0)
         snprintf(err, err_len, "status_max_age_s: '%s' is not a number in 1..31536000", value);
+    else if (strcmp(key, "pbkdf2_iterations") == 0)
+        snprintf(err, err_len, "pbkdf2_iterations: '%s' is not a number in 1000..10000000", value);
     else
         snprintf(err, err_len, "unknown key [taxii] %s", key);
     return SG17_E_FORMAT;

@@ -62,6 +62,7 @@ typedef struct sg17d_config {
     unsigned taxii_cursor_max_age_s; /* `next` older than this is refused (0 = 86400) */
     char taxii_users[SG17D_FILE_PATH_MAX]; /* HTTP Basic users, medallion format ("" = none) */
     unsigned taxii_status_max_age_s;       /* status resources kept this long (0 = 604800) */
+    unsigned taxii_pbkdf2_iter;            /* PBKDF2 iterations for the users (0 = 20000) */
 } sg17d_config;
 
 /** Fill cfg with the built-in defaults. */
@@ -71,7 +72,7 @@ void sg17d_config_defaults(sg17d_config *cfg);
  * max_header_bytes, timeout_s, max_connections; [store] path; [log] level;
  * [limits] rate, burst; [sidf] key (repeatable), key_dir, allow_null;
  * [assess] inventory; [web] root; [tls] cert, key; [taxii] fixture, max_page_size,
- * cursor_max_age_s, users, status_max_age_s).
+ * cursor_max_age_s, users, status_max_age_s, pbkdf2_iterations).
  * Unknown sections/keys and bad values are errors; err gets "file:line: why".
  */
 SG17_MUST_CHECK int sg17d_config_load(sg17d_config *cfg, const char *path, char *err,

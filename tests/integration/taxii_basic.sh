@@ -69,7 +69,7 @@ TANA=$("$SG17D_BIN" token create --role analyst --name ana --db "$DB" 2>/dev/nul
 ok $? "an analyst token"
 printf '[server]\nmax_body_bytes = 4000\n' >"$T/d.ini"
 sg17d_must_start "$T/log" -c "$T/d.ini" --db "$DB" --taxii-fixture "$FIX" --taxii-users "$CONF"
-grep -q 'taxii: 3 HTTP Basic users from' "$T/log"
+grep -q 'taxii: 3 HTTP Basic users from .* (PBKDF2, 20000 iterations)' "$T/log"
 ok $? "the three users of the medallion test configuration were loaded"
 grep -q 'Password' "$T/log"
 ok $((1 - $?)) "no password in the log"
@@ -177,8 +177,10 @@ sg17d_stop
 
 # ---- sg17_roles, and status expiry ------------------------------------------------------------
 jq '. + {sg17_roles: {user2: "device"}}' "$CONF" >"$T/users.json"
-printf '[taxii]\nusers = %s\nstatus_max_age_s = 2\n' "$T/users.json" >"$T/t.ini"
+printf '[taxii]\nusers = %s\nstatus_max_age_s = 2\npbkdf2_iterations = 1000\n' "$T/users.json" >"$T/t.ini"
 sg17d_must_start "$T/log2" -c "$T/t.ini" --db "$DB"
+grep -q 'taxii: 3 HTTP Basic users from .* (PBKDF2, 1000 iterations)' "$T/log2"
+ok $? "[taxii] pbkdf2_iterations = 1000 is used"
 is "$(req "$U2" GET $R/collections/)" 200 "user2 mapped to the role device: collections"
 is "$(jb '.collections // [] | length')" 0 "it sees none (device has no rights rows)"
 is "$(req "$U2" GET $R/collections/$HV/objects/)" 404 "and cannot read one (404)"
@@ -192,6 +194,11 @@ is_taxii_error 404 "expired status"
 is "$(req "$ADMIN" GET "$R/status/$S1/")" 404 "so has the first daemon's, for admin too"
 sg17d_stop
 
+printf '[taxii]\npbkdf2_iterations = 10\n' >"$T/bad.ini"
+"$SG17D_BIN" -c "$T/bad.ini" --db "$DB" --port 0 >/dev/null 2>"$T/err"
+is "$?" 2 "pbkdf2_iterations = 10 is refused (exit 2)"
+grep -q "pbkdf2_iterations: '10' is not a number in 1000..10000000" "$T/err"
+ok $? "with the reason"
 printf '{"users": {"a:b": "x"}}' >"$T/bad.json"
 sg17d_start "$T/log3" --db "$DB" --taxii-users "$T/bad.json"
 r=$?
