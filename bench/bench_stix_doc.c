@@ -7,12 +7,15 @@
  *     not timed: parsing is in place), jansson parses the text
  *   end-to-end: sg17_stix_doc_load(path) + sg17_stix_validate_doc, file read
  *     included (what `sg17 intel validate FILE` does)
- *   memory: peak RSS growth of a fresh child process for each whole-document
- *     path, as a multiple of the file size; plus the document's own accounting
+ *   memory: peak RSS growth (getrusage ru_maxrss) of a fresh child process for
+ *     each whole-document path after a warm-up, as a multiple of the file size
+ *     (counts allocator overhead and fragmentation); plus the document's and
+ *     report's own accounting and glibc's live-heap figures after each phase
  *
  * Times are thread CPU time, best of REPS runs (the machine is shared).
  * Usage: bench_stix_doc [VECTORS_DIR] [REPS]
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,13 @@ static char *read_all(const char *path, size_t *len)
     if (b)
         *len = (size_t)n;
     return b;
+}
+
+/* Live heap by the allocator's accounting (glibc: in-use chunks + mmapped blocks). */
+static size_t live_heap(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
 }
 
 static long rss_kb(void)
@@ -117,6 +127,7 @@ static void child_peak(const char *path, size_t flen, int mode)
         vo.version = "2.1";
         warm_up();
         long before = peak_kb(), rss0 = rss_kb();
+        size_t heap0 = live_heap();
         sg17_stix_report rep;
         size_t doc_bytes = 0;
         if (mode == 0) {
@@ -124,8 +135,10 @@ static void child_peak(const char *path, size_t flen, int mode)
             if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0)
                 _exit(2);
             long peak_load = peak_kb(), rss_doc = rss_kb();
+            size_t heap_doc = live_heap() - heap0;
             if (sg17_stix_validate_doc(d, &vo, &rep) != 0)
                 _exit(2);
+            size_t heap_all = live_heap() - heap0;
             doc_bytes = sg17_stix_doc_bytes(d);
             long after = peak_kb();
             printf("peak memory, sg17_stix_doc load + validate: %6ld KiB = %.2f x the file size "
@@ -137,6 +150,8 @@ static void child_peak(const char *path, size_t flen, int mode)
                    (double)(rss_doc - rss0) * 1024.0 / (double)flen, doc_bytes / 1024,
                    (double)doc_bytes / (double)flen, sg17_stix_report_bytes(&rep) / 1024,
                    (double)sg17_stix_report_bytes(&rep) / (double)flen, rep.n);
+            printf("    live heap (mallinfo2): document %.2f x, document + report %.2f x\n",
+                   (double)heap_doc / (double)flen, (double)heap_all / (double)flen);
             sg17_stix_report_free(&rep);
             sg17_stix_doc_free(d);
         } else if (mode == 2) {

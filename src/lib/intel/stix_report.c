@@ -12,13 +12,17 @@
 #include "sg17/stix.h"
 #include "stix_internal.h"
 
-#define POOL_BLOCK ((size_t)16 * 1024) /* >= SG17_STIX_MSG_MAX: a string always fits a fresh block */
+/* Blocks grow from POOL_FIRST to POOL_BLOCK (a report of one object stays
+ * small; streaming validation makes one per object). POOL_FIRST >=
+ * SG17_STIX_MSG_MAX: a string always fits a fresh block. */
+#define POOL_FIRST ((size_t)512)
+#define POOL_BLOCK ((size_t)16 * 1024)
 #define POOL_MAX_STRINGS ((size_t)1 << 28)
 
 typedef struct pool_block {
     struct pool_block *next;
-    size_t used;
-    char text[]; /* POOL_BLOCK bytes */
+    size_t used, cap;
+    char text[]; /* cap bytes */
 } pool_block;
 
 struct sg17_stix_msgpool {
@@ -29,17 +33,27 @@ struct sg17_stix_msgpool {
     const char *last; /* the last string interned (findings of one object share its id) */
 };
 
-static uint32_t str_hash(const char *s, size_t n)
+/* 8 bytes per step (messages are ~200 bytes; this runs once per finding). */
+static size_t str_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261U;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619U;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+    }
+    uint64_t t = 0;
+    memcpy(&t, s + i, n - i);
+    h = (h ^ t) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
+    return (size_t)h;
 }
 
 static int set_grow(struct sg17_stix_msgpool *p)
 {
-    size_t nc = p->set_cap ? p->set_cap * 2 : 256;
+    size_t nc = p->set_cap ? p->set_cap * 2 : 32;
     if (nc > POOL_MAX_STRINGS)
         return SG17_E_LIMIT;
     const char **ns = calloc(nc, sizeof *ns);
@@ -64,14 +78,16 @@ static int set_grow(struct sg17_stix_msgpool *p)
 static const char *pool_copy(struct sg17_stix_msgpool *p, const char *s, size_t n)
 {
     pool_block *b = p->blocks;
-    if (!b || POOL_BLOCK - b->used < n + 1) {
-        b = malloc(sizeof *b + POOL_BLOCK);
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = b ? (b->cap < POOL_BLOCK / 2 ? b->cap * 2 : POOL_BLOCK) : POOL_FIRST;
+        b = malloc(sizeof *b + cap);
         if (!b)
             return NULL;
         b->used = 0;
+        b->cap = cap;
         b->next = p->blocks;
         p->blocks = b;
-        p->bytes += sizeof *b + POOL_BLOCK;
+        p->bytes += sizeof *b + cap;
     }
     char *d = b->text + b->used;
     memcpy(d, s, n);
