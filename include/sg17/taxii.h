@@ -254,8 +254,7 @@ SG17_API void sg17_taxii_envelope_free(sg17_taxii_envelope *env);
  *         empty user), SG17_E_LIMIT (a part too long).
  */
 SG17_API SG17_MUST_CHECK int sg17_taxii_basic_decode(const char *authorization, char *user,
-                                                     size_t user_cap, char *pass,
-                                                     size_t pass_cap);
+                                                     size_t user_cap, char *pass, size_t pass_cap);
 
 /**
  * The users of a medallion-style configuration: {"users": {"name":
@@ -293,8 +292,7 @@ SG17_API size_t sg17_taxii_users_count(const sg17_taxii_users *u);
  * user's role. @return 0, SG17_E_AUTH, SG17_E_CRYPTO, SG17_E_INVAL.
  */
 SG17_API SG17_MUST_CHECK int sg17_taxii_users_check(const sg17_taxii_users *u, const char *user,
-                                                    const char *pass, char *role,
-                                                    size_t role_cap);
+                                                    const char *pass, char *role, size_t role_cap);
 
 /* ---- the server over SQLite ----------------------------------------------- */
 
@@ -359,7 +357,7 @@ typedef struct sg17_taxii_request {
     const char *content_type; /**< Content-Type header or NULL */
     const uint8_t *body;
     size_t body_len;
-    const char *role;          /**< the authenticated principal's role name */
+    const char *role; /**< the authenticated principal's role name */
     /** who is asking ("token:NAME", "user:NAME"); a status resource is shown
      *  only to the principal whose POST made it, and to the role admin.
      *  NULL: an anonymous principal that sees only its own (none). */

@@ -263,8 +263,8 @@ int sg17d_taxii_init(sg17d_server *srv)
     tc.cursor_max_age_s = srv->cfg.taxii_cursor_max_age_s;
     tc.status_max_age_s = srv->cfg.taxii_status_max_age_s;
     if (srv->cfg.taxii_users[0] != '\0') {
-        rc = sg17_taxii_users_load(srv->cfg.taxii_users, srv->cfg.taxii_pbkdf2_iter,
-                                   &taxii_users, err, sizeof err);
+        rc = sg17_taxii_users_load(srv->cfg.taxii_users, srv->cfg.taxii_pbkdf2_iter, &taxii_users,
+                                   err, sizeof err);
         if (rc != 0) {
             sg17_log(SG17_LOG_ERROR, "taxii", "cannot load the users of %s: %s",
                      srv->cfg.taxii_users, err);

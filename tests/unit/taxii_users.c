@@ -152,8 +152,8 @@ static void test_users(void)
     tap_int_eq(PARSE("{\"users\":"), SG17_E_FORMAT, "broken JSON");
     tap_ok(us == NULL, "nothing returned on failure");
 #undef PARSE
-    tap_int_eq(sg17_taxii_users_load("/nonexistent/users.json", 1, &us, err, sizeof err),
-               SG17_E_IO, "missing file");
+    tap_int_eq(sg17_taxii_users_load("/nonexistent/users.json", 1, &us, err, sizeof err), SG17_E_IO,
+               "missing file");
 }
 
 static const char *no_query(void *ctx, const char *key)

@@ -15,8 +15,8 @@ struct sg17_taxii_server {
     int64_t cursor_max_age_s;
     size_t max_objects;
     int64_t status_max_age_s; /* status resources older than this are not served, and purged */
-    uint8_t cursor_key[32]; /* HKDF of the stored secret */
-    pthread_mutex_t lock;   /* guards the idle pool */
+    uint8_t cursor_key[32];   /* HKDF of the stored secret */
+    pthread_mutex_t lock;     /* guards the idle pool */
     sqlite3 *idle[TAXII_POOL_MAX];
     size_t n_idle;
 };

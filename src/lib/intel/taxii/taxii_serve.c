@@ -185,8 +185,7 @@ static int h_status(sg17_taxii_server *s, sqlite3 *db, const char *root, const c
     if (step == SQLITE_ROW) {
         const char *body = (const char *)sqlite3_column_text(st, 0);
         rc = body != NULL ? taxii_set_text(resp, 200, body) : SG17_E_NOMEM;
-    }
-    else if (step == SQLITE_DONE)
+    } else if (step == SQLITE_DONE)
         rc = taxii_fail(resp, 404, "Not found", "no status resource with this id");
     sqlite3_finalize(st);
     return rc;

@@ -49,8 +49,9 @@ static int add_owner_column(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('taxii_status')"
-                               " WHERE name = 'owner'",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM pragma_table_info('taxii_status')"
+                           " WHERE name = 'owner'",
                            -1, &st, NULL) != SQLITE_OK)
         return SG17_E_IO;
     found = sqlite3_step(st) == SQLITE_ROW;
@@ -61,8 +62,9 @@ static int add_owner_column(sqlite3 *db)
         SQLITE_OK)
         return 0;
     /* a concurrent start may have added it first */
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('taxii_status')"
-                               " WHERE name = 'owner'",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM pragma_table_info('taxii_status')"
+                           " WHERE name = 'owner'",
                            -1, &st, NULL) != SQLITE_OK)
         return SG17_E_IO;
     found = sqlite3_step(st) == SQLITE_ROW;

@@ -15,7 +15,7 @@
 #include "sg17/crypto.h"
 #include "sg17/taxii.h"
 
-#define USERS_MAX     1000
+#define USERS_MAX      1000
 #define USERS_FILE_MAX ((size_t)1 << 20)
 
 typedef struct taxii_user {
@@ -143,8 +143,8 @@ static int pbkdf2(const uint8_t salt[16], const char *pass, size_t pass_len, uns
 {
     if (pass_len > (size_t)SG17_TAXII_PASS_MAX || iterations > 100000000u)
         return SG17_E_INVAL;
-    if (PKCS5_PBKDF2_HMAC(pass, (int)pass_len, salt, 16, (int)iterations, EVP_sha256(), 32,
-                          out) != 1)
+    if (PKCS5_PBKDF2_HMAC(pass, (int)pass_len, salt, 16, (int)iterations, EVP_sha256(), 32, out) !=
+        1)
         return SG17_E_CRYPTO;
     return 0;
 }
