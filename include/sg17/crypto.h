@@ -92,8 +92,8 @@ typedef struct sg17_hmac_ctx {
     size_t out_len; /**< private: tag length */
 } sg17_hmac_ctx;
 /** SG17_E_UNSUPPORTED for SHAKE or an unknown alg; key may be NULL when key_len is 0. */
-SG17_API SG17_MUST_CHECK int sg17_hmac_init(sg17_hmac_ctx *c, sg17_hash_alg alg,
-                                            const uint8_t *key, size_t key_len);
+SG17_API SG17_MUST_CHECK int sg17_hmac_init(sg17_hmac_ctx *c, sg17_hash_alg alg, const uint8_t *key,
+                                            size_t key_len);
 SG17_API SG17_MUST_CHECK int sg17_hmac_update(sg17_hmac_ctx *c, const uint8_t *in, size_t len);
 SG17_API SG17_MUST_CHECK int sg17_hmac_final(sg17_hmac_ctx *c, uint8_t *out);
 /** dst becomes an independent copy of src's current state (dst must not hold a live state). */
@@ -116,6 +116,14 @@ SG17_API SG17_MUST_CHECK int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, 
                                            const uint8_t *shared_info, size_t info_len,
                                            uint8_t *out, size_t out_len);
 
+/**
+ * PBKDF2 (RFC 8018 §5.2) with HMAC over alg, for password verifiers.
+ * iterations 1..2^31-1; pass and salt up to INT_MAX bytes; out_len >= 1.
+ */
+SG17_API SG17_MUST_CHECK int sg17_pbkdf2(sg17_hash_alg alg, const uint8_t *pass, size_t pass_len,
+                                         const uint8_t *salt, size_t salt_len, unsigned iterations,
+                                         uint8_t *out, size_t out_len);
+
 /* ---- AES --------------------------------------------------------------- */
 /**
  * AES-CTR (SP 800-38A §6.5; key 16 or 32 bytes, 16-byte initial counter
@@ -131,20 +139,18 @@ SG17_API SG17_MUST_CHECK int sg17_aes_ctr(const uint8_t *key, size_t key_len, co
  * recommended): out = ciphertext (len bytes), tag (16 bytes). In-place allowed.
  */
 SG17_API SG17_MUST_CHECK int sg17_aes_gcm_seal(const uint8_t *key, size_t key_len,
-                                               const uint8_t *iv, size_t iv_len,
-                                               const uint8_t *aad, size_t aad_len,
-                                               const uint8_t *in, size_t len, uint8_t *out,
-                                               uint8_t tag[16]);
+                                               const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                                               size_t aad_len, const uint8_t *in, size_t len,
+                                               uint8_t *out, uint8_t tag[16]);
 /** AES-GCM open (SP 800-38D); SG17_E_VERIFY on a bad tag (out is wiped). */
 SG17_API SG17_MUST_CHECK int sg17_aes_gcm_open(const uint8_t *key, size_t key_len,
-                                               const uint8_t *iv, size_t iv_len,
-                                               const uint8_t *aad, size_t aad_len,
-                                               const uint8_t *in, size_t len,
+                                               const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                                               size_t aad_len, const uint8_t *in, size_t len,
                                                const uint8_t tag[16], uint8_t *out);
 /** AES key wrap (RFC 3394 §2.2.1, SP 800-38F KW; KEK 16/24/32 bytes; in_len a
  *  multiple of 8, at least 16). out_len = in_len + 8. */
-SG17_API SG17_MUST_CHECK int sg17_aes_kw_wrap(const uint8_t *kek, size_t kek_len,
-                                              const uint8_t *in, size_t in_len, uint8_t *out);
+SG17_API SG17_MUST_CHECK int sg17_aes_kw_wrap(const uint8_t *kek, size_t kek_len, const uint8_t *in,
+                                              size_t in_len, uint8_t *out);
 /** AES key unwrap (RFC 3394 §2.2.2). out_len = in_len - 8; SG17_E_FORMAT for a bad
  *  length, SG17_E_VERIFY on integrity failure (out is wiped). */
 SG17_API SG17_MUST_CHECK int sg17_aes_kw_unwrap(const uint8_t *kek, size_t kek_len,
@@ -181,8 +187,8 @@ typedef struct sg17_x25519_key sg17_x25519_key;
 SG17_API SG17_MUST_CHECK int sg17_x25519_key_new(sg17_x25519_key **out, const uint8_t sk[32]);
 /** shared = X25519(sk, peer) (RFC 7748 §5), same results and errors as sg17_x25519:
  *  SG17_E_VERIFY (shared zeroed) for an all-zero result (§6.1, small-order peer). */
-SG17_API SG17_MUST_CHECK int sg17_x25519_key_derive(const sg17_x25519_key *key,
-                                                    uint8_t shared[32], const uint8_t peer[32]);
+SG17_API SG17_MUST_CHECK int sg17_x25519_key_derive(const sg17_x25519_key *key, uint8_t shared[32],
+                                                    const uint8_t peer[32]);
 /** Free a prepared key; the private key is wiped. NULL is allowed. */
 SG17_API void sg17_x25519_key_free(sg17_x25519_key *key);
 

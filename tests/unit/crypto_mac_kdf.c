@@ -31,7 +31,7 @@ struct hmac_case {
 };
 
 /* 131 bytes of 0xaa */
-#define AA131 \
+#define AA131                                                                                    \
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -245,8 +245,42 @@ static void test_x963(void)
                "x963 refuses empty Z");
 }
 
+/* RFC 7914 §11: the two PBKDF2-HMAC-SHA256 test vectors (P, S, c, dkLen = 64). */
+static void test_pbkdf2(void)
+{
+    static const struct {
+        const char *p, *s;
+        unsigned c;
+        const char *dk;
+    } v[] = {
+        {"passwd", "salt", 1,
+         "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+         "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"},
+        {"Password", "NaCl", 80000,
+         "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
+         "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        size_t n;
+        uint8_t *dk = hex(v[i].dk, &n), out[64];
+        tap_int_eq(sg17_pbkdf2(SG17_HASH_SHA256, (const uint8_t *)v[i].p, strlen(v[i].p),
+                               (const uint8_t *)v[i].s, strlen(v[i].s), v[i].c, out, n),
+                   0, "PBKDF2-HMAC-SHA256 RFC 7914 §11");
+        tap_mem_eq(out, dk, n, "PBKDF2-HMAC-SHA256 RFC 7914 §11 output");
+        free(dk);
+    }
+    uint8_t out[32];
+    tap_int_eq(sg17_pbkdf2(SG17_HASH_SHA256, (const uint8_t *)"p", 1, (const uint8_t *)"s", 1, 0,
+                           out, sizeof out),
+               SG17_E_INVAL, "PBKDF2: zero iterations refused");
+    tap_int_eq(
+        sg17_pbkdf2(SG17_HASH_SHA256, (const uint8_t *)"p", 1, (const uint8_t *)"s", 1, 1, out, 0),
+        SG17_E_INVAL, "PBKDF2: empty output refused");
+}
+
 int main(void)
 {
+    test_pbkdf2();
     test_hmac();
     test_hkdf();
     test_x963();

@@ -2,6 +2,7 @@
  * HMAC (RFC 2104 / FIPS 198-1), HKDF (RFC 5869) and the ANSI X9.63 KDF
  * (SEC 1 v2 §3.6.1) over OpenSSL 3.0 EVP_MAC / EVP_KDF.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -135,8 +136,8 @@ int sg17_hmac_final(sg17_hmac_ctx *c, uint8_t *out)
     if (c == NULL || out == NULL || c->impl == NULL)
         return SG17_E_INVAL;
     size_t got = 0, n = c->out_len;
-    int rc = EVP_MAC_final((EVP_MAC_CTX *)c->impl, out, &got, n) == 1 && got == n ? 0
-                                                                                   : SG17_E_CRYPTO;
+    int rc =
+        EVP_MAC_final((EVP_MAC_CTX *)c->impl, out, &got, n) == 1 && got == n ? 0 : SG17_E_CRYPTO;
     if (rc != 0)
         sg17_memzero(out, n);
     sg17_hmac_ctx_free(c);
@@ -192,14 +193,13 @@ static int hkdf_empty_ikm(sg17_hash_alg alg, const char *dname, const uint8_t *s
     if (rc == 0) {
         OSSL_PARAM params[5];
         size_t n = 0;
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, unconst(dname), 0);
         params[n++] =
-            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, unconst(dname), 0);
-        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE,
-                                                       unconst("EXPAND_ONLY"), 0);
+            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, unconst("EXPAND_ONLY"), 0);
         params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, prk, md_len);
         if (info_len != 0)
-            params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                                            unconst(info), info_len);
+            params[n++] =
+                OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, unconst(info), info_len);
         params[n] = OSSL_PARAM_construct_end();
         rc = run_kdf(0, params, out, out_len);
     }
@@ -208,8 +208,7 @@ static int hkdf_empty_ikm(sg17_hash_alg alg, const char *dname, const uint8_t *s
 }
 
 int sg17_hkdf(sg17_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-              size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
-              size_t out_len)
+              size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
     const char *dname = kdf_digest_name(alg);
     if (dname == NULL)
@@ -258,8 +257,27 @@ int sg17_x963_kdf(sg17_hash_alg alg, const uint8_t *z, size_t z_len, const uint8
     params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, unconst(dname), 0);
     params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, unconst(z), z_len);
     if (info_len != 0)
-        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                                        unconst(shared_info), info_len);
+        params[n++] =
+            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, unconst(shared_info), info_len);
     params[n] = OSSL_PARAM_construct_end();
     return run_kdf(1, params, out, out_len);
+}
+
+int sg17_pbkdf2(sg17_hash_alg alg, const uint8_t *pass, size_t pass_len, const uint8_t *salt,
+                size_t salt_len, unsigned iterations, uint8_t *out, size_t out_len)
+{
+    const EVP_MD *md = sg17_crypto_md(alg);
+    if (md == NULL)
+        return SG17_E_UNSUPPORTED;
+    if (out == NULL || out_len == 0 || (pass == NULL && pass_len != 0) ||
+        (salt == NULL && salt_len != 0) || iterations == 0 || iterations > INT_MAX ||
+        pass_len > INT_MAX || salt_len > INT_MAX || out_len > INT_MAX)
+        return SG17_E_INVAL;
+    static const uint8_t empty[1];
+    if (PKCS5_PBKDF2_HMAC((const char *)(pass ? pass : empty), (int)pass_len, salt ? salt : empty,
+                          (int)salt_len, (int)iterations, md, (int)out_len, out) != 1) {
+        sg17_memzero(out, out_len);
+        return SG17_E_CRYPTO;
+    }
+    return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * HTTP Basic users of the TAXII server (docs/TAXII.md "Authentication"):
  * the "users" object of a medallion-style configuration, with passwords held
- * only as PBKDF2-HMAC-SHA256 (OpenSSL PKCS5_PBKDF2_HMAC, 16 random salt bytes
+ * only as PBKDF2-HMAC-SHA256 (sg17_pbkdf2 over OpenSSL's PKCS5_PBKDF2_HMAC, 16 random salt bytes
  * per user), and the decoding of the Authorization header.
  */
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "sg17/crypto.h"
 #include "sg17/taxii.h"
@@ -143,10 +142,8 @@ static int pbkdf2(const uint8_t salt[16], const char *pass, size_t pass_len, uns
 {
     if (pass_len > (size_t)SG17_TAXII_PASS_MAX || iterations > 100000000u)
         return SG17_E_INVAL;
-    if (PKCS5_PBKDF2_HMAC(pass, (int)pass_len, salt, 16, (int)iterations, EVP_sha256(), 32, out) !=
-        1)
-        return SG17_E_CRYPTO;
-    return 0;
+    return sg17_pbkdf2(SG17_HASH_SHA256, (const uint8_t *)pass, pass_len, salt, 16, iterations, out,
+                       32);
 }
 
 static int name_ok(const char *s, size_t n)
