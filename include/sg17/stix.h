@@ -141,6 +141,9 @@ typedef struct sg17_stix_doc sg17_stix_doc;
 /**
  * Parse JSON text into a document, taking ownership of buf (a malloc'd
  * buffer, modified in place and freed with the document, also on error).
+ * The unescaped strings are packed at the front of buf; the pages of text
+ * already consumed are given back to the system while parsing, and buf
+ * shrinks to the strings afterwards.
  * @param lim  caps as sg17_json_parse() (NULL: defaults)
  * @param err  optional; line, column, position and text on failure
  * @return 0; SG17_E_FORMAT (malformed JSON, duplicate key, invalid UTF-8,
@@ -152,10 +155,11 @@ SG17_API SG17_MUST_CHECK int sg17_stix_doc_parse(char *buf, size_t len,
                                                  sg17_stix_doc **out, sg17_json_error *err);
 
 /**
- * Read path ("-" = standard input; at most lim->max_bytes) and parse it as
- * sg17_stix_doc_parse(). A regular file is read with one allocation of its
- * size; after parsing, the buffer shrinks to the unescaped strings the DOM
- * uses. Read errors name the file; parse errors give line and column.
+ * Read path ("-" = standard input; at most lim->max_bytes) and parse it with
+ * the acceptance, values and errors of sg17_stix_doc_parse(), 64 KiB at a
+ * time as it is read: the text is never held whole, only the unescaped
+ * strings and the DOM nodes (ATT&CK for ICS: the document is 1.10 x the file
+ * by allocator accounting). Read errors name the file; parse errors give line and column.
  * @return as sg17_stix_doc_parse(), plus SG17_E_IO when it cannot be read.
  */
 SG17_API SG17_MUST_CHECK int sg17_stix_doc_load(const char *path, const sg17_json_limits *lim,
@@ -167,7 +171,7 @@ SG17_API SG17_MUST_CHECK int sg17_stix_validate_doc(const sg17_stix_doc *doc,
                                                     const sg17_stix_vopts *opts,
                                                     sg17_stix_report *rep);
 
-/** Bytes a document holds (text buffer + DOM nodes), for memory accounting. */
+/** Bytes a document holds (strings + DOM nodes), for memory accounting. */
 SG17_API size_t sg17_stix_doc_bytes(const sg17_stix_doc *doc);
 
 /** Free a document (NULL is a no-op). */
