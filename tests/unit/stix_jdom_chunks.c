@@ -109,7 +109,8 @@ static void check(const char *what, const char *text, size_t n, unsigned flags)
             same = e.line == e0.line && e.column == e0.column && e.position == e0.position &&
                    strcmp(e.text, e0.text) == 0 && d == NULL;
         if (!same && bad++ == 0)
-            tap_diag("%s, chunk %zu: rc %d/%d, error '%s' (line %d col %d pos %zu) vs '%s' (line %d col %d pos %zu)",
+            tap_diag("%s, chunk %zu: rc %d/%d, error '%s' (line %d col %d pos %zu) vs '%s' (line "
+                     "%d col %d pos %zu)",
                      what, chunk, rc, rc0, rc ? e.text : "", e.line, e.column, e.position,
                      rc0 ? e0.text : "", e0.line, e0.column, e0.position);
         sg17_jdoc_free(d);
@@ -133,32 +134,79 @@ static unsigned rnd(unsigned n)
 int main(void)
 {
     static const char *valid[] = {
-        "{}", "[]", " \n\t[ ]\r\n", "[1,-0,0.5,-1.25e-7,1E+2,9223372036854775807,-9223372036854775808]",
+        "{}",
+        "[]",
+        " \n\t[ ]\r\n",
+        "[1,-0,0.5,-1.25e-7,1E+2,9223372036854775807,-9223372036854775808]",
         "{\"a\":\"\\u00e9\\u20ac\\uD83D\\uDE00\\n\\t\\\\\\\"\\/\",\"b\":[true,false,null]}",
         "[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\",\"\\udbff\\udfff\",\"\\u0041\\u0042\"]",
-        "{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":[{\"type\":\"identity\",\"spec_version\":\"2.1\",\"name\":\"n\\u00e9\"}]}",
+        "{\"type\":\"bundle\",\"id\":\"bundle--44af6c39-c09b-49c5-9de2-394224b04982\",\"objects\":["
+        "{\"type\":\"identity\",\"spec_version\":\"2.1\",\"name\":\"n\\u00e9\"}]}",
         "[[[[[[[[[[[[[[[[[[[[\"deep\"]]]]]]]]]]]]]]]]]]]]",
-        "{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14}",
+        "{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":"
+        "10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14}",
         "[1e308,123456789012345678,0.000001,-0.0,12345678901234567890.5]",
-        "[\"a long string that certainly spans several of the small chunks used here, with a \\\"quote\\\" and an escape \\\\ at the end\\\\\"]",
+        "[\"a long string that certainly spans several of the small chunks used here, with a "
+        "\\\"quote\\\" and an escape \\\\ at the end\\\\\"]",
     };
     for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
         char what[32];
         snprintf(what, sizeof what, "valid %zu", i);
         checks(what, valid[i], 0);
     }
-    static const char *any[] = {"true", "false", "null", "1", "-12", "1.5e3", "\"s\"", "\"\\uD83D\\uDE00\"", " 0 ", "\"\xf0\x9f\x98\x80\""};
+    static const char *any[] = {"true",  "false",
+                                "null",  "1",
+                                "-12",   "1.5e3",
+                                "\"s\"", "\"\\uD83D\\uDE00\"",
+                                " 0 ",   "\"\xf0\x9f\x98\x80\""};
     for (size_t i = 0; i < sizeof any / sizeof any[0]; i++) {
         char what[32];
         snprintf(what, sizeof what, "scalar %zu", i);
         checks(what, any[i], SG17_JSON_DECODE_ANY);
     }
     static const char *bad[] = {
-        "", " ", "[", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "[1,]", "{\"a\":1,}", "[\"abc", "[\"a\\", "[\"a\\u12",
-        "[\"\\uD83D\"]", "[\"\\uD83D\\u0041\"]", "[\"\\uDE00\"]", "[\"\\u0000\"]", "[\"\\x\"]", "[\"\xc0\xaf\"]",
-        "[\"\xed\xa0\x80\"]", "[\"\xf0\x9f\x98\"]", "[\"\xf4\x90\x80\x80\"]", "[\"\x01\"]", "[01]", "[-]", "[1.]",
-        "[1e]", "[1e+]", "[tru]", "[nul]", "[falsey]", "[1e999]", "[99999999999999999999]", "{\"a\":1,\"a\":2}",
-        "[1] x", "[1]]", "{\"a\" 1}", "{1:2}", "[1 2]", "\n\n  [\n  \"x\",\n  \xff]", "true", "1",
+        "",
+        " ",
+        "[",
+        "{",
+        "{\"a\"",
+        "{\"a\":",
+        "{\"a\":1",
+        "[1,",
+        "[1,]",
+        "{\"a\":1,}",
+        "[\"abc",
+        "[\"a\\",
+        "[\"a\\u12",
+        "[\"\\uD83D\"]",
+        "[\"\\uD83D\\u0041\"]",
+        "[\"\\uDE00\"]",
+        "[\"\\u0000\"]",
+        "[\"\\x\"]",
+        "[\"\xc0\xaf\"]",
+        "[\"\xed\xa0\x80\"]",
+        "[\"\xf0\x9f\x98\"]",
+        "[\"\xf4\x90\x80\x80\"]",
+        "[\"\x01\"]",
+        "[01]",
+        "[-]",
+        "[1.]",
+        "[1e]",
+        "[1e+]",
+        "[tru]",
+        "[nul]",
+        "[falsey]",
+        "[1e999]",
+        "[99999999999999999999]",
+        "{\"a\":1,\"a\":2}",
+        "[1] x",
+        "[1]]",
+        "{\"a\" 1}",
+        "{1:2}",
+        "[1 2]",
+        "\n\n  [\n  \"x\",\n  \xff]",
+        "true",
+        "1",
         "[\"\xc3\xa9\",\n\"\xe2\x82\xac\", \"\x02\"]",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -176,13 +224,32 @@ int main(void)
         src s = {deep, 600, 0, 7, -1};
         sg17_jdoc *d = NULL;
         sg17_json_error e;
-        tap_int_eq(sg17_jdoc_parse_reader(rd, &s, 7, &lim, &d, &e), SG17_E_LIMIT, "reader: depth cap 40");
+        tap_int_eq(sg17_jdoc_parse_reader(rd, &s, 7, &lim, &d, &e), SG17_E_LIMIT,
+                   "reader: depth cap 40");
     }
     /* generated documents with random pieces */
     tap_rand_seed(7);
-    static const char *pieces[] = {"{", "}", "[", "]", ",", ":", "\"k\"", "\"\\u00e9\"", "\"\\uD83D\\uDE00\"",
-                                   "\"\xf0\x9f\x98\x80\"", "1", "-2.5e3", "true", "null", " ", "\n", "\"a\\\"b\"",
-                                   "{\"x\":[1,2,{\"y\":\"z\"}]}", "\"\\", "\xc3", "0"};
+    static const char *pieces[] = {"{",
+                                   "}",
+                                   "[",
+                                   "]",
+                                   ",",
+                                   ":",
+                                   "\"k\"",
+                                   "\"\\u00e9\"",
+                                   "\"\\uD83D\\uDE00\"",
+                                   "\"\xf0\x9f\x98\x80\"",
+                                   "1",
+                                   "-2.5e3",
+                                   "true",
+                                   "null",
+                                   " ",
+                                   "\n",
+                                   "\"a\\\"b\"",
+                                   "{\"x\":[1,2,{\"y\":\"z\"}]}",
+                                   "\"\\",
+                                   "\xc3",
+                                   "0"};
     for (int t = 0; t < 300; t++) {
         char doc[512];
         size_t n = 0;
@@ -199,8 +266,10 @@ int main(void)
         snprintf(what, sizeof what, "random %d", t);
         check(what, doc, n, (t & 1) ? SG17_JSON_DECODE_ANY : 0);
     }
-    tap_ok(n_bad == 0, "%zu documents x 69 chunk sizes: reader parse identical to the in-place parse (%zu differ)",
-           n_checked, n_bad);
+    tap_ok(
+        n_bad == 0,
+        "%zu documents x 69 chunk sizes: reader parse identical to the in-place parse (%zu differ)",
+        n_checked, n_bad);
 
     /* a reader's error is returned; the size cap applies as the text arrives */
     {
@@ -208,16 +277,19 @@ int main(void)
         src s = {t, strlen(t), 0, 4, 12};
         sg17_jdoc *d = NULL;
         sg17_json_error e;
-        tap_int_eq(sg17_jdoc_parse_reader(rd, &s, 4, NULL, &d, &e), SG17_E_IO, "reader error returned");
+        tap_int_eq(sg17_jdoc_parse_reader(rd, &s, 4, NULL, &d, &e), SG17_E_IO,
+                   "reader error returned");
         tap_ok(d == NULL, "no document on a reader error");
         sg17_json_limits lim = {10, 0, 0};
         src s2 = {t, strlen(t), 0, 4, -1};
-        tap_int_eq(sg17_jdoc_parse_reader(rd, &s2, 4, &lim, &d, &e), SG17_E_LIMIT, "size cap as the text arrives");
+        tap_int_eq(sg17_jdoc_parse_reader(rd, &s2, 4, &lim, &d, &e), SG17_E_LIMIT,
+                   "size cap as the text arrives");
         tap_ok(strstr(e.text, "10-byte limit") != NULL, "size cap message: %s", e.text);
         lim.max_bytes = strlen(t);
         src s3 = {t, strlen(t), 0, 4, -1};
         int rc = sg17_jdoc_parse_reader(rd, &s3, 4, &lim, &d, &e);
-        tap_ok(rc == 0 && d && jd_len(jd_get(sg17_jdoc_root(d), "a")) == 10, "exactly at the cap: parsed");
+        tap_ok(rc == 0 && d && jd_len(jd_get(sg17_jdoc_root(d), "a")) == 10,
+               "exactly at the cap: parsed");
         sg17_jdoc_free(d);
     }
     return tap_done();

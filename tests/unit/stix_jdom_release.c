@@ -50,9 +50,23 @@ static unsigned rnd(unsigned n)
 
 static void gen_string(sbuf *s, unsigned pieces)
 {
-    static const char *p[] = {"a", "id", "attack-pattern--", " ", "\\n", "\\\"", "\\\\", "\\/",
-                              "\\t", "\\u0041", "\\u00e9", "\\u20ac", "\\uD83D\\uDE00",
-                              "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "0123456789abcdef"};
+    static const char *p[] = {"a",
+                              "id",
+                              "attack-pattern--",
+                              " ",
+                              "\\n",
+                              "\\\"",
+                              "\\\\",
+                              "\\/",
+                              "\\t",
+                              "\\u0041",
+                              "\\u00e9",
+                              "\\u20ac",
+                              "\\uD83D\\uDE00",
+                              "\xc3\xa9",
+                              "\xe2\x82\xac",
+                              "\xf0\x9f\x98\x80",
+                              "0123456789abcdef"};
     put(s, "\"");
     for (unsigned i = 0; i < pieces; i++)
         put(s, p[rnd(sizeof p / sizeof p[0])]);
@@ -86,8 +100,15 @@ static void gen_doc(sbuf *s, size_t target, int long_strings)
             ws(s);
             switch (rnd(7)) {
             case 0: gen_string(s, long_strings && rnd(8) == 0 ? 3000 + rnd(3000) : rnd(20)); break;
-            case 1: snprintf(num, sizeof num, "%lld", (long long)(tap_rand_u64() >> rnd(64)) * (rnd(2) ? -1 : 1)); put(s, num); break;
-            case 2: snprintf(num, sizeof num, "%.17g", (double)rnd(1000000) / 7.0); put(s, num); break;
+            case 1:
+                snprintf(num, sizeof num, "%lld",
+                         (long long)(tap_rand_u64() >> rnd(64)) * (rnd(2) ? -1 : 1));
+                put(s, num);
+                break;
+            case 2:
+                snprintf(num, sizeof num, "%.17g", (double)rnd(1000000) / 7.0);
+                put(s, num);
+                break;
             case 3: put(s, rnd(2) ? "true" : "null"); break;
             case 4: put(s, "[[[[[[[[\"deep\"]]]]]]]]"); break;
             case 5: put(s, "[]"); break;
@@ -150,7 +171,8 @@ static void check_doc(const char *what, const sbuf *s)
     sg17_jdoc *dj = NULL;
     int rc0 = sg17_jdoc_parse(plain, s->n, &lim, &d0, NULL);
     int ok = rc0 == 0 && sg17_json_parse(s->b, s->n, &lim, &j, NULL) == 0 &&
-             sg17_jdoc_from_jansson(j, &dj) == 0 && sg17_jd_equal(sg17_jdoc_root(d0), sg17_jdoc_root(dj));
+             sg17_jdoc_from_jansson(j, &dj) == 0 &&
+             sg17_jd_equal(sg17_jdoc_root(d0), sg17_jdoc_root(dj));
     tap_ok(ok, "%s (%zu bytes): plain parse equals jansson", what, s->n);
     for (size_t i = 0; rc0 == 0 && i < sizeof steps / sizeof steps[0]; i++) {
         char *buf = dup_text(s->b, s->n);
@@ -201,7 +223,8 @@ int main(void)
     }
 
     /* malformed after a large valid prefix: errors at several depths and kinds */
-    static const char *tails[] = {"\"bad\\x\"", "\"\\uD800x\"", "01", "tru", "\"\xc0\xaf\"", "{\"a\":1,\"a\":2}", "\"open"};
+    static const char *tails[] = {"\"bad\\x\"",   "\"\\uD800x\"",      "01",    "tru",
+                                  "\"\xc0\xaf\"", "{\"a\":1,\"a\":2}", "\"open"};
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
         sbuf s = {0};
         gen_doc(&s, 300000, 1);
@@ -228,7 +251,8 @@ int main(void)
         size_t ra = ok ? resident_pages(a + used, s.n - used, &ta) : 0;
         size_t rb = ok ? resident_pages(b + used, s.n - used, &tb) : 0;
         tap_ok(ok && tb > 100 && ra * 2 > ta && rb != (size_t)-1 && rb * 4 < tb,
-               "release: %zu of %zu dead pages still resident (plain parse: %zu of %zu)", rb, tb, ra, ta);
+               "release: %zu of %zu dead pages still resident (plain parse: %zu of %zu)", rb, tb,
+               ra, ta);
         sg17_jdoc_free(da);
         sg17_jdoc_free(db);
         free(a);

@@ -15,8 +15,8 @@
 /* Blocks grow from POOL_FIRST to POOL_BLOCK (a report of one object stays
  * small; streaming validation makes one per object). POOL_FIRST >=
  * SG17_STIX_MSG_MAX: a string always fits a fresh block. */
-#define POOL_FIRST ((size_t)512)
-#define POOL_BLOCK ((size_t)16 * 1024)
+#define POOL_FIRST       ((size_t)512)
+#define POOL_BLOCK       ((size_t)16 * 1024)
 #define POOL_MAX_STRINGS ((size_t)1 << 28)
 
 typedef struct pool_block {
@@ -160,7 +160,8 @@ size_t sg17_stix_report_bytes(const sg17_stix_report *rep)
 {
     if (!rep)
         return 0;
-    return rep->cap * sizeof(sg17_stix_finding) + (rep->pool ? rep->pool->bytes + sizeof *rep->pool : 0);
+    return rep->cap * sizeof(sg17_stix_finding) +
+           (rep->pool ? rep->pool->bytes + sizeof *rep->pool : 0);
 }
 
 void sg17_stix_report_free(sg17_stix_report *rep)
