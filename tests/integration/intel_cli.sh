@@ -175,6 +175,21 @@ if [ -d "$V/stix/examples" ]; then
         "$SG17_BIN" intel validate --stream --version 2.1 --json "$V/stix/bundles/ics-attack-18.1.json" >"$T/ics_stream.json"
         python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a['warnings']==b['warnings'] and a['codes']==b['codes']" "$T/ics.json" "$T/ics_stream.json"
         ok $? "ATT&CK ICS: whole-document (fast DOM) and --stream (jansson) findings identical"
+        # the whole document from a pipe (read and parsed 64 KiB at a time, no size known
+        # in advance): the same output, byte for byte, as from the file
+        "$SG17_BIN" intel validate --version 2.1 --json - <"$V/stix/bundles/ics-attack-18.1.json" >"$T/ics_stdin.json"
+        cmp -s "$T/ics.json" "$T/ics_stdin.json"
+        ok $? "ATT&CK ICS from stdin: output identical to the file's"
+        "$SG17_BIN" intel validate --version 2.1 "$V/stix/bundles/ics-attack-18.1.json" >"$T/ics.txt"
+        python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+want = ['warning: ' + w for w in d['warnings']]
+assert lines[:-1] == want and lines[-1].endswith(': valid'), (len(lines), len(want))
+assert all(len(w) <= 239 for w in d['warnings'])
+" "$T/ics.json" "$T/ics.txt"
+        ok $? "ATT&CK ICS: text output is 'warning: <message>' per finding (as in --json), then the verdict"
     fi
 else
     echo "# vectors not found at $V: OASIS example checks skipped"
