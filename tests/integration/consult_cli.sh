@@ -4,13 +4,10 @@
 # refusals, replacement with history), tally at the 70 % boundary, forms.
 set -u
 
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
 SRC="${SG17_SOURCE_DIR:?}"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+tap_tmpdir
 export SG17_CONSULT_STORE="$T/store"
 # consult_cli_db.sh runs this whole script against the SQLite store (sg17 consult --db).
 BACKEND=${CONSULT_BACKEND:-dir}
@@ -19,13 +16,6 @@ if [ "$BACKEND" = db ]; then
 fi
 echo "# backend: $BACKEND"
 
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
 S() { "$SG17_BIN" consult "$@"; }
 
 S states import "$SRC/data/consult/member_states.json" >/dev/null
@@ -143,5 +133,4 @@ ok $? "tally --html"
 S tally --circular 268 | grep -q "X.1217 (X.fgati): received 10"
 ok $? "tally text"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

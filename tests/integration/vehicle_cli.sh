@@ -3,25 +3,9 @@
 # (JSON Lines with evidence), eval --json keys and counts, online learning,
 # signed ML-DSA-65 reports (valid, tampered), V2X check, error exits.
 set -u
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
-status() {
-    "$@" >"$T/out" 2>"$T/err"
-    echo $?
-}
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 # clean: 100 Hz id 100 with a counter nibble, 50 Hz id 200 constant; 60 s
 awk 'BEGIN { for (i = 0; i < 6000; i++) { t = 1000 + i * 0.01 + (i % 7) * 0.0003;
       printf "(%.6f) can0 100#%02X00AA\n", t, i % 16;
@@ -92,5 +76,4 @@ printf '(1.0) can0 123#00\n(2.0) can0 12#00\n' > "$T/broken.log"
 is "$(status "$SG17_BIN" vehicle convert "$T/broken.log" -o "$T/x.csv")" 3 "malformed capture: exit 3"
 ok "$(grep -q 'broken.log:2:' "$T/err"; echo $?)" "error names file and line"
 is "$(status "$SG17_BIN" vehicle eval "$T/attack.csv")" 2 "eval without a profile: usage (exit 2)"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
