@@ -7,25 +7,9 @@
 # vectors are present.
 set -u
 
-if [ -z "${SG17_BIN:-}" ] || [ ! -x "$SG17_BIN" ]; then
-    echo "1..0 # SKIP SG17_BIN not set or not built"
-    exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() {
-    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi
-}
-status() {
-    "$@" >"$T/out" 2>"$T/err"
-    echo $?
-}
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+tap_tmpdir
 
 cat >"$T/ind.json" <<'J'
 {"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
@@ -195,5 +179,4 @@ else
     echo "# vectors not found at $V: OASIS example checks skipped"
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

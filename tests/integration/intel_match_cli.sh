@@ -3,13 +3,13 @@
 # types) against Zeek, NetFlow and signalling logs; exit codes, sightings as
 # STIX JSON Lines, file:line errors, --strict, and the OASIS example reports.
 set -u
-SG17=${SG17_BIN:?SG17_BIN not set}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0; n=0
-ok()   { n=$((n+1)); echo "ok $n - $1"; }
-bad()  { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17_BIN
+SG17=$SG17_BIN
+tap_tmpdir
+check() { # check DESC SHELL-CONDITION: one test, ok if the condition holds
+  if eval "$2"; then ok 0 "$1"; else ok 1 "$1"; fi
+}
 
 ind() { # id-suffix pattern [extra json]
   printf '{"type":"indicator","spec_version":"2.1","id":"indicator--%s-17d4-4cbf-938f-98ee46b3cd3f","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","pattern_type":"stix","pattern":"%s","valid_from":"2020-01-01T00:00:00Z"%s}\n' "$1" "$2" "${3:-}"
@@ -89,5 +89,4 @@ else
   echo "# skipped the OASIS example checks: $APT1 absent"
 fi
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
