@@ -5,28 +5,11 @@
 # a hard-to-see symlinked directory pointing out of the root, a FIFO, unknown
 # extensions, over-long paths. Uses a temporary web root.
 set -u
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl not installed"; exit 77; }
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl
+tap_tmpdir
 
 W="$T/www"
 mkdir -p "$W/sub" "$T/outside"
@@ -44,17 +27,7 @@ ln -s "$T/outside/secret.txt" "$W/link.txt"
 ln -s "$T/outside" "$W/out"
 mkfifo "$W/fifo.txt"
 
-"$SG17D_BIN" --db "$T/sg17.db" --port 0 --web-root "$W" 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "not ok - sg17d did not start"; sed 's/^/# /' "$T/log"; exit 1; }
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --db "$T/sg17.db" --web-root "$W"
 get() { curl -s --path-as-is --max-time 5 -o "$T/body" -D "$T/hdr" -w '%{http_code} %{content_type}' "$URL$1"; }
 
 is "$(get /)" "200 text/html; charset=utf-8" "/ is index.html"
@@ -93,5 +66,4 @@ ok $? "sg17d still running (the FIFO did not block a thread for good)"
 get /nope.css >/dev/null
 grep -q '"error":"not_found"' "$T/body"
 ok $? "404s are JSON {error: not_found}"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
