@@ -3,6 +3,8 @@
 #   tap_need_bins VAR...                   skip (exit 77) unless each named variable
 #                                          holds an executable (e.g. SG17_BIN SG17D_BIN)
 #   tap_need_tools TOOL...                 skip unless each tool is on PATH
+#   tap_need_files FILE...                 skip unless each file is readable (e.g. a
+#                                          vector under ${SG17_VECTORS:-../shared/vectors})
 #   tap_tmpdir                             T=$(mktemp -d), removed on exit (and a
 #                                          still-running sg17d $PID killed, if
 #                                          tests/harness/sg17d.sh is sourced)
@@ -41,6 +43,16 @@ tap_need_tools() {
     for t in "$@"; do
         if ! command -v "$t" >/dev/null 2>&1; then
             echo "1..0 # SKIP $t not installed"
+            exit 77
+        fi
+    done
+}
+
+tap_need_files() {
+    local f
+    for f in "$@"; do
+        if [ ! -r "$f" ]; then
+            echo "1..0 # SKIP $f not present"
             exit 77
         fi
     done
