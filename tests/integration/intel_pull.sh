@@ -6,21 +6,13 @@
 # the only one the next pull fetches, --all-versions, the bundle on stdout
 # without --db, and HTTP errors shown with the TAXII error message's title.
 set -u
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN/SG17_BIN not set or not built"
-    exit 77
-fi
-for tool in curl jq sqlite3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN SG17_BIN
+tap_need_tools curl jq sqlite3
 VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
 FIX="$VEC/stix/taxii/medallion_default_data.json"
-if [ ! -r "$FIX" ]; then
-    echo "1..0 # SKIP $FIX not present"
-    exit 77
-fi
-. "${SG17_SOURCE_DIR:-.}/tests/harness/tap.sh"
-. "${SG17_SOURCE_DIR:-.}/tests/harness/sg17d.sh"
+tap_need_files "$FIX"
 tap_tmpdir
 
 DB="$T/sg17d.db"

@@ -9,28 +9,15 @@
 # for sg17d's own 404 (unknown API root), 405 and 413 (body over max_body_bytes).
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-for tool in curl jq; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl jq
 VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
 FIX="$VEC/stix/taxii/medallion_default_data.json"
 CONF="$VEC/stix/taxii/medallion_test_config.json"
-for f in "$FIX" "$CONF"; do
-    [ -r "$f" ] || { echo "1..0 # SKIP $f not present"; exit 77; }
-done
-. "${SG17_SOURCE_DIR:-.}/tests/harness/tap.sh"
-. "${SG17_SOURCE_DIR:-.}/tests/harness/sg17d.sh"
-
-T=$(mktemp -d)
-cleanup() {
-    sg17d_kill
-    rm -rf "$T"
-}
-trap cleanup EXIT
+tap_need_files "$FIX" "$CONF"
+tap_tmpdir
 
 MT='application/taxii+json;version=2.1'
 # req USER:PASS METHOD PATH [curl args] -> status; body in $T/body, headers in $T/hdr
@@ -206,5 +193,4 @@ r=$?
 ok $? "a users file with a ':' in a name stops the start with a reason"
 sg17d_kill
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
