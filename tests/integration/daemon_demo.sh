@@ -7,21 +7,14 @@
 # sightings posted, the tally and the report read back; then a second run
 # on the same ./var reuses keys and tokens. SG17_DEMO_WAIT=0 stops sg17d at the end.
 set -u
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_SOURCE_DIR:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN or SG17_SOURCE_DIR not set"
+. "$(dirname "$0")/../harness/tap.sh"
+tap_need_bins SG17D_BIN
+if [ -z "${SG17_SOURCE_DIR:-}" ]; then
+    echo "1..0 # SKIP SG17_SOURCE_DIR not set"
     exit 77
 fi
-for tool in curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+tap_need_tools curl python3
+tap_tmpdir
 BUILD=$(dirname "$SG17D_BIN")
 run() { (cd "$T" && SG17D_PORT=0 SG17_DEMO_WAIT=0 timeout 120 bash "$SG17_SOURCE_DIR/scripts/demo" "$BUILD") >"$T/$1.out" 2>&1; }
 
@@ -89,5 +82,4 @@ grep -Eq "^ +demo-car1: .*stored as report [0-9]+" "$T/second.out"
 ok $? "second run: the same reporter sends a new report"
 [ "$(grep -c 'kept from an earlier run' "$T/second.out")" = 3 ] && ! grep -q "created" "$T/second.out"
 ok $? "second run keeps the keys and tokens"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

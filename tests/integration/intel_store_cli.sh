@@ -5,15 +5,10 @@
 # into the store -> stats; exports; and sg17d's GET /intel/v1/summary and
 # POST /intel/v1/sightings on the same database over real HTTP, with roles.
 set -u
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN/SG17_BIN not set or not built"
-    exit 77
-fi
-for tool in curl jq sqlite3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
-. "${SG17_SOURCE_DIR:-.}/tests/harness/tap.sh"
-. "${SG17_SOURCE_DIR:-.}/tests/harness/sg17d.sh"
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN SG17_BIN
+tap_need_tools curl jq sqlite3
 tap_tmpdir
 S=$SG17_BIN
 DB="$T/sg17.db"

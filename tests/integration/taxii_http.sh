@@ -10,40 +10,14 @@
 # next, 401, 403, 404, 405, 406, 413, 415) as TAXII error messages.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ]; then
-    echo "1..0 # SKIP SG17D_BIN not set or not built"
-    exit 77
-fi
-for tool in curl jq; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN
+tap_need_tools curl jq
 VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
 FIX="$VEC/stix/taxii/medallion_default_data.json"
-if [ ! -r "$FIX" ]; then
-    echo "1..0 # SKIP $FIX not present"
-    exit 77
-fi
-. "${SG17_SOURCE_DIR:-.}/tests/harness/tap.sh"
-. "${SG17_SOURCE_DIR:-.}/tests/harness/sg17d.sh"
-
-T=$(mktemp -d)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill -KILL "$p" 2>/dev/null
-            wait "$p" 2>/dev/null
-        fi
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-stop() { # stop PID: TERM, wait
-    kill -TERM "$1" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-}
+tap_need_files "$FIX"
+tap_tmpdir
 
 MT='application/taxii+json;version=2.1'
 # get TOKEN PATH [curl args] -> status; body in $T/body, headers in $T/hdr
@@ -73,13 +47,7 @@ TDEV=$("$SG17D_BIN" token create --role device --name dev --db "$DB" 2>/dev/null
 [ -n "$TANA" ] && [ -n "$TADM" ] && [ -n "$TDEV" ]
 ok $? "analyst, admin and device tokens"
 
-if ! sg17d_start "$T/log" --db "$DB" --taxii-fixture "$FIX"; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-PIDS="$PIDS $PID"
-P1=$PID
+sg17d_must_start "$T/log" --db "$DB" --taxii-fixture "$FIX"
 grep -q 'taxii: loaded' "$T/log"
 ok $? "the fixture was loaded at start"
 
@@ -271,13 +239,8 @@ get "$TANA" "$A/objects/?limit=3&next=$N1" >/dev/null
 jb '.objects[].id' >>"$T/stable"
 N2=$(jb '.next // empty')
 # the second sg17d on the same database continues the page
-stop "$P1"
-if ! sg17d_start "$T/log2" --db "$DB"; then
-    echo "not ok - second sg17d did not start"
-    sed 's/^/# /' "$T/log2"
-    exit 1
-fi
-PIDS="$PIDS $PID"
+sg17d_stop
+sg17d_must_start "$T/log2" --db "$DB"
 [ -n "$N2" ] && [ "$(get "$TANA" "$A/objects/?limit=3&next=$N2")" = 200 ]
 ok $? "a restarted sg17d (same database, no fixture flag) accepts the cursor"
 jb '.objects[].id' >>"$T/stable"
@@ -348,17 +311,12 @@ is "$(get "$TADM" "$R/collections/$NOWRITE/objects/$O1/" -X DELETE)" 403 \
     "DELETE in a collection without write access -> 403"
 
 # ---- 413: a body above the API root's max_content_length ---------------------------------
-stop "$PID"
+sg17d_stop
 jq '.trustgroup1.information.max_content_length = 1000' "$FIX" >"$T/small.json"
 DB="$T/small.db"
 TADM=$("$SG17D_BIN" token create --role admin --name adm --db "$DB" 2>/dev/null)
 printf '[taxii]\nfixture = %s\ncursor_max_age_s = 1\nmax_page_size = 2\n' "$T/small.json" >"$T/taxii.ini"
-if ! sg17d_start "$T/log3" -c "$T/taxii.ini" --db "$DB"; then
-    echo "not ok - third sg17d did not start"
-    sed 's/^/# /' "$T/log3"
-    exit 1
-fi
-PIDS="$PIDS $PID"
+sg17d_must_start "$T/log3" -c "$T/taxii.ini" --db "$DB"
 envl 1 2 >"$T/e3.json"
 is "$(post "$TADM" "$A/objects/" "$T/e3.json")" 202 "a body under max_content_length is taken"
 envl 1 5 >"$T/e4.json"
@@ -376,7 +334,6 @@ sleep 2.2
 is "$(get "$TADM" "$C/objects/?limit=1&next=$NS")" 400 "the same cursor 2 s later (max age 1 s) -> 400"
 jb .description | grep -q expired
 ok $? "the error says the cursor expired"
-stop "$PID"
+sg17d_stop
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
