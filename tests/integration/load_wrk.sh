@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# sg17d under load (issue 10): wrk against read endpoints (GET /healthz,
-# GET /v1/whoami with a token) and write endpoints (POST /v1/assess with the
-# example inventory, POST /sidf/v1/deconceal with a SUCI made by `sg17 suci`)
-# on loopback, each for a bounded time (LOAD_SECONDS, default 4) with 2 threads
-# and 16 connections. Asserts every reply is 2xx, no socket errors, and that
-# sg17d is still healthy afterwards; prints requests/s and p99 latency.
+# sg17d under load (issue 10): wrk against read and write endpoints on
+# loopback, each for a bounded time (LOAD_SECONDS, default 3) with 2 threads
+# and 16 connections: GET /healthz, GET /v1/whoami, POST /v1/assess (example
+# inventory), POST /sidf/v1/deconceal (a SUCI made by `sg17 suci`), a TAXII 2.1
+# objects page (limit=100) of a collection seeded with 3000 indicators through
+# TAXII POST, TAXII POST of a 5-object envelope (new ids on every request),
+# GET /intel/v1/summary and POST /intel/v1/sightings (8 JSON Lines, new ids on
+# every request) over a store of 256 ingested indicators, GET /mbr/v1/summary
+# over 8 signed reports, the Circular 268 tally, and a 64 KiB byte range of a
+# 1 MiB firmware image. Everything is made by this test (the TAXII API root
+# and collection come from a data file it writes; nothing from the vectors).
+# Asserts every reply is 2xx, no socket errors, that sg17d is still healthy
+# afterwards, no WARN/ERROR log line and a clean SIGTERM; prints requests/s
+# and p99 latency.
 set -u
 
 if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
@@ -20,7 +28,7 @@ done
 SRC=${SG17_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 LUA="$SRC/tests/integration/load_wrk.lua"
 INV="$SRC/examples/assess/5g-sa-2020.json"
-SECS=${LOAD_SECONDS:-4}
+SECS=${LOAD_SECONDS:-3}
 
 T=$(mktemp -d)
 PID=""
@@ -40,8 +48,10 @@ DB="$T/sg17.db"
 ADMIN=$("$SG17D_BIN" token create --role admin --name admin1 --db "$DB" 2>/dev/null)
 ANALYST=$("$SG17D_BIN" token create --role analyst --name ana --db "$DB" 2>/dev/null)
 SIDF=$("$SG17D_BIN" token create --role sidf --name ausf1 --db "$DB" 2>/dev/null)
-[ -n "$ADMIN" ] && [ -n "$ANALYST" ] && [ -n "$SIDF" ]
-ok $? "admin, analyst and sidf tokens created"
+AUTHOR=$("$SG17D_BIN" token create --role author --name author1 --db "$DB" 2>/dev/null)
+DEVICE=$("$SG17D_BIN" token create --role device --name dev1 --db "$DB" 2>/dev/null)
+[ -n "$ADMIN" ] && [ -n "$ANALYST" ] && [ -n "$SIDF" ] && [ -n "$AUTHOR" ] && [ -n "$DEVICE" ]
+ok $? "admin, analyst, sidf, author and device tokens created"
 
 "$SG17_BIN" suci keygen --profile A --key-id 1 -o "$T/hn-a" >/dev/null 2>&1
 ok $? "home-network key made by sg17 suci keygen (profile A, key id 1)"
@@ -49,6 +59,64 @@ SUCI=$("$SG17_BIN" suci conceal --hn-pub "$T/hn-a.pub" --supi imsi-0010101234567
 [ -n "$SUCI" ]
 ok $? "SUCI made by sg17 suci conceal"
 printf '{"suci":"%s"}' "$SUCI" >"$T/suci.json"
+
+# Consultation: Member States and Circular 268 in the daemon's database.
+SG17_CONSULT_DB="$DB" "$SG17_BIN" consult states import "$SRC/data/consult/member_states.json" >/dev/null &&
+    SG17_CONSULT_DB="$DB" "$SG17_BIN" consult circular import "$SRC/data/consult/circular-268.json" >/dev/null
+ok $? "Circular 268 imported with sg17 consult"
+
+# Intel store: 256 IPv4 indicators ingested with sg17 intel store ingest;
+# the sightings body is 8 JSON Lines about 8 of them (@SEQ@: see load_wrk.lua).
+TS=2026-01-01T00:00:00.000Z
+{
+    printf '{"type":"bundle","id":"bundle--6f0e9c2a-1d6b-4f1e-9a53-0c1e2d3f4a5b","objects":['
+    for i in $(seq 0 255); do
+        [ "$i" -gt 0 ] && printf ','
+        printf '{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-%012d","created":"%s","modified":"%s","pattern_type":"stix","pattern":"[ipv4-addr:value = '"'"'10.0.0.%d'"'"']","valid_from":"2020-01-01T00:00:00Z"}' "$i" "$TS" "$TS" "$i"
+    done
+    printf ']}\n'
+} >"$T/intel.json"
+"$SG17_BIN" intel store ingest --db "$DB" --source load "$T/intel.json" >/dev/null 2>"$T/ingest.err"
+ok $? "256 indicators ingested into the intel store"
+for i in $(seq 1 8); do
+    printf '{"type":"sighting","spec_version":"2.1","id":"sighting--%08d-0000-4000-8000-@SEQ@","created":"%s","modified":"%s","sighting_of_ref":"indicator--00000000-0000-4000-8000-%012d","count":1,"x_sg17_observation":{"indicator_type":"ipv4-addr","indicator_value":"10.0.0.%d"}}\n' \
+        "$i" "$TS" "$TS" "$((i * 7))" "$((i * 7))"
+done >"$T/sightings.jsonl"
+
+# TAXII: an API root "load" with one empty collection, from a data file in
+# medallion's format written here; 3000 indicators are POSTed after the start.
+CID=91a7b528-80eb-42ed-a74d-c6fbd5a26116
+cat >"$T/taxii.json" <<EOF2
+{"/discovery": {"title": "sg17 load test", "default": "http://localhost/load/",
+  "api_roots": ["http://localhost/load/"]},
+ "load": {"information": {"title": "load", "versions": ["application/taxii+json;version=2.1"],
+   "max_content_length": 1048576},
+  "status": [],
+  "collections": [{"id": "$CID", "title": "load", "can_read": true, "can_write": true,
+    "media_types": ["application/stix+json;version=2.1"], "objects": [], "manifest": []}]}}
+EOF2
+# taxii_envelope <first> <count> <id prefix>: indicators with ids <prefix>-<12 digits>
+taxii_envelope() {
+    local i
+    printf '{"objects":['
+    for i in $(seq "$1" $(($1 + $2 - 1))); do
+        [ "$i" -gt "$1" ] && printf ','
+        printf '{"type":"indicator","spec_version":"2.1","id":"indicator--%s-%012d","created":"%s","modified":"%s","pattern_type":"stix","pattern":"[domain-name:value = '"'"'h%d.example'"'"']","valid_from":"2020-01-01T00:00:00Z"}' "$3" "$i" "$TS" "$TS" "$i"
+    done
+    printf ']}\n'
+}
+for k in 0 1 2; do taxii_envelope $((k * 1000)) 1000 11111111-0000-4000-8000 >"$T/seed$k.json"; done
+{
+    printf '{"objects":['
+    for k in 1 2 3 4 5; do
+        [ "$k" -gt 1 ] && printf ','
+        printf '{"type":"indicator","spec_version":"2.1","id":"indicator--2222222%d-0000-4000-8000-@SEQ@","created":"%s","modified":"%s","pattern_type":"stix","pattern":"[domain-name:value = '"'"'n%d.example'"'"']","valid_from":"2020-01-01T00:00:00Z"}' "$k" "$TS" "$TS" "$k"
+    done
+    printf ']}\n'
+} >"$T/envelope.json"
+
+# Firmware: a 1 MiB image; the load reads 64 KiB from its middle.
+head -c 1048576 /dev/urandom >"$T/fw.bin"
 
 cat >"$T/sg17d.ini" <<EOF2
 [server]
@@ -63,6 +131,8 @@ level = info
 key = $T/hn-a
 [assess]
 inventory = $INV
+[taxii]
+fixture = $T/taxii.json
 EOF2
 
 # Per-request INFO lines are formatted and written by the daemon, then dropped.
@@ -89,10 +159,91 @@ is "$code" 200 "POST /sidf/v1/deconceal -> 200"
 grep -q '"supi":"imsi-001010123456789"' "$T/body"
 ok $? "deconceal returns the SUPI"
 
-# load <label> <path> <token> <method> <body file>
+# TAXII: seed the collection (3 POSTs of 1000), then one page of 100 and one
+# small envelope answer as they will under load.
+TX="$URL/load/collections/$CID/objects/"
+TXT='application/taxii+json;version=2.1'
+seeded=0
+for k in 0 1 2; do
+    code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 -H "Authorization: Bearer $ANALYST" \
+        -H "Content-Type: $TXT" -H "Accept: $TXT" --data-binary @"$T/seed$k.json" "$TX")
+    [ "$code" = 202 ] && grep -q '"success_count":1000' "$T/body" && seeded=$((seeded + 1000))
+done
+is "$seeded" 3000 "TAXII POST: 3000 indicators added to the collection"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    -H "Accept: $TXT" "$TX?limit=100")
+is "$code" 200 "TAXII objects page (limit=100) -> 200"
+is "$(grep -o '"type":"indicator"' "$T/body" | wc -l)" 100 "the page holds 100 objects"
+grep -q '"more":true' "$T/body"
+ok $? "the page says more:true"
+sed 's/@SEQ@/999000000000/g' "$T/envelope.json" >"$T/envelope0.json"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    -H "Content-Type: $TXT" -H "Accept: $TXT" --data-binary @"$T/envelope0.json" "$TX")
+is "$code" 202 "TAXII POST of the 5-object envelope -> 202"
+grep -q '"success_count":5' "$T/body"
+ok $? "its status counts 5 successes"
+
+# Intel: the sightings body is recorded (8 values matched).
+sed 's/@SEQ@/999000000000/g' "$T/sightings.jsonl" >"$T/sightings0.jsonl"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    -H 'Content-Type: application/x-ndjson' --data-binary @"$T/sightings0.jsonl" "$URL/intel/v1/sightings")
+is "$code" 200 "POST /intel/v1/sightings -> 200"
+grep -q '"recorded":8' "$T/body"
+ok $? "8 sightings recorded"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    "$URL/intel/v1/summary")
+is "$code" 200 "GET /intel/v1/summary -> 200"
+grep -q '"total":256' "$T/body"
+ok $? "the summary counts 256 values"
+
+# MBR: one reporter (ML-DSA-65 key from sg17 pqc keygen), 8 signed reports.
+cat >"$T/alerts.jsonl" <<'EOF2'
+{"time":1.5,"decided":1.6,"detector":"timing","id":"0C1","frame":10}
+{"time":2.5,"decided":2.6,"detector":"payload","id":"0C1","frame":20}
+EOF2
+"$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/car1.key" >/dev/null 2>&1
+{
+    printf '{"id":"car1","public_key":"'
+    awk '{ printf "%s\\n", $0 }' "$T/car1.key.pub"
+    printf '"}\n'
+} >"$T/reg.json"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data-binary @"$T/reg.json" "$URL/mbr/v1/reporters")
+is "$code" 201 "POST /mbr/v1/reporters (car1) -> 201"
+posted=0
+for i in $(seq 1 8); do
+    "$SG17_BIN" vehicle report sign --key "$T/car1.key" --vehicle car1 -o "$T/r.json" "$T/alerts.jsonl" 2>/dev/null &&
+        code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $DEVICE" \
+            -H 'Content-Type: application/json' --data-binary @"$T/r.json" "$URL/mbr/v1/reports") &&
+        [ "$code" = 201 ] && posted=$((posted + 1))
+done
+is "$posted" 8 "8 signed reports posted (201)"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    "$URL/mbr/v1/summary")
+is "$code" 200 "GET /mbr/v1/summary -> 200"
+grep -q '"car1"' "$T/body"
+ok $? "the summary names car1"
+
+# Consultation tally (admin).
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ADMIN" \
+    "$URL/v1/consult/circulars/268/tally")
+is "$code" 200 "GET /v1/consult/circulars/268/tally -> 200"
+
+# Firmware: upload the image, read bytes 524288-589823 back.
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $AUTHOR" \
+    -H 'Content-Type: application/octet-stream' --data-binary @"$T/fw.bin" "$URL/v1/update/images/fw.bin")
+is "$code" 201 "POST /v1/update/images/fw.bin (1 MiB) -> 201"
+code=$(curl -s -o "$T/range" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $DEVICE" \
+    -H 'Range: bytes=524288-589823' "$URL/v1/update/images/fw.bin")
+is "$code" 206 "GET with Range: bytes=524288-589823 -> 206"
+tail -c +524289 "$T/fw.bin" | head -c 65536 | cmp -s - "$T/range"
+ok $? "the 64 KiB range is the image's bytes"
+
+# load <label> <path> <token> <method> <body file> [content type] [header] [unique]
 load() {
     local out="$T/wrk.$1"
-    LOAD_TOKEN="$3" LOAD_METHOD="$4" LOAD_BODY_FILE="$5" \
+    LOAD_TOKEN="$3" LOAD_METHOD="$4" LOAD_BODY_FILE="$5" LOAD_CONTENT_TYPE="${6:-}" \
+        LOAD_HEADER="${7:-}" LOAD_UNIQUE="${8:-0}" \
         wrk -t2 -c16 -d"${SECS}s" --timeout 10s --latency -s "$LUA" "$URL$2" >"$out" 2>&1
     local rc=$?
     sed 's/^/# /' "$out"
@@ -114,6 +265,21 @@ load healthz /healthz "" GET ""
 load whoami /v1/whoami "$ADMIN" GET ""
 load assess /v1/assess "$ANALYST" POST "$INV"
 load deconceal /sidf/v1/deconceal "$SIDF" POST "$T/suci.json"
+load taxii-page "/load/collections/$CID/objects/?limit=100" "$ANALYST" GET "" "" "Accept: $TXT"
+load taxii-post "/load/collections/$CID/objects/" "$ANALYST" POST "$T/envelope.json" "$TXT" "Accept: $TXT" 1
+load intel-summary /intel/v1/summary "$ANALYST" GET ""
+load intel-sightings /intel/v1/sightings "$ANALYST" POST "$T/sightings.jsonl" application/x-ndjson "" 1
+load mbr-summary /mbr/v1/summary "$ANALYST" GET ""
+load consult-tally /v1/consult/circulars/268/tally "$ADMIN" GET ""
+load fw-range /v1/update/images/fw.bin "$DEVICE" GET "" "" "Range: bytes=524288-589823"
+
+# The write loads really wrote: the collection grew by the TAXII POSTs.
+tx_posts=$(sed -n 's/^load: requests=\([0-9]*\) .*/\1/p' "$T/wrk.taxii-post")
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ANALYST" \
+    -H "Accept: $TXT" "$URL/load/collections/$CID/manifest/?limit=1&match%5Bid%5D=indicator--22222221-0000-4000-8000-001000000001")
+is "$code" 200 "manifest of an object added under load -> 200"
+grep -q 'indicator--22222221-0000-4000-8000-001000000001' "$T/body"
+ok $? "thread 1's first TAXII POST under load is in the collection (of ${tx_posts:-?} POSTs)"
 
 kill -0 "$PID" 2>/dev/null
 ok $? "sg17d still running after the load"
