@@ -9,8 +9,9 @@
 #   sg17d_run LOG CMD...      the same for any command that ends up as sg17d on a
 #                             free port (e.g. env -C DIR scripts/run-daemon): stderr
 #                             whole to LOG, stdout where the caller's goes.
-#   sg17d_wait_port LOG       waits (10 s) for the "listening on http[s]://127.0.0.1:PORT/"
-#                             line of $PID in LOG: sets PORT and URL (http or https).
+#   sg17d_wait_port LOG       waits ($SG17D_START_SECS, default 10 s) for the
+#                             "listening on http[s]://127.0.0.1:PORT/" line of $PID in
+#                             LOG: sets PORT and URL (http or https).
 #   sg17d_stop [SECS [SIG]]   sends SIG (TERM) to $PID, waits up to SECS (5) for it to
 #                             exit, then KILLs it; sets STOPPED (0 if it exited in
 #                             time, else 1) and STATUS (its exit status); clears PID.
@@ -23,7 +24,7 @@ sg17d_wait_port() {
     local log=$1 line=""
     PORT=""
     URL=""
-    for _ in $(seq 1 200); do
+    for _ in $(seq 1 $((${SG17D_START_SECS:-10} * 20))); do
         line=$(sed -n 's|.*listening on \(https\{0,1\}\)://127\.0\.0\.1:\([0-9]*\)/.*|\1 \2|p' \
             "$log" 2>/dev/null | head -n 1)
         [ -n "$line" ] && break
