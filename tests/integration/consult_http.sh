@@ -9,32 +9,13 @@
 # prepares it with `sg17 consult --db` on the same file (also while it runs).
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN/SG17_BIN not set or not built"
-    exit 77
-fi
-for tool in curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN SG17_BIN
+tap_need_tools curl python3
 SRC="${SG17_SOURCE_DIR:?}"
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # the log is kept whole, as before
 req() { curl -s -o "$T/body" -w '%{http_code}' --max-time 20 "$@"; }
 field() { python3 -c "import json,sys; print(json.load(open('$T/body'))[sys.argv[1]])" "$1"; }
 
@@ -59,21 +40,7 @@ TANA=$("$SG17D_BIN" token create --role analyst --name ana --db "$DB" 2>/dev/nul
 [ -n "$TCHN" ] && [ -n "$TFRA" ] && [ -n "$TUSA" ] && [ -n "$TANA" ]
 ok $? "administration tokens created (CHN, FRA.2020, USA) and an analyst token"
 
-"$SG17D_BIN" --db "$DB" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --db "$DB"
 ok 0 "sg17d listening on $URL"
 "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/USA.key" >/dev/null 2>&1 &&
     S admin register --admin USA --key "$T/USA.key.pub" >/dev/null
@@ -137,13 +104,10 @@ grep -q "不授权" "$T/body"
 ok $? "form text is Chinese"
 is "$(req "$URL/v1/consult/form/268?lang=fr")" 400 "form in another language: 400"
 
-kill -TERM "$PID"
-wait "$PID"
-is "$?" 0 "sg17d stops cleanly"
-PID=""
+sg17d_stop 600
+is "$STATUS" 0 "sg17d stops cleanly"
 is "$(python3 -c "import sqlite3; db=sqlite3.connect('$DB'); print(db.execute('SELECT count(*) FROM consult_replies WHERE circular=9268').fetchone()[0], db.execute(\"SELECT name FROM schema_migrations WHERE version=5\").fetchone()[0])")" "3 consult" \
     "the 3 accepted replies are rows of the daemon's database (schema step 5 consult)"
 S tally --circular 9268 --json >"$T/cli.json" && python3 -c "import json; print(json.load(open('$T/cli.json'))['drafts'][3]['share'])" >"$T/share"
 is "$(cat "$T/share")" "2/2" "sg17 consult --db reads the same tally"
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

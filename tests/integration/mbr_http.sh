@@ -9,31 +9,13 @@
 # (GET /mbr/v1/summary) per vehicle, detector and minute.
 set -u
 
-if [ -z "${SG17D_BIN:-}" ] || [ ! -x "$SG17D_BIN" ] || [ -z "${SG17_BIN:-}" ]; then
-    echo "1..0 # SKIP SG17D_BIN/SG17_BIN not set or not built"
-    exit 77
-fi
-for tool in curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool not installed"; exit 77; }
-done
-T=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3 (got '$1', want '$2')"; fi; }
+. "$(dirname "$0")/../harness/tap.sh"
+. "$(dirname "$0")/../harness/sg17d.sh"
+tap_need_bins SG17D_BIN SG17_BIN
+tap_need_tools curl python3
+tap_tmpdir
+SG17D_LOG_REQUESTS=1 # the logs are kept whole, as before
+SG17D_START_SECS=20
 req() { curl -s -o "$T/body" -w '%{http_code}' --max-time 20 "$@"; }
 # JSON field of the last reply (jq when installed: python3 costs far more CPU
 # per call, which matters on a loaded machine); booleans print as true/false
@@ -124,21 +106,7 @@ TSIDF=$("$SG17D_BIN" token create --role sidf --name ausf --db "$DB" 2>/dev/null
 [ -n "$TADM" ] && [ -n "$TDEV" ] && [ -n "$TANA" ] && [ -n "$TSIDF" ]
 ok $? "admin, device, analyst and sidf tokens created"
 
-"$SG17D_BIN" --db "$DB" --port 0 2>"$T/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 400); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log" 2>/dev/null | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "not ok - sg17d did not start"
-    sed 's/^/# /' "$T/log"
-    exit 1
-fi
-URL="http://127.0.0.1:$PORT"
+sg17d_must_start "$T/log" --db "$DB"
 
 # ---- reporter registration --------------------------------------------------
 is "$(register "$TDEV" car1 "$T/car1.key.pub")" 403 "device token cannot register a reporter"
@@ -267,25 +235,13 @@ is "$(jget totals reports)/$(jget totals alerts)/$(jget bucket_seconds)" "2/2/1"
 is "$(summ "$TANA" '?bucket=0')" 400 "?bucket=0: 400"
 is "$(summ "$TANA" '?since=x')" 400 "?since=x: 400"
 
-kill -TERM "$PID"
-wait "$PID"
-is "$?" 0 "SIGTERM: clean stop"
-PID=""
+sg17d_stop 600
+is "$STATUS" 0 "SIGTERM: clean stop"
 
 # ---- persistence across a restart ------------------------------------------------
-"$SG17D_BIN" --db "$DB" --port 0 2>"$T/log2" &
-PID=$!
-PORT=""
-for _ in $(seq 1 400); do
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log2" 2>/dev/null | head -n 1)
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
-URL="http://127.0.0.1:$PORT"
+sg17d_start "$T/log2" --db "$DB" # a failed start shows as the not-ok lines below
 is "$(get "$TANA")" 200 "after a restart"
 is "$(ids)" "$ID4 $ID3 $ID2 $ID1" "  the four reports are still there"
 is "$(post "$TDEV" "$T/r2.json")" 409 "  and a replay is still refused"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
