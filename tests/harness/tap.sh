@@ -5,6 +5,8 @@
 #   tap_need_tools TOOL...                 skip unless each tool is on PATH
 #   tap_need_files FILE...                 skip unless each file is readable (e.g. a
 #                                          vector under ${SG17_VECTORS:-../shared/vectors})
+#   tap_vector VAR PATH                    VAR=<vectors dir>/PATH (dir: $SG17_VECTORS, or
+#                                          $SG17_SOURCE_DIR/../shared/vectors); skip if unreadable
 #   tap_tmpdir                             T=$(mktemp -d), removed on exit (and a
 #                                          still-running sg17d $PID killed, if
 #                                          tests/harness/sg17d.sh is sourced)
@@ -56,6 +58,11 @@ tap_need_files() {
             exit 77
         fi
     done
+}
+
+tap_vector() { # tap_vector <variable> <path under the vectors directory>
+    printf -v "$1" '%s/%s' "${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}" "$2"
+    tap_need_files "${!1}"
 }
 
 tap_cleanup() {
