@@ -10,9 +10,7 @@ set -u
 . "$(dirname "$0")/../harness/sg17d.sh"
 tap_need_bins SG17D_BIN SG17_BIN
 tap_need_tools curl jq sqlite3
-VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
-FIX="$VEC/stix/taxii/medallion_default_data.json"
-tap_need_files "$FIX"
+tap_vector FIX stix/taxii/medallion_default_data.json
 tap_tmpdir
 
 DB="$T/sg17d.db"

@@ -13,10 +13,8 @@ set -u
 . "$(dirname "$0")/../harness/sg17d.sh"
 tap_need_bins SG17D_BIN
 tap_need_tools curl jq
-VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
-FIX="$VEC/stix/taxii/medallion_default_data.json"
-CONF="$VEC/stix/taxii/medallion_test_config.json"
-tap_need_files "$FIX" "$CONF"
+tap_vector FIX stix/taxii/medallion_default_data.json
+tap_vector CONF stix/taxii/medallion_test_config.json
 tap_tmpdir
 
 MT='application/taxii+json;version=2.1'
