@@ -136,10 +136,14 @@ static int h_discovery(sqlite3 *db, const sg17_taxii_request *req, sg17_taxii_re
     size_t i;
     if (err)
         return err;
-    if (t == NULL)
-        return taxii_fail(resp, 404, "Not found", "this server has no discovery resource");
-    d = json_loads(t, 0, NULL);
-    free(t);
+    if (t == NULL) {
+        /* No data loaded yet: the server still exists (TAXII 2.1 4.1), with no API roots. */
+        d = json_pack("{s:s, s:s, s:[]}", "title", "sg17 TAXII 2.1 server", "description",
+                      "no API roots are configured (docs/TAXII.md)", "api_roots");
+    } else {
+        d = json_loads(t, 0, NULL);
+        free(t);
+    }
     if (d == NULL)
         return SG17_E_NOMEM;
     roots = json_object_get(d, "api_roots");
