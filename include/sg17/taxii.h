@@ -257,6 +257,21 @@ SG17_API SG17_MUST_CHECK int sg17_taxii_basic_decode(const char *authorization, 
                                                      size_t user_cap, char *pass, size_t pass_cap);
 
 /**
+ * Encode HTTP Basic credentials (RFC 7617 sec. 2) as the Authorization
+ * header value "Basic " + base64(user ":" pass) - the client side of
+ * sg17_taxii_basic_decode, with the same caps: user 1..SG17_TAXII_USER_MAX-1
+ * bytes without ':', password 0..SG17_TAXII_PASS_MAX-1 bytes, neither with
+ * control bytes. out_cap >= 6 + SG17_TAXII_BASIC_MAX + 1 always suffices.
+ * The base64 characters are computed without table lookups; the caller
+ * wipes out after use.
+ * @return 0; SG17_E_FORMAT (':' in user, empty user, control byte),
+ *         SG17_E_LIMIT (a part too long, out too small; out is ""),
+ *         SG17_E_INVAL.
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_basic_encode(const char *user, const char *pass, char *out,
+                                                     size_t out_cap);
+
+/**
  * The users of a medallion-style configuration: {"users": {"name":
  * "password", ...}} plus this project's optional extension {"sg17_roles":
  * {"name": "role", ...}} (role names [a-z0-9_-]{1,32}). Without a role entry
@@ -334,12 +349,61 @@ SG17_API SG17_MUST_CHECK int sg17_taxii_load_fixture(sg17_taxii_server *s, const
                                                      char *err, size_t err_len);
 
 /**
- * Set a role's rights on a collection (insert or replace).
- * @return 0, SG17_E_NOTFOUND (no such root/collection), SG17_E_IO.
+ * Set a role's rights on a collection (insert or replace). Role names are
+ * [a-z0-9_-]{1,32} (sg17d's roles, or a role the users file gives). The
+ * server reads rights on every request: the next request sees the change.
+ * @return 0, SG17_E_NOTFOUND (no such root/collection), SG17_E_FORMAT (bad
+ *         role name), SG17_E_IO.
  */
 SG17_API SG17_MUST_CHECK int sg17_taxii_acl_set(sg17_taxii_server *s, const char *root,
                                                 const char *collection, const char *role,
                                                 int can_read, int can_write);
+
+/**
+ * Remove a role's rights row from a collection: the role no longer sees it
+ * (404 on its endpoints, absent from its collection list).
+ * @return 0, SG17_E_NOTFOUND (no such root/collection, or no row for the
+ *         role), SG17_E_IO.
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_acl_revoke(sg17_taxii_server *s, const char *root,
+                                                   const char *collection, const char *role);
+
+/** One rights row, or a collection without any (role NULL, no rights). */
+typedef struct sg17_taxii_acl_entry {
+    const char *root;       /**< API root name ("api1") */
+    const char *collection; /**< collection id */
+    const char *title;      /**< the collection's title (NULL if it has none) */
+    const char *role;       /**< NULL: this collection has no rights rows */
+    int can_read, can_write;
+} sg17_taxii_acl_entry;
+
+/**
+ * Call cb for every rights row, ordered by root, collection (in creation
+ * order) and role, plus one entry with role NULL for each collection
+ * without rows. root and collection, when not NULL, restrict the listing.
+ * The strings live until cb returns.
+ * @return 0, cb's non-zero value (listing stopped), SG17_E_IO, SG17_E_INVAL.
+ */
+SG17_API SG17_MUST_CHECK int
+sg17_taxii_acl_list(sg17_taxii_server *s, const char *root, const char *collection,
+                    int (*cb)(const sg17_taxii_acl_entry *e, void *ctx), void *ctx);
+
+/**
+ * Add a collection (TAXII 2.1 5.2.1: id, title, optional description,
+ * media_types ["application/stix+json;version=2.1"]) to an API root, and the
+ * root itself when the database has no root of that name (information: title
+ * = the name, versions [SG17_TAXII_MEDIA_TYPE], max_content_length 10 MiB; its
+ * URL is appended to the discovery resource's api_roots, which is created
+ * when absent). One transaction. No role gets rights: grant them with
+ * sg17_taxii_acl_set. root: 1..63 bytes of [A-Za-z0-9_.-], not "taxii2";
+ * id: 1..255 bytes of [A-Za-z0-9._~:-] (TAXII uses a UUID); title non-empty
+ * UTF-8. *root_created (may be NULL) tells whether the root was new.
+ * @return 0; SG17_E_EXISTS (the collection exists; nothing changed);
+ *         SG17_E_FORMAT (a name or text unusable); SG17_E_IO; SG17_E_INVAL.
+ */
+SG17_API SG17_MUST_CHECK int sg17_taxii_collection_add(sg17_taxii_server *s, const char *root,
+                                                       const char *id, const char *title,
+                                                       const char *description, int *root_created);
 
 /**
  * The API root names ("api1" for "/api1/"), up to max, into names (each

@@ -249,7 +249,7 @@ static int load_root(sqlite3 *db, const char *name, json_t *r, int64_t now, char
     return rc;
 }
 
-static int root_name_ok(const char *k)
+int taxii_root_name_ok(const char *k)
 {
     size_t n = strlen(k);
     if (n == 0 || n >= 64 || strcmp(k, "taxii2") == 0)
@@ -321,7 +321,7 @@ int sg17_taxii_load_fixture(sg17_taxii_server *s, const char *path, char *err, s
             break;
         if (strcmp(k, "/discovery") == 0)
             continue;
-        if (!root_name_ok(k) || !json_is_object(v)) {
+        if (!taxii_root_name_ok(k) || !json_is_object(v)) {
             snprintf(err, err_len, "\"%.64s\" is not a usable API root name", k);
             rc = SG17_E_FORMAT;
             break;

@@ -63,4 +63,9 @@ int taxii_add_objects(sqlite3 *db, const char *root, const coll_info *ci,
 int taxii_delete_object(sqlite3 *db, int64_t cid, const char *id, const sg17_taxii_filter *f,
                         sg17_taxii_response *resp);
 
+/* API root names: 1..63 bytes of [A-Za-z0-9_.-], not "taxii2" (taxii_fixture.c). */
+int taxii_root_name_ok(const char *name);
+/* Role names: [a-z0-9_-]{1,32} (taxii_admin.c). */
+int taxii_role_ok(const char *role);
+
 #endif

@@ -305,6 +305,8 @@ int sg17_taxii_acl_set(sg17_taxii_server *s, const char *root, const char *colle
     int rc;
     if (s == NULL || root == NULL || collection == NULL || role == NULL)
         return SG17_E_INVAL;
+    if (!taxii_role_ok(role))
+        return SG17_E_FORMAT;
     if ((rc = taxii_db_get(s, &db)) != 0)
         return rc;
     rc = SG17_E_IO;

@@ -13,6 +13,7 @@
 
 #include "sg17/crypto.h"
 #include "sg17/taxii.h"
+#include "taxii_internal.h"
 
 #define USERS_MAX      1000
 #define USERS_FILE_MAX ((size_t)1 << 20)
@@ -135,6 +136,63 @@ out:
     return rc;
 }
 
+/* All ones when a < b (both below 2^31), else 0: no branch on the value. */
+static unsigned lt_mask(unsigned a, unsigned b)
+{
+    return 0u - ((a - b) >> 31);
+}
+
+/* The base64 character of x (0..63) by arithmetic, not a table lookup: the
+ * bytes are a password's. */
+static char b64_char(unsigned x)
+{
+    unsigned lo = lt_mask(x, 26), mid = lt_mask(x, 52), dig = lt_mask(x, 62), p = lt_mask(x, 63);
+    unsigned c = ((x + 'A') & lo) | ((x + 'a' - 26) & ~lo & mid) | ((x - 52 + '0') & ~mid & dig) |
+                 ('+' & ~dig & p) | ('/' & ~p);
+    return (char)c;
+}
+
+int sg17_taxii_basic_encode(const char *user, const char *pass, char *out, size_t out_cap)
+{
+    uint8_t buf[SG17_TAXII_USER_MAX + SG17_TAXII_PASS_MAX];
+    size_t ul, pl, n, o = 6;
+
+    if (out == NULL || out_cap == 0)
+        return SG17_E_INVAL;
+    out[0] = '\0';
+    if (user == NULL || pass == NULL)
+        return SG17_E_INVAL;
+    ul = strnlen(user, SG17_TAXII_USER_MAX);
+    pl = strnlen(pass, SG17_TAXII_PASS_MAX);
+    if (ul == SG17_TAXII_USER_MAX || pl == SG17_TAXII_PASS_MAX)
+        return SG17_E_LIMIT;
+    /* RFC 7617 sec. 2: the user-id cannot contain ':'; no control bytes either */
+    if (ul == 0 || memchr(user, ':', ul) != NULL || has_ctl((const uint8_t *)user, ul) ||
+        has_ctl((const uint8_t *)pass, pl))
+        return SG17_E_FORMAT;
+    n = ul + 1 + pl;
+    if (out_cap < 6 + (n + 2) / 3 * 4 + 1)
+        return SG17_E_LIMIT;
+    memcpy(buf, user, ul);
+    buf[ul] = ':';
+    memcpy(buf + ul + 1, pass, pl);
+    memcpy(out, "Basic ", 6);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)buf[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)buf[i + 1] << 8;
+        if (i + 2 < n)
+            v |= buf[i + 2];
+        out[o++] = b64_char((v >> 18) & 63);
+        out[o++] = b64_char((v >> 12) & 63);
+        out[o++] = i + 1 < n ? b64_char((v >> 6) & 63) : '=';
+        out[o++] = i + 2 < n ? b64_char(v & 63) : '=';
+    }
+    out[o] = '\0';
+    sg17_memzero(buf, sizeof buf);
+    return 0;
+}
+
 /* ---- the users file --------------------------------------------------------- */
 
 static int pbkdf2(const uint8_t salt[16], const char *pass, size_t pass_len, unsigned iterations,
@@ -151,19 +209,6 @@ static int name_ok(const char *s, size_t n)
     if (n == 0 || n >= SG17_TAXII_USER_MAX || memchr(s, ':', n) != NULL)
         return 0;
     return !has_ctl((const uint8_t *)s, n);
-}
-
-static int role_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= SG17_TAXII_ROLE_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            return 0;
-    }
-    return 1;
 }
 
 /* Overwrite a jansson string's characters before it is freed. */
@@ -197,7 +242,7 @@ static int fill_user(sg17_taxii_users *us, taxii_user *t, const char *name, json
                  SG17_TAXII_PASS_MAX - 1);
         return SG17_E_FORMAT;
     }
-    if (r != NULL && (!json_is_string(r) || !role_ok(json_string_value(r)))) {
+    if (r != NULL && (!json_is_string(r) || !taxii_role_ok(json_string_value(r)))) {
         snprintf(err, err_len, "sg17_roles.%.64s: a role is [a-z0-9_-]{1,32}", name);
         return SG17_E_FORMAT;
     }
