@@ -295,6 +295,8 @@ typedef struct sg17_intel_pull_opts {
     long timeout_s;          /**< per request (0 = 60) */
     int all_versions;        /**< ask for every version (match[version]=all), not the latest */
     int insecure;            /**< skip TLS verification (tests only) */
+    const char *user;        /**< HTTP Basic user (RFC 7617) or NULL; not with token */
+    const char *password;    /**< HTTP Basic password (with user; NULL = empty) */
 } sg17_intel_pull_opts;
 
 /** Pull result. */
@@ -314,8 +316,12 @@ typedef struct sg17_intel_pull_stats {
  * Each page's objects are handed to page_cb (may be NULL), and when s is not
  * NULL ingested into s (source = "taxii:<api_root>collections/<id>/") and the
  * page's X-TAXII-Date-Added-Last is remembered for (api_root, collection), so
- * the next pull without added_after continues from there.
- * @return 0; SG17_E_IO (network/HTTP error: st->error has the reason);
+ * the next pull without added_after continues from there. Credentials: a
+ * Bearer token, or HTTP Basic user and password (sent as one Authorization
+ * header built by sg17_taxii_basic_encode; copies are wiped after the pull).
+ * @return 0; SG17_E_INVAL (no http(s) URL, both token and user, unusable
+ *         user or password: st->error says which);
+ *         SG17_E_IO (network/HTTP error: st->error has the reason);
  *         SG17_E_FORMAT (not a TAXII envelope); SG17_E_LIMIT (response too
  *         big, too many pages); SG17_E_AUTH (401/403); SG17_E_NOMEM;
  *         page_cb's non-zero value.

@@ -9,7 +9,8 @@
  *   sg17 intel store match --db DB --format zeek|netflow|signal [--feedback] [LOG|-]
  *   sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max L]
  *                     [--untagged-tlp L] -o OUT
- *   sg17 intel pull URL --collection ID [--token-file F | --token T] [--db DB] [--added-after TS]
+ *   sg17 intel pull URL --collection ID [--token-file F | --token T |
+ *                   --user NAME [--password-file F]] [--db DB] [--added-after TS]
  *                   [--limit N] [--all-versions] [-o FILE]
  * Exit: 0 ok, 1 objects rejected / lines unusable, 2 usage, 3 failure.
  */
@@ -52,7 +53,10 @@ enum {
     O_ALLV,
     O_WLDIR,
     O_TOKENFILE,
-    O_FEEDBACK
+    O_FEEDBACK,
+    O_USER,
+    O_PASSFILE,
+    O_PASSWORD
 };
 
 static const struct option store_opts[] = {
@@ -74,6 +78,10 @@ static const struct option store_opts[] = {
     {"collection", required_argument, NULL, O_COLL},
     {"token", required_argument, NULL, O_TOKEN},
     {"token-file", required_argument, NULL, O_TOKENFILE},
+    {"user", required_argument, NULL, O_USER},
+    {"password-file", required_argument, NULL, O_PASSFILE},
+    /* refused, and it keeps getopt from taking "--password" for "--password-file" */
+    {"password", required_argument, NULL, O_PASSWORD},
     {"feedback", no_argument, NULL, O_FEEDBACK},
     {"added-after", required_argument, NULL, O_AFTER},
     {"limit", required_argument, NULL, O_LIMIT},
@@ -103,9 +111,11 @@ static void store_usage(FILE *f)
            "sg17 intel export --db DB --format stix|misp|zeek|suricata [--tlp-max LEVEL]\n"
            "         [--untagged-tlp LEVEL] -o OUT     (LEVEL clear|green|amber|amber+strict|red;\n"
            "         default --tlp-max green, --untagged-tlp amber)\n"
-           "sg17 intel pull API_ROOT_URL --collection ID [--token-file F | --token T]\n"
-           "         [--db DB] [--source L] [--added-after TS] [--limit N] [--all-versions]\n"
-           "         [-o FILE]   (the token may also come from $SG17_TAXII_TOKEN)\n"
+           "sg17 intel pull API_ROOT_URL --collection ID [--token-file F | --token T |\n"
+           "         --user NAME [--password-file F]] [--db DB] [--source L]\n"
+           "         [--added-after TS] [--limit N] [--all-versions] [-o FILE]\n"
+           "         (the token may also come from $SG17_TAXII_TOKEN; with --user, HTTP\n"
+           "         Basic with the first line of --password-file, else $SG17_TAXII_PASSWORD)\n"
            "         TAXII 2.1 client; without --db the objects are printed as a STIX\n"
            "         bundle; with --db the next pull continues from the last\n"
            "         X-TAXII-Date-Added-Last\n");
@@ -113,7 +123,7 @@ static void store_usage(FILE *f)
 
 typedef struct sopts {
     const char *db, *source, *misp, *list, *csv, *format, *out, *coll, *token, *after, *wl_dir,
-        *token_file;
+        *token_file, *user, *pass_file;
     const char *wl[STORE_MAX_WL];
     size_t n_wl, hours, top, limit;
     int json, insecure, all_versions, feedback;
@@ -204,6 +214,12 @@ static int parse_opts(int argc, char **argv, sopts *o)
         case O_COLL: o->coll = optarg; break;
         case O_TOKEN: o->token = optarg; break;
         case O_TOKENFILE: o->token_file = optarg; break;
+        case O_USER: o->user = optarg; break;
+        case O_PASSFILE: o->pass_file = optarg; break;
+        case O_PASSWORD:
+            fprintf(stderr, "sg17 intel: no --password (other users can see the command line);"
+                            " use --password-file F or $SG17_TAXII_PASSWORD\n");
+            return CLI_USAGE;
         case O_FEEDBACK: o->feedback = 1; break;
         case O_AFTER: o->after = optarg; break;
         case O_HELP: store_usage(stdout); return CLI_OK;
@@ -838,6 +854,26 @@ static int pull_collect(const json_t *objects, void *ctx)
     return rc;
 }
 
+/* The first line of a file (without its line end) into out; 0 or -1. A line
+ * longer than out is refused rather than cut. */
+static int read_first_line(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    int rc = -1;
+    if (f != NULL && fgets(out, (int)cap, f) != NULL) {
+        size_t n = strcspn(out, "\r\n");
+        if (out[n] != '\0' || strlen(out) < cap - 1 || feof(f)) {
+            out[n] = '\0';
+            rc = 0;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    if (rc != 0)
+        sg17_memzero(out, cap);
+    return rc;
+}
+
 int cmd_intel_pull(int argc, char **argv)
 {
     sopts o;
@@ -849,30 +885,52 @@ int cmd_intel_pull(int argc, char **argv)
         return CLI_USAGE;
     }
     /* the token: --token-file (first line), else $SG17_TAXII_TOKEN, else --token
-     * (visible in the process list; kept for scripts that already pass it) */
-    char tok[1024] = "";
-    if (o.token_file != NULL) {
-        FILE *tf = fopen(o.token_file, "r");
-        if (tf == NULL || fgets(tok, sizeof tok, tf) == NULL) {
+     * (visible in the process list; kept for scripts that already pass it);
+     * with --user, HTTP Basic: --password-file (first line), else
+     * $SG17_TAXII_PASSWORD - never a password on the command line */
+    char tok[1024] = "", pw[1024] = "";
+    if (o.user != NULL && (o.token != NULL || o.token_file != NULL)) {
+        fprintf(stderr, "sg17 intel pull: --user and a token exclude each other\n");
+        return CLI_USAGE;
+    }
+    if (o.pass_file != NULL && o.user == NULL) {
+        fprintf(stderr, "sg17 intel pull: --password-file needs --user\n");
+        return CLI_USAGE;
+    }
+    if (o.user != NULL) {
+        if (o.pass_file != NULL) {
+            if (read_first_line(o.pass_file, pw, sizeof pw) != 0) {
+                fprintf(stderr, "sg17 intel pull: %s: cannot read the password\n", o.pass_file);
+                return CLI_FAIL;
+            }
+        } else if (getenv("SG17_TAXII_PASSWORD") != NULL) {
+            snprintf(pw, sizeof pw, "%s", getenv("SG17_TAXII_PASSWORD"));
+        } else {
+            fprintf(stderr, "sg17 intel pull: --user needs --password-file F or "
+                            "$SG17_TAXII_PASSWORD\n");
+            return CLI_USAGE;
+        }
+    } else if (o.token_file != NULL) {
+        if (read_first_line(o.token_file, tok, sizeof tok) != 0) {
             fprintf(stderr, "sg17 intel pull: %s: cannot read the token\n", o.token_file);
-            if (tf)
-                fclose(tf);
             return CLI_FAIL;
         }
-        fclose(tf);
-        tok[strcspn(tok, "\r\n")] = '\0';
         o.token = tok;
     } else if (o.token == NULL && getenv("SG17_TAXII_TOKEN") != NULL) {
         o.token = getenv("SG17_TAXII_TOKEN");
     }
     sg17_intel_store *s = NULL;
-    if (o.db != NULL && (rc = open_db(&o, &s)) != 0)
+    if (o.db != NULL && (rc = open_db(&o, &s)) != 0) {
+        sg17_memzero(pw, sizeof pw);
         return rc;
+    }
     sg17_intel_pull_opts po;
     memset(&po, 0, sizeof po);
     po.api_root = argv[optind];
     po.collection = o.coll;
     po.token = o.token;
+    po.user = o.user;
+    po.password = o.user != NULL ? pw : NULL;
     po.added_after = o.after;
     po.limit = o.limit;
     po.insecure = o.insecure;
@@ -882,6 +940,7 @@ int cmd_intel_pull(int argc, char **argv)
     sg17_intel_pull_stats st;
     rc = sg17_intel_taxii_pull(s, &po, &io, s ? NULL : pull_collect, all, &st);
     sg17_memzero(tok, sizeof tok);
+    sg17_memzero(pw, sizeof pw);
     sg17_intel_store_close(s);
     if (rc != 0) {
         fprintf(stderr, "sg17 intel pull: %s: %s\n", po.api_root,

@@ -1,7 +1,7 @@
 /*
  * X.1217 8.2.1 "collect": a TAXII 2.1 client (OASIS TAXII 2.1 CS01 5.4 Get
  * Objects) over libcurl - Accept application/taxii+json;version=2.1, Bearer
- * token, `next` followed while `more` is true, added_after remembered per
+ * token or HTTP Basic (RFC 7617), `next` followed while `more` is true, added_after remembered per
  * (API root, collection) from X-TAXII-Date-Added-Last (docs/INTEL-STORE.md).
  */
 #include <curl/curl.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "sg17/json.h"
+#include "sg17/taxii.h"
 #include "../store/store_internal.h"
 
 #define TAXII_MEDIA "application/taxii+json;version=2.1"
@@ -282,6 +283,37 @@ static int take_page(sg17_intel_store *s, const sg17_intel_pull_opts *o,
     return rc;
 }
 
+/* The Authorization header line for o's credentials ("" without any). */
+static int auth_header(const sg17_intel_pull_opts *o, char *out, size_t cap,
+                       sg17_intel_pull_stats *st)
+{
+    static const char name[] = "Authorization: ";
+    out[0] = '\0';
+    if (o->token != NULL && o->user != NULL) {
+        snprintf(st->error, sizeof st->error, "give either a Bearer token or a Basic user");
+        return SG17_E_INVAL;
+    }
+    if (o->token != NULL) {
+        snprintf(out, cap, "Authorization: Bearer %.1000s", o->token);
+        return 0;
+    }
+    if (o->user == NULL)
+        return 0;
+    memcpy(out, name, sizeof name);
+    int rc = sg17_taxii_basic_encode(o->user, o->password ? o->password : "", out + sizeof name - 1,
+                                     cap - (sizeof name - 1));
+    if (rc != 0) {
+        sg17_memzero(out, cap);
+        snprintf(st->error, sizeof st->error, "%s",
+                 rc == SG17_E_LIMIT
+                     ? "user name (at most 127 bytes) or password (255) too long"
+                     : "the user name must be 1 or more bytes without ':', and neither it"
+                       " nor the password may hold control characters");
+        return SG17_E_INVAL;
+    }
+    return 0;
+}
+
 int sg17_intel_taxii_pull(sg17_intel_store *s, const sg17_intel_pull_opts *o,
                           const sg17_intel_ingest_opts *io,
                           int (*page_cb)(const json_t *objects, void *ctx), void *ctx,
@@ -314,14 +346,18 @@ int sg17_intel_taxii_pull(sg17_intel_store *s, const sg17_intel_pull_opts *o,
     char source[1200];
     snprintf(source, sizeof source, "taxii:%.900s%scollections/%.200s/", o->api_root,
              o->api_root[strlen(o->api_root) - 1] == '/' ? "" : "/", o->collection);
+    char auth[1100];
+    int arc = auth_header(o, auth, sizeof auth, st);
+    if (arc != 0)
+        return arc;
     pthread_once(&curl_once, curl_init_once);
     CURL *c = curl_easy_init();
-    if (c == NULL)
+    if (c == NULL) {
+        sg17_memzero(auth, sizeof auth);
         return SG17_E_NOMEM;
+    }
     struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: " TAXII_MEDIA);
-    char auth[1100];
-    if (hdrs != NULL && o->token != NULL) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %.1000s", o->token);
+    if (hdrs != NULL && auth[0] != '\0') {
         struct curl_slist *h2 = curl_slist_append(hdrs, auth);
         if (h2 == NULL) {
             curl_slist_free_all(hdrs);
