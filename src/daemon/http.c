@@ -109,7 +109,7 @@ typedef struct req_ctx {
     int responded;
     unsigned status;
     size_t bytes;
-    char principal[SG17D_TOKEN_NAME_MAX + 1];
+    char principal[SG17D_PRINCIPAL_MAX];
 } req_ctx;
 
 const char *sg17d_req_header(const sg17d_request *req, const char *name)
@@ -353,6 +353,8 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
         return send_error(conn, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                           "the handler failed; see the server log");
     }
+    if (resp.principal[0] != '\0')
+        snprintf(rc->principal, sizeof rc->principal, "%s", resp.principal);
     return send_response(conn, rc, &resp);
 }
 

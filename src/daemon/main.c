@@ -65,6 +65,8 @@ static void usage(FILE *f)
             "       sg17d [options] token create --role ROLE [--name NAME]\n"
             "       sg17d [options] token list\n"
             "       sg17d [options] token revoke NAME\n"
+            "       sg17d [options] taxii acl list|set|revoke ...   TAXII rights\n"
+            "       sg17d [options] taxii collection add ROOT ID --title T   (taxii --help)\n"
             "\n"
             "options (override the config file):\n"
             "  -c, --config FILE    INI configuration ([server] [store] [log] [limits] [sidf]\n"
@@ -367,6 +369,11 @@ int main(int argc, char **argv)
     if (optind < argc) {
         if (strcmp(argv[optind], "token") == 0)
             return cmd_token(&o, argc - optind, argv + optind);
+        if (strcmp(argv[optind], "taxii") == 0) {
+            if (resolve_config(&o, &cfg) != 0)
+                return SG17D_EXIT_USAGE;
+            return sg17d_taxii_command(&cfg, argc - optind, argv + optind);
+        }
         fprintf(stderr, "sg17d: unknown command '%s' (try --help)\n", argv[optind]);
         return SG17D_EXIT_USAGE;
     }

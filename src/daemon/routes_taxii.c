@@ -22,6 +22,7 @@
  * http.c). sg17d_taxii_error_reply gives http.c TAXII bodies for its own
  * 404/405/413 on TAXII requests.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,7 @@ static int h_taxii(sg17d_server *srv, const sg17d_request *req, sg17d_response *
     memset(&who, 0, sizeof who);
     if (authenticate(srv, req, &who, resp, &rc) != 0)
         return rc;
+    snprintf(resp->principal, sizeof resp->principal, "%s", who.principal);
     memset(&tr, 0, sizeof tr);
     tr.method = req->method;
     tr.path = req->path;
@@ -326,4 +328,161 @@ void sg17d_taxii_free(sg17d_server *srv)
     srv->taxii = NULL;
     sg17_taxii_users_free(taxii_users);
     taxii_users = NULL;
+}
+
+/* ---- `sg17d taxii acl|collection ...`: rights and collections offline -------------- */
+
+static void taxii_cmd_usage(FILE *f)
+{
+    fprintf(f, "usage: sg17d taxii acl list [--db DB] [ROOT [COLLECTION]]\n"
+               "       sg17d taxii acl set [--db DB] ROOT COLLECTION ROLE read|write|rw\n"
+               "       sg17d taxii acl revoke [--db DB] ROOT COLLECTION ROLE\n"
+               "       sg17d taxii collection add [--db DB] ROOT ID --title T"
+               " [--description D]\n"
+               "a running sg17d on the same database applies rights and collections on the\n"
+               "next request; an API root made by `collection add` is served after a restart\n"
+               "exit: 0 ok, 1 no such collection/row (or the collection exists), 2 usage,"
+               " 3 store\n");
+}
+
+static int print_acl(const sg17_taxii_acl_entry *e, void *ctx)
+{
+    (void)ctx;
+    printf("%s\t%s\t%s\t%s\t%s\n", e->root, e->collection, e->role ? e->role : "-",
+           e->role == NULL               ? "none"
+           : e->can_read && e->can_write ? "rw"
+           : e->can_read                 ? "read"
+           : e->can_write                ? "write"
+                                         : "none",
+           e->title ? e->title : "");
+    return 0;
+}
+
+static int rights_arg(const char *v, int *r, int *w)
+{
+    *r = strcmp(v, "read") == 0 || strcmp(v, "rw") == 0;
+    *w = strcmp(v, "write") == 0 || strcmp(v, "rw") == 0;
+    return (*r || *w) ? 0 : -1;
+}
+
+/* Run one parsed command on the opened server; an sg17d exit code. */
+static int taxii_cmd_run(sg17_taxii_server *ts, const char *group, const char *verb, int n,
+                         char **a, const char *title, const char *desc)
+{
+    int rc, r = 0, w = 0, made = 0;
+    if (strcmp(verb, "list") == 0) {
+        rc = sg17_taxii_acl_list(ts, n > 0 ? a[0] : NULL, n > 1 ? a[1] : NULL, print_acl, NULL);
+    } else if (strcmp(group, "acl") == 0 && strcmp(verb, "set") == 0) {
+        if (rights_arg(a[3], &r, &w) != 0) {
+            fprintf(stderr, "sg17d: rights are read, write or rw, not '%s'\n", a[3]);
+            return SG17D_EXIT_USAGE;
+        }
+        rc = sg17_taxii_acl_set(ts, a[0], a[1], a[2], r, w);
+    } else if (strcmp(group, "acl") == 0) {
+        rc = sg17_taxii_acl_revoke(ts, a[0], a[1], a[2]);
+    } else {
+        rc = sg17_taxii_collection_add(ts, a[0], a[1], title, desc, &made);
+    }
+    if (rc == SG17_E_FORMAT) {
+        fprintf(stderr, "sg17d: %s\n",
+                strcmp(group, "acl") == 0
+                    ? "a role name is [a-z0-9_-]{1,32}"
+                    : "API root: 1..63 of [A-Za-z0-9_.-] (not taxii2); collection id: 1..255 of"
+                      " [A-Za-z0-9._~:-]; title: non-empty UTF-8");
+        return SG17D_EXIT_USAGE;
+    }
+    if (rc == SG17_E_NOTFOUND || rc == SG17_E_EXISTS) {
+        fprintf(stderr, "sg17d: %s\n",
+                rc == SG17_E_EXISTS           ? "the collection already exists"
+                : strcmp(verb, "revoke") == 0 ? "no rights row for this role on this collection"
+                                              : "no such API root and collection");
+        return SG17D_EXIT_NOTFOUND;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "sg17d: taxii %s %s: %s\n", group, verb, sg17_strerror(rc));
+        return SG17D_EXIT_STORE;
+    }
+    if (strcmp(verb, "set") == 0 || strcmp(verb, "revoke") == 0)
+        fprintf(stderr, "sg17d: %s %s on /%s/collections/%s/: %s\n", verb, a[2], a[0], a[1],
+                verb[0] == 's' ? a[3] : "no rights");
+    else if (strcmp(verb, "add") == 0)
+        fprintf(stderr,
+                "sg17d: added collection %s to /%s/%s; no role has rights on it yet"
+                " (sg17d taxii acl set)\n",
+                a[1], a[0],
+                made ? ", a new API root (a running sg17d serves it after a restart)" : "");
+    return SG17D_EXIT_OK;
+}
+
+int sg17d_taxii_command(sg17d_config *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"title", required_argument, NULL, 'T'},
+        {"description", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *title = NULL, *desc = NULL, *group, *verb;
+    sg17_taxii_config tc;
+    sg17_taxii_server *ts = NULL;
+    char err[256];
+    int c, n, want_min, want_max, rc;
+
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        taxii_cmd_usage(stdout);
+        return SG17D_EXIT_OK;
+    }
+    if (argc < 2 || (strcmp(argv[1], "acl") != 0 && strcmp(argv[1], "collection") != 0)) {
+        taxii_cmd_usage(stderr);
+        return SG17D_EXIT_USAGE;
+    }
+    group = argv[1];
+    optind = 0; /* full reset; options may follow operands */
+    while ((c = getopt_long(argc - 1, argv + 1, "d:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (sg17d_config_set(cfg, "store", "path", optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "sg17d: %s\n", err);
+                return SG17D_EXIT_USAGE;
+            }
+            break;
+        case 'T': title = optarg; break;
+        case 'D': desc = optarg; break;
+        case 'h': taxii_cmd_usage(stdout); return SG17D_EXIT_OK;
+        default: taxii_cmd_usage(stderr); return SG17D_EXIT_USAGE;
+        }
+    }
+    n = argc - 1 - optind;
+    argv += 1 + optind;
+    verb = n > 0 ? argv[0] : "";
+    /* operands after the verb: list [ROOT [COLL]], set R C ROLE RIGHTS, revoke R C ROLE, add R ID
+     */
+    want_min = want_max = -1;
+    if (strcmp(group, "acl") == 0 && strcmp(verb, "list") == 0) {
+        want_min = 0;
+        want_max = 2;
+    } else if (strcmp(group, "acl") == 0 && strcmp(verb, "set") == 0) {
+        want_min = want_max = 4;
+    } else if (strcmp(group, "acl") == 0 && strcmp(verb, "revoke") == 0) {
+        want_min = want_max = 3;
+    } else if (strcmp(group, "collection") == 0 && strcmp(verb, "add") == 0) {
+        want_min = want_max = 2;
+    }
+    if (want_min < 0 || n - 1 < want_min || n - 1 > want_max ||
+        ((title != NULL || desc != NULL) != (strcmp(verb, "add") == 0)) ||
+        (strcmp(verb, "add") == 0 && title == NULL)) {
+        taxii_cmd_usage(stderr);
+        return SG17D_EXIT_USAGE;
+    }
+    memset(&tc, 0, sizeof tc);
+    tc.db_path = cfg->db_path;
+    if ((rc = sg17_taxii_server_open(&ts, &tc)) != 0) {
+        fprintf(stderr, "sg17d: cannot open the TAXII tables in %s: %s\n", cfg->db_path,
+                sg17_strerror(rc));
+        return SG17D_EXIT_STORE;
+    }
+    rc = taxii_cmd_run(ts, group, verb, n - 1, argv + 1, title, desc);
+    sg17_taxii_server_close(ts);
+    return rc;
 }

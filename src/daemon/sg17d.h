@@ -140,6 +140,8 @@ const char *sg17d_req_header(const sg17d_request *req, const char *name);
 /** Decoded query argument or NULL (first occurrence). */
 const char *sg17d_req_query(const sg17d_request *req, const char *key);
 
+#define SG17D_PRINCIPAL_MAX 136 /* "user:" + a 127-byte TAXII user name + NUL */
+
 typedef struct sg17d_response {
     unsigned status;
     const char *content_type; /* static string */
@@ -152,6 +154,8 @@ typedef struct sg17d_response {
     int accept_ranges;        /* 1: send "Accept-Ranges: bytes" */
     const char *xhdr_name[2]; /* extra headers (static names, e.g. X-TAXII-Date-Added-First) */
     char xhdr_value[2][40];
+    char principal[SG17D_PRINCIPAL_MAX]; /* routes that authenticate themselves (TAXII): who,
+                                            for the access log ("user:NAME"); "" = keep */
 } sg17d_response;
 
 /** Set a JSON body (takes ownership of obj, a jansson json_t *). */
@@ -234,6 +238,9 @@ void sg17d_taxii_free(sg17d_server *srv);
  */
 int sg17d_taxii_error_reply(sg17d_server *srv, const sg17d_request *req, unsigned status,
                             const char *desc, sg17d_response *resp);
+/** routes_taxii.c: `sg17d taxii acl|collection ...` (argv[0] = "taxii") on cfg's database;
+ *  returns an SG17D_EXIT_* code. */
+int sg17d_taxii_command(sg17d_config *cfg, int argc, char **argv);
 /** Copy a directory consult store of an earlier sg17d into the database (routes_consult.c);
  *  logs what it did, never fails the start. */
 int sg17d_consult_init(sg17d_server *srv);
