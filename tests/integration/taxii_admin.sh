@@ -206,6 +206,7 @@ grep -q 'Password' "$T/log"
 ok $((1 - $?)) "no password in the log"
 
 sg17d_stop
+is "$STATUS" 0 "sg17d stopped cleanly (exit 0)"
 SG17D_LOG_REQUESTS=1 sg17d_must_start "$T/log2" --db "$DB" --taxii-users "$CONF"
 is "$(req "$TANA" GET /ops/collections/c1/ && jq -r .title "$T/body")" "200Ops" \
     "after a restart the new root is served with its rights"
@@ -213,5 +214,7 @@ is "$(req "$TANA" GET /ops/ && jq -r '"\(.title) \(.max_content_length)"' "$T/bo
     "200ops 10485760" "its API root information"
 is "$(req "$TANA" GET "/trustgroup1/collections/$NEWC/objects/" &&
     jq -r '.objects | length' "$T/body")" "2001" "the added collection kept its object"
+sg17d_stop
+is "$STATUS" 0 "the restarted sg17d stopped cleanly"
 
 tap_done "$T/log" "$T/log2"
