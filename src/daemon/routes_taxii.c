@@ -411,6 +411,13 @@ static int taxii_cmd_run(sg17_taxii_server *ts, const char *group, const char *v
                 " (sg17d taxii acl set)\n",
                 a[1], a[0],
                 made ? ", a new API root (a running sg17d serves it after a restart)" : "");
+    if (made) {
+        char names[TAXII_ROOTS_MAX + 1][SG17_TAXII_VALUE_MAX];
+        if (sg17_taxii_root_names(ts, names, TAXII_ROOTS_MAX + 1) > TAXII_ROOTS_MAX)
+            fprintf(stderr,
+                    "sg17d: warning: more than %d API roots; sg17d serves the first %d by name\n",
+                    TAXII_ROOTS_MAX, TAXII_ROOTS_MAX);
+    }
     return SG17D_EXIT_OK;
 }
 

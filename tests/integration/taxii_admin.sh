@@ -194,6 +194,14 @@ adm acl set ops c1 analyst read
 is "$(req "$TANA" GET /ops/collections/c1/)" 404 "not routed before a restart"
 is "$(req "$TANA" GET /taxii2/ && jq -r '.api_roots[-1]' "$T/body")" "200$URL/ops/" \
     "discovery lists the new root"
+for i in $(seq 1 16); do
+    "$SG17D_BIN" taxii collection add --db "$T/many.db" "r$i" c --title t 2>"$T/aerr" || break
+done
+grep -q warning "$T/aerr"
+ok $((1 - $?)) "16 API roots: no warning"
+"$SG17D_BIN" taxii collection add --db "$T/many.db" r17 c --title t 2>"$T/aerr"
+grep -q 'warning: more than 16 API roots' "$T/aerr"
+ok $? "the 17th API root: a warning that sg17d serves 16"
 
 # ---- the access log names the TAXII principal ------------------------------------------------------
 grep -q "\"/trustgroup1/collections/$HV/objects/\" 200 .* principal=user:user1$" "$T/log"
