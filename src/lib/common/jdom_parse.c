@@ -555,11 +555,8 @@ static void release_dead(jd_parser *ps, const char *p)
     }
 }
 
-/*
- * Parsing from a reader: keep the window from *p on (moved to the front),
- * growing it when it is full, and read more after it. Sets eof when the
- * reader has nothing more. 0 or an error (ps->rc and err set).
- */
+/* One scalar token at p into slot (kind: '"' string, 'n' number, 'l' literal),
+ * retried from p after more input or string room when parsing from a reader. */
 static char *token(jd_parser *ps, char **pp, sg17_jd *slot, int kind)
 {
     for (;;) {

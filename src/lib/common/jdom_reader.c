@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Parsing from a reader: keep the window from *p on (moved to the front),
+ * growing it when it is full, and read more after it. Sets eof when the
+ * reader has nothing more. 0 or an error (ps->rc and err set).
+ */
 int jd_refill(jd_parser *ps, char **p)
 {
     size_t keep = (size_t)(ps->end - *p);
@@ -54,8 +59,6 @@ int jd_string_room(jd_parser *ps, size_t want)
     return 0;
 }
 
-/* One scalar token at p into slot (kind: '"' string, 'n' number, 'l' literal),
- * retried from p after more input or string room when parsing from a reader. */
 int sg17_jdoc_parse_reader(sg17_jdoc_read_fn rd, void *ctx, size_t chunk,
                            const sg17_json_limits *lim, sg17_jdoc **out, sg17_json_error *err)
 {

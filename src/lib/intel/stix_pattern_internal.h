@@ -173,12 +173,15 @@ int stix_pat_lex(lexer *L);
 /* Record the first syntax error (ANTLR-style message with the token position). */
 void stix_pat_perr(parser *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A zeroed node of kind k (NULL, with P->nomem set, when out of memory). */
 node *stix_pat_nnew(parser *P, node_kind k);
 
+/* Release a literal's buffers (and a set's members); a tree and its regexes. */
 void stix_pat_lit_free(lit *l);
 
 void stix_pat_node_free(node *n);
 
+/* Copies of the pattern text [from, to) and of a token's text (NULL: out of memory). */
 char *stix_pat_spandup(parser *P, size_t from, size_t to);
 
 char *stix_pat_tokdup(parser *P, const tok *t);
@@ -186,10 +189,13 @@ char *stix_pat_tokdup(parser *P, const tok *t);
 /* Unescape a quoted string literal '...' (\\' and \\\\). */
 char *stix_pat_unquote(parser *P, const tok *t, size_t *len);
 
+/* Base64 (RFC 4648) of s[0..n) into a new buffer; 0, SG17_E_FORMAT or SG17_E_NOMEM. */
 int stix_pat_b64_decode(const char *s, size_t n, char **out, size_t *olen);
 
+/* Value of a hex digit, -1 if c is none. */
 int stix_pat_hexv(int c);
 
+/* The literal at the current token into l; 0 or -1 (error recorded with stix_pat_perr). */
 int stix_pat_parse_literal(parser *P, lit *l, int allow_bool);
 
 /* stix_pattern_parse.c: UTF-8 check, lex and parse a whole pattern into *out. */
@@ -200,10 +206,10 @@ int stix_pat_do_parse(const char *pattern, node **out, char *err, size_t errlen,
  * invalid UTF-8 or allocation failure. */
 char *stix_pat_nfc_dup(const char *s, size_t n, size_t *olen);
 
+/* NFC of LIKE/MATCHES literals and PCRE2 compilation of MATCHES; 0 or an SG17_E_* code. */
 int stix_pat_compile_regexes(node *n, unsigned depth, char *err, size_t errlen);
 
 /* stix_pattern_cmp.c: evaluate a comparison expression over the current observation. */
 int stix_pat_eval_cmp(ectx *E, const node *n, cres *r, unsigned depth);
-
 
 #endif
