@@ -681,6 +681,19 @@ after:
                                                                 : "',' or ']' expected");
 }
 
+int jd_begin(sg17_jdoc **out, sg17_json_error *err)
+{
+    if (err) {
+        err->line = err->column = 0;
+        err->position = 0;
+        err->text[0] = '\0';
+    }
+    if (!out)
+        return SG17_E_INVAL;
+    *out = NULL;
+    return 0;
+}
+
 int sg17_jdoc_parse(char *buf, size_t len, const sg17_json_limits *lim, sg17_jdoc **out,
                     sg17_json_error *err)
 {
@@ -692,14 +705,8 @@ int sg17_jdoc_parse_ex(char *buf, size_t len, const sg17_json_limits *lim, unsig
 {
     size_t max_bytes;
     unsigned max_depth, flags;
-    if (err) {
-        err->line = err->column = 0;
-        err->position = 0;
-        err->text[0] = '\0';
-    }
-    if (!out)
+    if (jd_begin(out, err))
         return SG17_E_INVAL;
-    *out = NULL;
     if (!buf && len)
         return SG17_E_INVAL;
     jd_limits_of(lim, &max_bytes, &max_depth, &flags);

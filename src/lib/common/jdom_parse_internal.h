@@ -90,6 +90,10 @@ int jd_refill(jd_parser *ps, char **p);
 /* jdom_reader.c: a new block for strings of at least want bytes (parsing from a reader). */
 int jd_string_room(jd_parser *ps, size_t want);
 
+/* jdom_parse.c: start of a parse: clear *err, check out and set *out = NULL.
+ * 0 or SG17_E_INVAL (out is NULL). */
+int jd_begin(sg17_jdoc **out, sg17_json_error *err);
+
 /* jdom_parse.c: the value/container state machine; returns 0 with the root on the value stack. */
 int jd_parse_doc(jd_parser *ps, char *p, unsigned max_depth, unsigned flags, jd_frame *frames);
 

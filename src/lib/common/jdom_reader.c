@@ -64,14 +64,8 @@ int sg17_jdoc_parse_reader(sg17_jdoc_read_fn rd, void *ctx, size_t chunk,
 {
     size_t max_bytes;
     unsigned max_depth, flags;
-    if (err) {
-        err->line = err->column = 0;
-        err->position = 0;
-        err->text[0] = '\0';
-    }
-    if (!out)
+    if (jd_begin(out, err))
         return SG17_E_INVAL;
-    *out = NULL;
     if (!rd)
         return SG17_E_INVAL;
     jd_limits_of(lim, &max_bytes, &max_depth, &flags);

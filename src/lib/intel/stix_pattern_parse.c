@@ -38,6 +38,25 @@ static int add_step(parser *P, node *n, step_kind k, char *key, long idx)
     return 0;
 }
 
+/* A key step (identifier or quoted string) at the current token, consumed. */
+static int parse_key_step(parser *P, node *n)
+{
+    tok *t = stix_pat_cur(P);
+    if (t->t == T_IDENT) {
+        if (add_step(P, n, ST_KEY, stix_pat_tokdup(P, t), 0))
+            return -1;
+    } else if (t->t == T_STR) {
+        if (add_step(P, n, ST_KEY, stix_pat_unquote(P, t, NULL), 0))
+            return -1;
+    } else {
+        stix_pat_perr(P, "mismatched input '%.*s' expecting {IdentifierWithoutHyphen, StringLiteral}",
+                      (int)t->len, P->L.s + t->pos);
+        return -1;
+    }
+    P->p++;
+    return 0;
+}
+
 static int parse_path(parser *P, node *n)
 {
     tok *t = stix_pat_cur(P);
@@ -55,36 +74,14 @@ static int parse_path(parser *P, node *n)
         return -1;
     }
     P->p++;
-    t = stix_pat_cur(P);
-    if (t->t == T_IDENT) {
-        if (add_step(P, n, ST_KEY, stix_pat_tokdup(P, t), 0))
-            return -1;
-    } else if (t->t == T_STR) {
-        if (add_step(P, n, ST_KEY, stix_pat_unquote(P, t, NULL), 0))
-            return -1;
-    } else {
-        stix_pat_perr(P, "mismatched input '%.*s' expecting {IdentifierWithoutHyphen, StringLiteral}",
-             (int)t->len, P->L.s + t->pos);
+    if (parse_key_step(P, n))
         return -1;
-    }
-    P->p++;
     for (;;) {
         t = stix_pat_cur(P);
         if (t->t == T_DOT) {
             P->p++;
-            t = stix_pat_cur(P);
-            if (t->t == T_IDENT) {
-                if (add_step(P, n, ST_KEY, stix_pat_tokdup(P, t), 0))
-                    return -1;
-            } else if (t->t == T_STR) {
-                if (add_step(P, n, ST_KEY, stix_pat_unquote(P, t, NULL), 0))
-                    return -1;
-            } else {
-                stix_pat_perr(P, "mismatched input '%.*s' expecting {IdentifierWithoutHyphen, StringLiteral}",
-                     (int)t->len, P->L.s + t->pos);
+            if (parse_key_step(P, n))
                 return -1;
-            }
-            P->p++;
         } else if (t->t == T_LBRACK) {
             P->p++;
             t = stix_pat_cur(P);
