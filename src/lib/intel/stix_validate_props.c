@@ -264,23 +264,34 @@ int stix_val_uri_ok(const char *s)
     return 1;
 }
 
+/* A run of at most max_digits decimal digits at *pp, without a leading zero:
+ * its value in *val and *pp moved past it. 0 when there is none, or it is
+ * longer or has a leading zero. */
+static int dec_field(const char **pp, int max_digits, int *val)
+{
+    const char *p = *pp;
+    int v = 0, nd = 0;
+    if (!isdigit((unsigned char)*p))
+        return 0;
+    while (isdigit((unsigned char)*p)) {
+        if (++nd > max_digits)
+            return 0;
+        v = v * 10 + (*p - '0');
+        p++;
+    }
+    if (nd > 1 && **pp == '0')
+        return 0;
+    *pp = p;
+    *val = v;
+    return 1;
+}
+
 int stix_val_ipv4_ok(const char *s)
 {
-    int parts = 0;
+    int parts = 0, val;
     const char *p = s;
     while (parts < 4) {
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        int val = 0, nd = 0;
-        const char *st = p;
-        while (isdigit((unsigned char)*p)) {
-            val = val * 10 + (*p - '0');
-            nd++;
-            p++;
-            if (nd > 3)
-                return 0;
-        }
-        if (val > 255 || (nd > 1 && *st == '0'))
+        if (!dec_field(&p, 3, &val) || val > 255)
             return 0;
         parts++;
         if (parts < 4) {
@@ -291,16 +302,7 @@ int stix_val_ipv4_ok(const char *s)
     }
     if (*p == '/') {
         p++;
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        int val = 0, nd = 0;
-        const char *st = p;
-        while (isdigit((unsigned char)*p)) {
-            val = val * 10 + (*p - '0');
-            nd++;
-            p++;
-        }
-        if (nd > 2 || val > 32 || (nd > 1 && *st == '0'))
+        if (!dec_field(&p, 2, &val) || val > 32)
             return 0;
     }
     return *p == '\0';
