@@ -29,17 +29,12 @@ static jd_block *block_new(sg17_jdoc *d, size_t cap)
     return nb;
 }
 
-sg17_jd *jd_arena_nodes(sg17_jdoc *d, size_t n)
+sg17_jd *jd_arena_nodes_grow(sg17_jdoc *d, size_t n)
 {
     const size_t std = JD_BLOCK_MIN / sizeof(sg17_jd);
     jd_block *b = d->blocks;
     if (n > ((size_t)1 << 40) / sizeof(sg17_jd))
         return NULL;
-    if (b && b->cap - b->used >= n) {
-        sg17_jd *r = (sg17_jd *)(void *)(b + 1) + b->used;
-        b->used += n;
-        return r;
-    }
     if (n >= std / 4 && b) {
         /* a large run gets its own block behind the current one, which keeps filling */
         jd_block *nb = block_new(d, n);
