@@ -46,6 +46,8 @@ is "$(status "$SG17_BIN" intel validate --strict-properties "$T/custom.json")" 1
 is "$(status "$SG17_BIN" intel validate "$T/xtype.json")" 0 "custom type: valid"
 is "$(status "$SG17_BIN" intel validate --strict-types "$T/xtype.json")" 1 "--strict-types rejects the custom type"
 is "$(status "$SG17_BIN" intel validate "$T/badts.json")" 1 "Feb 30 timestamp: invalid"
+printf '%s' '{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--00000000-0000-4000-8000-000000000001","value":"1.2.3.4/99999999999"}' >"$T/v4big.json"
+is "$(status "$SG17_BIN" intel validate "$T/v4big.json")" 1 "IPv4 prefix of 11 digits: invalid (no integer overflow)"
 is "$(status "$SG17_BIN" intel validate "$T/broken.json")" 3 "malformed JSON: exit 3"
 is "$(status "$SG17_BIN" intel validate "$T/dup.json")" 3 "duplicate key: exit 3"
 is "$(status "$SG17_BIN" intel validate "$T/missing.json")" 3 "missing file: exit 3"
