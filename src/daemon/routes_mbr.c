@@ -48,15 +48,7 @@
 /* [A-Za-z0-9._-]{1,63} */
 static int name_ok(const char *s)
 {
-    size_t n = 0;
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-') ||
-            n >= MBR_NAME_MAX)
-            return 0;
-    }
-    return n > 0;
+    return sg17d_name_ok(s, MBR_NAME_MAX);
 }
 
 /* Decimal 0..10^18-1, nothing else. */

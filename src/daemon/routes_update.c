@@ -71,15 +71,7 @@ static int unhex(const char *s, uint8_t *out, size_t cap, size_t *n)
 /* [A-Za-z0-9._-]{1,63} */
 static int name_ok(const char *s)
 {
-    size_t n = 0;
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-') ||
-            n >= MAX_NAME)
-            return 0;
-    }
-    return n > 0;
+    return sg17d_name_ok(s, MAX_NAME);
 }
 
 static int is_digest_hex(const char *s)

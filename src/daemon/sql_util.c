@@ -43,3 +43,16 @@ json_t *sg17d_req_json_object(const sg17d_request *req)
     }
     return o;
 }
+
+int sg17d_name_ok(const char *s, size_t max_len)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-') ||
+            n >= max_len)
+            return 0;
+    }
+    return n > 0;
+}
