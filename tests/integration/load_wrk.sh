@@ -97,17 +97,9 @@ is "$code" 200 "GET /v1/whoami -> 200 after the load"
 if grep -q -E ' (ERROR|WARN) ' "$T/log"; then r=1; else r=0; fi
 ok $r "no WARN or ERROR lines in the daemon log"
 
-kill -TERM "$PID"
-stopped=1
-for _ in $(seq 1 50); do
-    if ! kill -0 "$PID" 2>/dev/null; then stopped=0; break; fi
-    sleep 0.1
-done
-ok $stopped "sg17d exits within 5 s of SIGTERM"
-[ "$stopped" -eq 0 ] || kill -KILL "$PID"
-wait "$PID"
-is "$?" 0 "exit status after SIGTERM is 0"
-PID=""
+sg17d_stop 5
+ok "$STOPPED" "sg17d exits within 5 s of SIGTERM"
+is "$STATUS" 0 "exit status after SIGTERM is 0"
 
 echo "1..$n"
 if [ "$fails" -ne 0 ]; then
