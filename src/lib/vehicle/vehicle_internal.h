@@ -145,6 +145,8 @@ struct sg17_can_profile {
     int prev_slot;
     veh_trwin trw;
     /* training only */
+    veh_trans *half;           /* pass 2: transitions of the first half of the frames */
+    uint64_t frames1, frames2; /* frames of pass 1 / seen so far in pass 2 */
     double obs_last;
     int obs_init;
     idtrain *tr;
