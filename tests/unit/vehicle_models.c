@@ -408,6 +408,64 @@ static void test_deferred_const(void)
     sg17_can_profile_free(p);
 }
 
+/* Cyclic-on-change senders (Toyota, GM): on a data change the frame goes out
+ * at once and the period restarts from it. One period later the next frame
+ * is on the new phase: no alert. An injected frame off the schedule, with the
+ * sender keeping its schedule, is flagged when the next frame shows that. */
+static void test_rephase(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 200; i++) { /* 0.3 s period, 60 s */
+            uint8_t x[8] = {0x10, 0, 0, 0, 0x20, 0x50, 0, 0x50};
+            sg17_can_frame f;
+            mkframe(&f, 1 + i * 0.3 + (i % 3) * 0.0003, 0x620, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "re-phase: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    int other = 0, injected_flagged = 0;
+    uint64_t seq = 0, inj = UINT64_MAX;
+    double t = 100;
+    for (int i = 0; i < 60; i++) {
+        uint8_t x[8] = {0x10, 0, 0, 0, 0x20, 0x50, 0, 0x50};
+        if (i == 20)
+            t -= 0.19; /* a data change: sent 0.19 s early, the period restarts here */
+        if (i >= 20)
+            x[1] = 0x80;
+        for (int k = 0; k < (i == 40 ? 2 : 1); k++) {
+            sg17_can_frame f;
+            sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+            size_t n;
+            if (k)
+                inj = seq; /* injected 0.12 s after the sender's frame; schedule kept */
+            mkframe(&f, t + 0.12 * k, 0x620, x, 8);
+            sg17_can_detector_feed(d, &f, seq++, al, &n);
+            for (size_t j = 0; j < n; j++) {
+                if (al[j].seq == inj && strcmp(al[j].detector, "timing") == 0)
+                    injected_flagged = 1;
+                else
+                    other++;
+            }
+        }
+        t += 0.3;
+    }
+    tap_int_eq(other, 0, "sent early on a data change, period restarted: no alert");
+    tap_ok(injected_flagged, "injected off the schedule, sender kept its schedule: flagged");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 /* A profile of 10 s is provisional: identifiers new to it go into
  * probation. Three new identifiers waking up together with steady traffic
  * are adopted; a lone new identifier is flagged, every frame of it. */
@@ -537,6 +595,7 @@ int main(void)
     test_checksum_needs_two_inputs();
     test_transitions();
     test_deferred_const();
+    test_rephase();
     test_probation();
     return tap_done();
 }

@@ -39,11 +39,17 @@ typedef struct idstate {
     uint8_t last_seen[8]; /* payload of the last frame of any verdict */
     uint8_t pend_ref[8];  /* counter reference before the pending frame */
     uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
-    uint8_t pdiff[64];    /* changed constant bits of the previous frame */
-    uint8_t cm_init, has_pdiff;
+    uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
     double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
+    uint8_t tv_pend, tv_dlc; /* a timing verdict waits for the identifier's next frame */
+    uint8_t tv_data[8];
+    uint64_t tv_seq;
+    double tv_t, tv_E;
     uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
+    uint8_t pc_data[64];
+    uint64_t pc_seq;
+    double pc_t;
 } idstate;
 
 /* an identifier in probation (provisional profiles) */
@@ -67,6 +73,7 @@ struct sg17_can_detector {
     int16_t slot[HSIZE];
     size_t n;
     int provisional;
+    int const_alarms; /* payload-const verdicts flag frames (profile saw >= CONST_SPAN) */
     pendst pend[MAX_PEND];
     unsigned n_pend;
     double next_exp;
@@ -99,6 +106,7 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     memcpy(d->slot, p->slot, sizeof d->slot);
     d->n = p->n;
     d->provisional = p->has_time > 0 && p->observed_s < PROV_SPAN;
+    d->const_alarms = p->has_time <= 0 || p->observed_s >= CONST_SPAN;
     d->prev_slot = -1;
     *out = d;
     return 0;
@@ -328,12 +336,85 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
     return 1;
 }
 
-static unsigned popcount_and(const uint8_t *a, const uint8_t *b, unsigned n)
+/* Learned-constant bits (still constant for this detector) that the frame
+ * changed, per byte into diff; returns how many. */
+static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_frame *f,
+                           unsigned lim, uint8_t *diff)
 {
-    unsigned c = 0;
-    for (unsigned i = 0; i < n; i++)
-        c += (unsigned)__builtin_popcount((unsigned)(a[i] & b[i]));
-    return c;
+    unsigned nb = 0;
+    for (unsigned i = 0; i < lim; i++) {
+        diff[i] = (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]);
+        nb += (unsigned)__builtin_popcount(diff[i]);
+    }
+    return nb;
+}
+
+/* Flag the frame whose payload-const verdict waited. */
+static void pc_alert(const idstate *st, uint32_t key, sg17_can_alert *alerts, size_t *n,
+                     const char *why)
+{
+    uint32_t id = key & 0x1fffffffu;
+    if (*n >= SG17_CAN_MAX_ALERTS)
+        return;
+    sg17_can_alert *a = &alerts[(*n)++];
+    char ph[17];
+    unsigned first = 0;
+    while (first + 1 < st->pc_dlc && !st->pc_diff[first])
+        first++;
+    frame_hex(ph, st->pc_data, st->pc_dlc);
+    memset(a, 0, sizeof *a);
+    a->seq = st->pc_seq;
+    a->t = st->pc_t;
+    a->t_decided = st->pc_t;
+    a->id = id;
+    a->ext = (uint8_t)(key >> 31);
+    a->flags_frame = 1;
+    a->detector = "payload-const";
+    a->score = 0.8;
+    snprintf(a->evidence, sizeof a->evidence,
+             "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x); %s",
+             (unsigned)id, ph, st->pc_nb, first, st->pc_diff[first], why);
+}
+
+/* Phase tolerance of a periodic identifier's re-phase test: twice the
+ * largest deviation from the expected arrival seen in training, at least 5 %
+ * of the period. */
+static double rephase_tol(const idprof *ip)
+{
+    double t = 2 * ip->tol;
+    return t > 0.05 * ip->period ? t : 0.05 * ip->period;
+}
+
+/* Distance of t from the nearest instant E + kP of a schedule. */
+static double phase_dist(double t, double E, double P)
+{
+    double r = t - E;
+    return fabs_(r - P * floor_(r / P + 0.5));
+}
+
+/* Flag the frame whose timing verdict waited. */
+static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17_can_alert *alerts,
+                     size_t *n)
+{
+    uint32_t id = key & 0x1fffffffu;
+    if (*n >= SG17_CAN_MAX_ALERTS)
+        return;
+    sg17_can_alert *a = &alerts[(*n)++];
+    char ph[17];
+    frame_hex(ph, st->tv_data, st->tv_dlc);
+    memset(a, 0, sizeof *a);
+    a->seq = st->tv_seq;
+    a->t = st->tv_t;
+    a->t_decided = now;
+    a->id = id;
+    a->ext = (uint8_t)(key >> 31);
+    a->flags_frame = 1;
+    a->detector = "timing";
+    a->score = 0.9;
+    snprintf(a->evidence, sizeof a->evidence,
+             "frame %X#%s at %.6f: extra frame off the schedule (period %.6f s, expected %.6f); "
+             "the sender did not re-phase on it",
+             (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
 void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
@@ -422,62 +503,47 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             st->cm_init = 1;
         }
         uint8_t diff[64];
-        unsigned nb = 0, first = 0;
-        for (unsigned i = 0; i < lim; i++) {
-            diff[i] = (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]);
-            if (diff[i] && !nb)
-                first = i;
-            nb += (unsigned)__builtin_popcount(diff[i]);
-        }
-        /* A few learned-constant bits changing is a signal entering a new range:
-         * the bits stop being constant. Many at once (CONST_HI) is a forged
-         * payload - unless the very same bits changed in this identifier's
-         * previous frame too. Between CONST_K and CONST_HI the verdict waits
-         * for the identifier's next frame: if that frame keeps most of the
-         * changed bits the signal moved (learned, no alert), else the waiting
-         * frame was a one-frame excursion: not flagged, but it loses a slot
-         * contest (an extra frame beside the genuine sender). */
-        int persist = nb >= CONST_K && st->has_pdiff; /* two anomalous frames in a row */
+        unsigned nb = const_diff(ip, st, f, lim, diff);
+        /* Learned-constant bits changing (CONST_K or more): the verdict waits
+         * for the identifier's next frame. If that frame keeps the change the
+         * signal moved or the ECU changed state (key-on, engine start): the
+         * bits stop being constant, no alert. A few bits changed for one
+         * frame only is what genuine flags and excursions do: no alert
+         * either. Many bits (CONST_HI) changed for one frame only, or not
+         * kept value for value by the next frame (random payloads), is a
+         * forged frame: flagged then. Meanwhile the waiting frame loses any
+         * slot contest (an extra frame beside the genuine sender). */
         if (st->pc_pend) {
-            unsigned ov = popcount_and(diff, st->pc_diff, lim < st->pc_dlc ? lim : st->pc_dlc);
-            if (nb >= CONST_K && ov >= CONST_K && 2 * ov >= st->pc_nb) {
+            unsigned pl = lim < st->pc_dlc ? lim : st->pc_dlc, keep = 0, ov = 0;
+            for (unsigned i = 0; i < pl; i++) {
+                keep += (unsigned)__builtin_popcount(
+                    (unsigned)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
+                ov += (unsigned)__builtin_popcount((unsigned)(st->pc_diff[i] & diff[i]));
+            }
+            int kept = st->pc_nb >= CONST_HI ? 10 * keep >= 9u * st->pc_nb
+                                             : ov >= CONST_K && 2 * ov >= st->pc_nb;
+            if (kept) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
-                for (unsigned i = 0; i < lim; i++)
-                    st->cmask[i] = (uint8_t)(st->cmask[i] & ~diff[i]);
-                nb = 0;
+                nb = const_diff(ip, st, f, lim, diff);
+            } else if (st->pc_nb >= CONST_HI && d->const_alarms) {
+                pc_alert(st, ip->key, alerts, n, "the identifier's next frame does not keep them");
             }
-            /* else the waiting frame changed them for itself only: no alert
-             * (a one-frame flag or excursion of a few bits is what genuine
-             * signals do - 12 of the 14 false alarms of a 10-s profile on
-             * DAGA V40_03, and no true positive on any DAGA attack: a forged
-             * frame beside the genuine sender loses its slot contest) */
             st->pc_pend = 0;
         }
-        if (nb >= CONST_K && nb < CONST_HI && !persist) {
+        if (nb >= CONST_K) {
             st->pc_pend = 1;
-            st->pc_nb = (uint8_t)nb;
+            st->pc_nb = (uint8_t)(nb < 255 ? nb : 255);
             st->pc_dlc = (uint8_t)lim;
+            st->pc_seq = seq;
+            st->pc_t = f->t;
+            memcpy(st->pc_data, f->data, lim);
             memcpy(st->pc_diff, diff, lim);
             tentative = 1;
-            nb = 0;
-        }
-        if (nb >= CONST_K && !persist) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-const", 0.8);
-            if (a)
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x, "
-                         "constant %02x in %llu training frames)",
-                         (unsigned)f->id, hexof(hx, f), nb, first, diff[first],
-                         ip->constval[first] & st->cmask[first], (unsigned long long)ip->count);
-            bad = 1;
         } else if (nb) {
             for (unsigned i = 0; i < lim; i++)
-                st->cmask[i] = (uint8_t)(st->cmask[i] & ~(diff[i] | (persist ? st->pdiff[i] : 0)));
+                st->cmask[i] = (uint8_t)(st->cmask[i] & ~diff[i]);
         }
-        if (lim)
-            memcpy(st->pdiff, diff, lim);
-        st->has_pdiff = nb >= CONST_K;
         if (!timed && !bad) {
             for (unsigned i = 0; i < lim && i < 8; i++) {
                 if (f->data[i] < ip->minv[i] || f->data[i] > ip->maxv[i]) {
@@ -524,6 +590,23 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int flagged = bad;
     if (tentative)
         bad = 1; /* loses a slot contest; not yet flagged */
+    int deferred = 0;
+    if (timed && ip->periodic && st->tv_pend) {
+        /* the next frame after an off-schedule one X: if it comes one period
+         * after X and off the old schedule, the sender re-phased on X (no
+         * alert; follow the new schedule), else X was extra. (Sent on a data
+         * change with the schedule kept - the next frame on the old schedule
+         * carrying X's new data - cannot be told from a replayed frame: on
+         * DAGA accepting it lost 15-30 replay frames for 2 fewer false
+         * frames on the candump logs, so it is flagged.) */
+        double P = ip->period, tol = rephase_tol(ip);
+        st->tv_pend = 0;
+        if (f->t - st->tv_t < 1.5 * P && phase_dist(f->t, st->tv_t, P) <= tol &&
+            phase_dist(f->t, st->tv_E, P) > tol)
+            st->slot.init = 0;
+        else
+            tv_alert(st, ip->key, P, f->t, alerts, n);
+    }
     if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         uint64_t old_pend_seq = st->pend_seq;
@@ -535,13 +618,28 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int v = veh_slot_step(ip->period, &st->slot, f->t, bad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
         if (v == 1 && (!bad || (tentative && !flagged))) {
-            sg17_can_alert *a =
-                new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
-            if (a)
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s at %.6f: second frame in one period slot (period %.6f s, "
-                         "expected %.6f)",
-                         (unsigned)f->id, hexof(hx, f), f->t, ip->period, E0);
+            if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
+                /* off the schedule: an injected frame, or a cyclic-on-change
+                 * sender that sent at once on a data change and restarted its
+                 * period there. The next frame tells: on this frame's phase
+                 * it re-phased (no alert), on the old one it kept its
+                 * schedule and this frame was extra (flagged then). */
+                st->tv_pend = 1;
+                st->tv_seq = seq;
+                st->tv_t = f->t;
+                st->tv_E = E0;
+                st->tv_dlc = f->dlc < 8 ? f->dlc : 8;
+                memcpy(st->tv_data, f->data, 8);
+                deferred = 1;
+            } else {
+                sg17_can_alert *a =
+                    new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
+                if (a)
+                    snprintf(a->evidence, sizeof a->evidence,
+                             "frame %X#%s at %.6f: second frame in one period slot (period %.6f "
+                             "s, expected %.6f)",
+                             (unsigned)f->id, hexof(hx, f), f->t, ip->period, E0);
+            }
             flagged = 1;
         } else if (v == 2) {
             sg17_can_alert *a = new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
@@ -610,6 +708,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
+    if (deferred && (!d->has_flag_t || f->t > d->last_flag_t)) {
+        d->has_flag_t = 1; /* frames right behind it are suspect meanwhile */
+        d->last_flag_t = f->t;
+    }
     if (timed) {
         for (size_t k = 0; k < *n; k++) {
             if (alerts[k].flags_frame && (!d->has_flag_t || alerts[k].t > d->last_flag_t)) {
@@ -656,6 +758,20 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
     for (unsigned i = 0; i < MAX_PEND && d->n_pend; i++)
         if (d->pend[i].used)
             pend_close(d, &d->pend[i], d->pend[i].tlast);
+    /* verdicts still waiting for a next frame that never came */
+    for (size_t s = 0; s < d->n && *n + 2 <= SG17_CAN_MAX_ALERTS; s++) {
+        idstate *st = &d->st[s];
+        uint32_t id = d->ids[s].key;
+        if (st->tv_pend) {
+            st->tv_pend = 0;
+            tv_alert(st, id, d->ids[s].period, st->tv_t, alerts, n);
+        }
+        if (st->pc_pend) {
+            st->pc_pend = 0;
+            if (st->pc_nb >= CONST_HI && d->const_alarms)
+                pc_alert(st, id, alerts, n, "no later frame of the identifier");
+        }
+    }
     while (d->aq_n && *n < SG17_CAN_MAX_ALERTS) {
         alerts[(*n)++] = d->aq[d->aq_head];
         d->aq_head = (d->aq_head + 1) % AQ_SIZE;
