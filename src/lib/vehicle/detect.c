@@ -42,10 +42,10 @@ typedef struct idstate {
     uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
     double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
-    uint8_t tv_pend, tv_dlc; /* a timing verdict waits for the identifier's next frame */
+    uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];
     uint64_t tv_seq;
-    double tv_t, tv_E;
+    double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
     uint8_t pc_data[64];
     uint64_t pc_seq;
@@ -590,7 +590,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int flagged = bad;
     if (tentative)
         bad = 1; /* loses a slot contest; not yet flagged */
-    int deferred = 0;
+    int deferred = 0;      /* a timing verdict started waiting on this frame */
+    double deferred_t = 0; /* ... for the frame at this time */
     if (timed && ip->periodic && st->tv_pend) {
         /* the next frame after an off-schedule one X: if it comes one period
          * after X and off the old schedule, the sender re-phased on X (no
@@ -601,8 +602,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * frames on the candump logs, so it is flagged.) */
         double P = ip->period, tol = rephase_tol(ip);
         st->tv_pend = 0;
-        if (f->t - st->tv_t < 1.5 * P && phase_dist(f->t, st->tv_t, P) <= tol &&
-            phase_dist(f->t, st->tv_E, P) > tol)
+        if (fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol)
             st->slot.init = 0;
         else
             tv_alert(st, ip->key, P, f->t, alerts, n);
@@ -626,11 +626,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                  * schedule and this frame was extra (flagged then). */
                 st->tv_pend = 1;
                 st->tv_seq = seq;
-                st->tv_t = f->t;
+                st->tv_t = st->tv_ph = f->t;
                 st->tv_E = E0;
                 st->tv_dlc = f->dlc < 8 ? f->dlc : 8;
                 memcpy(st->tv_data, f->data, 8);
                 deferred = 1;
+                deferred_t = f->t;
             } else {
                 sg17_can_alert *a =
                     new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
@@ -641,6 +642,24 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                              (unsigned)f->id, hexof(hx, f), f->t, ip->period, E0);
             }
             flagged = 1;
+        } else if (v == 2 && phase_dist(f->t, E0, ip->period) > rephase_tol(ip) &&
+                   phase_dist(old_pend_t, E0, ip->period) > rephase_tol(ip)) {
+            /* both frames of the pair off the schedule: the earlier is flagged
+             * unless the sender re-phased on the later one (next frame one
+             * period after it, off the old schedule). With the later frame on
+             * the schedule the old schedule went on: flagged at once (an
+             * injected stream at the sender's own period, another phase,
+             * would otherwise pass as a re-phase on itself - DAGA 0x430) */
+            st->tv_pend = 1;
+            st->tv_seq = old_pend_seq;
+            st->tv_t = old_pend_t;
+            st->tv_ph = f->t;
+            st->tv_E = E0;
+            st->tv_dlc = st->last_dlc;
+            memcpy(st->tv_data, st->last_seen, 8);
+            deferred = 1;
+            deferred_t = old_pend_t;
+            memcpy(st->ctr_ref, st->pend_ref, 8);
         } else if (v == 2) {
             sg17_can_alert *a = new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
             if (a) {
@@ -708,9 +727,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
-    if (deferred && (!d->has_flag_t || f->t > d->last_flag_t)) {
+    st->last_dlc = f->dlc < 8 ? f->dlc : 8;
+    if (deferred && (!d->has_flag_t || deferred_t > d->last_flag_t)) {
         d->has_flag_t = 1; /* frames right behind it are suspect meanwhile */
-        d->last_flag_t = f->t;
+        d->last_flag_t = deferred_t;
     }
     if (timed) {
         for (size_t k = 0; k < *n; k++) {
