@@ -466,6 +466,64 @@ static void test_rephase(void)
     sg17_can_profile_free(p);
 }
 
+/* An identifier with few training frames (1 s period, 20 frames in 20 s)
+ * has no timing model worth the name: an extra frame sent on a data change
+ * is not flagged; a flood still is. */
+static void test_sparse_timing(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 2000; i++) { /* 100 Hz 0x100 and 1 Hz 0x380, 20 s */
+            uint8_t x[8] = {(uint8_t)(i & 15), 0, 0, 0, 0, 0, 0, 0};
+            sg17_can_frame f;
+            mkframe(&f, 1 + i * 0.01, 0x100, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+            if (i % 100 == 50) {
+                uint8_t y[8] = {0x80, 0xA0, 0xA0, 0, 0, 0, 0x2A, 0};
+                mkframe(&f, 1 + i * 0.01 + 0.003, 0x380, y, 8);
+                e |= sg17_can_profile_add(p, &f);
+            }
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "sparse: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    uint64_t seq = 0;
+    int on_change = 0, flood = 0;
+    char ev[256];
+    for (int i = 0; i < 600; i++) {
+        double t = 100 + i * 0.01;
+        uint8_t x[8] = {(uint8_t)(i & 15), 0, 0, 0, 0, 0, 0, 0};
+        uint8_t y[8] = {i >= 105 ? 0x00 : 0x80, 0x20, 0x20, 0, 0, 0, 0x2A, 0};
+        int before_flood = i < 400; /* the flood's bus-load alert comes after it */
+        if (feed(d, t, 0x100, x, seq++, ev, sizeof ev)[0] && before_flood) {
+            on_change++;
+            tap_diag("%s", ev);
+        }
+        if ((i % 100 == 50 || i == 105) && /* on schedule, and once 0.45 s early on a change */
+            feed(d, t + 0.003, 0x380, y, seq++, ev, sizeof ev)[0] && before_flood) {
+            on_change++;
+            tap_diag("%s", ev);
+        }
+        if (i == 400) /* a flood: 12 frames 0.3 ms apart */
+            for (int k = 0; k < 12; k++)
+                flood += strcmp(feed(d, t + 0.004 + k * 0.0003, 0x380, y, seq++, ev, sizeof ev),
+                                "rate") == 0;
+    }
+    tap_int_eq(on_change, 0, "20 training frames: an extra frame on a data change is not flagged");
+    tap_ok(flood >= 3, "... a flood of the identifier is (%d frames flagged)", flood);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 /* A profile of 10 s is provisional: identifiers new to it go into
  * probation. Three new identifiers waking up together with steady traffic
  * are adopted; a lone new identifier is flagged, every frame of it. */
@@ -596,6 +654,7 @@ int main(void)
     test_transitions();
     test_deferred_const();
     test_rephase();
+    test_sparse_timing();
     test_probation();
     return tap_done();
 }

@@ -676,10 +676,17 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (v != 1)
             st->pend_seq = seq;
     } else if (timed) {
-        /* provisional profiles and adopted identifiers: flooding only (FLOOD_N
-         * frames closer than FLOOD_GAP on average: a single short gap is often
-         * the logger delivering frames in batches) */
-        int flood_only = d->provisional || st->adopted;
+        /* provisional profiles, adopted identifiers and identifiers with 2 to
+         * MIN_SLOT training frames: flooding only (FLOOD_N frames closer than
+         * FLOOD_GAP on average: a single short gap is often the logger
+         * delivering frames in batches). The least of a few gaps is no bound:
+         * a new gap falls below the least of n with probability 1/(n+1)
+         * (Toyota 0x380, 14 gaps of 1 s, then 0.45 s on a data change; 0x3B4,
+         * 22 gaps, then 33 ms). An identifier seen once has the training span
+         * as its minimum gap, a bound of its own (DAGA's identifier 1, once
+         * in 153 s, flooded and replayed in the attack captures). */
+        int flood_only =
+            d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_SLOT);
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
         if (flood_only && !flagged && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP) {

@@ -433,7 +433,10 @@ static void derive_pass1(sg17_can_profile *p)
         if (near == 0)
             continue;
         ip->period = sum / (double)near;
-        if (near * 100u >= pairs * 85u && ip->period > 0)
+        /* the slot model must be (nearly) silent on clean traffic: fewer than
+         * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
+         * change too: 14 frames of a 14-s log had no extra one) */
+        if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT)
             ip->periodic = 1;
     }
 }
