@@ -527,6 +527,83 @@ static void test_sparse_timing(void)
 /* A profile of 10 s is provisional: identifiers new to it go into
  * probation. Three new identifiers waking up together with steady traffic
  * are adopted; a lone new identifier is flagged, every frame of it. */
+static void mkext(sg17_can_frame *f, double t, uint32_t id, const uint8_t *d, uint8_t n)
+{
+    mkframe(f, t, id, d, n);
+    f->ext = 1;
+}
+
+/* J1939 in a provisional profile: an address claim that answers a request
+ * for address claimed, and a parameter group sent on request, are expected
+ * from identifiers the profile never saw; an unsolicited claim is flagged. */
+static void test_j1939_requests(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 1000; i++) { /* 10 s of EEC1 (PGN 0xF004) from address 0x00 */
+            uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
+            sg17_can_frame f;
+            mkext(&f, 1 + i * 0.01, 0x0CF00400, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "j1939: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0, unsolicited = UINT64_MAX;
+    int flagged_unsolicited = 0, other = 0;
+    for (int i = 0; i < 1000; i++) {
+        double t = 100 + i * 0.01;
+        uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
+        sg17_can_frame fr[3];
+        int m = 0;
+        mkext(&fr[m++], t, 0x0CF00400, x, 8);
+        if (i == 100) { /* request for address claimed, global, from 0xF9 */
+            uint8_t q[3] = {0x00, 0xEE, 0x00};
+            mkext(&fr[m++], t + 0.002, 0x18EAFFF9, q, 3);
+        } else if (i == 120) { /* the claim that answers it, from 0x03 */
+            uint8_t c[8] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
+            mkext(&fr[m++], t + 0.002, 0x18EEFF03, c, 8);
+        } else if (i == 300) { /* request for engine hours (PGN 0xFEE5) and the answer */
+            uint8_t q[3] = {0xE5, 0xFE, 0x00};
+            uint8_t h[8] = {0xE6, 0x5D, 0x02, 0x00, 0x5F, 0x55, 0x00, 0x00};
+            mkext(&fr[m++], t + 0.002, 0x18EA00F9, q, 3);
+            mkext(&fr[m++], t + 0.004, 0x18FEE500, h, 8);
+        } else if (i == 700) { /* an unsolicited claim of address 0x00 */
+            uint8_t c[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+            unsolicited = seq + 1;
+            mkext(&fr[m++], t + 0.002, 0x18EEFF00, c, 8);
+        }
+        for (int k = 0; k < m; k++) {
+            sg17_can_detector_feed(d, &fr[k], seq++, al, &n);
+            for (size_t j = 0; j < n; j++) {
+                if (al[j].seq == unsolicited)
+                    flagged_unsolicited = 1;
+                else
+                    other++;
+            }
+        }
+    }
+    do {
+        sg17_can_detector_flush(d, al, &n);
+        other += (int)n;
+    } while (n);
+    tap_ok(flagged_unsolicited, "J1939: an address claim that answers no request is flagged");
+    tap_int_eq(other, 0, "J1939: requests, a claim on request and a requested PGN: no alert");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 static void test_probation(void)
 {
     sg17_can_profile *p = train_const(10);
@@ -539,27 +616,52 @@ static void test_probation(void)
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     size_t n;
     uint64_t seq = 0;
-    int cohort_alerts = 0, lone_alerts = 0, lone_frames = 0, other = 0;
+    int cohort_alerts = 0, steady_alerts = 0, fuzz_alerts = 0, fuzz_frames = 0, diag_alerts = 0,
+        diag_frames = 0, single_alerts = 0, other = 0;
     double t = 100;
+    uint32_t r = 99;
     for (int i = 0; i < 2000; i++, t += 0.01) {
         uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
         sg17_can_frame f;
         mkframe(&f, t, 0x100, x, 8);
-        for (int k = 0; k < 5; k++) {
-            if (k == 1 || k == 2 || k == 3) { /* ECU wake-up at t = 105: 3 ids at 10 Hz */
+        for (int k = 0; k < 8; k++) {
+            if (k >= 1 && k <= 3) { /* ECU wake-up at t = 105: 3 ids at 10 Hz */
                 if (i < 500 || i % 10)
                     continue;
                 mkframe(&f, t + 0.001 * k, 0x300 + (uint32_t)k, x, 8);
-            } else if (k == 4) { /* lone new id at 2 Hz from t = 112 */
+            } else if (k == 4) { /* a lone new id at 2 Hz from t = 112, steady payload */
                 if (i < 1200 || i % 50)
                     continue;
-                mkframe(&f, t + 0.005, 0x7DF, x, 8);
-                lone_frames++;
+                mkframe(&f, t + 0.005, 0x5A0, x, 8);
+            } else if (k == 5) { /* a lone new id at 1 Hz from t = 108, random payloads */
+                if (i < 800 || i % 100)
+                    continue;
+                uint8_t z[8];
+                for (int j = 0; j < 8; j++) {
+                    r = r * 1103515245u + 12345u;
+                    z[j] = (uint8_t)(r >> 16);
+                }
+                mkframe(&f, t + 0.006, 0x188, z, 8);
+                fuzz_frames++;
+            } else if (k == 6) { /* a diagnostic request at t = 115 and 116 */
+                if (i != 1500 && i != 1600)
+                    continue;
+                uint8_t q[8] = {0x02, 0x10, 0x03, 0, 0, 0, 0, 0};
+                mkframe(&f, t + 0.007, 0x7DF, q, 8);
+                diag_frames++;
+            } else if (k == 7) { /* a single frame of a new id, never repeated */
+                if (i != 1900)
+                    continue;
+                mkframe(&f, t + 0.008, 0x6F1, x, 8);
             }
             sg17_can_detector_feed(d, &f, seq++, al, &n);
             for (size_t j = 0; j < n; j++) {
-                if (al[j].id == 0x7DF)
-                    lone_alerts++;
+                if (al[j].id == 0x5A0)
+                    steady_alerts++;
+                else if (al[j].id == 0x188)
+                    fuzz_alerts++;
+                else if (al[j].id == 0x7DF)
+                    diag_alerts++;
                 else if (al[j].id >= 0x301 && al[j].id <= 0x303)
                     cohort_alerts++;
                 else
@@ -569,12 +671,20 @@ static void test_probation(void)
     }
     do {
         sg17_can_detector_flush(d, al, &n);
-        for (size_t j = 0; j < n; j++)
-            lone_alerts += al[j].id == 0x7DF;
+        for (size_t j = 0; j < n; j++) {
+            fuzz_alerts += al[j].id == 0x188;
+            single_alerts += al[j].id == 0x6F1;
+            other += al[j].id != 0x188 && al[j].id != 0x6F1;
+        }
     } while (n);
     tap_int_eq(cohort_alerts, 0, "three identifiers waking up together: adopted, no alert");
-    tap_ok(lone_alerts == lone_frames && lone_frames > 0,
-           "lone new identifier: every frame flagged (%d of %d)", lone_alerts, lone_frames);
+    tap_int_eq(steady_alerts, 0, "a lone new identifier with a steady payload: adopted, no alert");
+    tap_ok(fuzz_alerts == fuzz_frames && fuzz_frames > 0,
+           "a new identifier with random payloads: every frame flagged (%d of %d)", fuzz_alerts,
+           fuzz_frames);
+    tap_ok(diag_alerts == diag_frames && diag_frames == 2,
+           "a diagnostic identifier (0x7DF): flagged at once (%d of %d)", diag_alerts, diag_frames);
+    tap_int_eq(single_alerts, 1, "a single frame of a new identifier, never repeated: flagged");
     tap_int_eq(other, 0, "no other alert");
     sg17_can_detector_free(d);
     sg17_can_profile_free(p);
@@ -656,5 +766,6 @@ int main(void)
     test_rephase();
     test_sparse_timing();
     test_probation();
+    test_j1939_requests();
     return tap_done();
 }

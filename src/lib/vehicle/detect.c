@@ -57,12 +57,14 @@ typedef struct pendst {
     uint32_t key;
     int16_t slot; /* -1: not in the profile */
     uint8_t used, dlc;
+    uint8_t expected; /* a J1939 request, or an answer to one: adopted after one frame */
     uint16_t lenmask;
     uint8_t flood;
     uint32_t n;
     uint64_t seq0;
     double t0, tlast, min_gap;
-    uint8_t data[8];
+    uint8_t data[8], last[4][8]; /* first payload, the latest four */
+    uint32_t ham_sum, ham_bits; /* bits changed between its consecutive frames, bits compared */
     uint64_t seqs[PEND_SEQ];
     double ts[PEND_SEQ];
 } pendst;
@@ -77,9 +79,6 @@ struct sg17_can_detector {
     pendst pend[MAX_PEND];
     unsigned n_pend;
     double next_exp;
-    double newt[8]; /* first-seen times of the last identifiers new to the profile */
-    uint32_t newk[8];
-    unsigned n_newt;
     sg17_can_alert aq[AQ_SIZE];
     unsigned aq_head, aq_n;
     int prev_slot;
@@ -89,6 +88,9 @@ struct sg17_can_detector {
     uint32_t win_count;
     int win_init;
     int has_flag_t;
+    uint32_t req_pgn[8]; /* the latest J1939 requests: requested PGN ... */
+    double req_t[8];     /* ... and when */
+    unsigned n_req;
     double last_flag_t; /* time of the last frame flagged (any identifier) */
 };
 
@@ -190,6 +192,18 @@ static int pgn_spoof(const sg17_can_detector *d, const sg17_can_frame *f, unsign
     return 0;
 }
 
+/* J1939: was the frame's PGN requested (PGN 0xEA00) in the last 1.25 s? A
+ * frame that answers a request is expected even from an identifier the
+ * profile never saw (SAE J1939-21 on-request parameter groups). */
+static int j1939_requested(const sg17_can_detector *d, const sg17_can_frame *f)
+{
+    uint32_t pgn = j1939_pgn(f->id);
+    for (unsigned i = 0; i < 8 && i < d->n_req; i++)
+        if (d->req_pgn[i] == pgn && f->t - d->req_t[i] >= 0 && f->t - d->req_t[i] < 1.25)
+            return 1;
+    return 0;
+}
+
 static pendst *pend_find(sg17_can_detector *d, uint32_t k)
 {
     for (unsigned i = 0; i < MAX_PEND; i++)
@@ -199,20 +213,18 @@ static pendst *pend_find(sg17_can_detector *d, uint32_t k)
 }
 
 /* Probation over: adopt the identifier (judged for flooding and its lengths
- * only from now on), or flag every frame it sent in probation. A known but
- * rare identifier is adopted once it sent PEND_MIN frames, else it stays in
- * probation (rare is what it was learned to be). An identifier new to the
- * profile is adopted only if consistent (PEND_MIN frames, no flooding) and
- * part of a cohort: COHORT new identifiers first seen within COHORT_S of
- * each other, as when an ECU wakes up; a lone new identifier is an
- * intruder. */
+ * only from now on), or flag every frame it sent in probation. A profile of
+ * a few seconds cannot know every identifier of the vehicle: ECUs wake up,
+ * slow and event-driven messages appear later (a Civic's 0x590 at 41 s, a
+ * Genesis's 0x5A0 every 7 s). An identifier new to it is adopted if it
+ * behaves like an ECU's: two frames or more, no flooding, and payloads that
+ * change little from frame to frame. Flooding, random payloads (fuzzing: on
+ * average over a quarter of the bits changed between frames) or a single
+ * frame in PEND_LONG are flagged. */
 static void pend_close(sg17_can_detector *d, pendst *q, double now)
 {
-    int cohort = 0;
-    for (unsigned i = 0; i < 8 && i < d->n_newt; i++)
-        if (d->newt[i] - q->t0 <= COHORT_S && q->t0 - d->newt[i] <= COHORT_S)
-            cohort++;
-    int adopt = q->n >= PEND_MIN && !q->flood && (q->slot >= 0 || cohort >= COHORT);
+    int random = q->ham_bits > 0 && 8 * q->ham_sum > 3 * q->ham_bits;
+    int adopt = (q->n >= 2 || q->expected) && !q->flood && !random;
     if (!adopt && q->slot < 0) {
         char hx[17];
         frame_hex(hx, q->data, q->dlc);
@@ -230,8 +242,11 @@ static void pend_close(sg17_can_detector *d, pendst *q, double now)
             a->score = 0.8;
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: identifier not in the profile; in %.1f s of probation %u "
-                     "frame(s), %d new identifier(s) within %.0f s (adopted if >= %d and >= %d)",
-                     (unsigned)a->id, hx, now - q->t0, q->n, cohort, COHORT_S, PEND_MIN, COHORT);
+                     "frame(s)%s; %u of %u bits differ from the nearest of its previous four "
+                     "payloads",
+                     (unsigned)a->id, hx, now - q->t0, q->n,
+                     q->flood ? ", flooding" : random ? ", random payloads" : ", no second frame",
+                     q->ham_sum, q->ham_bits);
         }
     } else if (adopt) {
         int s = q->slot;
@@ -265,10 +280,11 @@ static void pend_expire(sg17_can_detector *d, double now)
         pendst *q = &d->pend[i];
         if (!q->used)
             continue;
-        if (now - q->t0 >= PEND_S)
+        double end = q->t0 + (q->n >= 2 ? PEND_S : PEND_LONG);
+        if (now >= end)
             pend_close(d, q, now);
-        else if (!has_next || q->t0 + PEND_S < next) {
-            next = q->t0 + PEND_S;
+        else if (!has_next || end < next) {
+            next = end;
             has_next = 1;
         }
     }
@@ -299,14 +315,9 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
         q->t0 = q->tlast = f->t;
         q->dlc = f->dlc < 8 ? f->dlc : 8;
         memcpy(q->data, f->data, 8);
+        memcpy(q->last[0], f->data, 8);
         q->min_gap = 1e9;
-        int known = 0;
-        for (unsigned i = 0; i < 8 && i < d->n_newt; i++)
-            known |= d->newk[i] == k;
-        if (s < 0 && !known) {
-            d->newk[d->n_newt % 8] = k;
-            d->newt[d->n_newt++ % 8] = f->t;
-        }
+        q->expected = f->ext && ((f->id >> 16 & 0xff) == 0xea || j1939_requested(d, f));
         if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
             d->next_exp = f->t + PEND_S;
     } else {
@@ -314,6 +325,17 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
         if (gap < q->min_gap)
             q->min_gap = gap;
         q->tlast = f->t;
+        /* distance to the nearest of the latest four payloads (multi-frame
+         * transport repeats a few payloads in turn: J1939 TP.DT) */
+        unsigned nb = f->dlc < q->dlc ? f->dlc : q->dlc, best = 64;
+        for (unsigned i = 0; i < 4 && i < q->n; i++) {
+            unsigned h = hamming(q->last[i], f->data, nb);
+            if (h < best)
+                best = h;
+        }
+        q->ham_sum += best;
+        q->ham_bits += 8 * nb;
+        memcpy(q->last[q->n % 4], f->data, 8);
         if (q->n >= FLOOD_N && f->t - q->ts[q->n - FLOOD_N] < FLOOD_N * FLOOD_GAP) {
             q->flood = 1;
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
@@ -331,8 +353,8 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
     }
     q->n++;
     q->lenmask = (uint16_t)(q->lenmask | 1u << len_code(f->dlc));
-    if (q->n >= PEND_SEQ)
-        pend_close(d, q, f->t); /* full: decide now */
+    if (q->n >= PEND_SEQ || (q->n >= 2 && f->t - q->t0 >= PEND_S))
+        pend_close(d, q, f->t); /* full, or a second frame after a long wait: decide now */
     return 1;
 }
 
@@ -417,6 +439,26 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
              (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
+/* Identifiers new to a provisional profile that are flagged at once, not
+ * put into probation: diagnostic requests and responses (ISO 15765-4:
+ * 0x7DF, 0x7E0-0x7EF; 29-bit 0x18DB33F1, 0x18DAxxF1, 0x18DAF1xx) - a
+ * diagnostic session opened after the learning span - and J1939 address
+ * claims (PGN 0xEE00) that answer no request for address claimed seen in
+ * the last 1.25 s (SAE J1939-81: claims come at power-up or on request; an
+ * unsolicited claim later takes an address over). */
+static const char *new_id_rule(const sg17_can_detector *d, const sg17_can_frame *f)
+{
+    uint32_t id = f->id;
+    if (!f->ext && (id == 0x7df || (id >= 0x7e0 && id <= 0x7ef)))
+        return "an OBD/UDS diagnostic identifier (ISO 15765-4) after the learning span";
+    if (f->ext && (id == 0x18db33f1u || (id & 0xffff00ffu) == 0x18da00f1u ||
+                   (id & 0xffffff00u) == 0x18daf100u))
+        return "a 29-bit diagnostic identifier (ISO 15765-4) after the learning span";
+    if (f->ext && (id >> 16 & 0xff) == 0xee && !j1939_requested(d, f))
+        return "a J1939 address claim that answers no request (SAE J1939-81)";
+    return NULL;
+}
+
 void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                             sg17_can_alert *alerts, size_t *n)
 {
@@ -453,12 +495,27 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
         d->win_count++;
     }
+    if (f->ext && (f->id >> 16 & 0xff) == 0xea && f->dlc >= 3) { /* J1939 request (PGN 0xEA00) */
+        d->req_pgn[d->n_req % 8] = (uint32_t)f->data[0] | (uint32_t)f->data[1] << 8 |
+                                   (uint32_t)(f->data[2] & 3) << 16;
+        d->req_t[d->n_req++ % 8] = f->t;
+    }
     if (d->n_pend && timed && f->t >= d->next_exp)
         pend_expire(d, f->t);
     int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
     if (d->provisional && timed && s < 0) {
         /* new to a profile that saw too little traffic to know every identifier: probation */
         unsigned sa = 0;
+        const char *why = new_id_rule(d, f);
+        if (why) {
+            sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
+            if (a)
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X#%s: identifier not in the profile: %s", (unsigned)f->id,
+                         hexof(hx, f), why);
+            d->prev_slot = -1;
+            return;
+        }
         if (s < 0 && f->ext && pgn_spoof(d, f, &sa)) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
             if (a)
