@@ -752,6 +752,25 @@ static void test_small_counters(void)
     det = feed(d, t, 0x1A0, x, seq++, ev, sizeof ev);
     tap_ok(strcmp(det, "counter") == 0 && strstr(ev, "mod 8 0004") != NULL,
            "3-bit counter jumps by 3: counter alert (%s: %s)", det, ev);
+    /* back in step, then the sender repeats a frame whole on schedule
+     * (AUTOSAR E2E "repeated data"): no alert, and the sequence goes on */
+    int rep_alerts = 0;
+    for (int k = 0; k < 20; k++) {
+        t += 0.01;
+        i++;
+        ctr_payload(x, i);
+        rep_alerts += feed(d, t, 0x1A0, x, seq++, NULL, 0)[0] != 0;
+    }
+    tap_int_eq(rep_alerts, 0, "back in step: no alert");
+    t += 0.01; /* the same payload again, in the next slot */
+    rep_alerts += feed(d, t, 0x1A0, x, seq++, ev, sizeof ev)[0] != 0;
+    for (int k = 0; k < 20; k++) {
+        t += 0.01;
+        i++;
+        ctr_payload(x, i);
+        rep_alerts += feed(d, t, 0x1A0, x, seq++, ev, sizeof ev)[0] != 0;
+    }
+    tap_int_eq(rep_alerts, 0, "a frame repeated whole on schedule: repeated data, no alert");
     sg17_can_detector_free(d);
     sg17_can_profile_free(p);
 }
