@@ -74,7 +74,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define RATE_WIN   1.0  /* per-identifier rate window, seconds */
 #define MIN_TIMING 20   /* training frames before an identifier's timing is judged (provisional) */
 #define MIN_SLOT   50   /* training gaps for the slot model; fewer: judged for flooding only */
-#define PROV_SPAN  15.0 /* s: a profile that saw less traffic than this is provisional */
+#define PROV_SPAN  60.0 /* s: a profile that saw less traffic than this is provisional */
 #define TR_SPAN    60.0 /* s: traffic a profile must have seen for its transitions to be judged */
 #define CONST_SPAN 60.0 /* s: ... for a learned-constant bit changing to flag a frame by itself */
 #define PEND_S     2.0  /* s: probation of an identifier new to a provisional profile */
