@@ -88,6 +88,8 @@ struct sg17_can_detector {
     uint32_t win_count;
     int win_init;
     int has_flag_t;
+    uint32_t bad_key[MAX_PEND]; /* new identifiers flagged in probation for flooding or */
+    unsigned n_bad;             /* random payloads: never adopted later */
     uint32_t req_pgn[8]; /* the latest J1939 requests: requested PGN ... */
     double req_t[8];     /* ... and when */
     unsigned n_req;
@@ -217,14 +219,16 @@ static pendst *pend_find(sg17_can_detector *d, uint32_t k)
  * a few seconds cannot know every identifier of the vehicle: ECUs wake up,
  * slow and event-driven messages appear later (a Civic's 0x590 at 41 s, a
  * Genesis's 0x5A0 every 7 s). An identifier new to it is adopted if it
- * behaves like an ECU's: two frames or more, no flooding, and payloads that
- * change little from frame to frame. Flooding, random payloads (fuzzing: on
- * average over a quarter of the bits changed between frames) or a single
- * frame in PEND_LONG are flagged. */
+ * behaves like an ECU's: PEND_MIN frames or more, no flooding, and payloads
+ * near their predecessors. Flooding, random payloads (fuzzing: on average
+ * over 3/8 of the bits differ from the nearest of the previous four
+ * payloads) or fewer than PEND_MIN frames in PEND_LONG are flagged. */
 static void pend_close(sg17_can_detector *d, pendst *q, double now)
 {
     int random = q->ham_bits > 0 && 8 * q->ham_sum > 3 * q->ham_bits;
-    int adopt = (q->n >= 2 || q->expected) && !q->flood && !random;
+    int adopt = (q->n >= PEND_MIN || q->expected) && !q->flood && !random;
+    if (!adopt && q->slot < 0 && (q->flood || random))
+        d->bad_key[d->n_bad++ % MAX_PEND] = q->key;
     if (!adopt && q->slot < 0) {
         char hx[17];
         frame_hex(hx, q->data, q->dlc);
@@ -280,7 +284,7 @@ static void pend_expire(sg17_can_detector *d, double now)
         pendst *q = &d->pend[i];
         if (!q->used)
             continue;
-        double end = q->t0 + (q->n >= 2 ? PEND_S : PEND_LONG);
+        double end = q->t0 + (q->n >= PEND_MIN ? PEND_S : PEND_LONG);
         if (now >= end)
             pend_close(d, q, now);
         else if (!has_next || end < next) {
@@ -353,8 +357,8 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
     }
     q->n++;
     q->lenmask = (uint16_t)(q->lenmask | 1u << len_code(f->dlc));
-    if (q->n >= PEND_SEQ || (q->n >= 2 && f->t - q->t0 >= PEND_S))
-        pend_close(d, q, f->t); /* full, or a second frame after a long wait: decide now */
+    if (q->n >= PEND_SEQ || (q->n >= PEND_MIN && f->t - q->t0 >= PEND_S - 1e-6))
+        pend_close(d, q, f->t); /* full, or enough frames after a long wait: decide now */
     return 1;
 }
 
@@ -507,6 +511,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         /* new to a profile that saw too little traffic to know every identifier: probation */
         unsigned sa = 0;
         const char *why = new_id_rule(d, f);
+        uint32_t k = key_of(f->id, f->ext);
+        for (unsigned i = 0; i < MAX_PEND && i < d->n_bad && !why; i++)
+            if (d->bad_key[i] == k)
+                why = "flagged before in probation (flooding or random payloads)";
         if (why) {
             sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
             if (a)
@@ -577,13 +585,13 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     (unsigned)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
                 ov += (unsigned)__builtin_popcount((unsigned)(st->pc_diff[i] & diff[i]));
             }
-            int kept = st->pc_nb >= CONST_HI ? 10 * keep >= 9u * st->pc_nb
+            int kept = st->pc_nb >= CONST_HI ? 4 * keep >= 3u * st->pc_nb
                                              : ov >= CONST_K && 2 * ov >= st->pc_nb;
             if (kept) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
                 nb = const_diff(ip, st, f, lim, diff);
-            } else if (st->pc_nb >= CONST_HI && d->const_alarms) {
+            } else if (st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV)) {
                 pc_alert(st, ip->key, alerts, n, "the identifier's next frame does not keep them");
             }
             st->pc_pend = 0;
@@ -857,7 +865,7 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
         }
         if (st->pc_pend) {
             st->pc_pend = 0;
-            if (st->pc_nb >= CONST_HI && d->const_alarms)
+            if (st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV))
                 pc_alert(st, id, alerts, n, "no later frame of the identifier");
         }
     }
