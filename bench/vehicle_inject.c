@@ -10,7 +10,9 @@
  * of the same car (its false positives and false alarms).
  * The injected frames are OUR generated data (seeded PRNG): the figures
  * measure robustness, not detection on external ground truth. Generated
- * captures are written to a temporary directory and deleted.
+ * captures are written to a temporary directory and deleted (kept, for
+ * `sg17 vehicle detect --learn-seconds N`, in a new directory under
+ * $VEHICLE_INJECT_KEEP if that is set: never put it inside the repository).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +75,8 @@ static int run_car(const char *vdir, const char *tmp, double learn, size_t ci, c
         vo_free(&att);
         if (e == 0)
             e = vo_score(csv, learn, &r->att[a], err, sizeof err);
-        remove(csv);
+        if (!getenv("VEHICLE_INJECT_KEEP"))
+            remove(csv);
         r->ok[a] = e == 0;
     }
     vo_free(&clean);
@@ -133,9 +136,12 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    const char *td = getenv("TMPDIR");
+    const char *keep = getenv("VEHICLE_INJECT_KEEP"), *td = getenv("TMPDIR");
     char tmp[1024];
-    int tn = snprintf(tmp, sizeof tmp, "%s/vehicle_inject.XXXXXX", td && *td ? td : "/tmp");
+    int tn = snprintf(tmp, sizeof tmp, "%s/vehicle_inject.XXXXXX",
+                      keep && *keep ? keep
+                      : td && *td   ? td
+                                    : "/tmp");
     if (tn < 0 || (size_t)tn >= sizeof tmp) {
         fprintf(stderr, "vehicle_inject: TMPDIR too long\n");
         return 1;
@@ -156,7 +162,10 @@ int main(int argc, char **argv)
     int rc = 0;
     for (size_t i = 0; i < VO_N_CARS && !rc; i++)
         rc = run_car(argv[1], tmp, learn, i, &runs[i]);
-    rmdir(tmp);
+    if (keep && *keep)
+        fprintf(stderr, "vehicle_inject: generated captures kept in %s\n", tmp);
+    else
+        rmdir(tmp);
     if (rc) {
         free(runs);
         return 1;

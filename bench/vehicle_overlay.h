@@ -21,10 +21,11 @@
  *    identifier passes, one with >= 50 % of its gaps in band is taken instead
  *    and the plan says `lossy` (logs whose logger dropped frames);
  *  - forged byte: the first byte of the target that varied in the learning
- *    span and does not count (a byte or nibble stepping by one same non-zero
- *    amount in >= 90 % of consecutive frames); else the first varied byte;
- *    else byte 0. Forging = XOR 0xFF (the byte complemented; the overlay
- *    knows nothing of checksums and does not recompute them);
+ *    span and does not count (a byte, nibble, or 2-/3-bit field of a nibble
+ *    stepping by one same non-zero amount in >= 90 % of consecutive frames:
+ *    an attacker forges a signal, not the counter); else the first byte that
+ *    stayed constant; else byte 0. Forging = XOR 0xFF (the byte complemented;
+ *    the overlay knows nothing of checksums and does not recompute them);
  *  - unused identifier (id_fuzz): drawn from the PRNG among the 11-bit ids
  *    the whole capture never uses.
  * Attacks (t_i = first frame + learn + 1 s; times rounded to 1 us as the CSV
@@ -204,11 +205,14 @@ static int vo_cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Does byte b (or one of its nibbles) of these payloads count? */
+/* Does byte b hold a rolling counter: the byte, one of its nibbles, or the
+ * low 2 or 3 bits of a nibble stepping by one same non-zero amount in
+ * >= 90 % of consecutive frames (as the engine's mod 16/8/4 counters)? */
 static inline int vo_counts(const sg17_can_frame *const *fr, size_t n, unsigned b)
 {
-    static const uint8_t shift[3] = {0, 0, 4}, mask[3] = {0xff, 0x0f, 0x0f};
-    for (int k = 0; k < 3; k++) {
+    static const uint8_t shift[7] = {0, 0, 4, 0, 4, 0, 4},
+                         mask[7] = {0xff, 0x0f, 0x0f, 0x07, 0x07, 0x03, 0x03};
+    for (int k = 0; k < 7 && n > 1; k++) {
         size_t hist[256] = {0}, best = 0;
         for (size_t i = 1; i < n; i++) {
             unsigned a = (unsigned)(fr[i - 1]->data[b] >> shift[k]) & mask[k];
@@ -218,7 +222,7 @@ static inline int vo_counts(const sg17_can_frame *const *fr, size_t n, unsigned 
         for (unsigned v = 1; v < 256; v++)
             if (hist[v] > best)
                 best = hist[v];
-        if (n > 1 && (double)best >= 0.9 * (double)(n - 1))
+        if ((double)best >= 0.9 * (double)(n - 1))
             return 1;
     }
     return 0;
@@ -321,24 +325,18 @@ static inline int vo_plan_make(const vo_capture *c, const char *name, double lea
     pl->target_ext = tf[0]->ext;
     pl->target_dlc = tf[0]->dlc;
     pl->target_learn = best_n;
-    int varied_first = -1;
-    pl->forge_byte = 0;
-    for (unsigned b = 0; b < pl->target_dlc && b < 8; b++) {
+    /* the first varied byte that does not count, else the first constant one */
+    int constant_first = -1, chosen = -1;
+    for (unsigned b = 0; b < pl->target_dlc && b < 8 && chosen < 0; b++) {
         int varied = 0;
         for (size_t i = 1; i < best_n && !varied; i++)
             varied = tf[i]->data[b] != tf[0]->data[b];
-        if (!varied)
-            continue;
-        if (varied_first < 0)
-            varied_first = (int)b;
-        if (!vo_counts(tf, best_n, b)) {
-            pl->forge_byte = b;
-            varied_first = -2;
-            break;
-        }
+        if (!varied && constant_first < 0)
+            constant_first = (int)b;
+        else if (varied && !vo_counts(tf, best_n, b))
+            chosen = (int)b;
     }
-    if (varied_first >= 0)
-        pl->forge_byte = (unsigned)varied_first;
+    pl->forge_byte = (unsigned)(chosen >= 0 ? chosen : constant_first >= 0 ? constant_first : 0);
     /* an 11-bit id the capture never uses */
     uint8_t used[0x800];
     memset(used, 0, sizeof used);
