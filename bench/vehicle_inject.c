@@ -52,6 +52,11 @@ static int run_car(const char *vdir, const char *tmp, double learn, size_t ci, c
     memset(r, 0, sizeof *r);
     r->car = vo_cars[ci].car;
     snprintf(path, sizeof path, "%s/%s", vdir, vo_cars[ci].rel);
+    if (access(path, R_OK) != 0) {
+        printf("skipped: %s (%s): not found under %s\n", r->car, vo_cars[ci].rel, vdir);
+        r->skipped = 1;
+        return 0;
+    }
     if (vo_load(path, &clean, err, sizeof err) != 0) {
         fprintf(stderr, "vehicle_inject: %s\n", err);
         return 1;
@@ -89,6 +94,18 @@ static int run_car(const char *vdir, const char *tmp, double learn, size_t ci, c
 
 static void summary(const car_run *runs, size_t n)
 {
+    unsigned long long bfp = 0, bfa = 0, bframes = 0;
+    size_t bcars = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!runs[i].skipped) {
+            bcars++;
+            bframes += runs[i].clean.all.frames;
+            bfp += runs[i].clean.all.fp;
+            bfa += runs[i].clean.false_alarms;
+        }
+    printf("\nBaseline (un-injected logs, same run): %zu cars, %llu frames scored, %llu "
+           "false-positive frames, %llu false alarms.\n",
+           bcars, bframes, bfp, bfa);
     printf("\n### Summary per attack (over the cars scored)\n\n");
     printf(
         "| attack | cars | attack frames | tp | fn | fp | fp over clean | mean F1 | min F1 "

@@ -51,10 +51,14 @@ static void check_overlay(const vo_capture *clean, const vo_plan *pl, int a, con
             early += f->t < pl->t_inject;
             bad_label += strcmp(f->label, vo_attack_name[a]) != 0;
             if (a == VO_MASQUERADE) { /* the genuine frame, forged byte complemented */
+                if (i >= clean->n) {
+                    changed++;
+                    continue;
+                }
                 sg17_can_frame g = clean->f[i++];
                 g.data[pl->forge_byte] ^= 0xff;
                 memcpy(g.label, f->label, sizeof g.label);
-                changed += i > clean->n || memcmp(&g, f, sizeof g) != 0;
+                changed += memcmp(&g, f, sizeof g) != 0;
             }
             continue;
         }
