@@ -44,6 +44,7 @@ typedef struct idstate {
     double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
     uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];
+    uint8_t intr[8], intr_dlc, has_intr; /* payload of the last frame flagged as extra */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
@@ -463,6 +464,13 @@ static const char *new_id_rule(const sg17_can_detector *d, const sg17_can_frame 
     return NULL;
 }
 
+static void note_intr(idstate *st, const uint8_t *data, unsigned dlc)
+{
+    st->intr_dlc = (uint8_t)(dlc < 8 ? dlc : 8);
+    memcpy(st->intr, data, st->intr_dlc);
+    st->has_intr = 1;
+}
+
 void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                             sg17_can_alert *alerts, size_t *n)
 {
@@ -660,6 +668,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int flagged = bad;
     if (tentative)
         bad = 1; /* loses a slot contest; not yet flagged */
+    /* the very payload of the last frame flagged as extra (a flood or a
+     * replay repeating one forged frame) loses slot contests too */
+    if (st->has_intr && f->dlc == st->intr_dlc && memcmp(f->data, st->intr, st->intr_dlc) == 0)
+        bad = tentative = 1;
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
     if (timed && ip->periodic && st->tv_pend) {
@@ -672,8 +684,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * frames on the candump logs, so it is flagged.) */
         double P = ip->period, tol = rephase_tol(ip);
         st->tv_pend = 0;
-        if (fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol)
+        if (fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol) {
             st->slot.init = 0;
+            st->has_intr = 0;
+        }
         else
             tv_alert(st, ip->key, P, f->t, alerts, n);
     }
@@ -687,6 +701,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
         int v = veh_slot_step(ip->period, &st->slot, f->t, bad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
+        if (v == 1 && (!bad || (tentative && !flagged)))
+            note_intr(st, f->data, f->dlc);
+        else if (v == 2)
+            note_intr(st, st->last_seen, st->last_dlc);
         if (v == 1 && (!bad || (tentative && !flagged))) {
             if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
                 /* off the schedule: an injected frame, or a cyclic-on-change
