@@ -115,6 +115,7 @@ static void summary(const car_run *runs, size_t n)
         long long extra = 0;
         double sum = 0, min = 2, maxlat = 0;
         const char *worst = "-";
+        int worst_lossy = 0;
         size_t cars = 0;
         for (size_t i = 0; i < n; i++) {
             if (runs[i].skipped || !runs[i].ok[a])
@@ -125,16 +126,18 @@ static void summary(const car_run *runs, size_t n)
             att += c->attack_frames, tp += c->tp, fn += c->fn, fp += c->fp;
             extra += (long long)c->fp - (long long)runs[i].clean.all.fp;
             sum += f;
-            if (f < min)
+            if (f < min) {
                 min = f, worst = runs[i].car;
+                worst_lossy = runs[i].pl.lossy && (a == VO_PAYLOAD_FUZZ || a >= VO_SPOOF_FLOOD);
+            }
             if (c->has_first_tp && c->first_tp_t - c->first_attack_t > maxlat)
                 maxlat = c->first_tp_t - c->first_attack_t;
         }
         if (!cars)
             continue;
-        printf("| %s | %zu | %llu | %llu | %llu | %llu | %+lld | %.4f | %.4f | %s | %.4f |\n",
+        printf("| %s | %zu | %llu | %llu | %llu | %llu | %+lld | %.4f | %.4f | %s%s | %.4f |\n",
                vo_attack_name[a], cars, att, tp, fn, fp, extra, sum / (double)cars, min, worst,
-               maxlat);
+               worst_lossy ? " (lossy target)" : "", maxlat);
     }
 }
 
