@@ -699,7 +699,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 ? st->pend_ref
                 : st->ctr_ref;
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
-        int v = veh_slot_step(ip->period, &st->slot, f->t, bad,
+        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, bad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
         if (v == 1 && (!bad || (tentative && !flagged)))
             note_intr(st, f->data, f->dlc);

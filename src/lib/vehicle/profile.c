@@ -190,7 +190,8 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
  * one loses first, otherwise the one farther from E. Returns
  * 0 = frame provisionally accepted, 1 = this frame is the extra one,
  * 2 = the pending frame was the extra one (this frame replaces it). */
-int veh_slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus, double *dev)
+int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, int sus,
+                  double *dev)
 {
     *dev = 0;
     if (!s->init) {
@@ -261,6 +262,8 @@ int veh_slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus,
         new_wins = !bad;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
         new_wins = !sus;
+    else if (tol > 0 && (dn <= tol) != (dp <= tol))
+        new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
     else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
@@ -331,7 +334,7 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         return 0;
     double dev;
     int v =
-        veh_slot_step(ip->period, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
+        veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
     memcpy(t->prev2, f->data, 8);
     if (v != 0)
         t->extras++;

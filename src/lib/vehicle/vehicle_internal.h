@@ -262,7 +262,13 @@ static inline unsigned hamming(const uint8_t *a, const uint8_t *b, unsigned n)
 }
 
 /** The slot model (profile.c): 0 = frame provisionally accepted, 1 = this frame
- * is the extra one, 2 = the pending frame was the extra one. */
-int veh_slot_step(double P, slotst *s, double t, int bad, unsigned ham, int sus, double *dev);
+ * is the extra one, 2 = the pending frame was the extra one. Of two frames in
+ * one slot, a frame with a payload verdict loses; then, with tol > 0, a frame
+ * within tol of the expected arrival beats one beyond it (a replayed stream
+ * at another phase must not win by resembling its own previous frame); then
+ * the payload nearer the counter reference; then the arrival nearer the
+ * expected one. Training passes tol 0. */
+int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, int sus,
+                  double *dev);
 
 #endif
