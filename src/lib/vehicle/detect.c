@@ -44,7 +44,7 @@ typedef struct idstate {
     double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
     uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];
-    uint8_t intr[8], intr_dlc, has_intr; /* payload of the last frame flagged as extra */
+    uint8_t intr[8], intr_dlc, has_intr; /* payload of the last frames flagged as extra, how many in a row */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
@@ -226,7 +226,7 @@ static pendst *pend_find(sg17_can_detector *d, uint32_t k)
  * payloads) or fewer than PEND_MIN frames in PEND_LONG are flagged. */
 static void pend_close(sg17_can_detector *d, pendst *q, double now)
 {
-    int random = q->ham_bits > 0 && 8 * q->ham_sum > 3 * q->ham_bits;
+    int random = q->ham_bits > 0 && 8 * q->ham_sum >= 3 * q->ham_bits;
     int adopt = (q->n >= PEND_MIN || q->expected) && !q->flood && !random;
     if (!adopt && q->slot < 0 && (q->flood || random))
         d->bad_key[d->n_bad++ % MAX_PEND] = q->key;
@@ -466,8 +466,14 @@ static const char *new_id_rule(const sg17_can_detector *d, const sg17_can_frame 
 
 static void note_intr(idstate *st, const uint8_t *data, unsigned dlc)
 {
-    st->intr_dlc = (uint8_t)(dlc < 8 ? dlc : 8);
-    memcpy(st->intr, data, st->intr_dlc);
+    uint8_t n = (uint8_t)(dlc < 8 ? dlc : 8);
+    if (st->has_intr && n == st->intr_dlc && memcmp(data, st->intr, n) == 0) {
+        if (st->has_intr < 255)
+            st->has_intr++;
+        return;
+    }
+    st->intr_dlc = n;
+    memcpy(st->intr, data, n);
     st->has_intr = 1;
 }
 
@@ -668,9 +674,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int flagged = bad;
     if (tentative)
         bad = 1; /* loses a slot contest; not yet flagged */
-    /* the very payload of the last frame flagged as extra (a flood or a
-     * replay repeating one forged frame) loses slot contests too */
-    if (st->has_intr && f->dlc == st->intr_dlc && memcmp(f->data, st->intr, st->intr_dlc) == 0)
+    /* the very payload of the last frames flagged as extra, if at least two
+     * in a row had it (a flood or a replay repeating one forged frame), loses
+     * slot contests too. (One is not enough: a sender whose payload is only
+     * a 2-bit counter repeats any replayed payload - Nissan 0x29E.) */
+    if (st->has_intr >= 2 && f->dlc == st->intr_dlc && memcmp(f->data, st->intr, st->intr_dlc) == 0)
         bad = tentative = 1;
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
