@@ -673,7 +673,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     int flagged = bad;
     if (tentative)
-        bad = 1; /* loses a slot contest; not yet flagged */
+        bad = 2; /* not yet flagged: loses a slot contest unless it alone is on the schedule */
     /* the very payload of the last frames flagged as extra, if at least two
      * in a row had it (a flood or a replay repeating one forged frame), loses
      * slot contests too. (One is not enough: a sender whose payload is only

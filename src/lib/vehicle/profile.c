@@ -258,12 +258,16 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
     int new_wins;
-    if (bad != s->pend_bad)
-        new_wins = !bad;
+    /* bad: 1 = a payload verdict, 2 = a verdict still waiting (weaker than
+     * being the only frame on the schedule) */
+    if ((bad == 1) != (s->pend_bad == 1))
+        new_wins = bad != 1;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
         new_wins = !sus;
     else if (tol > 0 && (dn <= tol) != (dp <= tol))
         new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
+    else if (bad != s->pend_bad)
+        new_wins = bad < s->pend_bad;
     else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
