@@ -599,7 +599,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     (unsigned)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
                 ov += (unsigned)__builtin_popcount((unsigned)(st->pc_diff[i] & diff[i]));
             }
-            int kept = st->pc_nb >= CONST_HI ? 4 * keep >= 3u * st->pc_nb
+            int kept = st->pc_nb >= CONST_HI ? 4 * keep >= 3u * st->pc_nb || 4 * ov >= 3u * st->pc_nb
                                              : ov >= CONST_K && 2 * ov >= st->pc_nb;
             if (kept) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
