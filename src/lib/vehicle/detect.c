@@ -25,79 +25,47 @@
 #include <string.h>
 
 #include "sg17/vehicle.h"
+#include "detector.h"
 #include "vehicle_internal.h"
 
-/* per-identifier detector state */
-typedef struct idstate {
-    slotst slot;
-    double last_t, win_start;
-    uint32_t win_count;
-    uint64_t pend_seq;
-    uint8_t pend_data[8];
-    uint8_t has_last, has_ctr, win_init;
-    uint8_t ctr_ref[8];   /* payload of the last accepted frame (counter reference) */
-    uint8_t last_seen[8]; /* payload of the last frame of any verdict */
-    uint8_t pend_ref[8];  /* counter reference before the pending frame */
-    uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
-    uint8_t cm_init;
-    uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
-    double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
-    uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
-    uint8_t tv_data[8];
-    uint8_t intr[8], intr_dlc, has_intr; /* payload of the last frames flagged as extra, how many in a row */
-    uint64_t tv_seq;
-    double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
-    uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
-    uint8_t pc_data[64];
-    uint64_t pc_seq;
-    double pc_t;
-} idstate;
-
-/* an identifier in probation (provisional profiles) */
-typedef struct pendst {
-    uint32_t key;
-    int16_t slot; /* -1: not in the profile */
-    uint8_t used, dlc;
-    uint8_t expected; /* a J1939 request, or an answer to one: adopted after one frame */
-    uint16_t lenmask;
-    uint8_t flood;
-    uint32_t n;
-    uint64_t seq0;
-    double t0, tlast, min_gap;
-    uint8_t data[8], last[4][8]; /* first payload, the latest four */
-    uint32_t ham_sum, ham_bits; /* bits changed between its consecutive frames, bits compared */
-    uint64_t seqs[PEND_SEQ];
-    double ts[PEND_SEQ];
-} pendst;
-
-struct sg17_can_detector {
-    const sg17_can_profile *p;
-    idprof ids[MAX_IDS]; /* the profile's, plus identifiers adopted after probation */
-    int16_t slot[HSIZE];
-    size_t n;
-    int provisional;
-    int const_alarms; /* payload-const verdicts flag frames (profile saw >= CONST_SPAN) */
-    pendst pend[MAX_PEND];
-    unsigned n_pend;
-    double next_exp;
-    sg17_can_alert aq[AQ_SIZE];
-    unsigned aq_head, aq_n;
-    int prev_slot;
-    veh_trwin trw;
-    idstate st[MAX_IDS];
-    double win_start;
-    uint32_t win_count;
-    int win_init;
-    int has_flag_t;
-    uint32_t bad_key[MAX_PEND]; /* new identifiers flagged in probation for flooding or */
-    unsigned n_bad;             /* random payloads: never adopted later */
-    uint32_t req_pgn[8]; /* the latest J1939 requests: requested PGN ... */
-    double req_t[8];     /* ... and when */
-    unsigned n_req;
-    double last_flag_t; /* time of the last frame flagged (any identifier) */
-};
 
 /* ---- detection ------------------------------------------------------------ */
+
+sg17_can_alert *veh_new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f,
+                                 uint64_t seq, const char *det, double score)
+{
+    if (*n >= SG17_CAN_MAX_ALERTS)
+        return NULL;
+    sg17_can_alert *x = &a[(*n)++];
+    x->seq = seq;
+    x->t = f->has_time ? f->t : 0;
+    x->t_decided = x->t;
+    x->id = f->id;
+    x->ext = f->ext;
+    x->flags_frame = 1;
+    x->detector = det;
+    x->score = score;
+    x->evidence[0] = 0;
+    return x;
+}
+
+void veh_frame_hex(char *out, const uint8_t *d, unsigned n)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    if (n > 8)
+        n = 8;
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = hx[d[i] >> 4];
+        out[2 * i + 1] = hx[d[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+const char *veh_hexof(char *buf, const sg17_can_frame *f)
+{
+    veh_frame_hex(buf, f->data, f->dlc);
+    return buf;
+}
 
 int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
 {
@@ -122,41 +90,6 @@ void sg17_can_detector_free(sg17_can_detector *d)
     free(d);
 }
 
-static sg17_can_alert *new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f,
-                                 uint64_t seq, const char *det, double score)
-{
-    if (*n >= SG17_CAN_MAX_ALERTS)
-        return NULL;
-    sg17_can_alert *x = &a[(*n)++];
-    x->seq = seq;
-    x->t = f->has_time ? f->t : 0;
-    x->t_decided = x->t;
-    x->id = f->id;
-    x->ext = f->ext;
-    x->flags_frame = 1;
-    x->detector = det;
-    x->score = score;
-    x->evidence[0] = 0;
-    return x;
-}
-
-static void frame_hex(char *out, const uint8_t *d, unsigned n)
-{
-    static const char hx[] = "0123456789ABCDEF";
-    if (n > 8)
-        n = 8;
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
-static const char *hexof(char *buf, const sg17_can_frame *f)
-{
-    frame_hex(buf, f->data, f->dlc);
-    return buf;
-}
 
 /* Does the payload continue the learned counters from ref? */
 static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data)
@@ -169,199 +102,6 @@ static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data
     return 1;
 }
 
-/* J1939 (29-bit): the parameter group number, and whether a new identifier
- * sends a PGN the profile knows from another source address. Requests,
- * transport (TP.CM, TP.DT), acknowledgements and address claims are sent by
- * any node and are not judged this way (SAE J1939-21/-81). */
-static uint32_t j1939_pgn(uint32_t id)
-{
-    uint32_t pf = id >> 16 & 0xff, pgn = id >> 8 & 0x3ffff;
-    return pf < 240 ? pgn & 0x3ff00 : pgn;
-}
-
-static int pgn_spoof(const sg17_can_detector *d, const sg17_can_frame *f, unsigned *sa)
-{
-    uint32_t pgn = j1939_pgn(f->id);
-    uint32_t pf = pgn >> 8 & 0xff;
-    if (pf == 0xe8 || pf == 0xea || pf == 0xeb || pf == 0xec || pf == 0xee)
-        return 0;
-    for (size_t i = 0; i < d->p->n; i++) {
-        uint32_t k = d->p->ids[i].key;
-        if (k >> 31 && j1939_pgn(k & 0x1fffffffu) == pgn && (k & 0xff) != (f->id & 0xff)) {
-            *sa = k & 0xff;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* J1939: was the frame's PGN requested (PGN 0xEA00) in the last 1.25 s? A
- * frame that answers a request is expected even from an identifier the
- * profile never saw (SAE J1939-21 on-request parameter groups). */
-static int j1939_requested(const sg17_can_detector *d, const sg17_can_frame *f)
-{
-    uint32_t pgn = j1939_pgn(f->id);
-    for (unsigned i = 0; i < 8 && i < d->n_req; i++)
-        if (d->req_pgn[i] == pgn && f->t - d->req_t[i] >= 0 && f->t - d->req_t[i] < 1.25)
-            return 1;
-    return 0;
-}
-
-static pendst *pend_find(sg17_can_detector *d, uint32_t k)
-{
-    for (unsigned i = 0; i < MAX_PEND; i++)
-        if (d->pend[i].used && d->pend[i].key == k)
-            return &d->pend[i];
-    return NULL;
-}
-
-/* Probation over: adopt the identifier (judged for flooding and its lengths
- * only from now on), or flag every frame it sent in probation. A profile of
- * a few seconds cannot know every identifier of the vehicle: ECUs wake up,
- * slow and event-driven messages appear later (a Civic's 0x590 at 41 s, a
- * Genesis's 0x5A0 every 7 s). An identifier new to it is adopted if it
- * behaves like an ECU's: PEND_MIN frames or more, no flooding, and payloads
- * near their predecessors. Flooding, random payloads (fuzzing: on average
- * over 3/8 of the bits differ from the nearest of the previous four
- * payloads) or fewer than PEND_MIN frames in PEND_LONG are flagged. */
-static void pend_close(sg17_can_detector *d, pendst *q, double now)
-{
-    int random = q->ham_bits > 0 && 8 * q->ham_sum >= 3 * q->ham_bits;
-    int adopt = (q->n >= PEND_MIN || q->expected) && !q->flood && !random;
-    if (!adopt && q->slot < 0 && (q->flood || random))
-        d->bad_key[d->n_bad++ % MAX_PEND] = q->key;
-    if (!adopt && q->slot < 0) {
-        char hx[17];
-        frame_hex(hx, q->data, q->dlc);
-        unsigned held = q->n < PEND_SEQ ? q->n : PEND_SEQ;
-        for (unsigned i = 0; i < held && d->aq_n < AQ_SIZE; i++) {
-            sg17_can_alert *a = &d->aq[(d->aq_head + d->aq_n++) % AQ_SIZE];
-            memset(a, 0, sizeof *a);
-            a->seq = q->seqs[i];
-            a->t = q->ts[i];
-            a->t_decided = now;
-            a->id = q->key & 0x1fffffffu;
-            a->ext = (uint8_t)(q->key >> 31);
-            a->flags_frame = 1;
-            a->detector = "unknown-id";
-            a->score = 0.8;
-            snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: identifier not in the profile; in %.1f s of probation %u "
-                     "frame(s)%s; %u of %u bits differ from the nearest of its previous four "
-                     "payloads",
-                     (unsigned)a->id, hx, now - q->t0, q->n,
-                     q->flood ? ", flooding" : random ? ", random payloads" : ", no second frame",
-                     q->ham_sum, q->ham_bits);
-        }
-    } else if (adopt) {
-        int s = q->slot;
-        if (s < 0)
-            s = insert_in(d->ids, d->slot, &d->n, q->key);
-        if (s >= 0) {
-            idprof *ip = &d->ids[s];
-            ip->lenmask = (uint16_t)(ip->lenmask | q->lenmask);
-            for (unsigned i = 16; i-- > 0;)
-                if (ip->lenmask >> i & 1) {
-                    ip->maxlen = len_codes[i];
-                    break;
-                }
-            ip->periodic = 0;
-            ip->min_gap = 2 * FLOOD_GAP; /* judged for flooding only */
-            ip->rate_max = 0;
-            if (ip->count < MIN_TIMING)
-                ip->count = MIN_TIMING; /* timing trusted, still no payload model */
-            d->st[s].adopted = 1;
-        }
-    }
-    q->used = 0;
-    d->n_pend--;
-}
-
-static void pend_expire(sg17_can_detector *d, double now)
-{
-    double next = 0;
-    int has_next = 0;
-    for (unsigned i = 0; i < MAX_PEND; i++) {
-        pendst *q = &d->pend[i];
-        if (!q->used)
-            continue;
-        double end = q->t0 + (q->n >= PEND_MIN ? PEND_S : PEND_LONG);
-        if (now >= end)
-            pend_close(d, q, now);
-        else if (!has_next || end < next) {
-            next = end;
-            has_next = 1;
-        }
-    }
-    d->next_exp = has_next ? next : now;
-}
-
-/* A frame of an identifier the provisional profile cannot judge yet.
- * Returns 1 if the frame was taken into probation (alerts possibly added). */
-static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq, int s,
-                      sg17_can_alert *alerts, size_t *n)
-{
-    uint32_t k = key_of(f->id, f->ext);
-    pendst *q = pend_find(d, k);
-    char hx[17];
-    if (!q) {
-        if (d->n_pend >= MAX_PEND)
-            return 0; /* judged as without probation */
-        for (unsigned i = 0; i < MAX_PEND && !q; i++)
-            if (!d->pend[i].used)
-                q = &d->pend[i];
-        if (!q)
-            return 0;
-        memset(q, 0, sizeof *q);
-        q->used = 1;
-        q->key = k;
-        q->slot = (int16_t)s;
-        q->seq0 = seq;
-        q->t0 = q->tlast = f->t;
-        q->dlc = f->dlc < 8 ? f->dlc : 8;
-        memcpy(q->data, f->data, 8);
-        memcpy(q->last[0], f->data, 8);
-        q->min_gap = 1e9;
-        q->expected = f->ext && ((f->id >> 16 & 0xff) == 0xea || j1939_requested(d, f));
-        if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
-            d->next_exp = f->t + PEND_S;
-    } else {
-        double gap = f->t - q->tlast;
-        if (gap < q->min_gap)
-            q->min_gap = gap;
-        q->tlast = f->t;
-        /* distance to the nearest of the latest four payloads (multi-frame
-         * transport repeats a few payloads in turn: J1939 TP.DT) */
-        unsigned nb = f->dlc < q->dlc ? f->dlc : q->dlc, best = 64;
-        for (unsigned i = 0; i < 4 && i < q->n; i++) {
-            unsigned h = hamming(q->last[i], f->data, nb);
-            if (h < best)
-                best = h;
-        }
-        q->ham_sum += best;
-        q->ham_bits += 8 * nb;
-        memcpy(q->last[q->n % 4], f->data, 8);
-        if (q->n >= FLOOD_N && f->t - q->ts[q->n - FLOOD_N] < FLOOD_N * FLOOD_GAP) {
-            q->flood = 1;
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
-            if (a)
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: %d frames in %.6f s of an identifier in probation "
-                         "(flooding: mean gap below %.3f s)",
-                         (unsigned)f->id, hexof(hx, f), FLOOD_N + 1, f->t - q->ts[q->n - FLOOD_N],
-                         FLOOD_GAP);
-        }
-    }
-    if (q->n < PEND_SEQ) {
-        q->seqs[q->n] = seq;
-        q->ts[q->n] = f->t;
-    }
-    q->n++;
-    q->lenmask = (uint16_t)(q->lenmask | 1u << len_code(f->dlc));
-    if (q->n >= PEND_SEQ || (q->n >= PEND_MIN && f->t - q->t0 >= PEND_S - 1e-6))
-        pend_close(d, q, f->t); /* full, or enough frames after a long wait: decide now */
-    return 1;
-}
 
 /* Learned-constant bits (still constant for this detector) that the frame
  * changed, per byte into diff; returns how many. */
@@ -388,7 +128,7 @@ static void pc_alert(const idstate *st, uint32_t key, sg17_can_alert *alerts, si
     unsigned first = 0;
     while (first + 1 < st->pc_dlc && !st->pc_diff[first])
         first++;
-    frame_hex(ph, st->pc_data, st->pc_dlc);
+    veh_frame_hex(ph, st->pc_data, st->pc_dlc);
     memset(a, 0, sizeof *a);
     a->seq = st->pc_seq;
     a->t = st->pc_t;
@@ -428,7 +168,7 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
         return;
     sg17_can_alert *a = &alerts[(*n)++];
     char ph[17];
-    frame_hex(ph, st->tv_data, st->tv_dlc);
+    veh_frame_hex(ph, st->tv_data, st->tv_dlc);
     memset(a, 0, sizeof *a);
     a->seq = st->tv_seq;
     a->t = st->tv_t;
@@ -444,25 +184,6 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
              (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
-/* Identifiers new to a provisional profile that are flagged at once, not
- * put into probation: diagnostic requests and responses (ISO 15765-4:
- * 0x7DF, 0x7E0-0x7EF; 29-bit 0x18DB33F1, 0x18DAxxF1, 0x18DAF1xx) - a
- * diagnostic session opened after the learning span - and J1939 address
- * claims (PGN 0xEE00) that answer no request for address claimed seen in
- * the last 1.25 s (SAE J1939-81: claims come at power-up or on request; an
- * unsolicited claim later takes an address over). */
-static const char *new_id_rule(const sg17_can_detector *d, const sg17_can_frame *f)
-{
-    uint32_t id = f->id;
-    if (!f->ext && (id == 0x7df || (id >= 0x7e0 && id <= 0x7ef)))
-        return "an OBD/UDS diagnostic identifier (ISO 15765-4) after the learning span";
-    if (f->ext && (id == 0x18db33f1u || (id & 0xffff00ffu) == 0x18da00f1u ||
-                   (id & 0xffffff00u) == 0x18daf100u))
-        return "a 29-bit diagnostic identifier (ISO 15765-4) after the learning span";
-    if (f->ext && (id >> 16 & 0xff) == 0xee && !j1939_requested(d, f))
-        return "a J1939 address claim that answers no request (SAE J1939-81)";
-    return NULL;
-}
 
 static void note_intr(idstate *st, const uint8_t *data, unsigned dlc)
 {
@@ -499,7 +220,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (f->t >= d->win_start + LOAD_WIN) {
             uint32_t lim = p->load_max + p->load_max / 2 + 5;
             if (d->win_count > lim) {
-                sg17_can_alert *a = new_alert(alerts, n, f, seq, "bus-load", 0.5);
+                sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "bus-load", 0.5);
                 if (a) {
                     a->flags_frame = 0;
                     a->t = d->win_start;
@@ -513,53 +234,18 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
         d->win_count++;
     }
-    if (f->ext && (f->id >> 16 & 0xff) == 0xea && f->dlc >= 3) { /* J1939 request (PGN 0xEA00) */
-        d->req_pgn[d->n_req % 8] = (uint32_t)f->data[0] | (uint32_t)f->data[1] << 8 |
-                                   (uint32_t)(f->data[2] & 3) << 16;
-        d->req_t[d->n_req++ % 8] = f->t;
-    }
-    if (d->n_pend && timed && f->t >= d->next_exp)
-        pend_expire(d, f->t);
+    veh_probation_tick(d, f, timed);
     int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
-    if (d->provisional && timed && s < 0) {
-        /* new to a profile that saw too little traffic to know every identifier: probation */
-        unsigned sa = 0;
-        const char *why = new_id_rule(d, f);
-        uint32_t k = key_of(f->id, f->ext);
-        for (unsigned i = 0; i < MAX_PEND && i < d->n_bad && !why; i++)
-            if (d->bad_key[i] == k)
-                why = "flagged before in probation (flooding or random payloads)";
-        if (why) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
-            if (a)
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: identifier not in the profile: %s", (unsigned)f->id,
-                         hexof(hx, f), why);
-            d->prev_slot = -1;
-            return;
-        }
-        if (s < 0 && f->ext && pgn_spoof(d, f, &sa)) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
-            if (a)
-                snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: J1939 PGN %05X from source %02X, learned only from source "
-                         "%02X",
-                         (unsigned)f->id, hexof(hx, f), (unsigned)j1939_pgn(f->id),
-                         (unsigned)(f->id & 0xff), sa);
-            d->prev_slot = -1;
-            return;
-        }
-        if (pend_frame(d, f, seq, s, alerts, n)) {
-            d->prev_slot = -1;
-            return;
-        }
+    if (d->provisional && timed && s < 0 && veh_probation_frame(d, f, seq, s, alerts, n)) {
+        d->prev_slot = -1;
+        return;
     }
     if (s < 0) {
-        sg17_can_alert *a = new_alert(alerts, n, f, seq, "unknown-id", 1.0);
+        sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "unknown-id", 1.0);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id,
-                     hexof(hx, f), p->n);
+                     veh_hexof(hx, f), p->n);
         d->prev_slot = -1;
         return;
     }
@@ -568,10 +254,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int bad = 0;       /* payload-level verdict of this frame */
     int tentative = 0; /* payload-const verdict waits for the next frame */
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {
-        sg17_can_alert *a = new_alert(alerts, n, f, seq, "dlc", 0.9);
+        sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: length %u never seen (mask %04x)", (unsigned)f->id, hexof(hx, f),
+                     "frame %X#%s: length %u never seen (mask %04x)", (unsigned)f->id, veh_hexof(hx, f),
                      f->dlc, ip->lenmask);
         bad = 1;
     }
@@ -626,11 +312,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (!timed && !bad) {
             for (unsigned i = 0; i < lim && i < 8; i++) {
                 if (f->data[i] < ip->minv[i] || f->data[i] > ip->maxv[i]) {
-                    sg17_can_alert *a = new_alert(alerts, n, f, seq, "payload-range", 0.5);
+                    sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "payload-range", 0.5);
                     if (a)
                         snprintf(a->evidence, sizeof a->evidence,
                                  "frame %X#%s: byte %u = %u outside learned [%u, %u]",
-                                 (unsigned)f->id, hexof(hx, f), i, f->data[i], ip->minv[i],
+                                 (unsigned)f->id, veh_hexof(hx, f), i, f->data[i], ip->minv[i],
                                  ip->maxv[i]);
                     bad = 1;
                     break;
@@ -642,12 +328,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         ip->ck_byte < f->dlc) {
         uint8_t c = veh_ck_value(ip->ck_alg, f->data, f->dlc, ip->ck_byte);
         if (c != ip->ck_c) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "checksum", 0.9);
+            sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "checksum", 0.9);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: byte %u breaks the learned %s checksum (constant %02X, "
                          "frame gives %02X)",
-                         (unsigned)f->id, hexof(hx, f), ip->ck_byte, veh_ck_name(ip->ck_alg),
+                         (unsigned)f->id, veh_hexof(hx, f), ip->ck_byte, veh_ck_name(ip->ck_alg),
                          ip->ck_c, c);
             bad = 1;
         }
@@ -663,12 +349,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int repeated = st->has_ctr && f->dlc <= 8 && memcmp(f->data, st->last_seen, f->dlc) == 0;
     if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost && !repeated &&
         !counters_ok(ip, st->ctr_ref, f->data) && !counters_ok(ip, st->last_seen, f->data)) {
-        sg17_can_alert *a = new_alert(alerts, n, f, seq, "counter", 0.7);
+        sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: rolling counter (nibbles mod 16 %04x, mod 8 %04x, mod 4 "
                      "%04x) does not continue the last accepted frame",
-                     (unsigned)f->id, hexof(hx, f), ip->ctrmask, ip->ctr8, ip->ctr4);
+                     (unsigned)f->id, veh_hexof(hx, f), ip->ctrmask, ip->ctr8, ip->ctr4);
         bad = 1;
     }
     int flagged = bad;
@@ -730,12 +416,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 deferred_t = f->t;
             } else {
                 sg17_can_alert *a =
-                    new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
+                    veh_new_alert(alerts, n, f, seq, "timing", dev > ip->period / 4 ? 0.9 : 0.6);
                 if (a)
                     snprintf(a->evidence, sizeof a->evidence,
                              "frame %X#%s at %.6f: second frame in one period slot (period %.6f "
                              "s, expected %.6f)",
-                             (unsigned)f->id, hexof(hx, f), f->t, ip->period, E0);
+                             (unsigned)f->id, veh_hexof(hx, f), f->t, ip->period, E0);
             }
             flagged = 1;
         } else if (v == 2 && phase_dist(f->t, E0, ip->period) > rephase_tol(ip) &&
@@ -757,7 +443,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             deferred_t = old_pend_t;
             memcpy(st->ctr_ref, st->pend_ref, 8);
         } else if (v == 2) {
-            sg17_can_alert *a = new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
+            sg17_can_alert *a = veh_new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
             if (a) {
                 a->t = old_pend_t;
                 snprintf(
@@ -786,11 +472,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
         if (flood_only && !flagged && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
+            sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %d frames in %.6f s (flooding: mean gap below %.3f s)",
-                         (unsigned)f->id, hexof(hx, f), FLOOD_N + 1, f->t - t_old, FLOOD_GAP);
+                         (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1, f->t - t_old, FLOOD_GAP);
             flagged = 1;
         }
         st->fl_t[st->fl_i] = f->t;
@@ -798,11 +484,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (st->fl_n < FLOOD_N)
             st->fl_n++;
         if (!flood_only && !flagged && st->has_last && f->t - st->last_t < 0.5 * mg) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "min-gap", 0.6);
+            sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "min-gap", 0.6);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: gap %.6f s below %.6f s (half the learned minimum gap)",
-                         (unsigned)f->id, hexof(hx, f), f->t - st->last_t, 0.5 * mg);
+                         (unsigned)f->id, veh_hexof(hx, f), f->t - st->last_t, 0.5 * mg);
             flagged = 1;
         }
         if (!st->win_init || f->t < st->win_start || f->t >= st->win_start + RATE_WIN) {
@@ -816,11 +502,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (mg > 0 && 1.5 * RATE_WIN / mg > rlim)
             rlim = 1.5 * RATE_WIN / mg;
         if (!flagged && st->win_count > rlim) {
-            sg17_can_alert *a = new_alert(alerts, n, f, seq, "rate", 0.8);
+            sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %u frames within %.1f s, learned max %u", (unsigned)f->id,
-                         hexof(hx, f), st->win_count, RATE_WIN, ip->rate_max);
+                         veh_hexof(hx, f), st->win_count, RATE_WIN, ip->rate_max);
             flagged = 1;
         }
     }
@@ -856,12 +542,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             int novel = veh_trans_count(&p->trans, (unsigned)d->prev_slot, (unsigned)s) == 0;
             uint32_t c = veh_trwin_push(&d->trw, novel);
             if (novel && c > p->tr_thr && !flagged) {
-                sg17_can_alert *a = new_alert(alerts, n, f, seq, "transition", 0.5);
+                sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "transition", 0.5);
                 if (a)
                     snprintf(a->evidence, sizeof a->evidence,
                              "frame %X#%s after %X: transition never seen in training, %u novel "
                              "transitions in the last %u frames (learned at most %u)",
-                             (unsigned)f->id, hexof(hx, f),
+                             (unsigned)f->id, veh_hexof(hx, f),
                              (unsigned)(p->ids[d->prev_slot].key & 0x1fffffffu), c, VEH_TR_WIN,
                              p->tr_thr);
                 flagged = 1;
@@ -878,9 +564,7 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
     *n = 0;
     if (!d)
         return;
-    for (unsigned i = 0; i < MAX_PEND && d->n_pend; i++)
-        if (d->pend[i].used)
-            pend_close(d, &d->pend[i], d->pend[i].tlast);
+    veh_probation_flush(d);
     /* verdicts still waiting for a next frame that never came */
     for (size_t s = 0; s < d->n && *n + 2 <= SG17_CAN_MAX_ALERTS; s++) {
         idstate *st = &d->st[s];
