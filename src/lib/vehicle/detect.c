@@ -4,8 +4,8 @@
  *   unknown-id     identifier never seen in training
  *   dlc            payload length never seen for this identifier
  *   timing         periodic identifiers: one frame per period slot; of two
- *                  frames in one slot the one farther from the expected
- *                  arrival is the intruder (flooding, injection, replay)
+ *                  frames in one slot the intruder loses on payload, then on
+ *                  schedule, then on resemblance (flooding, injection, replay)
  *   min-gap        aperiodic identifiers: gap far below the learned minimum
  *   payload-const  a bit that never changed in training changed
  *   counter        a learned rolling counter nibble broke its +1 sequence
@@ -16,9 +16,12 @@
  *   rate           too many frames / flooding
  *   bus-load       frames per 100 ms window above the learned maximum
  *                  (window-level alert)
- * Provisional profiles (< 15 s of traffic) put identifiers new to them into
- * probation instead of alarming at once. The hot path never allocates: the
- * profile is a fixed open-addressing table, copied into the detector.
+ * Verdicts on an off-schedule frame and on changed constant bits wait for
+ * the identifier's next frame (a re-phasing sender, a state change).
+ * Provisional profiles (< 60 s of traffic) put identifiers new to them into
+ * probation (probation.c) instead of alarming at once. The hot path never
+ * allocates: the profile is a fixed open-addressing table, copied into the
+ * detector.
  */
 #include <stdio.h>
 #include <stdlib.h>
