@@ -31,11 +31,10 @@
 #include "detector.h"
 #include "vehicle_internal.h"
 
-
 /* ---- detection ------------------------------------------------------------ */
 
-sg17_can_alert *veh_new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f,
-                                 uint64_t seq, const char *det, double score)
+sg17_can_alert *veh_new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame *f, uint64_t seq,
+                              const char *det, double score)
 {
     if (*n >= SG17_CAN_MAX_ALERTS)
         return NULL;
@@ -93,7 +92,6 @@ void sg17_can_detector_free(sg17_can_detector *d)
     free(d);
 }
 
-
 /* Does the payload continue the learned counters from ref? */
 static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data)
 {
@@ -104,7 +102,6 @@ static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data
             return 0;
     return 1;
 }
-
 
 /* Learned-constant bits (still constant for this detector) that the frame
  * changed, per byte into diff; returns how many. */
@@ -187,7 +184,6 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
              (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
-
 static void note_intr(idstate *st, const uint8_t *data, unsigned dlc)
 {
     uint8_t n = (uint8_t)(dlc < 8 ? dlc : 8);
@@ -260,8 +256,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
-                     "frame %X#%s: length %u never seen (mask %04x)", (unsigned)f->id, veh_hexof(hx, f),
-                     f->dlc, ip->lenmask);
+                     "frame %X#%s: length %u never seen (mask %04x)", (unsigned)f->id,
+                     veh_hexof(hx, f), f->dlc, ip->lenmask);
         bad = 1;
     }
     if (!bad && ip->count >= MIN_TRAIN) {
@@ -288,8 +284,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     (unsigned)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
                 ov += (unsigned)__builtin_popcount((unsigned)(st->pc_diff[i] & diff[i]));
             }
-            int kept = st->pc_nb >= CONST_HI ? 4 * keep >= 3u * st->pc_nb || 4 * ov >= 3u * st->pc_nb
-                                             : ov >= CONST_K && 2 * ov >= st->pc_nb;
+            int kept = st->pc_nb >= CONST_HI
+                           ? 4 * keep >= 3u * st->pc_nb || 4 * ov >= 3u * st->pc_nb
+                           : ov >= CONST_K && 2 * ov >= st->pc_nb;
             if (kept) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
@@ -384,8 +381,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol) {
             st->slot.init = 0;
             st->has_intr = 0;
-        }
-        else
+        } else
             tv_alert(st, ip->key, P, f->t, alerts, n);
     }
     if (timed && ip->periodic) {
@@ -470,8 +466,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * 22 gaps, then 33 ms). An identifier seen once has the training span
          * as its minimum gap, a bound of its own (DAGA's identifier 1, once
          * in 153 s, flooded and replayed in the attack captures). */
-        int flood_only =
-            d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_SLOT);
+        int flood_only = d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_SLOT);
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
         if (flood_only && !flagged && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP) {

@@ -26,13 +26,14 @@ typedef struct idstate {
     uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
     uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
-    double fl_t[FLOOD_N]; /* arrival times of the identifier's last FLOOD_N frames */
+    double fl_t[FLOOD_N];              /* arrival times of the identifier's last FLOOD_N frames */
     uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];
-    uint8_t intr[8], intr_dlc, has_intr; /* payload of the last frames flagged as extra, how many in a row */
+    uint8_t intr[8], intr_dlc,
+        has_intr; /* payload of the last frames flagged as extra, how many in a row */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
-    uint8_t pc_diff[64];  /* changed constant bits of a frame whose verdict waits */
+    uint8_t pc_diff[64];      /* changed constant bits of a frame whose verdict waits */
     uint8_t pc_data[64];
     uint64_t pc_seq;
     double pc_t;
@@ -50,7 +51,7 @@ typedef struct pendst {
     uint64_t seq0;
     double t0, tlast, min_gap;
     uint8_t data[8], last[4][8]; /* first payload, the latest four */
-    uint32_t ham_sum, ham_bits; /* bits changed between its consecutive frames, bits compared */
+    uint32_t ham_sum, ham_bits;  /* bits changed between its consecutive frames, bits compared */
     uint64_t seqs[PEND_SEQ];
     double ts[PEND_SEQ];
 } pendst;
@@ -76,8 +77,8 @@ struct sg17_can_detector {
     int has_flag_t;
     uint32_t bad_key[MAX_PEND]; /* new identifiers flagged in probation for flooding or */
     unsigned n_bad;             /* random payloads: never adopted later */
-    uint32_t req_pgn[8]; /* the latest J1939 requests: requested PGN ... */
-    double req_t[8];     /* ... and when */
+    uint32_t req_pgn[8];        /* the latest J1939 requests: requested PGN ... */
+    double req_t[8];            /* ... and when */
     unsigned n_req;
     double last_flag_t; /* time of the last frame flagged (any identifier) */
 };

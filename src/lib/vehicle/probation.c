@@ -93,7 +93,9 @@ static void pend_close(sg17_can_detector *d, pendst *q, double now)
                      "frame(s)%s; %u of %u bits differ from the nearest of its previous four "
                      "payloads",
                      (unsigned)a->id, hx, now - q->t0, q->n,
-                     q->flood ? ", flooding" : random ? ", random payloads" : ", no second frame",
+                     q->flood ? ", flooding"
+                     : random ? ", random payloads"
+                              : ", no second frame",
                      q->ham_sum, q->ham_bits);
         }
     } else if (adopt) {
@@ -191,8 +193,8 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %d frames in %.6f s of an identifier in probation "
                          "(flooding: mean gap below %.3f s)",
-                         (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1, f->t - q->ts[q->n - FLOOD_N],
-                         FLOOD_GAP);
+                         (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1,
+                         f->t - q->ts[q->n - FLOOD_N], FLOOD_GAP);
         }
     }
     if (q->n < PEND_SEQ) {
@@ -260,8 +262,8 @@ int veh_probation_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t 
 void veh_probation_tick(sg17_can_detector *d, const sg17_can_frame *f, int timed)
 {
     if (f->ext && (f->id >> 16 & 0xff) == 0xea && f->dlc >= 3) { /* J1939 request (PGN 0xEA00) */
-        d->req_pgn[d->n_req % 8] = (uint32_t)f->data[0] | (uint32_t)f->data[1] << 8 |
-                                   (uint32_t)(f->data[2] & 3) << 16;
+        d->req_pgn[d->n_req % 8] =
+            (uint32_t)f->data[0] | (uint32_t)f->data[1] << 8 | (uint32_t)(f->data[2] & 3) << 16;
         d->req_t[d->n_req++ % 8] = f->t;
     }
     if (d->n_pend && timed && f->t >= d->next_exp)

@@ -337,8 +337,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     if (!ip->periodic || !f->has_time)
         return 0;
     double dev;
-    int v =
-        veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0, &dev);
+    int v = veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0,
+                          &dev);
     memcpy(t->prev2, f->data, 8);
     if (v != 0)
         t->extras++;

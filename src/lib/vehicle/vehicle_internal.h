@@ -78,15 +78,16 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define TR_SPAN    60.0 /* s: traffic a profile must have seen for its transitions to be judged */
 #define CONST_SPAN 60.0 /* s: ... for a learned-constant bit changing to flag a frame by itself */
 #ifndef CONST_PROV
-#define CONST_PROV 16 /* below CONST_SPAN: changed constant bits for a one-frame change to be flagged */
+#define CONST_PROV \
+    16 /* below CONST_SPAN: changed constant bits for a one-frame change to be flagged */
 #endif
-#define PEND_S     2.0  /* s: probation of an identifier new to a provisional profile */
+#define PEND_S 2.0 /* s: probation of an identifier new to a provisional profile */
 #define FLOOD_GAP \
     0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
 #define FLOOD_N   8
-#define CONST_HI  8  /* changed learned-constant bits judged at once (fewer: next frame) */
-#define MAX_PEND  32 /* identifiers in probation at once */
-#define PEND_SEQ  32 /* frames held per identifier in probation (decided when full) */
+#define CONST_HI  8    /* changed learned-constant bits judged at once (fewer: next frame) */
+#define MAX_PEND  32   /* identifiers in probation at once */
+#define PEND_SEQ  32   /* frames held per identifier in probation (decided when full) */
 #define PEND_MIN  2    /* frames of a new identifier before it can be adopted */
 #define PEND_LONG 30.0 /* s: longest probation (a new identifier sending fewer than PEND_MIN) */
 #define AQ_SIZE   256  /* deferred alerts (probation verdicts) waiting to be handed out */
