@@ -29,15 +29,6 @@ static uint64_t rnd(void)
     return rng;
 }
 
-/* CPU seconds of this thread: per-core figures that do not depend on how
- * busy the (shared) machine is. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void die(const char *what, int rc)
 {
     fprintf(stderr, "bench_intel_match: %s: %s\n", what, sg17_strerror(rc));
@@ -66,7 +57,7 @@ static size_t load_mixed(size_t n, sg17_intel_snapshot **out, double *secs)
     sg17_intel_ind ind;
     memset(&ind, 0, sizeof ind);
     ind.value = v;
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now_s();
     for (size_t i = 0; i < n; i++) {
         unsigned r = (unsigned)(i % 100);
         ind.id[0] = (uint8_t)i;
@@ -104,11 +95,11 @@ static size_t load_mixed(size_t n, sg17_intel_snapshot **out, double *secs)
         }
         add_or_die(b, &ind);
     }
-    double t1 = cpu_now();
+    double t1 = bench_cpu_now_s();
     int rc = sg17_intel_builder_build(b, 0, out);
     if (rc != 0)
         die("build", rc);
-    double t2 = cpu_now();
+    double t2 = bench_cpu_now_s();
     sg17_intel_builder_free(b);
     *secs = t2 - t0;
     printf("load %zu mixed indicators: add+canonicalise %.2f s, compile %.2f s, total %.2f s\n",
@@ -149,11 +140,11 @@ static void ipv4_exact(size_t n)
         q[i] = (i & 1) ? addr_of(rnd() % n) : (uint32_t)rnd();
     sg17_intel_hit h[4];
     size_t hits = 0;
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now_s();
     for (int rep = 0; rep < 4; rep++)
         for (size_t i = 0; i < Q; i++)
             hits += sg17_intel_lookup_ipv4(s, q[i], 0, h, 4);
-    double t1 = cpu_now();
+    double t1 = bench_cpu_now_s();
     printf("IPv4 exact lookups, one at a time: %.2f M/s (%d lookups, %zu hits, random addresses, "
            "50 %% present)\n",
            4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
@@ -161,10 +152,10 @@ static void ipv4_exact(size_t n)
     if (out == NULL)
         die("alloc", SG17_E_NOMEM);
     hits = 0;
-    t0 = cpu_now();
+    t0 = bench_cpu_now_s();
     for (int rep = 0; rep < 4; rep++)
         hits += sg17_intel_lookup_ipv4_batch(s, q, Q, 0, out);
-    t1 = cpu_now();
+    t1 = bench_cpu_now_s();
     printf("IPv4 exact lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n",
            4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
     free(out);
@@ -206,11 +197,11 @@ static void ipv4_cidr(size_t n)
         q[i] = (uint32_t)rnd();
     sg17_intel_hit h[4];
     size_t hits = 0;
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now_s();
     for (int rep = 0; rep < 4; rep++)
         for (size_t i = 0; i < Q; i++)
             hits += sg17_intel_lookup_ipv4(s, q[i], 0, h, 4);
-    double t1 = cpu_now();
+    double t1 = bench_cpu_now_s();
     printf("IPv4 CIDR (longest prefix) lookups, one at a time: %.2f M/s over %zu prefixes /8-/30 "
            "(%zu bytes, %d lookups, %zu hits)\n",
            4.0 * Q / (t1 - t0) / 1e6, st.values, st.bytes, 4 * Q, hits);
@@ -218,10 +209,10 @@ static void ipv4_cidr(size_t n)
     if (out == NULL)
         die("alloc", SG17_E_NOMEM);
     hits = 0;
-    t0 = cpu_now();
+    t0 = bench_cpu_now_s();
     for (int rep = 0; rep < 4; rep++)
         hits += sg17_intel_lookup_ipv4_batch(s, q, Q, 0, out);
-    t1 = cpu_now();
+    t1 = bench_cpu_now_s();
     printf("IPv4 CIDR lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n",
            4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
     free(out);
@@ -274,7 +265,7 @@ static void log_lines(const sg17_intel_snapshot *s, size_t n_mixed, size_t lines
     if (obs == NULL)
         die("alloc", SG17_E_NOMEM);
     size_t n = 0, hits = 0, errs = 0, pending = 0;
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now_s();
     for (char *p = text; p < text + o;) {
         char *nl = memchr(p, '\n', (size_t)(text + o - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(text + o - p);
@@ -294,7 +285,7 @@ static void log_lines(const sg17_intel_snapshot *s, size_t n_mixed, size_t lines
         if (pending == B || (pending > 0 && p >= text + o))
             hits += observe_pending(g, obs, lno, &pending);
     }
-    double t1 = cpu_now();
+    double t1 = bench_cpu_now_s();
     printf("Zeek conn log matched end to end (parse + 2 IP lookups + sightings), %s: %.2f M "
            "lines/s (%zu lines, %zu hits, %zu sighted values, %zu malformed)\n",
            batch ? "64 lines per observe_batch call" : "one line per observe call",

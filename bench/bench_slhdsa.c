@@ -21,24 +21,6 @@
 #include "pqc/slhdsa/slhdsa_internal.h"
 #include "sg17/slhdsa.h"
 
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double med_ms(double *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) /* insertion sort: n is small */
-        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2] * 1e3;
-}
-
 static int bench_set(sg17_slhdsa_param p)
 {
     const slh_params *pp = slh_params_get(p);
@@ -53,28 +35,28 @@ static int bench_set(sg17_slhdsa_param p)
         return -1;
 
     for (size_t i = 0; i < nk; i++) {
-        double a = cpu_now_s();
+        double a = bench_cpu_now_s();
         if (sg17_slhdsa_keygen(p, pk, sk) != 0)
             goto fail;
-        t[i] = cpu_now_s() - a;
+        t[i] = bench_cpu_now_s() - a;
     }
-    double kg = med_ms(t, nk), kg_min = t[0] * 1e3;
+    double kg = bench_median_d(t, nk) * 1e3, kg_min = t[0] * 1e3;
     for (size_t i = 0; i < ns; i++) {
         slh_msg m = {NULL, 0, msg, sizeof(msg)};
         msg[31] = (uint8_t)i;
-        double a = cpu_now_s();
+        double a = bench_cpu_now_s();
         if (slh_sign_msg(pp, sig, &m, NULL, sk, &calls) != 0)
             goto fail;
-        t[i] = cpu_now_s() - a;
+        t[i] = bench_cpu_now_s() - a;
     }
-    double sg = med_ms(t, ns), sg_min = t[0] * 1e3;
+    double sg = bench_median_d(t, ns) * 1e3, sg_min = t[0] * 1e3;
     for (size_t i = 0; i < nv; i++) {
-        double a = cpu_now_s();
+        double a = bench_cpu_now_s();
         if (sg17_slhdsa_verify_internal(p, sig, sl, msg, sizeof(msg), pk) != 0)
             goto fail;
-        t[i] = cpu_now_s() - a;
+        t[i] = bench_cpu_now_s() - a;
     }
-    double vf = med_ms(t, nv), vf_min = t[0] * 1e3;
+    double vf = bench_median_d(t, nv) * 1e3, vf_min = t[0] * 1e3;
     printf("%-20s %9.3f (%8.3f) %9.2f (%8.2f) %8.3f (%7.3f) %12llu\n", pp->name, kg, kg_min, sg,
            sg_min, vf, vf_min, (unsigned long long)calls);
     free(sig);

@@ -14,63 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "bench_util.h"
 #include "sg17/json.h"
 #include "sg17/stix.h"
 #include "sg17/stix_pattern.h"
-
-/* Thread CPU time: per-core throughput, robust to preemption on a shared machine. */
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long rss_kb(void)
-{
-    /* current resident set from /proc/self/statm (pages) */
-    FILE *f = fopen("/proc/self/statm", "r");
-    long size = 0, res = 0;
-    if (f) {
-        if (fscanf(f, "%ld %ld", &size, &res) != 2)
-            res = 0;
-        fclose(f);
-    }
-    return res * 4;
-}
-
-static long peak_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = n > 0 ? malloc((size_t)n + 1) : NULL;
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
-}
 
 static size_t streamed;
 static int stream_cb(json_t *obj, void *ctx)
@@ -85,37 +33,43 @@ static int stream_cb(json_t *obj, void *ctx)
 
 /* Peak RSS of validating the file in a fresh child process: whole-document
  * (parse then validate) or streaming (one object at a time). */
+typedef struct {
+    const char *path;
+    size_t flen;
+    int stream;
+} peak_job;
+
+static void peak_run(void *ctx)
+{
+    const peak_job *j = ctx;
+    long before = bench_peak_kb();
+    sg17_stix_vopts vo;
+    memset(&vo, 0, sizeof vo);
+    vo.version = "2.1";
+    if (j->stream) {
+        if (sg17_stix_stream_file(j->path, 0, stream_cb, &vo) != 0)
+            _exit(2);
+    } else {
+        sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
+        json_t *b = NULL;
+        sg17_stix_report rep;
+        if (sg17_json_load_file(j->path, &lim, &b, NULL) != 0 ||
+            sg17_stix_validate(b, &vo, &rep) != 0)
+            _exit(2);
+        sg17_stix_report_free(&rep);
+        json_decref(b);
+    }
+    long after = bench_peak_kb();
+    printf("peak memory, %-34s %6ld KiB over the process baseline = %.2f x the file size (process "
+           "peak %ld KiB)\n",
+           j->stream ? "streaming validation:" : "parse whole bundle + validate:", after - before,
+           (double)(after - before) * 1024.0 / (double)j->flen, after);
+}
+
 static void child_peak(const char *path, size_t flen, int stream)
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        long before = peak_kb();
-        sg17_stix_vopts vo;
-        memset(&vo, 0, sizeof vo);
-        vo.version = "2.1";
-        if (stream) {
-            if (sg17_stix_stream_file(path, 0, stream_cb, &vo) != 0)
-                _exit(2);
-        } else {
-            sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
-            json_t *b = NULL;
-            sg17_stix_report rep;
-            if (sg17_json_load_file(path, &lim, &b, NULL) != 0 || sg17_stix_validate(b, &vo, &rep) != 0)
-                _exit(2);
-            sg17_stix_report_free(&rep);
-            json_decref(b);
-        }
-        long after = peak_kb();
-        printf("peak memory, %-34s %6ld KiB over the process baseline = %.2f x the file size (process peak %ld KiB)\n",
-               stream ? "streaming validation:" : "parse whole bundle + validate:", after - before,
-               (double)(after - before) * 1024.0 / (double)flen, after);
-        fflush(stdout);
-        _exit(0);
-    }
-    int st = 0;
-    if (pid > 0)
-        waitpid(pid, &st, 0);
+    peak_job j = {path, flen, stream};
+    (void)bench_in_child(peak_run, &j);
 }
 
 int main(int argc, char **argv)
@@ -136,18 +90,18 @@ int main(int argc, char **argv)
         }
     }
     size_t flen = 0;
-    long rss0 = rss_kb(), peak0 = peak_kb();
-    char *text = read_all(path, &flen);
+    long rss0 = bench_rss_kb(), peak0 = bench_peak_kb();
+    char *text = bench_read_file(path, &flen);
     if (!text) {
         fprintf(stderr, "bench_stix: cannot read %s\n", path);
         return 2;
     }
     sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
     json_t *b = NULL;
-    long rss_text = rss_kb();
+    long rss_text = bench_rss_kb();
     if (sg17_json_parse(text, flen, &lim, &b, NULL) != 0)
         return 2;
-    long rss_parsed = rss_kb();
+    long rss_parsed = bench_rss_kb();
     size_t nobj = json_array_size(json_object_get(b, "objects"));
     printf("STIX 2.1 bench, one thread; ATT&CK for ICS 18.1: %zu bytes, %zu objects\n"
            "(times: thread CPU time, best of several runs for the bundle rows)\n\n", flen, nobj);
@@ -161,10 +115,10 @@ int main(int argc, char **argv)
     double t0, tp = 1e9;
     for (int r = 0; r < reps; r++) {
         json_t *x = NULL;
-        t0 = cpu_now_s();
+        t0 = bench_cpu_now_s();
         if (sg17_json_parse(text, flen, &lim, &x, NULL) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tp = t < tp ? t : tp;
         json_decref(x);
     }
@@ -178,10 +132,10 @@ int main(int argc, char **argv)
     double tv = 1e9, wall0 = bench_now_s();
     for (int r = 0; r < 5 * reps; r++) {
         sg17_stix_report rep;
-        t0 = cpu_now_s();
+        t0 = bench_cpu_now_s();
         if (sg17_stix_validate(b, &vo, &rep) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tv = t < tv ? t : tv;
         nwarn = rep.n;
         sg17_stix_report_free(&rep);
@@ -192,12 +146,12 @@ int main(int argc, char **argv)
     printf("parse + validate:                       %8.1f ms  %10.0f objects/s\n", (tp + tv) * 1e3, (double)nobj / (tp + tv));
 
     /* streaming */
-    long pk_before = peak_kb();
-    t0 = cpu_now_s();
+    long pk_before = bench_peak_kb();
+    t0 = bench_cpu_now_s();
     streamed = 0;
     if (sg17_stix_stream_file(path, 0, stream_cb, &vo) != 0)
         return 2;
-    double ts = cpu_now_s() - t0;
+    double ts = bench_cpu_now_s() - t0;
     printf("stream + validate (one object at a time):%7.1f ms  %10.0f objects/s (%zu objects)\n", ts * 1e3,
            (double)streamed / ts, streamed);
     (void)pk_before;
@@ -207,10 +161,10 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         char *s = NULL;
         size_t sl = 0;
-        t0 = cpu_now_s();
+        t0 = bench_cpu_now_s();
         if (sg17_stix_serialise(b, &s, &sl) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tc = t < tc ? t : tc;
         free(s);
     }
@@ -219,7 +173,7 @@ int main(int argc, char **argv)
     /* patterns */
     snprintf(path, sizeof path, "%s/stix/patterns/validate_cases.jsonl", vdir);
     size_t plen = 0;
-    char *ptext = read_all(path, &plen);
+    char *ptext = bench_read_file(path, &plen);
     char *pats[128];
     size_t np = 0;
     for (char *line = ptext, *e; line && *line && np < 128; line = e ? e + 1 : NULL) {
@@ -236,10 +190,10 @@ int main(int argc, char **argv)
     }
     size_t iters = 20000, nvalid = 0;
     char err[256];
-    t0 = cpu_now_s();
+    t0 = bench_cpu_now_s();
     for (size_t i = 0; i < iters; i++)
         nvalid += sg17_stix_pattern_check(pats[i % np], 0, err, sizeof err) == 0;
-    double tpat = cpu_now_s() - t0;
+    double tpat = bench_cpu_now_s() - t0;
     printf("pattern validate (%zu reference patterns): %10.0f patterns/s (%zu checks, %zu valid)\n", np,
            (double)iters / tpat, iters, nvalid);
 
@@ -258,11 +212,11 @@ int main(int argc, char **argv)
         sg17_stix_pattern_compile(ptxt, &pat, err, sizeof err))
         return 2;
     size_t mit = 2000000, hits = 0;
-    t0 = cpu_now_s();
+    t0 = bench_cpu_now_s();
     double w0 = bench_now_s();
     for (size_t i = 0; i < mit; i++)
         hits += sg17_stix_pattern_match(pat, obs, NULL, err, sizeof err) == 1;
-    double tm = cpu_now_s() - t0, wm = bench_now_s() - w0;
+    double tm = bench_cpu_now_s() - t0, wm = bench_now_s() - w0;
     printf("match, compiled %s, one observation: %10.0f matches/s (%zu hits; wall clock %.0f/s)\n", ptxt,
            (double)mit / tm, hits, (double)mit / wm);
     const char *ptxt2 = "[ipv4-addr:value ISSUBSET '198.51.100.0/24'] FOLLOWEDBY [ipv4-addr:value = '198.51.100.3']";
@@ -270,20 +224,20 @@ int main(int argc, char **argv)
     if (sg17_stix_pattern_compile(ptxt2, &pat2, err, sizeof err))
         return 2;
     mit = 500000;
-    t0 = cpu_now_s();
+    t0 = bench_cpu_now_s();
     for (size_t i = 0; i < mit; i++)
         hits += sg17_stix_pattern_match(pat2, obs, NULL, err, sizeof err) >= 0;
-    tm = cpu_now_s() - t0;
+    tm = bench_cpu_now_s() - t0;
     printf("match, compiled two observations + FOLLOWEDBY:     %10.0f matches/s\n", (double)mit / tm);
     mit = 200000;
-    t0 = cpu_now_s();
+    t0 = bench_cpu_now_s();
     for (size_t i = 0; i < mit; i++) {
         sg17_stix_pattern *p = NULL;
         if (sg17_stix_pattern_compile(ptxt, &p, err, sizeof err) == 0)
             hits += sg17_stix_pattern_match(p, obs, NULL, err, sizeof err) == 1;
         sg17_stix_pattern_free(p);
     }
-    tm = cpu_now_s() - t0;
+    tm = bench_cpu_now_s() - t0;
     printf("compile + match (as the reference times it):       %10.0f matches/s\n", (double)mit / tm);
     printf("\nreference tools on this kind of machine (README): validator 234 objects/s, parser 4.6 k objects/s,\n"
            "pattern validation 1.8 k/s, matching 4.2 k/s (parse included)\n");

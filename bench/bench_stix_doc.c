@@ -19,64 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "bench_util.h"
 #include "sg17/json.h"
 #include "sg17/stix.h"
-
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long peak_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = n > 0 ? malloc((size_t)n) : NULL;
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b)
-        *len = (size_t)n;
-    return b;
-}
 
 /* Live heap by the allocator's accounting (glibc: in-use chunks + mmapped blocks). */
 static size_t live_heap(void)
 {
     struct mallinfo2 m = mallinfo2();
     return m.uordblks + m.hblkhd;
-}
-
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    long size = 0, res = 0;
-    if (f) {
-        if (fscanf(f, "%ld %ld", &size, &res) != 2)
-            res = 0;
-        fclose(f);
-    }
-    return res * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* One small validation first, so lazily built tables (vocabulary and
@@ -115,69 +67,77 @@ static int jansson_cb(json_t *obj, void *ctx)
 
 static const sg17_json_limits lim = {(size_t)1 << 30, 0, 0};
 
-/* mode 0: sg17_stix_doc_load + validate_doc; 1: sg17_json_load_file + sg17_stix_validate;
+/* Peak RSS growth of one whole-document path in a fresh child process.
+ * mode 0: sg17_stix_doc_load + validate_doc; 1: sg17_json_load_file + sg17_stix_validate;
  * 2: sg17_stix_stream_validate */
+typedef struct {
+    const char *path;
+    size_t flen;
+    int mode;
+} peak_job;
+
+static void peak_run(void *ctx)
+{
+    const peak_job *j = ctx;
+    const char *path = j->path;
+    size_t flen = j->flen;
+    int mode = j->mode;
+    sg17_stix_vopts vo;
+    memset(&vo, 0, sizeof vo);
+    vo.version = "2.1";
+    warm_up();
+    long before = bench_peak_kb(), rss0 = bench_rss_kb();
+    size_t heap0 = live_heap();
+    sg17_stix_report rep;
+    size_t doc_bytes = 0;
+    if (mode == 0) {
+        sg17_stix_doc *d = NULL;
+        if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0)
+            _exit(2);
+        long peak_load = bench_peak_kb(), rss_doc = bench_rss_kb();
+        size_t heap_doc = live_heap() - heap0;
+        if (sg17_stix_validate_doc(d, &vo, &rep) != 0)
+            _exit(2);
+        size_t heap_all = live_heap() - heap0;
+        doc_bytes = sg17_stix_doc_bytes(d);
+        long after = bench_peak_kb();
+        printf("peak memory, sg17_stix_doc load + validate: %6ld KiB = %.2f x the file size "
+               "(load alone: peak %.2f x, then holding the document %.2f x)\n"
+               "    accounting: document %zu KiB = %.2f x (packed strings + DOM nodes), "
+               "report %zu KiB = %.2f x (%zu findings)\n",
+               after - before, (double)(after - before) * 1024.0 / (double)flen,
+               (double)(peak_load - before) * 1024.0 / (double)flen,
+               (double)(rss_doc - rss0) * 1024.0 / (double)flen, doc_bytes / 1024,
+               (double)doc_bytes / (double)flen, sg17_stix_report_bytes(&rep) / 1024,
+               (double)sg17_stix_report_bytes(&rep) / (double)flen, rep.n);
+        printf("    live heap (mallinfo2): document %.2f x, document + report %.2f x\n",
+               (double)heap_doc / (double)flen, (double)heap_all / (double)flen);
+        sg17_stix_report_free(&rep);
+        sg17_stix_doc_free(d);
+    } else if (mode == 2) {
+        if (sg17_stix_stream_validate(path, 0, &vo, fast_cb, NULL) != 0)
+            _exit(2);
+        long after = bench_peak_kb();
+        printf("peak memory, sg17_stix_stream_validate:     %6ld KiB = %.2f x the file size\n",
+               after - before, (double)(after - before) * 1024.0 / (double)flen);
+    } else {
+        json_t *b = NULL;
+        warm_up();
+        before = bench_peak_kb();
+        if (sg17_json_load_file(path, &lim, &b, NULL) != 0 || sg17_stix_validate(b, &vo, &rep) != 0)
+            _exit(2);
+        long after = bench_peak_kb();
+        printf("peak memory, jansson load + validate:       %6ld KiB = %.2f x the file size\n",
+               after - before, (double)(after - before) * 1024.0 / (double)flen);
+        sg17_stix_report_free(&rep);
+        json_decref(b);
+    }
+}
+
 static void child_peak(const char *path, size_t flen, int mode)
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        sg17_stix_vopts vo;
-        memset(&vo, 0, sizeof vo);
-        vo.version = "2.1";
-        warm_up();
-        long before = peak_kb(), rss0 = rss_kb();
-        size_t heap0 = live_heap();
-        sg17_stix_report rep;
-        size_t doc_bytes = 0;
-        if (mode == 0) {
-            sg17_stix_doc *d = NULL;
-            if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0)
-                _exit(2);
-            long peak_load = peak_kb(), rss_doc = rss_kb();
-            size_t heap_doc = live_heap() - heap0;
-            if (sg17_stix_validate_doc(d, &vo, &rep) != 0)
-                _exit(2);
-            size_t heap_all = live_heap() - heap0;
-            doc_bytes = sg17_stix_doc_bytes(d);
-            long after = peak_kb();
-            printf("peak memory, sg17_stix_doc load + validate: %6ld KiB = %.2f x the file size "
-                   "(load alone: peak %.2f x, then holding the document %.2f x)\n"
-                   "    accounting: document %zu KiB = %.2f x (packed strings + DOM nodes), "
-                   "report %zu KiB = %.2f x (%zu findings)\n",
-                   after - before, (double)(after - before) * 1024.0 / (double)flen,
-                   (double)(peak_load - before) * 1024.0 / (double)flen,
-                   (double)(rss_doc - rss0) * 1024.0 / (double)flen, doc_bytes / 1024,
-                   (double)doc_bytes / (double)flen, sg17_stix_report_bytes(&rep) / 1024,
-                   (double)sg17_stix_report_bytes(&rep) / (double)flen, rep.n);
-            printf("    live heap (mallinfo2): document %.2f x, document + report %.2f x\n",
-                   (double)heap_doc / (double)flen, (double)heap_all / (double)flen);
-            sg17_stix_report_free(&rep);
-            sg17_stix_doc_free(d);
-        } else if (mode == 2) {
-            if (sg17_stix_stream_validate(path, 0, &vo, fast_cb, NULL) != 0)
-                _exit(2);
-            long after = peak_kb();
-            printf("peak memory, sg17_stix_stream_validate:     %6ld KiB = %.2f x the file size\n",
-                   after - before, (double)(after - before) * 1024.0 / (double)flen);
-        } else {
-            json_t *b = NULL;
-            warm_up();
-            before = peak_kb();
-            if (sg17_json_load_file(path, &lim, &b, NULL) != 0 || sg17_stix_validate(b, &vo, &rep) != 0)
-                _exit(2);
-            long after = peak_kb();
-            printf("peak memory, jansson load + validate:       %6ld KiB = %.2f x the file size\n",
-                   after - before, (double)(after - before) * 1024.0 / (double)flen);
-            sg17_stix_report_free(&rep);
-            json_decref(b);
-        }
-        fflush(stdout);
-        _exit(0);
-    }
-    int st = 0;
-    if (pid > 0)
-        waitpid(pid, &st, 0);
+    peak_job j = {path, flen, mode};
+    (void)bench_in_child(peak_run, &j);
 }
 
 int main(int argc, char **argv)
@@ -207,7 +167,7 @@ int main(int argc, char **argv)
     child_peak(path, flen, 1);
     child_peak(path, flen, 2);
 
-    char *text = read_all(path, &flen);
+    char *text = bench_read_file(path, &flen);
     char *work = malloc(flen);
     if (!text || !work)
         return 2;
@@ -225,16 +185,16 @@ int main(int argc, char **argv)
             return 2;
         memcpy(own, text, flen);
         sg17_stix_doc *d = NULL;
-        double t0 = cpu_now_s();
+        double t0 = bench_cpu_now_s();
         if (sg17_stix_doc_parse(own, flen, &lim, &d, NULL) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tjd = t < tjd ? t : tjd;
         sg17_stix_report rep;
-        t0 = cpu_now_s();
+        t0 = bench_cpu_now_s();
         if (sg17_stix_validate_doc(d, &vo, &rep) != 0)
             return 2;
-        t = cpu_now_s() - t0;
+        t = bench_cpu_now_s() - t0;
         tv = t < tv ? t : tv;
         nobj = rep.n_objects - 1; /* the bundle itself counts one */
         nfind = rep.n;
@@ -244,16 +204,16 @@ int main(int argc, char **argv)
     /* jansson parse (sg17_json_parse: NUL/depth pre-scan + json_loadb with duplicate rejection) */
     for (int r = 0; r < reps; r++) {
         json_t *b = NULL;
-        double t0 = cpu_now_s();
+        double t0 = bench_cpu_now_s();
         if (sg17_json_parse(text, flen, &lim, &b, NULL) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tj = t < tj ? t : tj;
         sg17_stix_report rep;
-        t0 = cpu_now_s();
+        t0 = bench_cpu_now_s();
         if (sg17_stix_validate(b, &vo, &rep) != 0)
             return 2;
-        t = cpu_now_s() - t0;
+        t = bench_cpu_now_s() - t0;
         tvj = t < tvj ? t : tvj;
         nfind_j = rep.n;
         sg17_stix_report_free(&rep);
@@ -261,7 +221,7 @@ int main(int argc, char **argv)
     }
     /* end to end, text in memory: copy + parse + validate, one timed block */
     for (int r = 0; r < reps; r++) {
-        double t0 = cpu_now_s();
+        double t0 = bench_cpu_now_s();
         char *own = malloc(flen);
         if (!own)
             return 2;
@@ -272,20 +232,20 @@ int main(int argc, char **argv)
             return 2;
         sg17_stix_report_free(&rep);
         sg17_stix_doc_free(d);
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         te = t < te ? t : te;
     }
     /* end to end from the file */
     double wall_sum = 0;
     for (int r = 0; r < reps; r++) {
-        double w0 = bench_now_s(), t0 = cpu_now_s();
+        double w0 = bench_now_s(), t0 = bench_cpu_now_s();
         sg17_stix_doc *d = NULL;
         sg17_stix_report rep;
         if (sg17_stix_doc_load(path, &lim, &d, NULL) != 0 || sg17_stix_validate_doc(d, &vo, &rep) != 0)
             return 2;
         sg17_stix_report_free(&rep);
         sg17_stix_doc_free(d);
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         wall_sum += bench_now_s() - w0;
         tend = t < tend ? t : tend;
     }
@@ -293,17 +253,17 @@ int main(int argc, char **argv)
     double tsf = 1e9, tsj = 1e9;
     for (int r = 0; r < reps; r++) {
         nstream = 0;
-        double t0 = cpu_now_s();
+        double t0 = bench_cpu_now_s();
         if (sg17_stix_stream_validate(path, 0, &vo, fast_cb, NULL) != 0)
             return 2;
-        double t = cpu_now_s() - t0;
+        double t = bench_cpu_now_s() - t0;
         tsf = t < tsf ? t : tsf;
         if (r < 3) {
             nstream = 0;
-            t0 = cpu_now_s();
+            t0 = bench_cpu_now_s();
             if (sg17_stix_stream_file(path, 0, jansson_cb, &vo) != 0)
                 return 2;
-            t = cpu_now_s() - t0;
+            t = bench_cpu_now_s() - t0;
             tsj = t < tsj ? t : tsj;
         }
     }

@@ -92,15 +92,6 @@ static sg17_cose_key_type type_of(const char *a)
     return SG17_COSE_KEY_HSS;
 }
 
-/* Best of n: the machine is shared, the minimum is the least disturbed run. */
-static double median_d(double *v, size_t n)
-{
-    double m = v[0];
-    for (size_t i = 1; i < n; i++)
-        m = v[i] < m ? v[i] : m;
-    return m;
-}
-
 int main(int argc, char **argv)
 {
     long rounds = 7;
@@ -184,7 +175,7 @@ int main(int argc, char **argv)
                 rc |= sg17_suit_authenticate(e, &pol, why, sizeof why);
                 t[r] = bench_now_s() - t0;
             }
-            double sig = median_d(t, (size_t)rounds);
+            double sig = bench_min_d(t, (size_t)rounds);
             /* full verification: authenticate + image digest */
             for (int r = 0; r < rounds; r++) {
                 uint8_t h[32];
@@ -194,7 +185,7 @@ int main(int argc, char **argv)
                 rc |= memcmp(h, c.image_digest, 32) != 0;
                 t[r] = bench_now_s() - t0;
             }
-            double ver = median_d(t, (size_t)rounds);
+            double ver = bench_min_d(t, (size_t)rounds);
             for (int r = 0; r < rounds; r++) {
                 uint8_t h[32];
                 double t0 = bench_now_s();
@@ -203,7 +194,7 @@ int main(int argc, char **argv)
                 if (h[0] == 0x42 && h[1] == 0x42)
                     t[r] += 0; /* keep the hash live */
             }
-            double sha = median_d(t, (size_t)rounds);
+            double sha = bench_min_d(t, (size_t)rounds);
             if (rc != 0) {
                 fprintf(stderr, "%s: verification failed: %s\n", algs[a].name, why);
                 return 1;
@@ -261,7 +252,7 @@ int main(int argc, char **argv)
             close(fd);
             tr[r] = bench_now_s() - t0;
         }
-        double i_med = median_d(ti, 3), r_med = median_d(tr, 3);
+        double i_med = bench_min_d(ti, 3), r_med = bench_min_d(tr, 3);
         printf("\ninstall 16 MiB into the A/B flash (pages hashed while written + commit): "
                "%.1f ms = %.0f MiB/s\n",
                i_med * 1e3, 16.0 / i_med);
