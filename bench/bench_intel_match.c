@@ -107,6 +107,40 @@ static size_t load_mixed(size_t n, sg17_intel_snapshot **out, double *secs)
     return n;
 }
 
+/* Lookups of Q random query addresses, QREPS passes over them */
+enum { Q = 1 << 22, QREPS = 4 };
+
+/* Millions of lookups/s, one sg17_intel_lookup_ipv4 call per address; *hits:
+ * the hits summed over all passes. */
+static double rate_one(const sg17_intel_snapshot *s, const uint32_t *q, size_t *hits)
+{
+    sg17_intel_hit h[4];
+    size_t n = 0;
+    double t0 = bench_cpu_now_s();
+    for (int rep = 0; rep < QREPS; rep++)
+        for (size_t i = 0; i < Q; i++)
+            n += sg17_intel_lookup_ipv4(s, q[i], 0, h, 4);
+    double t1 = bench_cpu_now_s();
+    *hits = n;
+    return (double)QREPS * Q / (t1 - t0) / 1e6;
+}
+
+/* The same through sg17_intel_lookup_ipv4_batch (prefetching); *found summed likewise. */
+static double rate_batch(const sg17_intel_snapshot *s, const uint32_t *q, size_t *found)
+{
+    sg17_intel_hit *out = malloc(Q * sizeof *out);
+    if (out == NULL)
+        die("alloc", SG17_E_NOMEM);
+    size_t n = 0;
+    double t0 = bench_cpu_now_s();
+    for (int rep = 0; rep < QREPS; rep++)
+        n += sg17_intel_lookup_ipv4_batch(s, q, Q, 0, out);
+    double t1 = bench_cpu_now_s();
+    free(out);
+    *found = n;
+    return (double)QREPS * Q / (t1 - t0) / 1e6;
+}
+
 static void ipv4_exact(size_t n)
 {
     sg17_intel_builder *b;
@@ -132,33 +166,19 @@ static void ipv4_exact(size_t n)
     sg17_intel_snapshot_stats_get(s, &st);
     printf("IPv4-only snapshot: %zu values, %zu bytes, %.1f bytes per IPv4 indicator\n", st.values,
            st.bytes, (double)st.bytes / (double)st.values);
-    enum { Q = 1 << 22 };
     uint32_t *q = malloc(Q * sizeof *q);
     if (q == NULL)
         die("alloc", SG17_E_NOMEM);
     for (size_t i = 0; i < Q; i++)
         q[i] = (i & 1) ? addr_of(rnd() % n) : (uint32_t)rnd();
-    sg17_intel_hit h[4];
     size_t hits = 0;
-    double t0 = bench_cpu_now_s();
-    for (int rep = 0; rep < 4; rep++)
-        for (size_t i = 0; i < Q; i++)
-            hits += sg17_intel_lookup_ipv4(s, q[i], 0, h, 4);
-    double t1 = bench_cpu_now_s();
+    double mps = rate_one(s, q, &hits);
     printf("IPv4 exact lookups, one at a time: %.2f M/s (%d lookups, %zu hits, random addresses, "
            "50 %% present)\n",
-           4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
-    sg17_intel_hit *out = malloc(Q * sizeof *out);
-    if (out == NULL)
-        die("alloc", SG17_E_NOMEM);
-    hits = 0;
-    t0 = bench_cpu_now_s();
-    for (int rep = 0; rep < 4; rep++)
-        hits += sg17_intel_lookup_ipv4_batch(s, q, Q, 0, out);
-    t1 = bench_cpu_now_s();
-    printf("IPv4 exact lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n",
-           4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
-    free(out);
+           mps, QREPS * Q, hits);
+    mps = rate_batch(s, q, &hits);
+    printf("IPv4 exact lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n", mps,
+           QREPS * Q, hits);
     free(q);
     sg17_intel_snapshot_free(s);
 }
@@ -189,33 +209,19 @@ static void ipv4_cidr(size_t n)
     sg17_intel_builder_free(b);
     sg17_intel_snapshot_stats st;
     sg17_intel_snapshot_stats_get(s, &st);
-    enum { Q = 1 << 22 };
     uint32_t *q = malloc(Q * sizeof *q);
     if (q == NULL)
         die("alloc", SG17_E_NOMEM);
     for (size_t i = 0; i < Q; i++)
         q[i] = (uint32_t)rnd();
-    sg17_intel_hit h[4];
     size_t hits = 0;
-    double t0 = bench_cpu_now_s();
-    for (int rep = 0; rep < 4; rep++)
-        for (size_t i = 0; i < Q; i++)
-            hits += sg17_intel_lookup_ipv4(s, q[i], 0, h, 4);
-    double t1 = bench_cpu_now_s();
+    double mps = rate_one(s, q, &hits);
     printf("IPv4 CIDR (longest prefix) lookups, one at a time: %.2f M/s over %zu prefixes /8-/30 "
            "(%zu bytes, %d lookups, %zu hits)\n",
-           4.0 * Q / (t1 - t0) / 1e6, st.values, st.bytes, 4 * Q, hits);
-    sg17_intel_hit *out = malloc(Q * sizeof *out);
-    if (out == NULL)
-        die("alloc", SG17_E_NOMEM);
-    hits = 0;
-    t0 = bench_cpu_now_s();
-    for (int rep = 0; rep < 4; rep++)
-        hits += sg17_intel_lookup_ipv4_batch(s, q, Q, 0, out);
-    t1 = bench_cpu_now_s();
-    printf("IPv4 CIDR lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n",
-           4.0 * Q / (t1 - t0) / 1e6, 4 * Q, hits);
-    free(out);
+           mps, st.values, st.bytes, QREPS * Q, hits);
+    mps = rate_batch(s, q, &hits);
+    printf("IPv4 CIDR lookups, batch API (prefetching): %.2f M/s (%d lookups, %zu found)\n", mps,
+           QREPS * Q, hits);
     free(q);
     sg17_intel_snapshot_free(s);
 }
