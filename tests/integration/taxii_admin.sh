@@ -13,6 +13,7 @@
 set -u
 . "$(dirname "$0")/../harness/tap.sh"
 . "$(dirname "$0")/../harness/sg17d.sh"
+. "$(dirname "$0")/../harness/taxii.sh"
 tap_need_bins SG17D_BIN SG17_BIN
 tap_need_tools curl jq
 VEC=${SG17_VECTORS:-${SG17_SOURCE_DIR:-.}/../shared/vectors}
@@ -21,12 +22,10 @@ CONF="$VEC/stix/taxii/medallion_test_config.json"
 tap_need_files "$FIX" "$CONF"
 tap_tmpdir
 
-MT='application/taxii+json;version=2.1'
 DB="$T/sg17d.db"
 HV=91a7b528-80eb-42ed-a74d-c6fbd5a26116     # read + write in the fixture
 NOREAD=472c94ae-3113-4e3e-a4dd-a9f4ac7471d4 # can_read false, can_write true
 NEWC=5d0c4b3a-0f6e-4c1b-9a51-0a7e2b3c4d5e   # made by `taxii collection add`
-pw() { jq -r --arg u "$1" '.users[$u]' "$CONF"; }
 
 TANA=$("$SG17D_BIN" token create --role analyst --name ana --db "$DB" 2>/dev/null)
 TDEV=$("$SG17D_BIN" token create --role device --name dev1 --db "$DB" 2>/dev/null)
@@ -40,13 +39,12 @@ ROOT="$URL/trustgroup1/"
 req() {
     local tok=$1 m=$2 p=$3
     shift 3
-    curl -s -o "$T/body" -w '%{http_code}' --max-time 20 -H "Accept: $MT" \
-        -H "Authorization: Bearer $tok" -X "$m" "$@" "$URL$p"
+    taxii_curl -H "Authorization: Bearer $tok" -X "$m" "$@" "$URL$p"
 }
 post_one() { # post_one TOKEN COLLECTION N -> HTTP status
     printf '{"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-%012d","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '"'"'198.51.100.%d'"'"']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}]}' \
         "$3" "$3" >"$T/post.json"
-    req "$1" POST "/trustgroup1/collections/$2/objects/" -H "Content-Type: $MT" \
+    req "$1" POST "/trustgroup1/collections/$2/objects/" -H "Content-Type: $TAXII_MT" \
         --data-binary "@$T/post.json"
 }
 adm() { "$SG17D_BIN" taxii "$@" --db "$DB" >"$T/aout" 2>"$T/aerr"; }
@@ -56,7 +54,7 @@ WANT=$(jq -r --arg c "$HV" '.trustgroup1.collections[] | select(.id == $c) | .ob
     "$FIX" | sort -u | wc -l)
 [ "$WANT" -gt 0 ]
 ok $? "the fixture's collection $HV holds $WANT objects"
-pw user1 >"$T/pw1"
+taxii_pw user1 >"$T/pw1"
 chmod 600 "$T/pw1"
 "$SG17_BIN" intel pull "$ROOT" --collection "$HV" --user user1 --password-file "$T/pw1" \
     --limit 2 >"$T/out" 2>"$T/err"
@@ -65,7 +63,7 @@ is "$(jq -r '[.objects[].id] | unique | length' "$T/out" 2>/dev/null)" "$WANT" \
     "the bundle holds the collection's $WANT objects"
 grep -q 'in 3 pages' "$T/err"
 ok $? "limit 2: the pages followed with the same credentials"
-SG17_TAXII_PASSWORD=$(pw user1) "$SG17_BIN" intel pull "$ROOT" --collection "$HV" \
+SG17_TAXII_PASSWORD=$(taxii_pw user1) "$SG17_BIN" intel pull "$ROOT" --collection "$HV" \
     --user user1 >"$T/out2" 2>"$T/err"
 ok $? "the password from \$SG17_TAXII_PASSWORD"
 cmp -s <(jq -S . "$T/out") <(jq -S . "$T/out2")
@@ -87,17 +85,17 @@ grep -q 'HTTP 401: ' "$T/err"
 ok $? "unknown user: HTTP 401"
 rc_is 3 "collection without read right: exit 3" "$SG17_BIN" intel pull "$ROOT" \
     --collection "$NOREAD" --user user1 --password-file "$T/pw1"
-TITLE=$(curl -s --max-time 20 -u "user1:$(pw user1)" -H "Accept: $MT" \
+TITLE=$(curl -s --max-time 20 -u "user1:$(taxii_pw user1)" -H "Accept: $TAXII_MT" \
     "${ROOT}collections/$NOREAD/objects/" | jq -r .title)
 [ -n "$TITLE" ] && grep -q "HTTP 403: $TITLE" "$T/err"
 ok $? "no read right: the server's 403 title '$TITLE' ($(cat "$T/err"))"
 
 rc_is 2 "no --password option (a password never on the command line)" "$SG17_BIN" intel pull \
-    "$ROOT" --collection "$HV" --user user1 --password "$(pw user1)"
-grep -q "$(pw user1)" "$T/err"
+    "$ROOT" --collection "$HV" --user user1 --password "$(taxii_pw user1)"
+grep -q "$(taxii_pw user1)" "$T/err"
 ok $((1 - $?)) "... and the password given to it is not echoed ($(cat "$T/err"))"
 rc_is 2 "--pass is ambiguous, not taken for --password-file" "$SG17_BIN" intel pull "$ROOT" \
-    --collection "$HV" --user user1 --pass "$(pw user1)"
+    --collection "$HV" --user user1 --pass "$(taxii_pw user1)"
 rc_is 2 "--user without a password source" env -u SG17_TAXII_PASSWORD "$SG17_BIN" intel pull \
     "$ROOT" --collection "$HV" --user user1
 rc_is 2 "--user with a token" "$SG17_BIN" intel pull "$ROOT" --collection "$HV" --user user1 \

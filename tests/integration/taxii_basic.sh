@@ -11,35 +11,26 @@ set -u
 
 . "$(dirname "$0")/../harness/tap.sh"
 . "$(dirname "$0")/../harness/sg17d.sh"
+. "$(dirname "$0")/../harness/taxii.sh"
 tap_need_bins SG17D_BIN
 tap_need_tools curl jq
 tap_vector FIX stix/taxii/medallion_default_data.json
 tap_vector CONF stix/taxii/medallion_test_config.json
 tap_tmpdir
 
-MT='application/taxii+json;version=2.1'
 # req USER:PASS METHOD PATH [curl args] -> status; body in $T/body, headers in $T/hdr
 req() {
     local cred=$1 m=$2 p=$3
     shift 3
-    curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' --max-time 20 -H "Accept: $MT" \
-        -u "$cred" -X "$m" "$@" "$URL$p"
+    taxii_curl -u "$cred" -X "$m" "$@" "$URL$p"
 }
 post() { # post USER:PASS PATH FILE
-    req "$1" POST "$2" -H "Content-Type: $MT" --data-binary "@$3"
-}
-hdr() { sed -n "s/^$1: *\\([^\\r]*\\)\\r*\$/\\1/Ip" "$T/hdr" | head -n 1; }
-jb() { jq -r "$@" "$T/body"; }
-is_taxii_error() {
-    [ "$(jb '.http_status')" = "$1" ] && [ -n "$(jb '.title // empty')" ] &&
-        hdr Content-Type | grep -qi '^application/taxii+json;version=2.1'
-    ok $? "$2: TAXII error message with http_status $1"
+    req "$1" POST "$2" -H "Content-Type: $TAXII_MT" --data-binary "@$3"
 }
 FX() { jq -r "$@" "$FIX"; }
-pw() { jq -r --arg u "$1" '.users[$u]' "$CONF"; }
-ADMIN="admin:$(pw admin)"
-U1="user1:$(pw user1)"
-U2="user2:$(pw user2)"
+ADMIN="admin:$(taxii_pw admin)"
+U1="user1:$(taxii_pw user1)"
+U2="user2:$(taxii_pw user2)"
 
 R=/trustgroup1
 NOREAD=472c94ae-3113-4e3e-a4dd-a9f4ac7471d4   # can_read false, can_write true
@@ -77,11 +68,8 @@ for cred in "$ADMIN" "$U1" "$U2"; do
 done
 
 # ---- writes per can_write ---------------------------------------------------------------
-obj() { # obj N -> an envelope with one indicator
-    printf '{"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--%08d-0000-4000-8000-000000000000","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '"'"'10.0.0.%d'"'"']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}]}' "$1" "$1"
-}
-obj 1 >"$T/e1.json"
-obj 2 >"$T/e2.json"
+taxii_envelope 1 1 >"$T/e1.json"
+taxii_envelope 2 2 >"$T/e2.json"
 is "$(post "$U1" $R/collections/$ADD/objects/ "$T/e1.json")" 202 "user1: POST to a can_write collection -> 202"
 S1=$(jb .id)
 is "$(jb .success_count)" 1 "user1: the object was added"
@@ -99,8 +87,8 @@ is "$(jb .id)/$(jb .status)" "$S1/complete" "its status resource"
 is "$(req "$U2" GET "$R/status/$S1/")" 404 "user2 does not see user1's status"
 is_taxii_error 404 "someone else's status"
 is "$(req "$ADMIN" GET "$R/status/$S1/")" 200 "admin sees user1's status"
-is "$(curl -s -o "$T/body" -w '%{http_code}' -H "Accept: $MT" -H "Authorization: Bearer $TANA" \
-    "$URL$R/status/$S2/")" 404 "an analyst token does not see user2's status (another principal, same role)"
+is "$(taxii_curl -H "Authorization: Bearer $TANA" "$URL$R/status/$S2/")" 404 \
+    "an analyst token does not see user2's status (another principal, same role)"
 is "$(req "$U2" GET "$R/status/$S2/")" 200 "user2 sees its own"
 FS=$(FX '.trustgroup1.status[0].id')
 is "$(req "$ADMIN" GET "$R/status/$FS/")" 200 "admin sees a status resource of the data file"
@@ -118,8 +106,7 @@ is "$(req "nobody:Password0" GET /taxii2/)" 401 "unknown user -> 401"
 is "$(req "user1:" GET /taxii2/)" 401 "empty password -> 401"
 is "$(req "user1:password1" GET $R/collections/)" 401 "password case matters -> 401"
 anon() { # anon AUTHORIZATION-VALUE PATH -> status
-    curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' --max-time 20 -H "Accept: $MT" \
-        -H "Authorization: $1" "$URL$2"
+    taxii_curl -H "Authorization: $1" "$URL$2"
 }
 is "$(anon "Basic !!!notbase64" /taxii2/)" 401 "malformed base64 -> 401"
 is "$(jb .description)" "malformed HTTP Basic credentials" "it says so"
@@ -127,12 +114,11 @@ is "$(anon "Basic $(printf 'user1Password1' | base64)" /taxii2/)" 401 "no ':' ->
 is "$(anon "Basic $(head -c 600 /dev/zero | tr '\0' 'A')" /taxii2/)" 401 "over-long credentials -> 401"
 is "$(anon "Basic $(printf 'user1:Password1' | base64)" /taxii2/)" 200 "a hand-made Basic header -> 200"
 is "$(anon "basic   $(printf 'user1:Password1' | base64)  " /taxii2/)" 200 "scheme in any case, extra spaces -> 200"
-is "$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' -H "Accept: $MT" "$URL$R/collections/")" 401 \
-    "no credentials -> 401"
+is "$(taxii_curl "$URL$R/collections/")" 401 "no credentials -> 401"
 grep -i '^WWW-Authenticate: *Basic' "$T/hdr" >/dev/null
 ok $? "with the Basic challenge"
-is "$(curl -s -o "$T/body" -w '%{http_code}' -H "Accept: $MT" -H "Authorization: Bearer $TANA" \
-    "$URL$R/collections/$HV/objects/")" 200 "Bearer tokens keep working"
+is "$(taxii_curl -H "Authorization: Bearer $TANA" "$URL$R/collections/$HV/objects/")" 200 \
+    "Bearer tokens keep working"
 
 # ---- TAXII error messages for sg17d's own 404, 405 and 413 -------------------------------------
 is "$(req "$U1" GET /api9/collections/)" 404 "unknown API root -> 404"

@@ -12,30 +12,22 @@ set -u
 
 . "$(dirname "$0")/../harness/tap.sh"
 . "$(dirname "$0")/../harness/sg17d.sh"
+. "$(dirname "$0")/../harness/taxii.sh"
 tap_need_bins SG17D_BIN
 tap_need_tools curl jq
 tap_vector FIX stix/taxii/medallion_default_data.json
 tap_tmpdir
 
-MT='application/taxii+json;version=2.1'
-# get TOKEN PATH [curl args] -> status; body in $T/body, headers in $T/hdr
+# get TOKEN PATH [curl args] -> status (Accept: ${ACC:-$TAXII_MT}); body in $T/body,
+# headers in $T/hdr
 get() {
     local tok=$1 p=$2
     shift 2
-    curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' --max-time 20 -H "Accept: ${ACC:-$MT}" \
-        -H "Authorization: Bearer $tok" "$@" "$URL$p"
+    taxii_curl -H "Authorization: Bearer $tok" "$@" "$URL$p"
 }
 post() { # post TOKEN PATH FILE [content-type]
-    curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' --max-time 20 -X POST -H "Accept: $MT" \
-        -H "Authorization: Bearer $1" -H "Content-Type: ${4:-$MT}" --data-binary "@$3" "$URL$2"
-}
-hdr() { sed -n "s/^$1: *\\([^\\r]*\\)\\r*\$/\\1/Ip" "$T/hdr" | head -n 1; }
-jb() { jq -r "$@" "$T/body"; }
-# is_taxii_error STATUS DESC: the body is an error message resource with that http_status
-is_taxii_error() {
-    [ "$(jb '.http_status')" = "$1" ] && [ -n "$(jb '.title // empty')" ] &&
-        hdr Content-Type | grep -qi 'application/taxii+json'
-    ok $? "$2: TAXII error message with http_status $1"
+    taxii_curl -X POST -H "Authorization: Bearer $1" -H "Content-Type: ${4:-$TAXII_MT}" \
+        --data-binary "@$3" "$URL$2"
 }
 
 DB="$T/sg17.db"
@@ -59,7 +51,7 @@ FX() { jq -r "$@" "$FIX"; }
 
 # ---- discovery and API roots -------------------------------------------------
 is "$(get "$TANA" /taxii2/)" 200 "GET /taxii2/"
-hdr Content-Type | grep -qi '^application/taxii+json;version=2.1'
+taxii_ctype_ok
 ok $? "discovery Content-Type is the TAXII 2.1 media type"
 is "$(jb .title)" "$(FX '."/discovery".title')" "discovery title from the fixture"
 is "$(jb '.api_roots | length')" 3 "three API roots"
@@ -68,7 +60,7 @@ is "$(jb '.api_roots | map(sub("^https?://[^/]*"; "")) | join(" ")')" "/api1/ /a
 is "$(jb '.default')" "$URL/trustgroup1/" "default API root points at this server"
 is "$(get "$TANA" /api1/)" 200 "GET /api1/"
 is "$(jb .max_content_length)" 9765625 "api1 max_content_length"
-is "$(jb '.versions[0]')" "$MT" "api1 versions"
+is "$(jb '.versions[0]')" "$TAXII_MT" "api1 versions"
 get "$TANA" $R/ >/dev/null
 is "$(jb .title)" "Malware Research Group" "trustgroup1 title"
 
@@ -204,17 +196,8 @@ is "$(get "$TANA" "$C/objects/indicator--00000000-0000-4000-8000-000000000000/")
 is_taxii_error 404 "unknown object"
 
 # ---- paging is stable while objects are added; a cursor survives a restart ------------
-mkobj() { # mkobj N -> indicator JSON with a fixed id per N
-    printf '{"type":"indicator","spec_version":"2.1","id":"indicator--%08d-0000-4000-8000-000000000000","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '"'"'10.0.0.%d'"'"']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}' "$1" "$1"
-}
-envl() { # envl FROM TO -> envelope of indicators FROM..TO
-    local i sep=""
-    printf '{"objects":['
-    for i in $(seq "$1" "$2"); do printf '%s' "$sep"; mkobj "$i"; sep=","; done
-    printf ']}'
-}
 A="$R/collections/$ADD"
-envl 1 5 >"$T/e1.json"
+taxii_envelope 1 5 >"$T/e1.json"
 is "$(post "$TADM" "$A/objects/" "$T/e1.json")" 202 "POST 5 objects -> 202"
 is "$(jb .status)/$(jb .total_count)/$(jb .success_count)/$(jb .failure_count)/$(jb .pending_count)" \
     "complete/5/5/0/0" "status resource counts"
@@ -231,7 +214,7 @@ is "$(get "$TANA" "$R/status/00000000-0000-4000-8000-000000000000/")" 404 "unkno
 get "$TANA" "$A/objects/?limit=3" >/dev/null
 N1=$(jb .next)
 jb '.objects[].id' >"$T/stable"
-envl 6 8 >"$T/e2.json"
+taxii_envelope 6 8 >"$T/e2.json"
 post "$TADM" "$A/objects/" "$T/e2.json" >/dev/null
 get "$TANA" "$A/objects/?limit=3&next=$N1" >/dev/null
 jb '.objects[].id' >>"$T/stable"
@@ -264,8 +247,7 @@ is_taxii_error 400 "forged next"
 is "$(get "$TANA" "$A/objects/?next=$NX")" 400 "next of another collection -> 400"
 is "$(get "$TANA" "$C/manifest/?next=$NX")" 400 "objects next on the manifest -> 400"
 is "$(get "$TANA" "$C/objects/?next=garbage")" 400 "garbage next -> 400"
-is "$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' -H "Accept: $MT" "$URL$C/objects/")" 401 \
-    "no token -> 401"
+is "$(taxii_curl "$URL$C/objects/")" 401 "no token -> 401"
 hdr WWW-Authenticate | grep -qi '^Bearer'
 ok $? "401 carries WWW-Authenticate"
 is_taxii_error 401 "no token"
@@ -315,13 +297,13 @@ DB="$T/small.db"
 TADM=$("$SG17D_BIN" token create --role admin --name adm --db "$DB" 2>/dev/null)
 printf '[taxii]\nfixture = %s\ncursor_max_age_s = 1\nmax_page_size = 2\n' "$T/small.json" >"$T/taxii.ini"
 sg17d_must_start "$T/log3" -c "$T/taxii.ini" --db "$DB"
-envl 1 2 >"$T/e3.json"
+taxii_envelope 1 2 >"$T/e3.json"
 is "$(post "$TADM" "$A/objects/" "$T/e3.json")" 202 "a body under max_content_length is taken"
-envl 1 5 >"$T/e4.json"
+taxii_envelope 1 5 >"$T/e4.json"
 is "$(post "$TADM" "$A/objects/" "$T/e4.json")" 413 "a body above max_content_length -> 413"
 is_taxii_error 413 "too large"
 # [taxii] max_page_size = 2 caps limit; cursor_max_age_s = 1 makes a cursor stale after 1 s
-envl 3 4 >"$T/e5.json"
+taxii_envelope 3 4 >"$T/e5.json"
 post "$TADM" "$A/objects/" "$T/e5.json" >/dev/null
 get "$TADM" "$A/objects/?limit=100" >/dev/null
 is "$(jb '.objects | length')/$(jb .more)" "2/true" "4 objects, limit=100 lowered to max_page_size 2"
