@@ -6,16 +6,7 @@
 
 #include "sg17/vehicle.h"
 #include "tap.h"
-
-static void frame(sg17_can_frame *f, double t, uint32_t id, const uint8_t *d, uint8_t n)
-{
-    memset(f, 0, sizeof *f);
-    f->t = t;
-    f->has_time = 1;
-    f->id = id;
-    f->dlc = n;
-    memcpy(f->data, d, n);
-}
+#include "vehicle_test.h"
 
 /* 100 Hz id 0x100 with a counter nibble in byte 0, 70 s (learned-constant
  * bits flag frames by themselves from 60 s of traffic) */
@@ -28,7 +19,7 @@ static sg17_can_profile *train(void)
         for (int i = 0; i < 7000; i++) {
             uint8_t d[4] = {(uint8_t)(i % 16), 0x00, 0xAA, (uint8_t)(i % 3)};
             sg17_can_frame f;
-            frame(&f, 10 + i * 0.01 + (i % 5) * 0.0004, 0x100, d, 4);
+            mkframe(&f, 10 + i * 0.01 + (i % 5) * 0.0004, 0x100, d, 4);
             if (sg17_can_profile_add(p, &f) != 0)
                 return NULL;
         }
@@ -40,13 +31,13 @@ static sg17_can_profile *train(void)
     return p;
 }
 
-static int feed(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x, uint8_t n,
-                uint64_t seq, const char **det)
+static int feed_n(sg17_can_detector *d, double t, uint32_t id, const uint8_t *x, uint8_t n,
+                  uint64_t seq, const char **det)
 {
     sg17_can_frame f;
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     size_t k;
-    frame(&f, t, id, x, n);
+    mkframe(&f, t, id, x, n);
     sg17_can_detector_feed(d, &f, seq, al, &k);
     if (k && det)
         *det = al[0].detector;
@@ -78,18 +69,18 @@ int main(void)
     /* clean continuation */
     for (int i = 0; i < 500; i++) {
         uint8_t x[4] = {(uint8_t)(i % 16), 0x00, 0xAA, (uint8_t)(i % 3)};
-        alerts += feed(d, 100 + i * 0.01, 0x100, x, 4, seq++, NULL);
+        alerts += feed_n(d, 100 + i * 0.01, 0x100, x, 4, seq++, NULL);
     }
     tap_int_eq(alerts, 0, "clean continuation: no alert");
     uint8_t y[2] = {1, 2};
-    tap_int_eq(feed(d, 105.0021, 0x7E0, y, 2, seq++, &det), 1, "unknown id alerts");
+    tap_int_eq(feed_n(d, 105.0021, 0x7E0, y, 2, seq++, &det), 1, "unknown id alerts");
     tap_ok(strcmp(det, "unknown-id") == 0, "detector unknown-id (%s)", det);
     /* a forged payload in the sender's slot: judged at the identifier's next
      * frame, which does not keep the change */
     uint8_t z[4] = {500 % 16, 0xFF, 0x55, 0}; /* the counter continued, constants forged */
     uint64_t zseq = seq;
     det = "-";
-    int kz = feed(d, 105.0052, 0x100, z, 4, seq++, &det);
+    int kz = feed_n(d, 105.0052, 0x100, z, 4, seq++, &det);
     tap_ok(kz == 0, "many constant bits changed: the verdict waits for the next frame (%d, %s)", kz,
            det);
     {
@@ -97,14 +88,14 @@ int main(void)
         sg17_can_frame f;
         sg17_can_alert al[SG17_CAN_MAX_ALERTS];
         size_t k;
-        frame(&f, 105.01, 0x100, x, 4);
+        mkframe(&f, 105.01, 0x100, x, 4);
         sg17_can_detector_feed(d, &f, seq++, al, &k);
         tap_ok(k == 1 && al[0].seq == zseq && strcmp(al[0].detector, "payload-const") == 0,
                "next frame has the constants back: the forged frame is flagged (%zu, %s)", k,
                k ? al[0].detector : "-");
     }
     uint8_t w[3] = {0, 0, 0xAA};
-    tap_ok(feed(d, 105.0171, 0x100, w, 3, seq++, &det) >= 1 && strcmp(det, "dlc") == 0,
+    tap_ok(feed_n(d, 105.0171, 0x100, w, 3, seq++, &det) >= 1 && strcmp(det, "dlc") == 0,
            "new length: dlc (%s)", det);
     sg17_can_detector_free(d);
 

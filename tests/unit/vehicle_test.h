@@ -44,28 +44,51 @@ static inline const char *feed(sg17_can_detector *d, double t, uint32_t id, cons
     return k ? al[0].detector : "";
 }
 
-/* Profile of id 0x100 (byte 1 constant 0x00, byte 2 constant 0xAA), 100 Hz,
- * span seconds long. */
-static inline sg17_can_profile *train_const(double span)
+/* Train a profile on n frames of one 8-byte identifier, one every 10 ms
+ * from t = 1 s, both passes; fill(i, x, ctx) writes frame i's payload (i
+ * restarts at 0 for pass 2). */
+typedef void (*train_fill_fn)(int i, uint8_t *x, void *ctx);
+
+static inline sg17_can_profile *train_gen(int n, uint32_t id, train_fill_fn fill, void *ctx)
 {
     sg17_can_profile *p;
     if (sg17_can_profile_new(&p) != 0)
         return NULL;
-    int n = (int)(span * 100);
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < n; i++) {
-            uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+            uint8_t x[8];
+            fill(i, x, ctx);
             sg17_can_frame f;
-            mkframe(&f, 1 + i * 0.01, 0x100, x, 8);
-            if (sg17_can_profile_add(p, &f) != 0)
+            mkframe(&f, 1 + i * 0.01, id, x, 8);
+            if (sg17_can_profile_add(p, &f) != 0) {
+                sg17_can_profile_free(p);
                 return NULL;
+            }
         }
-        if (pass == 0 && sg17_can_profile_next_pass(p) != 0)
+        if (pass == 0 && sg17_can_profile_next_pass(p) != 0) {
+            sg17_can_profile_free(p);
             return NULL;
+        }
     }
-    if (sg17_can_profile_finish(p) != 0)
+    if (sg17_can_profile_finish(p) != 0) {
+        sg17_can_profile_free(p);
         return NULL;
+    }
     return p;
+}
+
+static inline void const_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+    memcpy(x, v, 8);
+}
+
+/* Profile of id 0x100 (byte 1 constant 0x00, byte 2 constant 0xAA), 100 Hz,
+ * span seconds long. */
+static inline sg17_can_profile *train_const(double span)
+{
+    return train_gen((int)(span * 100), 0x100, const_fill, NULL);
 }
 
 #endif

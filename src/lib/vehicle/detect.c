@@ -103,6 +103,21 @@ static int counters_ok(const idprof *ip, const uint8_t *ref, const uint8_t *data
     return 1;
 }
 
+/* Fill an alert for a frame decided after it arrived. */
+static void late_alert(sg17_can_alert *a, uint64_t seq, double t, double decided, uint32_t key,
+                       const char *det, double score)
+{
+    memset(a, 0, sizeof *a);
+    a->seq = seq;
+    a->t = t;
+    a->t_decided = decided;
+    a->id = key & 0x1fffffffu;
+    a->ext = (uint8_t)(key >> 31);
+    a->flags_frame = 1;
+    a->detector = det;
+    a->score = score;
+}
+
 /* Learned-constant bits (still constant for this detector) that the frame
  * changed, per byte into diff; returns how many. */
 static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_frame *f,
@@ -129,15 +144,7 @@ static void pc_alert(const idstate *st, uint32_t key, sg17_can_alert *alerts, si
     while (first + 1 < st->pc_dlc && !st->pc_diff[first])
         first++;
     veh_frame_hex(ph, st->pc_data, st->pc_dlc);
-    memset(a, 0, sizeof *a);
-    a->seq = st->pc_seq;
-    a->t = st->pc_t;
-    a->t_decided = st->pc_t;
-    a->id = id;
-    a->ext = (uint8_t)(key >> 31);
-    a->flags_frame = 1;
-    a->detector = "payload-const";
-    a->score = 0.8;
+    late_alert(a, st->pc_seq, st->pc_t, st->pc_t, key, "payload-const", 0.8);
     snprintf(a->evidence, sizeof a->evidence,
              "frame %X#%s: %u learned-constant bits changed (first: byte %u bits %02x); %s",
              (unsigned)id, ph, st->pc_nb, first, st->pc_diff[first], why);
@@ -169,15 +176,7 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
     sg17_can_alert *a = &alerts[(*n)++];
     char ph[17];
     veh_frame_hex(ph, st->tv_data, st->tv_dlc);
-    memset(a, 0, sizeof *a);
-    a->seq = st->tv_seq;
-    a->t = st->tv_t;
-    a->t_decided = now;
-    a->id = id;
-    a->ext = (uint8_t)(key >> 31);
-    a->flags_frame = 1;
-    a->detector = "timing";
-    a->score = 0.9;
+    late_alert(a, st->tv_seq, st->tv_t, now, key, "timing", 0.9);
     snprintf(a->evidence, sizeof a->evidence,
              "frame %X#%s at %.6f: extra frame off the schedule (period %.6f s, expected %.6f); "
              "the sender did not re-phase on it",
