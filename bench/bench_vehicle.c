@@ -5,21 +5,16 @@
  * memory, then feeds it ROUNDS times (default 5) through the detector on one
  * thread. Reports frames/s of the decision path (I/O and parsing excluded),
  * per-frame decision latency p50/p99/max (clock_gettime around each call,
- * timer overhead included), and frames/s of the whole read+parse+detect path.
+ * timer overhead included), frames/s of the whole read+parse+detect path, and
+ * the named baseline measured in the same run: reading the capture alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "sg17/vehicle.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -45,12 +40,12 @@ int main(int argc, char **argv)
     }
     /* whole path: read + parse + detect */
     sg17_eval_result res;
-    double t0 = now();
+    double t0 = bench_now_s();
     if (sg17_vehicle_eval(p, cap, 0, &res, err, sizeof err) != 0) {
         fprintf(stderr, "eval: %s\n", err);
         return 1;
     }
-    double whole = now() - t0;
+    double whole = bench_now_s() - t0;
     /* load frames */
     size_t cap_n = 1u << 20, n = 0;
     sg17_can_frame *fr = malloc(cap_n * sizeof *fr);
@@ -59,12 +54,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "open failed\n");
         return 1;
     }
-    double rp0 = now();
+    double rp0 = bench_now_s();
     while (n < cap_n && sg17_vehicle_next(r, &fr[n]) == 1)
         n++;
     sg17_vehicle_close(r);
     /* baseline, same run: reading the capture alone (open + unzip + parse) */
-    double read_only = now() - rp0;
+    double read_only = bench_now_s() - rp0;
     uint32_t *lat = malloc(n * sizeof *lat);
     if (!lat)
         return 1;
@@ -77,12 +72,12 @@ int main(int argc, char **argv)
         if (sg17_can_detector_new(p, &d) != 0)
             return 1;
         alerts = 0;
-        double a = now();
+        double a = bench_now_s();
         for (size_t i = 0; i < n; i++) {
             sg17_can_detector_feed(d, &fr[i], i, al, &na);
             alerts += na;
         }
-        double b = now() - a;
+        double b = bench_now_s() - a;
         if (b < best)
             best = b;
         sg17_can_detector_free(d);
