@@ -443,7 +443,17 @@ static void derive_pass1(sg17_can_profile *p)
         /* the slot model must be (nearly) silent on clean traffic: fewer than
          * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
          * change too: 14 frames of a 14-s log had no extra one) */
-        if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT)
+        /* and gaps under a quarter period - an extra frame, not jitter - must
+         * be as rare as the slot model demands (<= 0.1 %) anywhere in the
+         * training traffic, its first slots too, which the slot model only
+         * anchors on (Corvette 0x130 sent extra copies at key-on, and again a
+         * second after a 10-s learning span) */
+        uint64_t shortg = 0;
+        int quarter_bin = bin_of(ip->period / 4);
+        for (int b = 0; b < quarter_bin && b < HBINS; b++)
+            shortg += t->hist[b];
+        if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
+            shortg * 1000u <= ip->count)
             ip->periodic = 1;
     }
 }
