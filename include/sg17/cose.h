@@ -68,6 +68,11 @@ SG17_API int sg17_cose_key_is_pq(sg17_cose_key_type type);
 /** Short name of a key type ("p256", "ed25519", "hmac", "hss-lms", "ml-dsa-65", ...). */
 SG17_API const char *sg17_cose_key_type_name(sg17_cose_key_type type);
 
+/** Key type named by a key file's algorithm: "p256", "ed25519", "ml-dsa-44",
+ * "ml-dsa-65", "ml-dsa-87", any "hss-..." / "lms-..." parameter set, "hmac";
+ * SG17_COSE_KEY_NONE for anything else (and NULL). */
+SG17_API sg17_cose_key_type sg17_cose_key_type_from_name(const char *alg);
+
 /** Name of a COSE algorithm id ("ES256", "ML-DSA-65", ...) or "unknown". */
 SG17_API const char *sg17_cose_alg_name(int64_t alg);
 

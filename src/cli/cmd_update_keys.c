@@ -85,25 +85,6 @@ void update_key_free(update_key *k)
     memset(k, 0, sizeof *k);
 }
 
-static sg17_cose_key_type type_of_alg(const char *alg)
-{
-    if (strcmp(alg, "p256") == 0)
-        return SG17_COSE_KEY_P256;
-    if (strcmp(alg, "ed25519") == 0)
-        return SG17_COSE_KEY_ED25519;
-    if (strcmp(alg, "ml-dsa-44") == 0)
-        return SG17_COSE_KEY_MLDSA44;
-    if (strcmp(alg, "ml-dsa-65") == 0)
-        return SG17_COSE_KEY_MLDSA65;
-    if (strcmp(alg, "ml-dsa-87") == 0)
-        return SG17_COSE_KEY_MLDSA87;
-    if (strncmp(alg, "hss-", 4) == 0 || strncmp(alg, "lms-", 4) == 0)
-        return SG17_COSE_KEY_HSS;
-    if (strcmp(alg, "hmac") == 0)
-        return SG17_COSE_KEY_HMAC;
-    return SG17_COSE_KEY_NONE;
-}
-
 static sg17_cose_key_type type_of_raw_len(size_t n)
 {
     switch (n) {
@@ -160,7 +141,7 @@ int update_key_load(const char *spec, update_key *k)
             size_t pl = 0;
             const uint8_t *pk = sg17_pqc_key_public(k->pqc, &pl);
             k->pqc_alg = sg17_pqc_key_alg(k->pqc);
-            k->cose = (sg17_cose_key){type_of_alg(k->pqc_alg), pk, pl};
+            k->cose = (sg17_cose_key){sg17_cose_key_type_from_name(k->pqc_alg), pk, pl};
             free(file);
             return CLI_OK;
         }
@@ -189,7 +170,7 @@ int update_key_load(const char *spec, update_key *k)
     k->raw = file;
     k->raw_len = len;
     file = NULL;
-    sg17_cose_key_type t = forced ? type_of_alg(forced) : type_of_raw_len(len);
+    sg17_cose_key_type t = forced ? sg17_cose_key_type_from_name(forced) : type_of_raw_len(len);
     if (forced != NULL && strcmp(forced, "hss") == 0)
         t = SG17_COSE_KEY_HSS;
     if (t == SG17_COSE_KEY_NONE) {

@@ -137,6 +137,27 @@ int main(void)
     check_alg("ML-DSA-87", SG17_COSE_ALG_MLDSA87, "ml-dsa-87", SG17_COSE_KEY_MLDSA87);
     check_alg("HMAC256", SG17_COSE_ALG_HMAC256, NULL, SG17_COSE_KEY_HMAC);
 
+    /* key type from a key file's algorithm name */
+    static const struct {
+        const char *name;
+        sg17_cose_key_type want;
+    } names[] = {
+        {"p256", SG17_COSE_KEY_P256},
+        {"ed25519", SG17_COSE_KEY_ED25519},
+        {"ml-dsa-44", SG17_COSE_KEY_MLDSA44},
+        {"ml-dsa-65", SG17_COSE_KEY_MLDSA65},
+        {"ml-dsa-87", SG17_COSE_KEY_MLDSA87},
+        {"hss-sha256-h5-w8", SG17_COSE_KEY_HSS},
+        {"lms-sha256-192-h5-w8", SG17_COSE_KEY_HSS},
+        {"hmac", SG17_COSE_KEY_HMAC},
+        {"ml-dsa-66", SG17_COSE_KEY_NONE},
+        {"", SG17_COSE_KEY_NONE},
+        {"P256", SG17_COSE_KEY_NONE},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        tap_int_eq(sg17_cose_key_type_from_name(names[i].name), names[i].want, names[i].name);
+    tap_int_eq(sg17_cose_key_type_from_name(NULL), SG17_COSE_KEY_NONE, "NULL");
+
     uint8_t hk[32];
     memset(hk, 0x42, sizeof hk);
     sg17_cose_key hkey = {SG17_COSE_KEY_HMAC, hk, 32};

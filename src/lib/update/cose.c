@@ -44,6 +44,27 @@ const char *sg17_cose_key_type_name(sg17_cose_key_type type)
     return "none";
 }
 
+sg17_cose_key_type sg17_cose_key_type_from_name(const char *alg)
+{
+    if (alg == NULL)
+        return SG17_COSE_KEY_NONE;
+    if (strcmp(alg, "p256") == 0)
+        return SG17_COSE_KEY_P256;
+    if (strcmp(alg, "ed25519") == 0)
+        return SG17_COSE_KEY_ED25519;
+    if (strcmp(alg, "ml-dsa-44") == 0)
+        return SG17_COSE_KEY_MLDSA44;
+    if (strcmp(alg, "ml-dsa-65") == 0)
+        return SG17_COSE_KEY_MLDSA65;
+    if (strcmp(alg, "ml-dsa-87") == 0)
+        return SG17_COSE_KEY_MLDSA87;
+    if (strncmp(alg, "hss-", 4) == 0 || strncmp(alg, "lms-", 4) == 0)
+        return SG17_COSE_KEY_HSS;
+    if (strcmp(alg, "hmac") == 0)
+        return SG17_COSE_KEY_HMAC;
+    return SG17_COSE_KEY_NONE;
+}
+
 const char *sg17_cose_alg_name(int64_t alg)
 {
     switch (alg) {

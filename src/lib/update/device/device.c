@@ -139,23 +139,12 @@ static void hex_str(const uint8_t *p, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* A device's trust anchors and update keys are signature keys: a key file's
+ * algorithm names its type, an HMAC secret is none of them. */
 static sg17_cose_key_type key_type_of(const char *alg)
 {
-    if (alg == NULL)
-        return SG17_COSE_KEY_NONE;
-    if (strcmp(alg, "p256") == 0)
-        return SG17_COSE_KEY_P256;
-    if (strcmp(alg, "ed25519") == 0)
-        return SG17_COSE_KEY_ED25519;
-    if (strcmp(alg, "ml-dsa-44") == 0)
-        return SG17_COSE_KEY_MLDSA44;
-    if (strcmp(alg, "ml-dsa-65") == 0)
-        return SG17_COSE_KEY_MLDSA65;
-    if (strcmp(alg, "ml-dsa-87") == 0)
-        return SG17_COSE_KEY_MLDSA87;
-    if (strncmp(alg, "hss-", 4) == 0 || strncmp(alg, "lms-", 4) == 0)
-        return SG17_COSE_KEY_HSS;
-    return SG17_COSE_KEY_NONE;
+    sg17_cose_key_type t = sg17_cose_key_type_from_name(alg);
+    return t == SG17_COSE_KEY_HMAC ? SG17_COSE_KEY_NONE : t;
 }
 
 /* ---- provisioning ---------------------------------------------------------- */
