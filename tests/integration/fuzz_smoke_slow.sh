@@ -5,12 +5,17 @@
 # (copied to scratch space; the tree is not modified). Crash inputs are kept
 # in <fuzz build>/fuzz-artifacts/ to be added to tests/fuzz/corpus/<name>/.
 # Skips (77) if clang or the libFuzzer runtime is missing.
-#   SG17_FUZZ_SECONDS  time per harness (default 120)
+#   SG17_FUZZ_SECONDS  time per harness (default: 600 s shared by all harnesses, at
+#                      least 10 s each, so the run stays inside ctest's 900-s limit
+#                      as harnesses are added; 19 harnesses took 19 x 120 s and timed out)
 #   SG17_FUZZ_BUILD    build directory (default <source>/build-fuzz, as `make fuzz`)
 set -uo pipefail
 
 src=${SG17_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-secs=${SG17_FUZZ_SECONDS:-120}
+n_harness=$(ls "$src"/tests/fuzz/fuzz_*.c 2>/dev/null | wc -l)
+default_secs=$((600 / (n_harness > 0 ? n_harness : 1)))
+[ "$default_secs" -ge 10 ] || default_secs=10
+secs=${SG17_FUZZ_SECONDS:-$default_secs}
 build=${SG17_FUZZ_BUILD:-$src/build-fuzz}
 jobs=${JOBS:-2}
 
