@@ -5,6 +5,7 @@
  */
 #include "jdom_internal.h"
 #include "jdom_parse_internal.h"
+#include "hex_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -62,24 +63,13 @@ static sg17_jd *push(jd_parser *ps)
 
 /* ---- strings ------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static long hex4(const char *p, const char *end)
 {
     if (end - p < 4)
         return -1;
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval((unsigned char)p[i]);
+        int h = sg17_hexval((unsigned char)p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pqc/acvp_internal.h"
+#include "hex_internal.h"
 
 #define ACVP_MAX_LOG_LINES 50
 
@@ -54,17 +55,6 @@ int sg17_acvp_bool(const json_t *obj, const char *key)
     return json_is_boolean(v) ? (json_is_true(v) ? 1 : 0) : -1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int sg17_acvp_hex(const json_t *obj, const char *key, uint8_t **out, size_t *len)
 {
     const char *s = sg17_acvp_str(obj, key);
@@ -81,7 +71,7 @@ int sg17_acvp_hex(const json_t *obj, const char *key, uint8_t **out, size_t *len
     if (!b)
         return SG17_E_NOMEM;
     for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        int hi = sg17_hexval(s[2 * i]), lo = sg17_hexval(s[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             free(b);
             return SG17_E_FORMAT;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "suci_internal.h"
+#include "hex_internal.h"
 
 int suci_is_digits(const char *s, size_t min, size_t max)
 {
@@ -200,24 +201,13 @@ int sg17_supi_format(const sg17_supi *supi, char *out, size_t cap)
     return 0;
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode n hex chars (even, > 0) into out (cap bytes). */
 static int hex_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *len)
 {
     if (n == 0 || n % 2 || n / 2 > cap)
         return SG17_E_FORMAT;
     for (size_t i = 0; i < n; i += 2) {
-        int h = hex_val(s[i]), l = hex_val(s[i + 1]);
+        int h = sg17_hexval(s[i]), l = sg17_hexval(s[i + 1]);
         if (h < 0 || l < 0)
             return SG17_E_FORMAT;
         out[i / 2] = (uint8_t)(h << 4 | l);
@@ -304,7 +294,7 @@ static int parse_string_form(const char *t, size_t len, sg17_suci *o)
         field_digits(f[3], fl[3], 2, 3, o->mnc, sizeof o->mnc) ||
         field_digits(f[4], fl[4], 1, 4, o->routing, sizeof o->routing) || fl[5] != 1)
         return SG17_E_FORMAT;
-    int sv = hex_val(f[5][0]);
+    int sv = sg17_hexval(f[5][0]);
     if (sv < 0 || parse_uint(f[6], fl[6], 255, &o->key_id))
         return SG17_E_FORMAT;
     o->scheme = (unsigned)sv;

@@ -15,6 +15,7 @@
 
 #include "sg17/file.h"
 #include "suci_internal.h"
+#include "hex_internal.h"
 
 #define KEYFILE_MAGIC "sg17-suci-key-1"
 #define KEYFILE_MAX   8192
@@ -107,17 +108,6 @@ done:
     return rc;
 }
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Next line of the form "<name>: <value>"; *p advances past the '\n'. */
 static int line(char **p, char *end, const char *name, char **val, size_t *len)
 {
@@ -138,7 +128,7 @@ static int unhex(const char *s, size_t n, uint8_t *out, size_t want)
     if (n != 2 * want)
         return SG17_E_FORMAT;
     for (size_t i = 0; i < want; i++) {
-        int h = hexv(s[2 * i]), l = hexv(s[2 * i + 1]);
+        int h = sg17_hexval(s[2 * i]), l = sg17_hexval(s[2 * i + 1]);
         if (h < 0 || l < 0)
             return SG17_E_FORMAT;
         out[i] = (uint8_t)(h << 4 | l);

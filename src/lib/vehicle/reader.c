@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "sg17/vehicle.h"
+#include "hex_internal.h"
 
 #define LINE_MAX_LEN 4096
 #define CHUNK        65536
@@ -308,17 +309,6 @@ static int next_line(sg17_can_reader *r)
 
 /* ---- field parsing ------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parse an unsigned integer of `base` (10/16) from [s, s+n). */
 static int parse_uint(const char *s, size_t n, int base, uint64_t max, uint64_t *out)
 {
@@ -326,7 +316,7 @@ static int parse_uint(const char *s, size_t n, int base, uint64_t max, uint64_t 
     if (n == 0 || n > 20)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        int d = base == 16 ? hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+        int d = base == 16 ? sg17_hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
         if (d < 0)
             return -1;
         v = v * (uint64_t)base + (uint64_t)d;
@@ -381,7 +371,7 @@ static int parse_payload(const char *s, size_t n, size_t want, uint8_t *out)
     memset(out, 0, 64);
     size_t pad = want * 2 - n;
     for (size_t i = 0; i < n; i++) {
-        int d = hexval(s[i]);
+        int d = sg17_hexval(s[i]);
         if (d < 0)
             return -1;
         size_t pos = pad + i;
@@ -567,7 +557,7 @@ static int parse_candump(sg17_can_reader *r, sg17_can_frame *f)
     char *d = hash + 1;
     size_t max = 8;
     if (*d == '#') { /* CAN FD */
-        if (hexval(d[1]) < 0)
+        if (sg17_hexval(d[1]) < 0)
             return fail(r, SG17_E_FORMAT, "candump: bad CAN FD flags");
         f->flags |= SG17_CAN_FD;
         d += 2;
@@ -591,7 +581,7 @@ static int parse_candump(sg17_can_reader *r, sg17_can_frame *f)
                 d++;
                 continue;
             }
-            int hi = hexval(d[0]), lo = hi < 0 ? -1 : hexval(d[1]);
+            int hi = sg17_hexval(d[0]), lo = hi < 0 ? -1 : sg17_hexval(d[1]);
             if (hi < 0 || lo < 0)
                 return fail(r, SG17_E_FORMAT, "candump: bad payload hex");
             if (n == max)
@@ -694,7 +684,7 @@ static int parse_hcrl(sg17_can_reader *r, sg17_can_frame *f)
     for (int i = 0; i < f->dlc; i++) {
         while (*p == ' ')
             p++;
-        int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+        int hi = sg17_hexval(p[0]), lo = hi < 0 ? -1 : sg17_hexval(p[1]);
         if (hi < 0 || lo < 0 || (p[2] != ' ' && p[2] != 0))
             return fail(r, SG17_E_FORMAT, "bad data byte %d", i);
         f->data[i] = (uint8_t)(hi << 4 | lo);

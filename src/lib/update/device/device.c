@@ -26,6 +26,7 @@
 #include "sg17/json.h"
 #include "sg17/pqc.h"
 #include "sg17/suit.h"
+#include "hex_internal.h"
 
 #define DEV_PATH_MAX 1024
 #define DEV_MAX_ANCHORS 8
@@ -83,17 +84,6 @@ static void set_why(sg17_device *d, const char *msg)
         (void)snprintf(d->res->why, sizeof d->res->why, "%.250s", msg);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Hex (dashes ignored, as in UUID text) into exactly n bytes. */
 static int hex_fixed(const char *s, uint8_t *out, size_t n)
 {
@@ -102,7 +92,7 @@ static int hex_fixed(const char *s, uint8_t *out, size_t n)
     for (; *s; s++) {
         if (*s == '-')
             continue;
-        int v = hexval((unsigned char)*s);
+        int v = sg17_hexval((unsigned char)*s);
         if (v < 0 || k >= n)
             return SG17_E_FORMAT;
         if (hi < 0) {
@@ -121,7 +111,7 @@ static size_t hex_var(const char *s, uint8_t *out, size_t cap)
     if (n % 2 != 0 || n / 2 > cap)
         return (size_t)-1;
     for (size_t i = 0; i < n / 2; i++) {
-        int a = hexval((unsigned char)s[2 * i]), b = hexval((unsigned char)s[2 * i + 1]);
+        int a = sg17_hexval((unsigned char)s[2 * i]), b = sg17_hexval((unsigned char)s[2 * i + 1]);
         if (a < 0 || b < 0)
             return (size_t)-1;
         out[i] = (uint8_t)(a << 4 | b);
