@@ -282,6 +282,25 @@ static int check_auth(sg17d_server *srv, struct MHD_Connection *conn, req_ctx *r
     return 0;
 }
 
+/* A TAXII error body for a path under a TAXII API root (1: resp holds it);
+ * else resp is left empty (0) for the plain JSON error. */
+static int taxii_error(sg17d_server *srv, struct MHD_Connection *conn, const char *method,
+                       const char *url, unsigned status, const char *title,
+                       sg17d_response *resp)
+{
+    sg17d_request treq;
+    memset(&treq, 0, sizeof treq);
+    treq.method = method;
+    treq.path = url;
+    treq.body = (const uint8_t *)"";
+    treq.conn = conn;
+    if (sg17d_taxii_error_reply(srv, &treq, status, title, resp) == 1)
+        return 1;
+    free(resp->body);
+    resp->body = NULL;
+    return 0;
+}
+
 static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, req_ctx *rc,
                                 const char *url, const char *method)
 {
@@ -295,19 +314,10 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
     memset(&resp, 0, sizeof resp);
     memset(&who, 0, sizeof who);
     m = sg17d_route_find(method, url, &route, resp.allow, sizeof resp.allow);
-    if (m == SG17D_MATCH_NOT_FOUND) {
-        sg17d_request treq;
-        memset(&treq, 0, sizeof treq);
-        treq.method = method;
-        treq.path = url;
-        treq.body = (const uint8_t *)"";
-        treq.conn = conn;
-        if (sg17d_taxii_error_reply(srv, &treq, MHD_HTTP_NOT_FOUND, "no such API root or endpoint",
-                                    &resp) == 1)
-            return send_response(conn, rc, &resp);
-        free(resp.body);
-        resp.body = NULL;
-    }
+    if (m == SG17D_MATCH_NOT_FOUND &&
+        taxii_error(srv, conn, method, url, MHD_HTTP_NOT_FOUND, "no such API root or endpoint",
+                    &resp) == 1)
+        return send_response(conn, rc, &resp);
     if (m == SG17D_MATCH_NOT_FOUND &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
         /* Not an API route: a dashboard file, or a 404. */
@@ -322,17 +332,9 @@ static enum MHD_Result dispatch(sg17d_server *srv, struct MHD_Connection *conn, 
         return send_error(conn, rc, MHD_HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
     if (m == SG17D_MATCH_BAD_METHOD) {
-        sg17d_request treq;
-        memset(&treq, 0, sizeof treq);
-        treq.method = method;
-        treq.path = url;
-        treq.body = (const uint8_t *)"";
-        treq.conn = conn;
-        if (sg17d_taxii_error_reply(srv, &treq, MHD_HTTP_METHOD_NOT_ALLOWED,
-                                    "this endpoint does not accept that method", &resp) == 1)
+        if (taxii_error(srv, conn, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                        "this endpoint does not accept that method", &resp) == 1)
             return send_response(conn, rc, &resp);
-        free(resp.body);
-        resp.body = NULL;
         if (sg17d_resp_error(&resp, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
                              "this endpoint does not accept that method") != 0)
             return MHD_NO;

@@ -45,31 +45,31 @@ static const char schema_sql[] =
 
 /* A status table made before status resources had an owner gets the column
  * (NULL: no creating principal, so only admin sees those rows). */
-static int add_owner_column(sqlite3 *db)
+/* 1 if taxii_status has the owner column, 0 if not, SG17_E_IO on error. */
+static int has_owner_column(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
-    int found = 0;
     if (sqlite3_prepare_v2(db,
                            "SELECT 1 FROM pragma_table_info('taxii_status')"
                            " WHERE name = 'owner'",
                            -1, &st, NULL) != SQLITE_OK)
         return SG17_E_IO;
-    found = sqlite3_step(st) == SQLITE_ROW;
+    int found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
-    if (found)
-        return 0;
+    return found;
+}
+
+static int add_owner_column(sqlite3 *db)
+{
+    int found = has_owner_column(db);
+    if (found != 0)
+        return found < 0 ? found : 0;
     if (sqlite3_exec(db, "ALTER TABLE taxii_status ADD COLUMN owner TEXT", NULL, NULL, NULL) ==
         SQLITE_OK)
         return 0;
     /* a concurrent start may have added it first */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT 1 FROM pragma_table_info('taxii_status')"
-                           " WHERE name = 'owner'",
-                           -1, &st, NULL) != SQLITE_OK)
-        return SG17_E_IO;
-    found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return found ? 0 : SG17_E_IO;
+    found = has_owner_column(db);
+    return found == 1 ? 0 : SG17_E_IO;
 }
 
 /* ---- small utilities -------------------------------------------------------- */
