@@ -345,25 +345,38 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
      * E2E terms, not a broken sequence: an extra copy in a period slot is the
      * timing model's to judge (Ferrari 0x329 sent counter 0A twice on
      * schedule) */
+    int ctrbad = 0;
     int repeated = st->has_ctr && f->dlc <= 8 && memcmp(f->data, st->last_seen, f->dlc) == 0;
     if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost && !repeated &&
-        !counters_ok(ip, st->ctr_ref, f->data) && !counters_ok(ip, st->last_seen, f->data)) {
+        !counters_ok(ip, st->ctr_ref, f->data) &&
+        (st->ls_ctrbad || !counters_ok(ip, st->last_seen, f->data)) &&
+        !(st->has_tent && counters_ok(ip, st->ctr_tent, f->data))) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
                      "frame %X#%s: rolling counter (nibbles mod 16 %04x, mod 8 %04x, mod 4 "
                      "%04x) does not continue the last accepted frame",
                      (unsigned)f->id, veh_hexof(hx, f), ip->ctrmask, ip->ctr8, ip->ctr4);
-        bad = 1;
+        bad = ctrbad = 1;
     }
     int flagged = bad;
+    if (tentative && !flagged) {
+        /* a frame whose payload-const verdict waits is no counter reference
+         * yet, but the sender's next frame may continue it (a genuine frame
+         * with a signal excursion, then an injected one in between: Corvette
+         * 0x128) */
+        memcpy(st->ctr_tent, f->data, 8);
+        st->has_tent = 1;
+        st->tent_nb = st->pc_nb;
+    }
     if (tentative)
         bad = 2; /* not yet flagged: loses a slot contest unless it alone is on the schedule */
     /* the very payload of the last frames flagged as extra, if at least two
      * in a row had it (a flood or a replay repeating one forged frame), loses
      * slot contests too. (One is not enough: a sender whose payload is only
      * a 2-bit counter repeats any replayed payload - Nissan 0x29E.) */
-    if (st->has_intr >= 2 && f->dlc == st->intr_dlc && memcmp(f->data, st->intr, st->intr_dlc) == 0)
+    if (st->has_intr >= 2 && f->dlc == st->intr_dlc &&
+        memcmp(f->data, st->intr, st->intr_dlc) == 0)
         bad = tentative = 1;
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
@@ -385,15 +398,29 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
+        int old_pend_ok = st->slot.has_pend && !st->slot.pend_bad; /* it moved ctr_ref */
         uint64_t old_pend_seq = st->pend_seq;
         const uint8_t *ref =
             st->slot.has_pend && !st->slot.pend_bad && f->t < st->slot.E + ip->period / 2
                 ? st->pend_ref
                 : st->ctr_ref;
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
-        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, bad,
+        /* where counters were learned, a frame that does not advance them
+         * (a copy of the last frame, or the counters of a frame whose
+         * verdict waits for a few changed bits - a genuine excursion) is
+         * weaker than one that does, even one whose verdict waits: a copy of
+         * the sender's last frame sent just before its next one must not
+         * take that one's slot. (A waiting frame with many changed bits is
+         * random-like: DAGA's fuzzed 0x008 frames hit its counter by
+         * chance.) */
+        int dup = (ip->ctrmask | ip->ctr8 | ip->ctr4) &&
+                  (repeated || (st->has_tent && st->tent_nb < CONST_HI &&
+                                !counters_ok(ip, st->ctr_tent, f->data) &&
+                                counters_ok(ip, st->ctr_ref, f->data)));
+        int sbad = bad ? bad : dup ? 3 : 0;
+        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
-        if (v == 1 && (!bad || (tentative && !flagged)))
+        if (v == 1)
             note_intr(st, f->data, f->dlc);
         else if (v == 2)
             note_intr(st, st->last_seen, st->last_dlc);
@@ -439,7 +466,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             memcpy(st->tv_data, st->last_seen, 8);
             deferred = 1;
             deferred_t = old_pend_t;
-            memcpy(st->ctr_ref, st->pend_ref, 8);
+            if (old_pend_ok)
+                memcpy(st->ctr_ref, st->pend_ref, 8);
         } else if (v == 2) {
             sg17_can_alert *a = veh_new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
             if (a) {
@@ -450,8 +478,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     "arrival %.6f than the frame at %.6f (period %.6f s)",
                     (unsigned)f->id, old_pend_t, E0, f->t, ip->period);
             }
-            /* the pending frame was the intruder: it is no counter reference */
-            memcpy(st->ctr_ref, st->pend_ref, 8);
+            /* the pending frame was the intruder: it is no counter reference
+             * (one with a payload verdict never became one) */
+            if (old_pend_ok)
+                memcpy(st->ctr_ref, st->pend_ref, 8);
         }
         if (v != 1)
             st->pend_seq = seq;
@@ -508,11 +538,13 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
     }
     if (!bad) {
+        st->has_tent = 0;
         memcpy(st->pend_ref, st->ctr_ref, 8);
         memcpy(st->ctr_ref, f->data, 8);
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
+    st->ls_ctrbad = (uint8_t)ctrbad;
     st->last_dlc = f->dlc < 8 ? f->dlc : 8;
     if (deferred && (!d->has_flag_t || deferred_t > d->last_flag_t)) {
         d->has_flag_t = 1; /* frames right behind it are suspect meanwhile */

@@ -23,6 +23,10 @@ typedef struct idstate {
     uint8_t ctr_ref[8];   /* payload of the last accepted frame (counter reference) */
     uint8_t last_seen[8]; /* payload of the last frame of any verdict */
     uint8_t pend_ref[8];  /* counter reference before the pending frame */
+    uint8_t ctr_tent[8];  /* payload of the latest frame whose verdict waits, if its counters
+                             continued the reference: a later frame may continue it instead */
+    uint8_t has_tent, tent_nb; /* ... and how many learned-constant bits it changed */
+    uint8_t ls_ctrbad; /* the last frame broke the counter sequence */
     uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
     uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;

@@ -258,8 +258,9 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
     int new_wins;
-    /* bad: 1 = a payload verdict, 2 = a verdict still waiting (weaker than
-     * being the only frame on the schedule) */
+    /* bad: 1 = a payload verdict, 2 = a verdict still waiting, 3 = a copy
+     * of the sender's previous frame where counters were learned (2 and 3
+     * are weaker than being the only frame on the schedule; 3 loses to 2) */
     if ((bad == 1) != (s->pend_bad == 1))
         new_wins = bad != 1;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
