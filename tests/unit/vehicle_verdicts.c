@@ -548,12 +548,109 @@ static void test_replay_ctr4(void)
     sg17_can_profile_free(p);
 }
 
+/* Spoofing at the sender's own rate against a jittery sender (Ferrari
+ * 0x51F: 10 ms, gaps of 4 to 17 ms; here +-2 ms per frame): the forged
+ * stream, 1.5 ms after the sender, carries its byte 1 complemented (7
+ * learned-constant bits). Jitter brings two forged frames in a row now and
+ * then; the change they "keep" is not learned while the identifier has
+ * extra frames, so every forged frame is flagged and none of the sender's
+ * (with the change learned: 61 of 500). */
+static void jit_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0x04, 0x01, 0, 0, (uint8_t)(0x0C + (i % 7 == 0)), 0, 0x74, 0x78};
+    memcpy(x, v, 8);
+}
+
+static double jitter(uint32_t *s) /* deterministic, triangular in [-2, 2] ms */
+{
+    double u = 0;
+    for (int i = 0; i < 2; i++) {
+        *s = *s * 1103515245u + 12345u;
+        u += (double)(*s >> 8 & 0xffff) / 65535.0;
+    }
+    return (u - 1) * 0.002;
+}
+
+static void test_spoof_rate_jitter(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) { /* 10 s, provisional */
+        uint32_t js = 7;
+        for (int i = 0; i < 1000; i++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            jit_fill(i, x, NULL);
+            mkframe(&f, 1 + i * 0.01 + jitter(&js), 0x51F, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "spoof at rate, jitter: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0;
+    static uint8_t forged[4096], hit[4096];
+    memset(hit, 0, sizeof hit);
+    uint32_t js = 99;
+    int g = 0, k = 0;
+    double tg = 11 + jitter(&js), tf = 12 + 0.0015;
+    while (g < 800 && seq < sizeof hit) {
+        uint8_t x[8];
+        sg17_can_frame f;
+        int fk = k < 500 && tf < tg;
+        jit_fill(fk ? k : g, x, NULL);
+        if (fk) {
+            x[1] ^= 0xFF;
+            mkframe(&f, tf, 0x51F, x, 8);
+            tf += 0.01;
+            k++;
+        } else {
+            mkframe(&f, tg, 0x51F, x, 8);
+            g++;
+            tg = 11 + g * 0.01 + jitter(&js);
+        }
+        forged[seq] = (uint8_t)fk;
+        sg17_can_detector_feed(d, &f, seq++, al, &n);
+        for (size_t j = 0; j < n; j++)
+            if (al[j].flags_frame && al[j].seq < sizeof hit)
+                hit[al[j].seq] = 1;
+    }
+    do {
+        sg17_can_detector_flush(d, al, &n);
+        for (size_t j = 0; j < n; j++)
+            if (al[j].flags_frame && al[j].seq < sizeof hit)
+                hit[al[j].seq] = 1;
+    } while (n);
+    int nf = 0, nf_hit = 0, ng_hit = 0;
+    for (uint64_t i = 0; i < seq; i++) {
+        nf += forged[i];
+        nf_hit += forged[i] && hit[i];
+        ng_hit += !forged[i] && hit[i];
+    }
+    tap_ok(nf_hit >= nf - nf / 100,
+           "spoofing at the rate of a jittery sender: %d of %d forged frames flagged", nf_hit, nf);
+    tap_int_eq(ng_hit, 0, "... and none of the sender's frames");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
     test_rephase();
     test_flood_same_payload();
     test_replay_ctr4();
+    test_spoof_rate_jitter();
     test_sparse_timing();
     test_probation();
     test_j1939_requests();

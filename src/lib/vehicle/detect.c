@@ -183,9 +183,10 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
              (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
-static void note_intr(idstate *st, const uint8_t *data, unsigned dlc)
+static void note_intr(idstate *st, const uint8_t *data, unsigned dlc, double t)
 {
     uint8_t n = (uint8_t)(dlc < 8 ? dlc : 8);
+    st->intr_t = t;
     if (st->has_intr && n == st->intr_dlc && memcmp(data, st->intr, n) == 0) {
         if (st->has_intr < 255)
             st->has_intr++;
@@ -286,11 +287,19 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             int kept = st->pc_nb >= CONST_HI
                            ? 4 * keep >= 3u * st->pc_nb || 4 * ov >= 3u * st->pc_nb
                            : ov >= CONST_K && 2 * ov >= st->pc_nb;
-            if (kept) {
+            /* While the identifier has extra frames (another sender beside
+             * it), the next frame may be the other sender's: a change it
+             * "keeps" is not learned (nor flagged by itself), or a forged
+             * stream would teach its own bits as the sender's new state when
+             * two of its frames come in a row (Ferrari 0x51F, +-3 ms jitter
+             * on 10 ms, spoofed at its own rate) */
+            int contested = timed && ip->periodic && st->has_intr &&
+                            f->t - st->intr_t < CONTEST_P * ip->period;
+            if (kept && !contested) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
                 nb = const_diff(ip, st, f, lim, diff);
-            } else if (st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV)) {
+            } else if (!kept && st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV)) {
                 pc_alert(st, ip->key, alerts, n, "the identifier's next frame does not keep them");
             }
             st->pc_pend = 0;
@@ -421,9 +430,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
         if (v == 1)
-            note_intr(st, f->data, f->dlc);
+            note_intr(st, f->data, f->dlc, f->t);
         else if (v == 2)
-            note_intr(st, st->last_seen, st->last_dlc);
+            note_intr(st, st->last_seen, st->last_dlc, old_pend_t);
         if (v == 1 && (!bad || (tentative && !flagged))) {
             if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
                 /* off the schedule: an injected frame, or a cyclic-on-change

@@ -35,6 +35,7 @@ typedef struct idstate {
     uint8_t tv_data[8];
     uint8_t intr[8], intr_dlc,
         has_intr; /* payload of the last frames flagged as extra, how many in a row */
+    double intr_t; /* time of the last frame found extra */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];      /* changed constant bits of a frame whose verdict waits */

@@ -92,6 +92,8 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define PEND_LONG 30.0 /* s: longest probation (a new identifier sending fewer than PEND_MIN) */
 #define AQ_SIZE   256  /* deferred alerts (probation verdicts) waiting to be handed out */
 #define CK_VALUES 16   /* distinct values a checksum byte must take in training */
+#define CONTEST_P \
+    3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
 #define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
