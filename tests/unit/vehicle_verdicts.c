@@ -644,6 +644,92 @@ static void test_spoof_rate_jitter(void)
     sg17_can_profile_free(p);
 }
 
+/* A replay at the sender's own rate against a jittery sender without
+ * counters (Ferrari 0x51F): the replayed frames carry an older value of a
+ * signal (byte 4 swept down to 0x0C in training; replayed at 0x20-0x2F,
+ * 1.5 ms after the sender). A frame found extra is no reference for the
+ * next contest, and a frame nearer the last extra one than the sender's last
+ * loses: every replayed frame is flagged, none of the sender's. */
+static void sweep_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    jit_fill(i, x, NULL);
+    if (i < 400)
+        x[4] = (uint8_t)(0x30 - i / 20); /* 0x30 .. 0x1D, then 0x0C/0x0D */
+}
+
+static void test_replay_jitter(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) { /* 10 s, provisional */
+        uint32_t js = 7;
+        for (int i = 0; i < 1000; i++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            sweep_fill(i, x, NULL);
+            mkframe(&f, 1 + i * 0.01 + jitter(&js), 0x51F, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "replay, jitter: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0;
+    static uint8_t rep[4096], hit[4096];
+    memset(hit, 0, sizeof hit);
+    uint32_t js = 99;
+    int g = 0, k = 0;
+    double tg = 11 + jitter(&js), tr = 12.0015;
+    while (g < 800 && seq < sizeof hit) {
+        uint8_t x[8];
+        sg17_can_frame f;
+        int rk = k < 500 && tr < tg;
+        if (rk) {
+            sweep_fill(100 + k / 2, x, NULL); /* frames of the training's sweep */
+            mkframe(&f, tr, 0x51F, x, 8);
+            tr += 0.01;
+            k++;
+        } else {
+            sweep_fill(500 + g, x, NULL);
+            mkframe(&f, tg, 0x51F, x, 8);
+            g++;
+            tg = 11 + g * 0.01 + jitter(&js);
+        }
+        rep[seq] = (uint8_t)rk;
+        sg17_can_detector_feed(d, &f, seq++, al, &n);
+        for (size_t j = 0; j < n; j++)
+            if (al[j].flags_frame && al[j].seq < sizeof hit)
+                hit[al[j].seq] = 1;
+    }
+    do {
+        sg17_can_detector_flush(d, al, &n);
+        for (size_t j = 0; j < n; j++)
+            if (al[j].flags_frame && al[j].seq < sizeof hit)
+                hit[al[j].seq] = 1;
+    } while (n);
+    int nr = 0, nr_hit = 0, ng_hit = 0;
+    for (uint64_t i = 0; i < seq; i++) {
+        nr += rep[i];
+        nr_hit += rep[i] && hit[i];
+        ng_hit += !rep[i] && hit[i];
+    }
+    tap_ok(nr_hit >= nr - nr / 100,
+           "replay at the rate of a jittery sender: %d of %d replayed frames flagged", nr_hit, nr);
+    tap_int_eq(ng_hit, 0, "... and none of the sender's frames");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
@@ -651,6 +737,7 @@ int main(void)
     test_flood_same_payload();
     test_replay_ctr4();
     test_spoof_rate_jitter();
+    test_replay_jitter();
     test_sparse_timing();
     test_probation();
     test_j1939_requests();

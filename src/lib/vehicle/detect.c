@@ -387,6 +387,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     if (st->has_intr >= 2 && f->dlc == st->intr_dlc &&
         memcmp(f->data, st->intr, st->intr_dlc) == 0)
         bad = tentative = 1;
+    int extra = 0;         /* the slot model found this frame extra */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
     if (timed && ip->periodic && st->tv_pend) {
@@ -426,9 +427,16 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                   (repeated || (st->has_tent && st->tent_nb < CONST_HI &&
                                 !counters_ok(ip, st->ctr_tent, f->data) &&
                                 counters_ok(ip, st->ctr_ref, f->data)));
-        int sbad = bad ? bad : dup ? 3 : 0;
+        /* a frame nearer (in bits) to the last frame found extra than to
+         * the sender's last is weak like a waiting verdict: the stream of
+         * extra frames goes on (a replay of older values of a signal beside
+         * a jittery sender, Ferrari 0x51F) */
+        int ilike = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc &&
+                    hamming(f->data, st->intr, f->dlc) < hamming(f->data, ref, f->dlc);
+        int sbad = bad ? bad : dup ? 3 : ilike ? 2 : 0;
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad,
                               st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
+        extra = v == 1;
         if (v == 1)
             note_intr(st, f->data, f->dlc, f->t);
         else if (v == 2)
@@ -546,7 +554,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             flagged = 1;
         }
     }
-    if (!bad) {
+    /* a frame with no payload verdict becomes the counter and resemblance
+     * reference - unless the slot model found it extra */
+    if (!bad && !extra) {
         st->has_tent = 0;
         memcpy(st->pend_ref, st->ctr_ref, 8);
         memcpy(st->ctr_ref, f->data, 8);
