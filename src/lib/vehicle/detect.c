@@ -390,7 +390,21 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int extra = 0;         /* the slot model found this frame extra */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
-    if (timed && ip->periodic && st->tv_pend) {
+    /* a frame right after the previous one of a sender seen sending
+     * bursts in training (periodic 2): no timing verdict, at most DBL_MAX
+     * per slot */
+    int dbl = timed && ip->periodic == 2 && !flagged && st->has_seen &&
+              f->t - st->seen_t < DBL_GAP && st->slot.init &&
+              (st->dbl_E != st->slot.E || st->dbl_n < DBL_MAX);
+    if (dbl) {
+        st->dbl_n = st->dbl_E == st->slot.E ? (uint8_t)(st->dbl_n + 1) : 1;
+        st->dbl_E = st->slot.E;
+    }
+    if (timed) {
+        st->seen_t = f->t;
+        st->has_seen = 1;
+    }
+    if (timed && ip->periodic && !dbl && st->tv_pend) {
         /* the next frame after an off-schedule one X: if it comes one period
          * after X and off the old schedule, the sender re-phased on X (no
          * alert; follow the new schedule), else X was extra. (Sent on a data
@@ -406,7 +420,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         } else
             tv_alert(st, ip->key, P, f->t, alerts, n);
     }
-    if (timed && ip->periodic) {
+    if (timed && ip->periodic && dbl) {
+        ; /* judged by its payload only */
+    } else if (timed && ip->periodic) {
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         int old_pend_ok = st->slot.has_pend && !st->slot.pend_bad; /* it moved ctr_ref */
         uint64_t old_pend_seq = st->pend_seq;

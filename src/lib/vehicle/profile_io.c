@@ -195,7 +195,7 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
         s += 3;
         if (tok_u(&s, 16, 0x1fffffff, &v[0]) || tok_u(&s, 10, 1, &v[1]) ||
             tok_u(&s, 10, ~0ull, &v[2]) || tok_u(&s, 16, 0xffff, &v[3]) ||
-            tok_u(&s, 10, 1, &v[4]) || tok_d(&s, &d[0]) || tok_d(&s, &d[1]) || tok_d(&s, &d[2]) ||
+            tok_u(&s, 10, 2, &v[4]) || tok_d(&s, &d[0]) || tok_d(&s, &d[1]) || tok_d(&s, &d[2]) ||
             tok_d(&s, &d[3]) || tok_u(&s, 10, 0xffffffffu, &v[6]) || tok_u(&s, 16, 0xffff, &v[5])) {
             e = SG17_E_FORMAT;
             break;

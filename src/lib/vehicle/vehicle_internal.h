@@ -94,12 +94,14 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define CK_VALUES 16   /* distinct values a checksum byte must take in training */
 #define CONTEST_P \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
+#define DBL_GAP 0.0015 /* s: frames of one identifier this close were sent at once (queued) */
+#define DBL_MAX 2 /* such frames after the first, per period slot */
 #define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
     uint16_t lenmask;
-    uint8_t periodic;
+    uint8_t periodic; /* 1: one frame per period; 2: and now and then a burst (DBL_GAP) */
     uint8_t maxlen;
     uint64_t count;
     double period, min_gap, max_gap, tol;
@@ -134,6 +136,9 @@ typedef struct idtrain {
     slotst slot;
     uint64_t extras;
     double maxdev;
+    uint32_t dbl; /* gaps under DBL_GAP (pass 1) */
+    double t2;    /* pass 2: time of the last frame */
+    uint8_t has_t2;
 } idtrain;
 
 struct sg17_can_profile {
