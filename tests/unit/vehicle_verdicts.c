@@ -830,6 +830,86 @@ static void test_burst_sender(void)
     sg17_can_profile_free(q);
 }
 
+/* A flood at exactly 1 ms (HCRL-style spoofing) of an identifier that a
+ * provisional profile knows as aperiodic (sent on change, 40-400 ms apart):
+ * flagged from its ninth frame on; the sender's own frames are not, before
+ * and after it (amid it, nothing tells them from the flood's by timing). */
+static void lossy_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    memset(x, 0, 8);
+    x[0] = (uint8_t)(5 + i % 4);
+    x[1] = 0x18;
+}
+
+static void test_flood_1ms_aperiodic(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) { /* 10 s */
+        double t = 1;
+        for (int i = 0; i < 60; i++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            lossy_fill(i, x, NULL);
+            mkframe(&f, t, 0x316, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+            t += 0.04 + (i * 7919 % 37) * 0.01;
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "flood 1 ms: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    uint64_t seq = 0;
+    static uint8_t forged[4096], hit[4096], amid[4096];
+    memset(hit, 0, sizeof hit);
+    int g = 0, k = 0;
+    double tg = 30, tf = 31.0002;
+    while ((g < 40 || k < 3000) && seq < sizeof hit) {
+        uint8_t x[8];
+        sg17_can_frame f;
+        int fk = k < 3000 && (g >= 40 || tf < tg);
+        if (fk) {
+            lossy_fill(0, x, NULL);
+            x[0] ^= 0xFF;
+            mkframe(&f, tf, 0x316, x, 8);
+            k++;
+            tf = 31.0002 + k * 0.001;
+        } else {
+            lossy_fill(g, x, NULL);
+            mkframe(&f, tg, 0x316, x, 8);
+            g++;
+            tg += 0.1;
+        }
+        forged[seq] = (uint8_t)fk;
+        amid[seq] = (uint8_t)(!fk && tg > 31 && tg < 34.2);
+        sg17_can_detector_feed(d, &f, seq++, al, &n);
+        for (size_t j = 0; j < n; j++)
+            if (al[j].flags_frame && al[j].seq < sizeof hit)
+                hit[al[j].seq] = 1;
+    }
+    int nf = 0, nf_hit = 0, ng_hit = 0;
+    for (uint64_t i = 0; i < seq; i++) {
+        nf += forged[i];
+        nf_hit += forged[i] && hit[i];
+        ng_hit += !forged[i] && !amid[i] && hit[i];
+    }
+    tap_ok(nf_hit >= nf - 8, "a 1-ms flood of an aperiodic identifier: %d of %d frames flagged",
+           nf_hit, nf);
+    tap_int_eq(ng_hit, 0, "... and none of the sender's frames before or after it");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
@@ -839,6 +919,7 @@ int main(void)
     test_spoof_rate_jitter();
     test_replay_jitter();
     test_burst_sender();
+    test_flood_1ms_aperiodic();
     test_sparse_timing();
     test_probation();
     test_j1939_requests();

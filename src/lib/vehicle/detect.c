@@ -535,7 +535,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
-                         "frame %X#%s: %d frames in %.6f s (flooding: mean gap below %.3f s)",
+                         "frame %X#%s: %d frames in %.6f s (flooding: mean gap below %.4f s)",
                          (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1, f->t - t_old, FLOOD_GAP);
             flagged = 1;
         }

@@ -82,8 +82,10 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
     16 /* below CONST_SPAN: changed constant bits for a one-frame change to be flagged */
 #endif
 #define PEND_S 2.0 /* s: probation of an identifier new to a provisional profile */
-#define FLOOD_GAP \
-    0.001 /* s: FLOOD_N frames of one identifier closer than this on average: flooding */
+/* s: FLOOD_N frames of one identifier closer than this on average: flooding
+ * (over 650 frames/s: a quarter of a 500-kbit/s bus; a 1-ms flood - HCRL-style
+ * spoofing - sits on 1 ms exactly, so the bound is not 1 ms) */
+#define FLOOD_GAP 0.0015
 #define FLOOD_N   8
 #define CONST_HI  8    /* changed learned-constant bits judged at once (fewer: next frame) */
 #define MAX_PEND  32   /* identifiers in probation at once */
