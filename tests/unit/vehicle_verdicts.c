@@ -910,6 +910,51 @@ static void test_flood_1ms_aperiodic(void)
     sg17_can_profile_free(p);
 }
 
+/* A capture without timestamps (CICIoV2024) cannot tell lost frames by
+ * time: after a counter jump (a frame missing) the next frame that continues
+ * the jumped one resynchronises the counter - one frame flagged, not every
+ * frame after it. */
+static void test_untimed_counter_resync(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 500; i++) {
+            uint8_t x[8] = {(uint8_t)(i & 15), 0x42, 0, 0, 0, 0, 0, 0};
+            sg17_can_frame f;
+            mkframe(&f, 0, 0x200, x, 8);
+            f.has_time = 0;
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    sg17_can_detector *d = NULL;
+    if (e || sg17_can_profile_finish(p) != 0 || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "untimed counter: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+    size_t n;
+    int flagged = 0;
+    for (int i = 0; i < 100; i++) {
+        int c = i < 50 ? i : i + 1; /* frame 50 lost */
+        uint8_t x[8] = {(uint8_t)(c & 15), 0x42, 0, 0, 0, 0, 0, 0};
+        sg17_can_frame f;
+        mkframe(&f, 0, 0x200, x, 8);
+        f.has_time = 0;
+        sg17_can_detector_feed(d, &f, (uint64_t)i, al, &n);
+        for (size_t j = 0; j < n; j++)
+            flagged += al[j].flags_frame;
+    }
+    tap_int_eq(flagged, 1, "untimed: a lost frame flags one counter break, then resynchronises");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
@@ -920,6 +965,7 @@ int main(void)
     test_replay_jitter();
     test_burst_sender();
     test_flood_1ms_aperiodic();
+    test_untimed_counter_resync();
     test_sparse_timing();
     test_probation();
     test_j1939_requests();

@@ -347,7 +347,13 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         }
     }
     /* rolling counters: against the last accepted frame; a frame that
-     * continues the last seen frame resynchronises (lost frames) */
+     * continues the last seen frame resynchronises (lost frames) - unless,
+     * with timestamps (lost frames show as a gap), that frame itself broke
+     * the counters: a replayed stream continues its own frames, and does so
+     * whenever it comes right after one of them (Corvette 0x128). Without
+     * timestamps the frame after a lost one continues the one that broke the
+     * counters (CICIoV2024 benign: 41 false positives instead of 5). A frame
+     * whose verdict waits may also be continued (ctr_tent). */
     double expect_gap = ip->period > 0 ? ip->period : ip->max_gap;
     int lost = timed && st->has_last && f->t - st->last_t > 1.5 * expect_gap; /* frames were lost */
     /* a frame repeated whole (counter included) is "repeated data" in AUTOSAR
@@ -358,7 +364,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int repeated = st->has_ctr && f->dlc <= 8 && memcmp(f->data, st->last_seen, f->dlc) == 0;
     if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost && !repeated &&
         !counters_ok(ip, st->ctr_ref, f->data) &&
-        (st->ls_ctrbad || !counters_ok(ip, st->last_seen, f->data)) &&
+        ((timed && st->ls_ctrbad) || !counters_ok(ip, st->last_seen, f->data)) &&
         !(st->has_tent && counters_ok(ip, st->ctr_tent, f->data))) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
