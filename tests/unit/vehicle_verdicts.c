@@ -733,7 +733,8 @@ static void test_replay_jitter(void)
 /* A sender that now and then sends two frames at once (Acura TSX 0x0A6:
  * 23 of 412 gaps of 0 s, its 20.5-ms schedule kept otherwise) is periodic
  * with bursts ("periodic 2", kept through the profile file): its bursts are
- * not flagged, a replay at its rate 8 ms after it is. */
+ * not flagged - nor a batch of six at once, as the TSX's logger delivered -
+ * a replay at its rate 8 ms after it is. */
 static void burst_fill(int i, uint8_t *x, void *ctx)
 {
     (void)ctx;
@@ -797,9 +798,10 @@ static void test_burst_sender(void)
             mkframe(&f, tg, 0xA6, x, 8);
             g++;
         }
-        for (int b = 0; b < 1 + (!rk && g % 23 == 9); b++) {
-            if (b) { /* the sender's burst: a second frame at once */
-                f.t += 0.000001;
+        int nb = rk ? 1 : g % 23 == 9 ? 2 : g == 500 ? 6 : 1;
+        for (int b = 0; b < nb; b++) {
+            if (b) { /* the sender's burst: frames at once (six: a logger's batch) */
+                f.t += 0.00004;
                 f.data[7] ^= 0x80;
                 bursts++;
             }

@@ -396,18 +396,16 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int extra = 0;         /* the slot model found this frame extra */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
-    /* a frame right after the previous one of a sender seen sending
-     * bursts in training (periodic 2): no timing verdict, at most DBL_MAX
-     * per slot */
+    /* a frame within DBL_GAP of the first frame of a burst, of a sender seen
+     * sending bursts in training (periodic 2): no timing verdict, at most
+     * DBL_MAX per burst (the TSX logger delivered up to 5 at once) */
     int dbl = timed && ip->periodic == 2 && !flagged && st->has_seen &&
-              f->t - st->seen_t < DBL_GAP && st->slot.init &&
-              (st->dbl_E != st->slot.E || st->dbl_n < DBL_MAX);
+              f->t - st->seen_t < DBL_GAP && st->dbl_n < DBL_MAX && st->slot.init;
     if (dbl) {
-        st->dbl_n = st->dbl_E == st->slot.E ? (uint8_t)(st->dbl_n + 1) : 1;
-        st->dbl_E = st->slot.E;
-    }
-    if (timed) {
-        st->seen_t = f->t;
+        st->dbl_n++;
+    } else if (timed) {
+        st->seen_t = f->t; /* the head of a possible burst */
+        st->dbl_n = 0;
         st->has_seen = 1;
     }
     if (timed && ip->periodic && !dbl && st->tv_pend) {

@@ -36,8 +36,8 @@ typedef struct idstate {
     uint8_t intr[8], intr_dlc,
         has_intr; /* payload of the last frames flagged as extra, how many in a row */
     double intr_t; /* time of the last frame found extra */
-    double dbl_E, seen_t; /* slot of the last burst frame; time of the last frame */
-    uint8_t dbl_n, has_seen; /* burst frames in that slot */
+    double seen_t;           /* time of the last frame that was no burst frame */
+    uint8_t dbl_n, has_seen; /* burst frames after it */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];      /* changed constant bits of a frame whose verdict waits */

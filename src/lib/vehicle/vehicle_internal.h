@@ -97,7 +97,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define CONTEST_P \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
 #define DBL_GAP 0.0015 /* s: frames of one identifier this close were sent at once (queued) */
-#define DBL_MAX 2 /* such frames after the first, per period slot */
+#define DBL_MAX 5 /* such frames after the first of a burst */
 #define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
