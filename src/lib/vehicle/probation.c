@@ -192,7 +192,7 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: %d frames in %.6f s of an identifier in probation "
-                         "(flooding: mean gap below %.3f s)",
+                         "(flooding: mean gap below %.4f s)",
                          (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1,
                          f->t - q->ts[q->n - FLOOD_N], FLOOD_GAP);
         }
