@@ -279,8 +279,8 @@ static void test_j1939_requests(void)
     }
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     size_t n;
-    uint64_t seq = 0, unsolicited = UINT64_MAX;
-    int flagged_unsolicited = 0, other = 0;
+    uint64_t seq = 0, unsolicited = UINT64_MAX, misdirected = UINT64_MAX, misclaim = UINT64_MAX;
+    int flagged_unsolicited = 0, flagged_misdirected = 0, flagged_misclaim = 0, other = 0;
     for (int i = 0; i < 1000; i++) {
         double t = 100 + i * 0.01;
         uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
@@ -298,6 +298,18 @@ static void test_j1939_requests(void)
             uint8_t h[8] = {0xE6, 0x5D, 0x02, 0x00, 0x5F, 0x55, 0x00, 0x00};
             mkext(&fr[m++], t + 0.002, 0x18EA00F9, q, 3);
             mkext(&fr[m++], t + 0.004, 0x18FEE500, h, 8);
+        } else if (i == 500) { /* a request to 0x00 answered by 0x33: not the addressed node */
+            uint8_t q[3] = {0xE5, 0xFE, 0x00};
+            uint8_t h[8] = {0xE6, 0x5D, 0x02, 0x00, 0x5F, 0x55, 0x00, 0x00};
+            mkext(&fr[m++], t + 0.002, 0x18EA00F9, q, 3);
+            misdirected = seq + 2;
+            mkext(&fr[m++], t + 0.004, 0x18FEE533, h, 8);
+        } else if (i == 400) { /* a claim request to 0x00 answered by a claim from 0x44 */
+            uint8_t q[3] = {0x00, 0xEE, 0x00};
+            uint8_t c[8] = {0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28};
+            mkext(&fr[m++], t + 0.002, 0x18EA00F9, q, 3);
+            misclaim = seq + 2;
+            mkext(&fr[m++], t + 0.004, 0x18EEFF44, c, 8);
         } else if (i == 700) { /* an unsolicited claim of address 0x00 */
             uint8_t c[8] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
             unsolicited = seq + 1;
@@ -308,6 +320,10 @@ static void test_j1939_requests(void)
             for (size_t j = 0; j < n; j++) {
                 if (al[j].seq == unsolicited)
                     flagged_unsolicited = 1;
+                else if (al[j].seq == misclaim)
+                    flagged_misclaim = 1;
+                else if (al[j].seq == misdirected)
+                    flagged_misdirected = 1;
                 else
                     other++;
             }
@@ -315,9 +331,17 @@ static void test_j1939_requests(void)
     }
     do {
         sg17_can_detector_flush(d, al, &n);
-        other += (int)n;
+        for (size_t j = 0; j < n; j++) {
+            if (al[j].seq == misdirected)
+                flagged_misdirected = 1;
+            else
+                other++;
+        }
     } while (n);
     tap_ok(flagged_unsolicited, "J1939: an address claim that answers no request is flagged");
+    tap_ok(flagged_misclaim, "J1939: a claim answering a request to another address is flagged");
+    tap_ok(flagged_misdirected,
+           "J1939: a lone answer from a node the request was not sent to is flagged");
     tap_int_eq(other, 0, "J1939: requests, a claim on request and a requested PGN: no alert");
     sg17_can_detector_free(d);
     sg17_can_profile_free(p);

@@ -86,6 +86,7 @@ struct sg17_can_detector {
     unsigned n_bad;             /* random payloads: never adopted later */
     uint32_t req_pgn[8];        /* the latest J1939 requests: requested PGN ... */
     double req_t[8];            /* ... and when */
+    uint8_t req_da[8];          /* ... and to which destination (0xFF: global) */
     unsigned n_req;
     double last_flag_t; /* time of the last frame flagged (any identifier) */
 };

@@ -38,14 +38,19 @@ static int pgn_spoof(const sg17_can_detector *d, const sg17_can_frame *f, unsign
     return 0;
 }
 
-/* J1939: was the frame's PGN requested (PGN 0xEA00) in the last 1.25 s? A
- * frame that answers a request is expected even from an identifier the
- * profile never saw (SAE J1939-21 on-request parameter groups). */
+/* J1939: was the frame's PGN requested (PGN 0xEA00) in the last 1.25 s -
+ * globally, or from the frame's source address? A frame that answers a
+ * request is expected even from an identifier the profile never saw (SAE
+ * J1939-21 on-request parameter groups); a request to one destination is
+ * answered by that destination only, so another source answering it is not
+ * (a forged answer beside a request). */
 static int j1939_requested(const sg17_can_detector *d, const sg17_can_frame *f)
 {
     uint32_t pgn = j1939_pgn(f->id);
+    uint8_t sa = (uint8_t)(f->id & 0xff);
     for (unsigned i = 0; i < 8 && i < d->n_req; i++)
-        if (d->req_pgn[i] == pgn && f->t - d->req_t[i] >= 0 && f->t - d->req_t[i] < 1.25)
+        if (d->req_pgn[i] == pgn && (d->req_da[i] == 0xff || d->req_da[i] == sa) &&
+            f->t - d->req_t[i] >= 0 && f->t - d->req_t[i] < 1.25)
             return 1;
     return 0;
 }
@@ -264,6 +269,7 @@ void veh_probation_tick(sg17_can_detector *d, const sg17_can_frame *f, int timed
     if (f->ext && (f->id >> 16 & 0xff) == 0xea && f->dlc >= 3) { /* J1939 request (PGN 0xEA00) */
         d->req_pgn[d->n_req % 8] =
             (uint32_t)f->data[0] | (uint32_t)f->data[1] << 8 | (uint32_t)(f->data[2] & 3) << 16;
+        d->req_da[d->n_req % 8] = (uint8_t)(f->id >> 8 & 0xff); /* PDU1: destination */
         d->req_t[d->n_req++ % 8] = f->t;
     }
     if (d->n_pend && timed && f->t >= d->next_exp)
