@@ -339,11 +339,13 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     idtrain *t = &p->tr[s];
     if (!ip->periodic || !f->has_time)
         return 0;
-    int dbl = ip->periodic == 2 && t->has_t2 && f->t - t->t2 < DBL_GAP;
-    t->t2 = f->t;
+    if (ip->periodic == 2 && t->has_t2 && f->t - t->t2 < DBL_GAP && t->dbl_n < DBL_MAX) {
+        t->dbl_n++;
+        return 0; /* a frame after the first of a burst (as detect.c judges it) */
+    }
+    t->t2 = f->t; /* the head of a possible burst */
+    t->dbl_n = 0;
     t->has_t2 = 1;
-    if (dbl)
-        return 0; /* a frame after the first of a burst */
     double dev;
     int v = veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0,
                           &dev);
@@ -463,14 +465,14 @@ static void derive_pass1(sg17_can_profile *p)
         if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
             shortg * 1000u <= ip->count)
             ip->periodic = 1;
-        /* a sender that now and then sends two or three frames at once
-         * (within DBL_GAP of each other: queued back to back), keeping its
+        /* a sender that now and then sends frames at once (gaps under
+         * DBL_GAP: queued back to back, or a logger's batch), keeping its
          * schedule otherwise - Acura TSX 0x0A6, 23 of 412 gaps of 0 s:
          * periodic, the frames after the first of such a burst are no extra
-         * frames (at most DBL_MAX per slot) */
+         * frames (at most DBL_MAX per burst) */
         else if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
                  t->dbl > 0 && ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count &&
-                 (shortg - t->dbl) * 1000u <= ip->count)
+                 shortg >= t->dbl && (shortg - t->dbl) * 1000u <= ip->count)
             ip->periodic = 2;
     }
 }

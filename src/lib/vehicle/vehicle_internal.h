@@ -139,8 +139,8 @@ typedef struct idtrain {
     uint64_t extras;
     double maxdev;
     uint32_t dbl; /* gaps under DBL_GAP (pass 1) */
-    double t2;    /* pass 2: time of the last frame */
-    uint8_t has_t2;
+    double t2;    /* pass 2: time of the head of the last burst (the last frame outside one) */
+    uint8_t has_t2, dbl_n;
 } idtrain;
 
 struct sg17_can_profile {
