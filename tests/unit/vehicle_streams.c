@@ -451,6 +451,48 @@ static void test_untimed_counter_resync(void)
     sg17_can_profile_free(p);
 }
 
+/* Probation (provisional profiles): a new identifier whose first two
+ * payloads differ in a quarter to 3/8 of their bits is decided on a third
+ * frame - two random payloads may agree that much (Dodge Durango, overlay at
+ * 5 s: 22 of 64 bits, adopted), and so do the pages of a multiplexed
+ * message (Civic 0x661). Random payloads at 1 Hz are flagged, every frame;
+ * a message alternating two pages 20 bits apart is adopted. */
+static void test_probation_borderline(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_const(10);
+    static const uint8_t a[8] = {0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0};
+    static const uint8_t m22[8] = {0xFF, 0xFF, 0x3F, 0, 0, 0, 0, 0};   /* 22 bits */
+    static const uint8_t m32[8] = {0xF0, 0x0F, 0xF0, 0x0F, 0xF0, 0x0F, 0xF0, 0x0F};
+    static const uint8_t m20[8] = {0, 0, 0, 0xFF, 0xFF, 0x0F, 0, 0};    /* 20 bits */
+    if (run_start(&r, p, "probation, borderline pair") == 0) {
+        double t = 100;
+        for (int i = 0; i < 800; i++, t += 0.01) {
+            uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0}, y[8];
+            sg17_can_frame f;
+            mkframe(&f, t, 0x100, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (i >= 100 && i % 100 == 0 && i <= 500) { /* 0x2BD: A, A^22 bits, then random */
+                int k = (i - 100) / 100;
+                for (int j = 0; j < 8; j++)
+                    y[j] = (uint8_t)(a[j] ^ (k == 1 ? m22[j] : k >= 2 ? m32[j] : 0) ^
+                                     (k >= 3 ? 0x11 * k : 0));
+                mkframe(&f, t + 0.006, 0x2BD, y, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            if (i >= 150 && i % 100 == 50) { /* 0x661: two pages in turn */
+                for (int j = 0; j < 8; j++)
+                    y[j] = (uint8_t)(a[j] ^ ((i / 100) % 2 ? m20[j] : 0));
+                mkframe(&f, t + 0.007, 0x661, y, 8);
+                run_feed(&r, &f, 0, 0);
+            }
+        }
+        run_check(&r, 0, "random payloads whose first two agree in 42 of 64 bits");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -459,5 +501,6 @@ int main(void)
     test_burst_sender();
     test_flood_1ms_aperiodic();
     test_untimed_counter_resync();
+    test_probation_borderline();
     return tap_done();
 }

@@ -127,6 +127,16 @@ static void pend_close(sg17_can_detector *d, pendst *q, double now)
     d->n_pend--;
 }
 
+/* Enough frames to decide an identifier in probation: PEND_MIN, or one more
+ * when its only comparison is borderline (a quarter to 3/8 of the bits
+ * changed: a multiplexed message, or two random payloads that happened to
+ * agree - a second comparison tells) */
+static int pend_ready(const pendst *q)
+{
+    int borderline = 4 * q->ham_sum >= q->ham_bits && 8 * q->ham_sum < 3 * q->ham_bits;
+    return q->n >= PEND_MIN && !(borderline && q->n < PEND_MIN + 1);
+}
+
 static void pend_expire(sg17_can_detector *d, double now)
 {
     double next = 0;
@@ -135,7 +145,7 @@ static void pend_expire(sg17_can_detector *d, double now)
         pendst *q = &d->pend[i];
         if (!q->used)
             continue;
-        double end = q->t0 + (q->n >= PEND_MIN ? PEND_S : PEND_LONG);
+        double end = q->t0 + (pend_ready(q) ? PEND_S : PEND_LONG);
         if (now >= end)
             pend_close(d, q, now);
         else if (!has_next || end < next) {
@@ -208,7 +218,7 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
     }
     q->n++;
     q->lenmask = (uint16_t)(q->lenmask | 1u << len_code(f->dlc));
-    if (q->n >= PEND_SEQ || (q->n >= PEND_MIN && f->t - q->t0 >= PEND_S - 1e-6))
+    if (q->n >= PEND_SEQ || (pend_ready(q) && f->t - q->t0 >= PEND_S - 1e-6))
         pend_close(d, q, f->t); /* full, or enough frames after a long wait: decide now */
     return 1;
 }
