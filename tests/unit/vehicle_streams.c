@@ -216,17 +216,25 @@ static void forged_fill(int k, uint8_t *x, void *ctx)
     x[1] ^= 0xFF;
 }
 
-static void test_spoof_rate_jitter(void)
+/* Train 10 s of the jittery sender (tfill), then run the sender (gfill)
+ * beside 500 injected frames (ifill). */
+static void jit_test(train_fill_fn tfill, train_fill_fn ifill, train_fill_fn gfill,
+                     const char *what)
 {
     static run_t r;
     uint32_t js = 7;
-    sg17_can_profile *p = train_timed(1000, 0x51F, jit_fill, jit_time, &js); /* 10 s */
-    if (run_start(&r, p, "spoof at rate, jitter") == 0) {
-        jit_streams(&r, forged_fill, jit_fill, 500);
-        run_check(&r, 5, "spoofing at the rate of a jittery sender");
+    sg17_can_profile *p = train_timed(1000, 0x51F, tfill, jit_time, &js);
+    if (run_start(&r, p, what) == 0) {
+        jit_streams(&r, ifill, gfill, 500);
+        run_check(&r, 5, what);
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
+}
+
+static void test_spoof_rate_jitter(void)
+{
+    jit_test(jit_fill, forged_fill, jit_fill, "spoofing at the rate of a jittery sender");
 }
 
 /* A replay at the sender's own rate beside the jittery sender: the replayed
@@ -254,15 +262,7 @@ static void later_fill(int g, uint8_t *x, void *ctx)
 
 static void test_replay_jitter(void)
 {
-    static run_t r;
-    uint32_t js = 7;
-    sg17_can_profile *p = train_timed(1000, 0x51F, sweep_fill, jit_time, &js);
-    if (run_start(&r, p, "replay, jitter") == 0) {
-        jit_streams(&r, replayed_fill, later_fill, 500);
-        run_check(&r, 5, "replay at the rate of a jittery sender");
-    }
-    sg17_can_detector_free(r.d);
-    sg17_can_profile_free(p);
+    jit_test(sweep_fill, replayed_fill, later_fill, "replay at the rate of a jittery sender");
 }
 
 /* A sender that now and then sends two frames at once (Acura TSX 0x0A6:
