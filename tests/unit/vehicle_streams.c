@@ -493,6 +493,44 @@ static void test_probation_borderline(void)
     sg17_can_profile_free(p);
 }
 
+/* An identifier adopted in probation (an ECU waking up after a provisional
+ * profile's learning span) learns its constant bits from its first 50
+ * frames; then a frame with random payload injected beside it (20 or more
+ * of those bits changed for one frame) is flagged, its own frames are not.
+ * (Before, adopted identifiers had no payload model at all.) */
+static void test_adopted_payload(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_const(10);
+    if (run_start(&r, p, "adopted identifier's payload") == 0) {
+        double t = 100;
+        uint32_t rnd = 5;
+        for (int i = 0; i < 1500; i++, t += 0.01) {
+            uint8_t x[8] = {(uint8_t)i, 0x00, 0xAA, 0, 0, 0, 0, 0};
+            sg17_can_frame f;
+            mkframe(&f, t, 0x100, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (i >= 200 && i % 5 == 0) { /* 0x3A0 wakes up at 102 s, 20 Hz */
+                uint8_t y[8] = {(uint8_t)(i / 5), 0x40, 0x00, 0x7F, 0x00, 0x12, 0x00, 0x00};
+                mkframe(&f, t + 0.002, 0x3A0, y, 8);
+                run_feed(&r, &f, 0, 0);
+            }
+            if (i >= 900 && i % 50 == 27) { /* random payloads beside it */
+                uint8_t z[8];
+                for (int j = 0; j < 8; j++) {
+                    rnd = rnd * 1103515245u + 12345u;
+                    z[j] = (uint8_t)(rnd >> 16);
+                }
+                mkframe(&f, t + 0.004, 0x3A0, z, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        run_check(&r, 1, "random payloads on an identifier adopted in probation");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -502,5 +540,6 @@ int main(void)
     test_flood_1ms_aperiodic();
     test_untimed_counter_resync();
     test_probation_borderline();
+    test_adopted_payload();
     return tap_done();
 }

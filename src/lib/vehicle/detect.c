@@ -250,6 +250,15 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     const idprof *ip = &d->ids[s];
     idstate *st = &d->st[s];
+    if (st->adopted && st->learn_n && st->learn_n < MIN_TRAIN && f->dlc <= 8) {
+        /* an identifier adopted in probation learns its constant bits from
+         * its first MIN_TRAIN frames, then they are judged as a profile's */
+        idprof *lp = &d->ids[s];
+        for (unsigned i = 0; i < 8; i++)
+            lp->constmask[i] = (uint8_t)(lp->constmask[i] & ~(f->data[i] ^ lp->constval[i]));
+        if (++st->learn_n == MIN_TRAIN)
+            lp->count = MIN_TRAIN;
+    }
     int bad = 0;       /* payload-level verdict of this frame */
     int tentative = 0; /* payload-const verdict waits for the next frame */
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {

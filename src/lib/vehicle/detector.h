@@ -30,6 +30,7 @@ typedef struct idstate {
     uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
     uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
+    uint8_t learn_n; /* an adopted new identifier: frames its constant bits were learned from */
     double fl_t[FLOOD_N];              /* arrival times of the identifier's last FLOOD_N frames */
     uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];

@@ -119,8 +119,22 @@ static void pend_close(sg17_can_detector *d, pendst *q, double now)
             ip->min_gap = 2 * FLOOD_GAP; /* judged for flooding only */
             ip->rate_max = 0;
             if (ip->count < MIN_TIMING)
-                ip->count = MIN_TIMING; /* timing trusted, still no payload model */
+                ip->count = MIN_TIMING; /* timing trusted, no payload model yet */
             d->st[s].adopted = 1;
+            if (q->slot < 0) {
+                /* a new identifier learns its constant bits from its first
+                 * MIN_TRAIN frames (detect.c): those of probation first */
+                memset(ip->constmask, 0, sizeof ip->constmask);
+                memcpy(ip->constval, q->data, 8);
+                unsigned held = q->n < 4 ? q->n : 4;
+                for (unsigned i = 0; i < 8; i++) {
+                    uint8_t diff = 0;
+                    for (unsigned j = 0; j < held; j++)
+                        diff = (uint8_t)(diff | (q->last[j][i] ^ q->data[i]));
+                    ip->constmask[i] = (uint8_t)~diff;
+                }
+                d->st[s].learn_n = q->n < MIN_TRAIN ? (uint8_t)q->n : MIN_TRAIN;
+            }
         }
     }
     q->used = 0;
