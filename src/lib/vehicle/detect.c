@@ -460,11 +460,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * the sender's last is weak like a waiting verdict: the stream of
          * extra frames goes on (a replay of older values of a signal beside
          * a jittery sender, Ferrari 0x51F) */
+        unsigned ham = st->has_ctr ? hamming(f->data, ref, f->dlc) : 0;
         int ilike = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc &&
-                    hamming(f->data, st->intr, f->dlc) < hamming(f->data, ref, f->dlc);
+                    hamming(f->data, st->intr, f->dlc) < ham;
         int sbad = bad ? bad : dup ? 3 : ilike ? 2 : 0;
-        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad,
-                              st->has_ctr ? hamming(f->data, ref, f->dlc) : 0, sus, &dev);
+        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, sus, &dev);
         extra = v == 1;
         if (v == 1)
             note_intr(st, f->data, f->dlc, f->t);
