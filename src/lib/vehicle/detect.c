@@ -183,9 +183,28 @@ static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17
              (unsigned)id, ph, st->tv_t, P, st->tv_E);
 }
 
+/* Flag the frame (st->xc_data) that continued the stream of extra frames at
+ * its phase, off the sender's schedule, decided when its slot closed with no
+ * frame of the sender's or when it lost its slot. */
+static void xcont_alert(const idstate *st, uint32_t key, uint64_t seq, double t, double now,
+                        double P, double E, sg17_can_alert *alerts, size_t *n)
+{
+    if (*n >= SG17_CAN_MAX_ALERTS)
+        return;
+    sg17_can_alert *a = &alerts[(*n)++];
+    char ph[17];
+    veh_frame_hex(ph, st->xc_data, st->xc_dlc);
+    late_alert(a, seq, t, now, key, "timing", 0.8);
+    snprintf(a->evidence, sizeof a->evidence,
+             "frame %X#%s at %.6f: continues the stream of extra frames at its phase (last "
+             "extra frame at %.6f), off the sender's schedule (period %.6f s, expected %.6f)",
+             (unsigned)(key & 0x1fffffffu), ph, t, st->intr_t, P, E);
+}
+
 static void note_intr(idstate *st, const uint8_t *data, unsigned dlc, double t)
 {
     uint8_t n = (uint8_t)(dlc < 8 ? dlc : 8);
+    st->intr_t2 = st->has_intr ? st->intr_t : t; /* none before: no phase of a stream */
     st->intr_t = t;
     if (st->has_intr && n == st->intr_dlc && memcmp(data, st->intr, n) == 0) {
         if (st->has_intr < 255)
@@ -461,14 +480,46 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * extra frames goes on (a replay of older values of a signal beside
          * a jittery sender, Ferrari 0x51F) */
         unsigned ham = st->has_ctr ? hamming(f->data, ref, f->dlc) : 0;
-        int ilike = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc &&
-                    hamming(f->data, st->intr, f->dlc) < ham;
-        int sbad = bad ? bad : dup ? 3 : ilike ? 2 : 0;
+        unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
+                             ? hamming(f->data, st->intr, f->dlc)
+                             : 65;
+        int ilike = ham_x < ham;
+        /* a frame at the phase of the last two extra frames (a stream at the
+         * sender's period, not a flood) and off the sender's schedule
+         * continues their stream: alone in its slot - the sender's frame
+         * missing (a lossy logger, or a sender silenced) - it is found extra
+         * when the slot closes, and the schedule stays the sender's; with
+         * another frame in its slot the contest decides as before (Acura TSX
+         * 0x0A6: the logger lost runs of 7-8 frames, and in each a replay at
+         * the sender's rate took the schedule, then the sender's frames lost
+         * their slots) */
+        double xtol = ip->tol / 2 < ip->period / 8 ? ip->tol / 2 : ip->period / 8;
+        int xcont = st->has_intr && !bad && f->t - st->intr_t < CONTEST_P * ip->period &&
+                    st->intr_t - st->intr_t2 > ip->period / 2 &&
+                    phase_dist(st->intr_t, st->intr_t2, ip->period) <= xtol &&
+                    phase_dist(f->t, st->intr_t, ip->period) <= xtol &&
+                    phase_dist(f->t, st->slot.E, ip->period) > 2 * xtol;
+        int sbad = (bad ? bad : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
+        int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
+        st->slot.closed_x = 0;
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, sus, &dev);
-        extra = v == 1;
+        if (st->slot.closed_x || (v == 2 && old_pend_x)) {
+            xcont_alert(st, ip->key, old_pend_seq, old_pend_t, f->t, ip->period, E0, alerts, n);
+            note_intr(st, st->xc_data, st->xc_dlc, old_pend_t);
+        } else if (v == 1 && old_pend_x) {
+            /* it won its slot after all: the sender's frame, the reference */
+            memcpy(st->pend_ref, st->ctr_ref, 8);
+            memcpy(st->ctr_ref, st->xc_data, 8);
+            st->has_tent = 0;
+        }
+        if (xcont && v == 0) { /* judged when its slot closes */
+            memcpy(st->xc_data, f->data, 8);
+            st->xc_dlc = (uint8_t)(f->dlc < 8 ? f->dlc : 8);
+        }
+        extra = v == 1 || (xcont && v == 0);
         if (v == 1)
             note_intr(st, f->data, f->dlc, f->t);
-        else if (v == 2)
+        else if (v == 2 && !old_pend_x)
             note_intr(st, st->last_seen, st->last_dlc, old_pend_t);
         if (v == 1 && (!bad || (tentative && !flagged))) {
             if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
@@ -495,6 +546,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                              (unsigned)f->id, veh_hexof(hx, f), f->t, ip->period, E0);
             }
             flagged = 1;
+        } else if (v == 2 && old_pend_x) {
+            ; /* flagged above */
         } else if (v == 2 && phase_dist(f->t, E0, ip->period) > rephase_tol(ip) &&
                    phase_dist(old_pend_t, E0, ip->period) > rephase_tol(ip)) {
             /* both frames of the pair off the schedule: the earlier is flagged
@@ -643,7 +696,7 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
         return;
     veh_probation_flush(d);
     /* verdicts still waiting for a next frame that never came */
-    for (size_t s = 0; s < d->n && *n + 2 <= SG17_CAN_MAX_ALERTS; s++) {
+    for (size_t s = 0; s < d->n && *n + 3 <= SG17_CAN_MAX_ALERTS; s++) {
         idstate *st = &d->st[s];
         uint32_t id = d->ids[s].key;
         if (st->tv_pend) {
@@ -654,6 +707,11 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
             st->pc_pend = 0;
             if (st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV))
                 pc_alert(st, id, alerts, n, "no later frame of the identifier");
+        }
+        if (st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT) && *n < SG17_CAN_MAX_ALERTS) {
+            st->slot.has_pend = 0;
+            xcont_alert(st, id, st->pend_seq, st->slot.pend_t, st->slot.pend_t,
+                        d->ids[s].period, st->slot.E, alerts, n);
         }
     }
     while (d->aq_n && *n < SG17_CAN_MAX_ALERTS) {

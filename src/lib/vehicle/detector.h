@@ -36,7 +36,8 @@ typedef struct idstate {
     uint8_t tv_data[8];
     uint8_t intr[8], intr_dlc,
         has_intr; /* payload of the last frames flagged as extra, how many in a row */
-    double intr_t; /* time of the last frame found extra */
+    double intr_t, intr_t2; /* time of the last frame found extra, of the one before */
+    uint8_t xc_data[8], xc_dlc; /* the pending frame that continued the extra stream */
     double seen_t;           /* time of the last frame that was no burst frame */
     uint8_t dbl_n, has_seen; /* burst frames after it */
     uint64_t tv_seq;

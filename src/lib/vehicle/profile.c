@@ -191,7 +191,10 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
  * jitter does not accumulate. Of two frames in one slot, a payload-anomalous
  * one loses first, otherwise the one farther from E. Returns
  * 0 = frame provisionally accepted, 1 = this frame is the extra one,
- * 2 = the pending frame was the extra one (this frame replaces it). */
+ * 2 = the pending frame was the extra one (this frame replaces it).
+ * A frame flagged SLOT_XCONT in bad, alone in its slot, is found extra when
+ * the slot closes (s->closed_x) and E does not move; with another frame in
+ * its slot the contest ignores the flag. */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, int sus,
                   double *dev)
 {
@@ -208,7 +211,14 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         return 0;
     }
     if (t >= s->E + P / 2) {
-        if (s->has_pend) {
+        if (s->has_pend && (s->pend_bad & SLOT_XCONT)) {
+            /* the slot's only frame continued the extra stream: the
+             * sender's slot was empty; the schedule stays the sender's */
+            s->closed_x = 1;
+            s->has_pend = 0;
+            s->E += P;
+            s->missed = 1;
+        } else if (s->has_pend) {
             s->E = s->E + SLOT_ALPHA * (s->pend_t - s->E) + P;
             if (s->warm < 3)
                 s->warm++;
@@ -259,18 +269,19 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         return 0;
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
-    int new_wins;
+    int new_wins, pb = s->pend_bad & ~SLOT_XCONT;
+    bad &= ~SLOT_XCONT;
     /* bad: 1 = a payload verdict, 2 = a verdict still waiting, 3 = a copy
      * of the sender's previous frame where counters were learned (2 and 3
      * are weaker than being the only frame on the schedule; 3 loses to 2) */
-    if ((bad == 1) != (s->pend_bad == 1))
+    if ((bad == 1) != (pb == 1))
         new_wins = bad != 1;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
         new_wins = !sus;
     else if (tol > 0 && (dn <= tol) != (dp <= tol))
         new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
-    else if (bad != s->pend_bad)
-        new_wins = bad < s->pend_bad;
+    else if (bad != pb)
+        new_wins = bad < pb;
     else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
@@ -285,6 +296,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_sus = (uint8_t)sus;
         return 2;
     }
+    s->pend_bad = (uint8_t)pb; /* it won its slot */
     *dev = dn;
     return 1;
 }

@@ -96,6 +96,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define CK_VALUES 16   /* distinct values a checksum byte must take in training */
 #define CONTEST_P \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
+#define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
 #define DBL_GAP 0.0015 /* s: frames of one identifier this close were sent at once (queued) */
 #define DBL_MAX 5 /* such frames after the first of a burst */
 #define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
@@ -118,6 +119,7 @@ typedef struct idprof {
 typedef struct slotst {
     double E, pend_t;
     uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm;
+    uint8_t closed_x; /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
 } slotst;
 
 typedef struct idtrain {
