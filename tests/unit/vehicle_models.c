@@ -1,4 +1,4 @@
-/* Payload checksum model and identifier-transition model on synthetic
+/* Payload checksum model, byte relations and identifier-transition model on synthetic
  * traffic with known properties: a checksum byte made with each supported
  * algorithm (learned, then a broken checksum is flagged and a payload whose
  * checksum was recomputed with the right algorithm is not), and an
@@ -392,11 +392,103 @@ static void test_small_counters(void)
     sg17_can_profile_free(p);
 }
 
+/* Relations between two bytes (a signal sent twice, a signal with its
+ * complement): byte 4 = byte 1 and byte 3 = ~byte 2 in every training frame,
+ * the other bytes random; bytes 5 and 6 equal too but taking 3 values only
+ * (not learned: too few values to tell a relation from a coincidence). */
+static void rel_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    if (i == 0)
+        lcg = 4242u; /* the same payloads in both passes */
+    for (int k = 0; k < 8; k++)
+        x[k] = rnd8();
+    x[1] = (uint8_t)(0x10 + x[1] % 0x20);
+    x[4] = x[1];
+    x[3] = (uint8_t)~x[2];
+    x[5] = x[6] = (uint8_t)(x[5] % 3);
+}
+
+static void test_relations(void)
+{
+    sg17_can_profile *p = train_gen(2000, 0x316, rel_fill, NULL);
+    const char *path = "vehicle_models_rel.tmp";
+    sg17_can_profile *q = NULL;
+    tap_ok(p && sg17_can_profile_save(p, path) == 0 && sg17_can_profile_load(path, &q) == 0,
+           "relations: trained, saved and loaded");
+    sg17_can_profile_free(p);
+    sg17_can_detector *d = NULL;
+    if (!q || sg17_can_detector_new(q, &d) != 0) {
+        sg17_can_profile_free(q);
+        remove(path);
+        return;
+    }
+    uint64_t seq = 0;
+    double t = 100;
+    int alerts = 0;
+    lcg = 1717u;
+    for (int i = 0; i < 300; i++, t += 0.01) {
+        uint8_t x[8];
+        rel_fill(1, x, NULL);
+        x[5] = 1;
+        x[6] = (uint8_t)(i % 2); /* bytes 5 and 6 apart: no relation learned there */
+        alerts += feed(d, t, 0x316, x, seq++, NULL, 0)[0] != 0;
+    }
+    tap_int_eq(alerts, 0, "relations: frames that keep them, no alert");
+    uint8_t x[8];
+    char ev[256];
+    rel_fill(1, x, NULL);
+    x[4] ^= 0x01; /* a forged copy of the signal */
+    const char *det = feed(d, t, 0x316, x, seq++, ev, sizeof ev);
+    t += 0.01;
+    tap_ok(strcmp(det, "payload-relation") == 0 && strstr(ev, "byte 4 equal to byte 1"),
+           "byte 4 no longer equal to byte 1: flagged (%s: %s)", det, ev);
+    rel_fill(1, x, NULL);
+    x[2] ^= 0x80; /* the signal changed, its complement not */
+    det = feed(d, t, 0x316, x, seq++, ev, sizeof ev);
+    t += 0.01;
+    tap_ok(strcmp(det, "payload-relation") == 0 && strstr(ev, "byte 3 the complement of byte 2"),
+           "byte 3 no longer the complement of byte 2: flagged (%s: %s)", det, ev);
+    rel_fill(1, x, NULL);
+    x[1] = x[4] = 0x7E; /* both copies forged alike: a new value, no relation broken */
+    det = feed(d, t, 0x316, x, seq++, ev, sizeof ev);
+    tap_ok(strcmp(det, "payload-relation") != 0, "both copies changed alike: not by it (%s)", det);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(q);
+    /* the relation masks are checked on load: a pair a < b < 8 only */
+    FILE *f = fopen(path, "r");
+    char buf[8192];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    char *id = strstr(buf, "\nid "), *eol = id ? strchr(id + 1, '\n') : NULL, *last = NULL;
+    for (char *c = id; c && c < eol; c++)
+        if (*c == ' ')
+            last = c; /* the id line's last field: rel_not */
+    int refused = 0;
+    if (last) {
+        memmove(last + 2, eol, strlen(eol) + 1);
+        last[1] = '1'; /* bit 0: byte 0 with itself */
+        f = fopen(path, "w");
+        if (f) {
+            fputs(buf, f);
+            fclose(f);
+        }
+        sg17_can_profile *r = NULL;
+        refused = sg17_can_profile_load(path, &r) == SG17_E_FORMAT && r == NULL;
+        sg17_can_profile_free(r);
+    }
+    tap_ok(refused, "a relation of a byte with itself refused on load");
+    remove(path);
+}
+
 int main(void)
 {
     test_small_counters();
     test_checksums();
     test_checksum_needs_two_inputs();
     test_transitions();
+    test_relations();
     return tap_done();
 }

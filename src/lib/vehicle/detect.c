@@ -374,6 +374,25 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             bad = 1;
         }
     }
+    if (!bad && (ip->rel_eq | ip->rel_not) && ip->count >= MIN_TRAIN && f->dlc == ip->maxlen &&
+        f->dlc <= 8) {
+        for (unsigned a = 0; a + 1 < f->dlc && !bad; a++)
+            for (unsigned b = a + 1; b < f->dlc && !bad; b++) {
+                uint64_t bit = 1ull << (8 * a + b);
+                int eq = (ip->rel_eq & bit) && f->data[a] != f->data[b];
+                int inv = (ip->rel_not & bit) && (f->data[a] ^ f->data[b]) != 0xff;
+                if (!eq && !inv)
+                    continue;
+                sg17_can_alert *a_ = veh_new_alert(alerts, n, f, seq, "payload-relation", 0.8);
+                if (a_)
+                    snprintf(a_->evidence, sizeof a_->evidence,
+                             "frame %X#%s: byte %u = %02X and byte %u = %02X break the learned "
+                             "relation (byte %u %s byte %u in every training frame)",
+                             (unsigned)f->id, veh_hexof(hx, f), a, f->data[a], b, f->data[b], b,
+                             eq ? "equal to" : "the complement of", a);
+                bad = 1;
+            }
+    }
     /* rolling counters: against the last accepted frame; a frame that
      * continues the last seen frame resynchronises (lost frames) - unless,
      * with timestamps (lost frames show as a gap), that frame itself broke

@@ -102,10 +102,20 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
                 ip->maxv[i] = f->data[i];
         }
     }
-    if (ip->count == 0)
+    if (ip->count == 0) {
         t->ck_dlc = f->dlc;
+        t->rel_eq = t->rel_not = ~0ull;
+    }
     if (f->dlc == t->ck_dlc && f->dlc >= 2) {
         unsigned nb = f->dlc < 8 ? f->dlc : 8;
+        for (unsigned a = 0; a + 1 < nb; a++)
+            for (unsigned b = a + 1; b < nb; b++) {
+                uint64_t bit = 1ull << (8 * a + b);
+                if (f->data[a] != f->data[b])
+                    t->rel_eq &= ~bit;
+                if ((f->data[a] ^ f->data[b]) != 0xff)
+                    t->rel_not &= ~bit;
+            }
         for (unsigned b = 0; b < nb; b++) {
             t->ck_vals[b][f->data[b] >> 3] =
                 (uint8_t)(t->ck_vals[b][f->data[b] >> 3] | 1u << (f->data[b] & 7));
@@ -393,6 +403,26 @@ static void derive_pass1(sg17_can_profile *p)
                 else if (t->ctr_ok4[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
                          t->ctr_vals[i] == 0x000f)
                     ip->ctr4 = (uint16_t)(ip->ctr4 | 1u << i);
+        }
+        /* relations between two bytes (a signal sent twice, or with its
+         * complement for E2E protection: Hyundai Genesis 0x316 bytes 1 and
+         * 4, DAGA 0x288 bytes 2 and 3): held by every training frame of the
+         * identifier's one length, the byte taking REL_VALUES values or more */
+        ip->rel_eq = ip->rel_not = 0;
+        if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
+            unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
+            for (unsigned a = 0; a + 1 < nb; a++) {
+                unsigned distinct = 0;
+                for (unsigned i = 0; i < 32; i++)
+                    distinct += (unsigned)__builtin_popcount(t->ck_vals[a][i]);
+                if (distinct < REL_VALUES)
+                    continue;
+                for (unsigned b = a + 1; b < nb; b++) {
+                    uint64_t bit = 1ull << (8 * a + b);
+                    ip->rel_eq |= t->rel_eq & bit;
+                    ip->rel_not |= t->rel_not & bit;
+                }
+            }
         }
         ip->ck_alg = 0;
         if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {

@@ -1,6 +1,6 @@
 /*
  * The CAN profile's text file: sg17_can_profile_save / _load (format
- * "sg17-can-profile 3"; version 2 files still load), docs/VEHICLE.md section 2.
+ * "sg17-can-profile 4"; versions 2 and 3 still load), docs/VEHICLE.md section 2.
  */
 #include <math.h> /* isfinite only */
 #include <stdio.h>
@@ -25,7 +25,7 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return SG17_E_IO;
-    fprintf(f, "sg17-can-profile 3\nhas_time %d\nload_max %u\nobserved_s %.6f\ntr_thr %u\n",
+    fprintf(f, "sg17-can-profile 4\nhas_time %d\nload_max %u\nobserved_s %.6f\ntr_thr %u\n",
             p->has_time > 0, p->load_max, p->observed_s, p->has_tr ? p->tr_thr : 0);
     for (size_t s = 0; s < p->n; s++) {
         const idprof *ip = &p->ids[s];
@@ -40,7 +40,8 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
         put_hex(f, ip->constmask, 64);
         fputc(' ', f);
         put_hex(f, ip->constval, 64);
-        fprintf(f, " %u %u %u %x %x\n", ip->ck_alg, ip->ck_byte, ip->ck_c, ip->ctr8, ip->ctr4);
+        fprintf(f, " %u %u %u %x %x %llx %llx\n", ip->ck_alg, ip->ck_byte, ip->ck_c, ip->ctr8,
+                ip->ctr4, (unsigned long long)ip->rel_eq, (unsigned long long)ip->rel_not);
     }
     for (size_t i = 0; p->has_tr && i < VEH_TR_SIZE; i++)
         if (p->trans.key[i])
@@ -129,8 +130,9 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             break;
         }
         if (lineno == 1) {
-            if (strcmp(line, "sg17-can-profile 3\n") == 0) {
-                version = 3;
+            if (strcmp(line, "sg17-can-profile 4\n") == 0 ||
+                strcmp(line, "sg17-can-profile 3\n") == 0) {
+                version = line[17] - '0';
                 p->has_tr = 1;
             } else if (strcmp(line, "sg17-can-profile 2\n") == 0) {
                 p->observed_s = 1e9; /* version 2 had no span: never provisional */
@@ -243,6 +245,20 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             ip->ck_alg = (uint8_t)v[0];
             ip->ck_byte = (uint8_t)v[1];
             ip->ck_c = (uint8_t)v[2];
+        }
+        if (version >= 4) {
+            /* byte relations: bit 8a+b with a < b < 8 only */
+            uint64_t pairs = 0;
+            for (unsigned a = 0; a < 7; a++)
+                for (unsigned b = a + 1; b < 8; b++)
+                    pairs |= 1ull << (8 * a + b);
+            if (tok_u(&s, 16, ~0ull, &v[0]) || tok_u(&s, 16, ~0ull, &v[1]) || (v[0] & ~pairs) ||
+                (v[1] & ~pairs)) {
+                e = SG17_E_FORMAT;
+                break;
+            }
+            ip->rel_eq = v[0];
+            ip->rel_not = v[1];
         }
         if (*s != '\n' && *s != 0) {
             e = SG17_E_FORMAT;

@@ -94,6 +94,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define PEND_LONG 30.0 /* s: longest probation (a new identifier sending fewer than PEND_MIN) */
 #define AQ_SIZE   256  /* deferred alerts (probation verdicts) waiting to be handed out */
 #define CK_VALUES 16   /* distinct values a checksum byte must take in training */
+#define REL_VALUES 4   /* distinct values a byte must take for a relation with another */
 #define CONTEST_P \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
 #define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
@@ -114,6 +115,7 @@ typedef struct idprof {
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
     uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
+    uint64_t rel_eq, rel_not; /* bit 8a+b (a < b): byte b equals byte a / its complement */
 } idprof;
 
 typedef struct slotst {
@@ -136,6 +138,7 @@ typedef struct idtrain {
     uint8_t ck_c0[8][VEH_CK_N];
     uint8_t ck_vals[8][32]; /* values each byte took (bitmap) */
     uint8_t ck_dlc;
+    uint64_t rel_eq, rel_not; /* byte pairs that kept the relation in every frame so far */
     /* pass 2 */
     slotst slot;
     uint64_t extras;
