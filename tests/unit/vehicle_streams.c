@@ -581,6 +581,71 @@ static void test_adopted_payload(void)
     sg17_can_profile_free(p);
 }
 
+/* An identifier that a provisional profile saw only 20 times (it started
+ * sending 1 s before the end of a 10-s learning span) learns its constant
+ * bits on, as an adopted one, up to its 50th frame; then random payloads
+ * injected beside it are flagged, its own frames are not (before: judged
+ * for flooding only, 0 of 12). */
+static void late_fill(int i, uint8_t *x)
+{
+    const uint8_t v[8] = {(uint8_t)i, 0x40, 0x00, 0x7F, 0x00, 0x12, 0x00, 0x00};
+    memcpy(x, v, 8);
+}
+
+static void test_late_identifier(void)
+{
+    static run_t r;
+    sg17_can_profile *p = NULL;
+    int e = sg17_can_profile_new(&p);
+    for (int pass = 0; pass < 2 && !e; pass++) {
+        for (int i = 0; i < 1000; i++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            const_fill(i, x, NULL);
+            mkframe(&f, 1 + i * 0.01, 0x100, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+            if (i >= 900 && i % 5 == 0) { /* 0x3A0 from 10 s on, 20 Hz */
+                late_fill(i / 5, x);
+                mkframe(&f, 1 + i * 0.01 + 0.002, 0x3A0, x, 8);
+                e |= sg17_can_profile_add(p, &f);
+            }
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    if (e || sg17_can_profile_finish(p) != 0) {
+        sg17_can_profile_free(p);
+        p = NULL;
+    }
+    if (run_start(&r, p, "identifier with 20 training frames") == 0) {
+        double t = 12;
+        uint32_t rnd = 9;
+        for (int i = 0; i < 1500; i++, t += 0.01) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            const_fill(i, x, NULL);
+            mkframe(&f, t, 0x100, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (i % 5 == 0) {
+                late_fill(200 + i / 5, x);
+                mkframe(&f, t + 0.002, 0x3A0, x, 8);
+                run_feed(&r, &f, 0, 0);
+            }
+            if (i >= 600 && i % 75 == 31) { /* random payloads beside it */
+                for (int j = 0; j < 8; j++) {
+                    rnd = rnd * 1103515245u + 12345u;
+                    x[j] = (uint8_t)(rnd >> 16);
+                }
+                mkframe(&f, t + 0.004, 0x3A0, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        run_check(&r, 1, "random payloads on an identifier the profile saw 20 times");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -592,5 +657,6 @@ int main(void)
     test_untimed_counter_resync();
     test_probation_borderline();
     test_adopted_payload();
+    test_late_identifier();
     return tap_done();
 }

@@ -83,6 +83,12 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     d->provisional = p->has_time > 0 && p->observed_s < PROV_SPAN;
     d->const_alarms = p->has_time <= 0 || p->observed_s >= CONST_SPAN;
     d->prev_slot = -1;
+    /* a provisional profile's identifier with too few frames for its payload
+     * models (one that started sending late in the learning span) learns
+     * its constant bits on, up to MIN_TRAIN frames, as an adopted one */
+    for (size_t s = 0; d->provisional && s < d->n; s++)
+        if (d->ids[s].count >= 2 && d->ids[s].count < MIN_TRAIN && d->ids[s].maxlen <= 8)
+            d->st[s].learn_n = (uint8_t)d->ids[s].count;
     *out = d;
     return 0;
 }
@@ -269,9 +275,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     const idprof *ip = &d->ids[s];
     idstate *st = &d->st[s];
-    if (st->adopted && st->learn_n && st->learn_n < MIN_TRAIN && f->dlc <= 8) {
-        /* an identifier adopted in probation learns its constant bits from
-         * its first MIN_TRAIN frames, then they are judged as a profile's */
+    if (st->learn_n && st->learn_n < MIN_TRAIN && f->dlc <= 8) {
+        /* an identifier adopted in probation (or one a provisional profile
+         * saw too little of) learns its constant bits from its first
+         * MIN_TRAIN frames, then they are judged as a profile's */
         idprof *lp = &d->ids[s];
         for (unsigned i = 0; i < 8; i++)
             lp->constmask[i] = (uint8_t)(lp->constmask[i] & ~(f->data[i] ^ lp->constval[i]));
