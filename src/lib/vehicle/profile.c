@@ -483,7 +483,7 @@ static void derive_pass1(sg17_can_profile *p)
         }
         uint64_t near = 0;
         double sum = 0;
-        for (int b = m - 3; b <= m + 3; b++) {
+        for (int b = m - PER_BINS; b <= m + PER_BINS; b++) {
             if (b < 0 || b >= HBINS)
                 continue;
             near += t->hist[b];

@@ -98,6 +98,9 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define CONTEST_P \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
 #define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
+#ifndef PER_BINS
+#define PER_BINS 3 /* log bins (12 per octave) either side of the median gap: the periodic band */
+#endif
 #define DBL_GAP 0.0015 /* s: frames of one identifier this close were sent at once (queued) */
 #define DBL_MAX 5 /* such frames after the first of a burst */
 #define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
