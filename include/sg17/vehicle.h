@@ -47,6 +47,11 @@ typedef struct sg17_can_reader sg17_can_reader;
  * inflate window), whatever the file size.
  */
 SG17_API SG17_MUST_CHECK int sg17_vehicle_open(const char *path, sg17_can_reader **out);
+/* path "-" is standard input. A pipe or terminal (candump -L can0 | ...) is
+ * read as frames arrive (a line is returned as soon as it is complete); a
+ * zip archive needs a regular file. */
+/** 1 if the capture is a stream (not seekable: it can be read only once). */
+SG17_API int sg17_vehicle_is_stream(const sg17_can_reader *r);
 /** Same over a memory buffer (not copied; must outlive the reader). */
 SG17_API SG17_MUST_CHECK int sg17_vehicle_open_mem(const uint8_t *buf, size_t len, const char *name,
                                                    sg17_can_reader **out);

@@ -32,7 +32,10 @@ static void usage(FILE *f)
             "       sg17 vehicle report sign --key KEY [-o OUT] ALERTS.jsonl\n"
             "       sg17 vehicle report verify --key KEY.pub REPORT.json\n"
             "Captures: candump -l logs, DAGA, CICIoV2024, J1939 CSV, sg17 interchange CSV\n"
-            "(timestamp,id,dlc,data,label), plain or in a .zip. See docs/VEHICLE.md.\n");
+            "(timestamp,id,dlc,data,label), plain or in a .zip. See docs/VEHICLE.md.\n"
+            "convert and detect read standard input for CAPTURE - (a live bus:\n"
+            "candump -L can0 | sg17 vehicle detect --profile P -); alerts are written as\n"
+            "the frames arrive.\n");
 }
 
 static void json_str(FILE *f, const char *s)
@@ -48,6 +51,12 @@ static void json_str(FILE *f, const char *s)
             fputc(c, f);
     }
     fputc('"', f);
+}
+
+/* a capture argument: a path, or "-" (standard input) */
+static int capture_arg(const char *a)
+{
+    return a[0] != '-' || strcmp(a, "-") == 0;
 }
 
 static int parse_double(const char *s, double *out)
@@ -66,7 +75,7 @@ static int do_convert(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             outp = argv[++i];
-        else if (!in && argv[i][0] != '-')
+        else if (!in && capture_arg(argv[i]))
             in = argv[i];
         else {
             usage(stderr);
@@ -124,7 +133,7 @@ static int do_train(int argc, char **argv)
                 free(paths);
                 return CLI_USAGE;
             }
-        } else if (argv[i][0] != '-')
+        } else if (capture_arg(argv[i]))
             paths[n++] = argv[i];
         else {
             free(paths);
@@ -177,6 +186,77 @@ static int get_profile(const char *prof, double learn, const char *capture, sg17
     return 0;
 }
 
+static void print_alerts(const sg17_can_alert *al, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%llu,"
+               "\"score\":%.2f,\"evidence\":",
+               al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
+               (unsigned long long)al[k].seq, al[k].score);
+        json_str(stdout, al[k].evidence);
+        fputs("}\n", stdout);
+    }
+}
+
+/* Online learning from a stream (read once): hold the frames of the first
+ * `learn` seconds, train both passes on them, hand back the frame that
+ * ended the span (*next, *has_next). */
+static int learn_stream(sg17_can_reader *r, double learn, sg17_can_profile **out,
+                        sg17_can_frame *next, int *has_next)
+{
+    sg17_can_frame *buf = NULL, f;
+    size_t n = 0, cap = 0;
+    int e;
+    *has_next = 0;
+    while ((e = sg17_vehicle_next(r, &f)) == 1) {
+        if (!f.has_time) {
+            fprintf(stderr, "sg17: %s: --learn-seconds needs timestamps\n", "stdin");
+            free(buf);
+            return -1;
+        }
+        if (n && f.t - buf[0].t >= learn) {
+            *next = f;
+            *has_next = 1;
+            break;
+        }
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 4096;
+            sg17_can_frame *nb = realloc(buf, nc * sizeof *buf);
+            if (!nb) {
+                fprintf(stderr, "sg17: out of memory holding the learning span\n");
+                free(buf);
+                return -1;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        buf[n++] = f;
+    }
+    if (e < 0) {
+        fprintf(stderr, "sg17: %s\n", sg17_vehicle_error(r));
+        free(buf);
+        return -1;
+    }
+    sg17_can_profile *p;
+    e = sg17_can_profile_new(&p);
+    for (int pass = 0; pass < 2 && !e; pass++) {
+        for (size_t i = 0; i < n && !e; i++)
+            e = sg17_can_profile_add(p, &buf[i]);
+        if (pass == 0 && !e)
+            e = sg17_can_profile_next_pass(p);
+    }
+    if (!e)
+        e = sg17_can_profile_finish(p);
+    free(buf);
+    if (e) {
+        fprintf(stderr, "sg17: training on the first %g s: %s\n", learn, sg17_strerror(e));
+        sg17_can_profile_free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
 static int do_detect(int argc, char **argv)
 {
     const char *prof = NULL, *svg = NULL, *cap = NULL;
@@ -189,7 +269,7 @@ static int do_detect(int argc, char **argv)
         else if (strcmp(argv[i], "--learn-seconds") == 0 && i + 1 < argc) {
             if (parse_double(argv[++i], &learn) != 0 || learn <= 0)
                 return CLI_USAGE;
-        } else if (!cap && argv[i][0] != '-')
+        } else if (!cap && capture_arg(argv[i]))
             cap = argv[i];
         else {
             usage(stderr);
@@ -200,15 +280,25 @@ static int do_detect(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    sg17_can_profile *p;
-    if (get_profile(prof, learn, cap, &p) != 0)
-        return CLI_FAIL;
     sg17_can_reader *r;
     int e = sg17_vehicle_open(cap, &r);
     if (e) {
         fprintf(stderr, "sg17: %s\n", r ? sg17_vehicle_error(r) : cap);
         sg17_vehicle_close(r);
-        sg17_can_profile_free(p);
+        return CLI_FAIL;
+    }
+    int stream = sg17_vehicle_is_stream(r);
+    if (stream && svg) {
+        fprintf(stderr, "sg17: --svg reads the capture again: give a file, not a stream\n");
+        sg17_vehicle_close(r);
+        return CLI_USAGE;
+    }
+    sg17_can_profile *p;
+    sg17_can_frame f;
+    int pending = 0; /* a stream's first frame after the learning span */
+    if (stream && !prof ? learn_stream(r, learn, &p, &f, &pending) != 0
+                        : get_profile(prof, learn, cap, &p) != 0) {
+        sg17_vehicle_close(r);
         return CLI_FAIL;
     }
     sg17_can_detector *d;
@@ -217,43 +307,31 @@ static int do_detect(int argc, char **argv)
         sg17_can_profile_free(p);
         return CLI_FAIL;
     }
-    sg17_can_frame f;
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     uint64_t seq = 0, nalerts = 0;
     double t0 = 0;
-    int first = 1;
-    while ((e = sg17_vehicle_next(r, &f)) == 1) {
+    int first = 1, skip = learn > 0 && !stream; /* a file's learning span is read again */
+    e = 1;
+    while (pending || (e = sg17_vehicle_next(r, &f)) == 1) {
+        pending = 0;
         if (first) {
             t0 = f.t;
             first = 0;
         }
-        if (learn > 0 && f.t - t0 < learn)
+        if (skip && f.t - t0 < learn)
             continue;
         size_t n;
         sg17_can_detector_feed(d, &f, seq, al, &n);
-        for (size_t k = 0; k < n; k++) {
-            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%"
-                   "llu,"
-                   "\"score\":%.2f,\"evidence\":",
-                   al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
-                   (unsigned long long)al[k].seq, al[k].score);
-            json_str(stdout, al[k].evidence);
-            fputs("}\n", stdout);
-            nalerts++;
-        }
+        print_alerts(al, n);
+        nalerts += n;
+        if (stream && n)
+            fflush(stdout); /* a live bus: each alert as it is decided */
         seq++;
     }
     for (size_t n = 1; e == 0 && n;) { /* identifiers still in probation */
         sg17_can_detector_flush(d, al, &n);
-        for (size_t k = 0; k < n; k++) {
-            printf("{\"time\":%.6f,\"decided\":%.6f,\"detector\":\"%s\",\"id\":\"%0*X\",\"frame\":%"
-                   "llu,\"score\":%.2f,\"evidence\":",
-                   al[k].t, al[k].t_decided, al[k].detector, al[k].ext ? 8 : 3, (unsigned)al[k].id,
-                   (unsigned long long)al[k].seq, al[k].score);
-            json_str(stdout, al[k].evidence);
-            fputs("}\n", stdout);
-            nalerts++;
-        }
+        print_alerts(al, n);
+        nalerts += n;
     }
     int rc = CLI_OK;
     if (e < 0) {

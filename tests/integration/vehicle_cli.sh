@@ -46,6 +46,26 @@ is "$(status "$SG17_BIN" vehicle eval --json --learn-seconds 20 "$T/attack.csv")
 ok "$(python3 -c "import json,sys; d=json.loads(open('$T/out').read()); sys.exit(0 if d['tp']==60 and d['fp']==0 else 1)"; echo $?)" "online: 60 tp, 0 fp"
 is "$(status "$SG17_BIN" vehicle detect --profile "$T/p.prof" --svg "$T/t.svg" "$T/attack.csv")" 1 "detect --svg"
 ok "$(python3 -c "import xml.dom.minidom as m,sys; d=m.parse('$T/t.svg'); r=[x for x in d.getElementsByTagName('rect') if x.getAttribute('fill')=='red']; sys.exit(0 if r else 1)"; echo $?)" "timeline SVG parses and marks alerts in red"
+# a live bus: frames through a pipe (candump -L can0 | sg17 vehicle detect ... -);
+# each alert is written as its frame arrives, while the stream is still open
+mkfifo "$T/bus"
+"$SG17_BIN" vehicle detect --profile "$T/p.prof" - < "$T/bus" > "$T/live.jsonl" 2>"$T/live.err" &
+live=$!
+exec 3>"$T/bus"
+head -300 "$T/clean.log" >&3
+echo "(1002.0021) can0 7E0#0102" >&3
+for i in $(seq 100); do grep -q '"id":"7E0"' "$T/live.jsonl" && break; sleep 0.1; done
+is "$(grep -c '"detector":"unknown-id","id":"7E0"' "$T/live.jsonl")" 1 "live: the alert is out while the stream is still open"
+sed -n '301,400p' "$T/clean.log" >&3
+exec 3>&-
+wait $live
+is "$?" 1 "live: exit 1 (alerts) when the stream ends"
+is "$(grep -c . "$T/live.jsonl")" 1 "live: one alert, the clean frames none"
+cat "$T/attack.log" | "$SG17_BIN" vehicle detect --learn-seconds 20 - > "$T/o1" 2>/dev/null
+"$SG17_BIN" vehicle detect --learn-seconds 20 "$T/attack.log" > "$T/o2" 2>/dev/null
+ok "$(test -s "$T/o1" && cmp -s "$T/o1" "$T/o2"; echo $?)" "online learning from a pipe: the same alerts as from the file"
+is "$(cat "$T/clean.log" | status "$SG17_BIN" vehicle train - -o "$T/x.prof")" 3 "train from a pipe refused (two passes): exit 3"
+ok "$(grep -q 'not a stream' "$T/err"; echo $?)" "... saying why"
 # signed report
 is "$(status "$SG17_BIN" pqc keygen --alg ml-dsa-65 -o "$T/mbr.key")" 0 "ML-DSA-65 key"
 is "$(status "$SG17_BIN" vehicle report sign --key "$T/mbr.key" --vehicle test-car -o "$T/r.json" "$T/alerts.jsonl")" 0 "report signed"

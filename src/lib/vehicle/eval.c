@@ -37,6 +37,12 @@ static int train_pass(sg17_can_profile *p, const char *path, double learn_second
         sg17_vehicle_close(r);
         return e;
     }
+    if (sg17_vehicle_is_stream(r)) {
+        snprintf(err, errlen, "%s: training reads a capture twice: give a file, not a stream",
+                 path);
+        sg17_vehicle_close(r);
+        return SG17_E_UNSUPPORTED;
+    }
     sg17_can_frame f;
     double t0 = 0;
     int first = 1;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "sg17/vehicle.h"
@@ -38,6 +39,12 @@ enum fmt {
 struct sg17_can_reader {
     /* byte source */
     FILE *fp;
+    int own_fp; /* opened here (not stdin) */
+    /* a stream (pipe, terminal, socket): read(2) as bytes arrive, the
+     * format's first bytes held back from the sniffing, no seeking */
+    int stream, rd_err;
+    uint8_t pre[4];
+    size_t pre_n, pre_pos;
     const uint8_t *mem;
     size_t mem_len, mem_pos;
     /* zip entry */
@@ -94,6 +101,22 @@ static int src_read_at(sg17_can_reader *r, uint64_t off, uint8_t *buf, size_t n)
 
 static size_t src_read(sg17_can_reader *r, uint8_t *buf, size_t n)
 {
+    if (r->stream) {
+        size_t k = 0;
+        while (r->pre_pos < r->pre_n && k < n)
+            buf[k++] = r->pre[r->pre_pos++];
+        if (k)
+            return k;
+        for (;;) { /* what has arrived, at least one byte (0: end of the stream) */
+            ssize_t g = read(fileno(r->fp), buf, n);
+            if (g >= 0)
+                return (size_t)g;
+            if (errno != EINTR) {
+                r->rd_err = 1;
+                return 0;
+            }
+        }
+    }
     if (r->fp)
         return fread(buf, 1, n, r->fp);
     size_t k = r->mem_len - r->mem_pos;
@@ -223,7 +246,7 @@ static int refill(sg17_can_reader *r)
     if (!r->is_zip) {
         r->out_len = src_read(r, r->out, CHUNK);
         if (r->out_len == 0) {
-            if (r->fp && ferror(r->fp))
+            if (r->rd_err || (r->fp && ferror(r->fp)))
                 return fail(r, SG17_E_IO, "read error");
             r->eof = 1;
         }
@@ -806,6 +829,23 @@ static int open_common(sg17_can_reader *r)
 {
     uint8_t magic[4];
     int zip = 0;
+    if (r->fp && fseeko(r->fp, 0, SEEK_CUR) != 0) {
+        /* not seekable: a pipe (candump -L can0 | sg17 ...), a terminal */
+        r->stream = 1;
+        while (r->pre_n < sizeof r->pre) {
+            ssize_t g = read(fileno(r->fp), r->pre + r->pre_n, sizeof r->pre - r->pre_n);
+            if (g == 0)
+                break;
+            if (g < 0 && errno != EINTR)
+                return fail(r, SG17_E_IO, "read error");
+            if (g > 0)
+                r->pre_n += (size_t)g;
+        }
+        if (r->pre_n == 4 && le32(r->pre) == 0x04034b50u)
+            return fail(r, SG17_E_UNSUPPORTED,
+                        "a zip archive is read from a file, not from a stream");
+        return 0;
+    }
     if (src_read_at(r, 0, magic, 4) == 0 && le32(magic) == 0x04034b50u)
         zip = 1;
     if (r->fp && fseeko(r->fp, 0, SEEK_SET) != 0)
@@ -824,8 +864,14 @@ int sg17_vehicle_open(const char *path, sg17_can_reader **out)
     sg17_can_reader *r = calloc(1, sizeof *r);
     if (!r)
         return SG17_E_NOMEM;
-    snprintf(r->name, sizeof r->name, "%s", path);
-    r->fp = fopen(path, "rb");
+    if (strcmp(path, "-") == 0) {
+        snprintf(r->name, sizeof r->name, "stdin");
+        r->fp = stdin;
+    } else {
+        snprintf(r->name, sizeof r->name, "%s", path);
+        r->fp = fopen(path, "rb");
+        r->own_fp = 1;
+    }
     if (!r->fp) {
         free(r);
         return SG17_E_IO;
@@ -869,9 +915,14 @@ void sg17_vehicle_close(sg17_can_reader *r)
         return;
     if (r->zs_init)
         inflateEnd(&r->zs);
-    if (r->fp)
+    if (r->fp && r->own_fp)
         fclose(r->fp);
     free(r);
+}
+
+int sg17_vehicle_is_stream(const sg17_can_reader *r)
+{
+    return r && r->stream;
 }
 
 void sg17_vehicle_csv_header(FILE *f)
