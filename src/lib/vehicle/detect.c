@@ -259,6 +259,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         d->win_count++;
     }
     veh_probation_tick(d, f, timed);
+    if (f->ext && timed)
+        veh_j1939_tp(d, f, seq, alerts, n);
     int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
     if (d->provisional && timed && s < 0 && veh_probation_frame(d, f, seq, s, alerts, n)) {
         d->prev_slot = -1;

@@ -65,6 +65,13 @@ typedef struct pendst {
     double ts[PEND_SEQ];
 } pendst;
 
+/* a J1939-21 transport connection (j1939_tp.c) */
+typedef struct tpconn {
+    uint8_t used, bam, sa, da, packets, next, cts_n;
+    double t_last;
+} tpconn;
+#define TP_MAX 32
+
 struct sg17_can_detector {
     const sg17_can_profile *p;
     idprof ids[MAX_IDS]; /* the profile's, plus identifiers adopted after probation */
@@ -91,6 +98,9 @@ struct sg17_can_detector {
     uint8_t req_da[8];          /* ... and to which destination (0xFF: global) */
     unsigned n_req;
     double last_flag_t; /* time of the last frame flagged (any identifier) */
+    tpconn tp[TP_MAX];  /* open J1939 transport connections */
+    int tp_init;
+    double tp_t0; /* the first transport frame seen */
 };
 
 /** Append an alert for frame f (seq) to a[*n] (NULL when full). */
@@ -100,6 +110,11 @@ sg17_can_alert *veh_new_alert(sg17_can_alert *a, size_t *n, const sg17_can_frame
 void veh_frame_hex(char *out, const uint8_t *d, unsigned n);
 /** The frame's payload as hex in buf (17 bytes); returns buf. */
 const char *veh_hexof(char *buf, const sg17_can_frame *f);
+
+/* j1939_tp.c */
+/** A J1939 TP.CM / TP.DT frame against SAE J1939-21: 1 if flagged (alert added). */
+int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
+                 sg17_can_alert *alerts, size_t *n);
 
 /* probation.c */
 /** Every frame: note J1939 requests; decide probations that ran out. */
