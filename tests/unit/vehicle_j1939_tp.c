@@ -18,30 +18,6 @@ static sg17_can_detector *det;
 static uint64_t seq;
 static double now;
 
-/* a profile of 10 s of EEC1 from address 0x00 (full J1939 traffic is not needed) */
-static sg17_can_profile *train_eec1(void)
-{
-    sg17_can_profile *p;
-    if (sg17_can_profile_new(&p) != 0)
-        return NULL;
-    int e = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < 1000; i++) {
-            uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
-            sg17_can_frame f;
-            mkext(&f, 1 + i * 0.01, 0x0CF00400, x, 8);
-            e |= sg17_can_profile_add(p, &f);
-        }
-        if (pass == 0)
-            e |= sg17_can_profile_next_pass(p);
-    }
-    if (e || sg17_can_profile_finish(p) != 0) {
-        sg17_can_profile_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 /* Feed one frame at now += dt; return the evidence of its j1939-tp alert ("" if none). */
 static const char *tp(double dt, uint32_t id, const uint8_t *x, uint8_t n)
 {

@@ -429,6 +429,19 @@ static void test_replay_lossy_logger(void)
     sg17_can_profile_free(p);
 }
 
+/* Feed a frame of 0x3A0 with a random payload (rnd: the generator's state) at t: injected. */
+static void feed_random_3a0(run_t *r, uint32_t *rnd, double t)
+{
+    uint8_t z[8];
+    sg17_can_frame f;
+    for (int j = 0; j < 8; j++) {
+        *rnd = *rnd * 1103515245u + 12345u;
+        z[j] = (uint8_t)(*rnd >> 16);
+    }
+    mkframe(&f, t, 0x3A0, z, 8);
+    run_feed(r, &f, 1, 0);
+}
+
 /* A flood at exactly 1 ms (HCRL-style spoofing) of an identifier that a
  * provisional profile knows as aperiodic (sent on change, 40-400 ms apart):
  * flagged from its ninth frame on; the sender's own frames are not, before
@@ -579,15 +592,8 @@ static void test_adopted_payload(void)
                 mkframe(&f, t + 0.002, 0x3A0, y, 8);
                 run_feed(&r, &f, 0, 0);
             }
-            if (i >= 900 && i % 50 == 27) { /* random payloads beside it */
-                uint8_t z[8];
-                for (int j = 0; j < 8; j++) {
-                    rnd = rnd * 1103515245u + 12345u;
-                    z[j] = (uint8_t)(rnd >> 16);
-                }
-                mkframe(&f, t + 0.004, 0x3A0, z, 8);
-                run_feed(&r, &f, 1, 0);
-            }
+            if (i >= 900 && i % 50 == 27) /* random payloads beside it */
+                feed_random_3a0(&r, &rnd, t + 0.004);
         }
         run_check(&r, 1, "random payloads on an identifier adopted in probation");
     }
@@ -645,14 +651,8 @@ static void test_late_identifier(void)
                 mkframe(&f, t + 0.002, 0x3A0, x, 8);
                 run_feed(&r, &f, 0, 0);
             }
-            if (i >= 600 && i % 75 == 31) { /* random payloads beside it */
-                for (int j = 0; j < 8; j++) {
-                    rnd = rnd * 1103515245u + 12345u;
-                    x[j] = (uint8_t)(rnd >> 16);
-                }
-                mkframe(&f, t + 0.004, 0x3A0, x, 8);
-                run_feed(&r, &f, 1, 0);
-            }
+            if (i >= 600 && i % 75 == 31) /* random payloads beside it */
+                feed_random_3a0(&r, &rnd, t + 0.004);
         }
         run_check(&r, 1, "random payloads on an identifier the profile saw 20 times");
     }

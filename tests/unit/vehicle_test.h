@@ -77,6 +77,31 @@ static inline sg17_can_profile *train_gen(int n, uint32_t id, train_fill_fn fill
     return p;
 }
 
+/* J1939: 10 s of EEC1 (PGN 0xF004) from address 0x00, 100 Hz from t = 1 s,
+ * both passes (byte 3 counts). */
+static inline sg17_can_profile *train_eec1(void)
+{
+    sg17_can_profile *p;
+    if (sg17_can_profile_new(&p) != 0)
+        return NULL;
+    int e = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 1000; i++) {
+            uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
+            sg17_can_frame f;
+            mkext(&f, 1 + i * 0.01, 0x0CF00400, x, 8);
+            e |= sg17_can_profile_add(p, &f);
+        }
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    if (e || sg17_can_profile_finish(p) != 0) {
+        sg17_can_profile_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 static inline void const_fill(int i, uint8_t *x, void *ctx)
 {
     (void)ctx;
