@@ -660,6 +660,55 @@ static void test_late_identifier(void)
     sg17_can_profile_free(p);
 }
 
+/* A provisional profile flags a one-frame change of 8-15 learned-constant
+ * bits (fewer than the 16 a short profile needs alone) when the frame is far
+ * from each of the identifier's last four payloads - 3/8 of its bytes moved
+ * by more than 16: random, not a genuine excursion of a few fields (Acura
+ * TSX 0x0A6: a random payload changed 15 such bits and passed a nibble
+ * checksum by chance). Here 5 smooth signals (crossing binary carries, which
+ * flip many bits) and 3 constant bytes: a status glitch of 12 constant bits
+ * is not flagged, random-like frames with 12 are (without the rule: none;
+ * with the bits' Hamming distance instead of the bytes' moves, 3 glitches
+ * at carries too). */
+static void smooth_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {(uint8_t)i,       (uint8_t)(i / 2), (uint8_t)(i / 3), (uint8_t)(i / 5),
+                          (uint8_t)(i / 7), 0x00,             0x5A,             0xC3};
+    memcpy(x, v, 8);
+}
+
+static void test_far_payload(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_gen(1000, 0x2A0, smooth_fill, NULL); /* 10 s: provisional */
+    if (run_start(&r, p, "far payload") == 0) {
+        double t = 20;
+        for (int i = 0; i < 1000; i++, t += 0.01) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            smooth_fill(1000 + i, x, NULL);
+            int inj = i % 100 == 50, glitch = i % 100 == 20;
+            if (glitch) { /* a status byte all set and 4 bits of another, one frame */
+                x[5] = 0xFF;
+                x[6] ^= 0x0F;
+            }
+            if (inj) { /* 12 constant bits and 4 signal bytes moved (byte 0, a counter, kept) */
+                x[5] = 0xF0;
+                x[6] ^= 0x3C;
+                x[7] ^= 0x0F;
+                for (int k = 1; k < 5; k++)
+                    x[k] ^= 0x5A;
+            }
+            mkframe(&f, t, 0x2A0, x, 8);
+            run_feed(&r, &f, inj, 0);
+        }
+        run_check(&r, 0, "random-like payloads with 12 constant bits changed, beside glitches");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -672,5 +721,6 @@ int main(void)
     test_probation_borderline();
     test_adopted_payload();
     test_late_identifier();
+    test_far_payload();
     return tap_done();
 }

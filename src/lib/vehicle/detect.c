@@ -137,6 +137,16 @@ static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_f
     return nb;
 }
 
+/* Is a waiting one-frame change of learned-constant bits flagged? CONST_HI
+ * bits or more where the profile saw CONST_SPAN, else CONST_PROV bits - or
+ * CONST_HI bits in a frame far from each of the identifier's last four
+ * payloads (random, not a genuine excursion of a few fields) */
+static int pc_flags(const sg17_can_detector *d, const idstate *st)
+{
+    return st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV) ||
+           (st->pc_nb >= CONST_HI && st->pc_far);
+}
+
 /* Flag the frame whose payload-const verdict waited. */
 static void pc_alert(const idstate *st, uint32_t key, sg17_can_alert *alerts, size_t *n,
                      const char *why)
@@ -336,12 +346,28 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
                 nb = const_diff(ip, st, f, lim, diff);
-            } else if (!kept && st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV)) {
+            } else if (!kept && pc_flags(d, st)) {
                 pc_alert(st, ip->key, alerts, n, "the identifier's next frame does not keep them");
             }
             st->pc_pend = 0;
         }
         if (nb >= CONST_K) {
+            /* far from each of the last four payloads: 3/8 of the bytes
+             * moved by more than 16 (modulo 256: signals wrap) and more than
+             * 3/8 of the bits differ. A random payload does both (7 of 8
+             * bytes move that far); a signal crossing a binary carry flips
+             * many bits but moves by one, a multiplexed page moves bytes
+             * but keeps many bits */
+            unsigned nb8 = lim < 8 ? lim : 8, far = st->recent_n == 4;
+            for (unsigned k = 0; k < st->recent_n && far; k++) {
+                unsigned jumped = 0;
+                for (unsigned i = 0; i < nb8; i++) {
+                    unsigned dd = (unsigned)(uint8_t)(f->data[i] - st->recent[k][i]);
+                    jumped += (dd < 128 ? dd : 256 - dd) > 16;
+                }
+                far = 8 * jumped >= 3 * nb8 && 8 * hamming(f->data, st->recent[k], nb8) > 3 * 8 * nb8;
+            }
+            st->pc_far = (uint8_t)far;
             st->pc_pend = 1;
             st->pc_nb = (uint8_t)(nb < 255 ? nb : 255);
             st->pc_dlc = (uint8_t)lim;
@@ -673,6 +699,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
+    if (!flagged && !tentative) {
+        memcpy(st->recent[st->recent_i], f->data, 8);
+        st->recent_i = (uint8_t)((st->recent_i + 1) % 4);
+        if (st->recent_n < 4)
+            st->recent_n++;
+    }
     st->ls_ctrbad = (uint8_t)ctrbad;
     st->last_dlc = f->dlc < 8 ? f->dlc : 8;
     if (deferred && (!d->has_flag_t || deferred_t > d->last_flag_t)) {
@@ -733,7 +765,7 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
         }
         if (st->pc_pend) {
             st->pc_pend = 0;
-            if (st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV))
+            if (pc_flags(d, st))
                 pc_alert(st, id, alerts, n, "no later frame of the identifier");
         }
         if (st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT) && *n < SG17_CAN_MAX_ALERTS) {
