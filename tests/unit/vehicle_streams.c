@@ -442,6 +442,59 @@ static void feed_random_3a0(run_t *r, uint32_t *rnd, double t)
     run_feed(r, &f, 1, 0);
 }
 
+/* A sender whose signal takes 3 values, steady for stretches (Dodge
+ * Durango 0x202: byte 5 0x77, 0x79 or 0x7B), replayed at its rate 4.4 ms
+ * after it: two replayed frames in a row often carry the value the sender
+ * is sending too. Beside a stream at the sender's period that repeated
+ * payload weighs less than being on the schedule: every replayed frame is
+ * flagged, none of the sender's (as a payload verdict: 4 of 500, and 496 of
+ * the sender's after the first coincidence). */
+static void tri_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    static const uint8_t v[3] = {0x77, 0x79, 0x7B};
+    memset(x, 0, 8);
+    x[4] = 0x01;
+    x[5] = v[(i / 7 + i / 13) % 3]; /* steady runs of a few frames */
+    x[6] = 0x82;
+}
+
+static double tri_time(int i, void *ctx) /* 10 ms, the sender's own +0.3/-0.2 ms pattern */
+{
+    (void)ctx;
+    return 1 + i * 0.01 + (i % 2 ? 0.0003 : -0.0002);
+}
+
+static void test_replay_steady_signal(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_timed(500, 0x202, tri_fill, tri_time, NULL); /* 5 s */
+    if (run_start(&r, p, "steady signal") == 0) {
+        int g = 0, k = 0;
+        double tr = 8 + 0.0044;
+        while (g < 700) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 6 + tri_time(g, NULL);
+            int rk = k < 500 && tr < tg;
+            if (rk) {
+                tri_fill(k + 3, x, NULL); /* the recorded signal, another phase of it */
+                mkframe(&f, tr, 0x202, x, 8);
+                tr += 0.01;
+                k++;
+            } else {
+                tri_fill(500 + g, x, NULL);
+                mkframe(&f, tg, 0x202, x, 8);
+                g++;
+            }
+            run_feed(&r, &f, rk, 0);
+        }
+        run_check(&r, 5, "replay beside a sender whose signal takes 3 values");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A flood at exactly 1 ms (HCRL-style spoofing) of an identifier that a
  * provisional profile knows as aperiodic (sent on change, 40-400 ms apart):
  * flagged from its ninth frame on; the sender's own frames are not, before
@@ -716,6 +769,7 @@ int main(void)
     test_replay_jitter();
     test_burst_sender();
     test_replay_lossy_logger();
+    test_replay_steady_signal();
     test_flood_1ms_aperiodic();
     test_untimed_counter_resync();
     test_probation_borderline();

@@ -471,10 +471,19 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     /* the very payload of the last frames flagged as extra, if at least two
      * in a row had it (a flood or a replay repeating one forged frame), loses
      * slot contests too. (One is not enough: a sender whose payload is only
-     * a 2-bit counter repeats any replayed payload - Nissan 0x29E.) */
+     * a 2-bit counter repeats any replayed payload - Nissan 0x29E.) Beside a
+     * flood, as a payload verdict; beside a stream at the sender's period
+     * only after the schedule (row: one on it, the other clearly off it):
+     * the sender's own steady signal may carry that payload too (Dodge
+     * Durango 0x202, a byte taking 3 values, replayed at its rate) */
+    int row = 0;
     if (st->has_intr >= 2 && f->dlc == st->intr_dlc &&
-        memcmp(f->data, st->intr, st->intr_dlc) == 0)
-        bad = tentative = 1;
+        memcmp(f->data, st->intr, st->intr_dlc) == 0) {
+        if (timed && ip->periodic && st->intr_t - st->intr_t2 >= ip->period / 2)
+            row = tentative = 1;
+        else
+            bad = tentative = 1;
+    }
     int extra = 0;         /* the slot model found this frame extra */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
@@ -553,7 +562,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     phase_dist(st->intr_t, st->intr_t2, ip->period) <= xtol &&
                     phase_dist(f->t, st->intr_t, ip->period) <= xtol &&
                     phase_dist(f->t, st->slot.E, ip->period) > 2 * xtol;
-        int sbad = (bad ? bad : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
+        int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, sus, &dev);
@@ -692,7 +701,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     /* a frame with no payload verdict becomes the counter and resemblance
      * reference - unless the slot model found it extra */
-    if (!bad && !extra) {
+    if (!bad && !extra && !row) {
         st->has_tent = 0;
         memcpy(st->pend_ref, st->ctr_ref, 8);
         memcpy(st->ctr_ref, f->data, 8);

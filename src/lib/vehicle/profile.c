@@ -282,8 +282,9 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     int new_wins, pb = s->pend_bad & ~SLOT_XCONT;
     bad &= ~SLOT_XCONT;
     /* bad: 1 = a payload verdict, 2 = a verdict still waiting, 3 = a copy
-     * of the sender's previous frame where counters were learned (2 and 3
-     * are weaker than being the only frame on the schedule; 3 loses to 2) */
+     * of the sender's previous frame where counters were learned, 4 = the
+     * payload the extra stream repeated (2 to 4 are weaker than being the
+     * only frame on the schedule; 3 loses to 2, 4 to both) */
     if ((bad == 1) != (pb == 1))
         new_wins = bad != 1;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
