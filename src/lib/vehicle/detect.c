@@ -708,7 +708,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         st->has_ctr = 1;
     }
     memcpy(st->last_seen, f->data, 8);
-    if (!flagged && !tentative) {
+    if (!d->const_alarms && !flagged && !tentative) { /* for pc_far (short profiles only) */
         memcpy(st->recent[st->recent_i], f->data, 8);
         st->recent_i = (uint8_t)((st->recent_i + 1) % 4);
         if (st->recent_n < 4)
