@@ -132,7 +132,7 @@ static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_f
     unsigned nb = 0;
     for (unsigned i = 0; i < lim; i++) {
         diff[i] = (uint8_t)((f->data[i] ^ ip->constval[i]) & st->cmask[i]);
-        nb += (unsigned)__builtin_popcount(diff[i]);
+        nb += pop8(diff[i]);
     }
     return nb;
 }
@@ -327,9 +327,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         if (st->pc_pend) {
             unsigned pl = lim < st->pc_dlc ? lim : st->pc_dlc, keep = 0, ov = 0;
             for (unsigned i = 0; i < pl; i++) {
-                keep += (unsigned)__builtin_popcount(
-                    (unsigned)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
-                ov += (unsigned)__builtin_popcount((unsigned)(st->pc_diff[i] & diff[i]));
+                keep += pop8((uint8_t)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
+                ov += pop8((uint8_t)(st->pc_diff[i] & diff[i]));
             }
             int kept = st->pc_nb >= CONST_HI
                            ? 4 * keep >= 3u * st->pc_nb || 4 * ov >= 3u * st->pc_nb
