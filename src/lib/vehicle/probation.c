@@ -74,7 +74,9 @@ static pendst *pend_find(sg17_can_detector *d, uint32_t k)
  * payloads) or fewer than PEND_MIN frames in PEND_LONG are flagged. */
 static void pend_close(sg17_can_detector *d, pendst *q, double now)
 {
-    int random = q->ham_bits > 0 && 8 * q->ham_sum >= 3 * q->ham_bits;
+    unsigned pf = q->key >> 16 & 0xff;
+    int tp = q->key >> 31 && (pf == 0xeb || pf == 0xec); /* J1939 transport: data, not signals */
+    int random = !tp && q->ham_bits > 0 && 8 * q->ham_sum >= 3 * q->ham_bits;
     int adopt = (q->n >= PEND_MIN || q->expected) && !q->flood && !random;
     if (!adopt && q->slot < 0 && (q->flood || random))
         d->bad_key[d->n_bad++ % MAX_PEND] = q->key;
@@ -196,7 +198,12 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
         memcpy(q->data, f->data, 8);
         memcpy(q->last[0], f->data, 8);
         q->min_gap = 1e9;
-        q->expected = f->ext && ((f->id >> 16 & 0xff) == 0xea || j1939_requested(d, f));
+        /* J1939 requests and answers to them are expected; so are transport
+         * frames (TP.CM, TP.DT: any node sends them, their payload is the
+         * transported data), judged by the J1939-21 checks (j1939_tp.c)
+         * rather than by the randomness of their payloads (pend_close) */
+        unsigned pf = f->id >> 16 & 0xff;
+        q->expected = f->ext && (pf == 0xea || pf == 0xeb || pf == 0xec || j1939_requested(d, f));
         if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
             d->next_exp = f->t + PEND_S;
     } else {
