@@ -5,7 +5,8 @@
  * announcement whose size and packet count disagree, a BAM to one node, a
  * second connection while one is open, a packet after the receivers' 750 ms
  * timeout and a short TP frame are flagged - each naming its frame. A
- * packet of a connection opened before the detector started is not.
+ * packet of a connection opened before the detector started is not, nor
+ * anything before a well-formed BAM or RTS has been seen.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,22 @@ int main(void)
     }
     uint8_t x[8];
     const char *ev0;
+    /* before any well-formed BAM or RTS, nothing is judged (a proprietary
+     * 29-bit network may use these PDU formats otherwise) */
+    now = 50;
+    dt(x, 1);
+    tp(0, 0x1CEBFF00, x, 8);
+    dt(x, 7);
+    ev0 = tp(2, 0x1CEBFF00, x, 8);
+    tap_ok(ev0[0] == 0, "unarmed: a packet with no connection not judged (%s)", ev0);
+    cm(x, 32, 14, 5, 0xFF);
+    ev0 = tp(0.5, 0x1CECFF00, x, 8);
+    tap_ok(ev0[0] == 0, "unarmed: an inconsistent announcement not judged (%s)", ev0);
+    sg17_can_detector_free(det);
+    if (sg17_can_detector_new(p, &det) != 0) {
+        sg17_can_profile_free(p);
+        return tap_done();
+    }
     now = 100;
     /* a packet of a transfer that began before the detector started: not judged */
     dt(x, 2);

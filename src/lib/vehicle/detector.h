@@ -100,8 +100,8 @@ struct sg17_can_detector {
     unsigned n_req;
     double last_flag_t; /* time of the last frame flagged (any identifier) */
     tpconn tp[TP_MAX];  /* open J1939 transport connections */
-    int tp_init;
-    double tp_t0; /* the first transport frame seen */
+    int tp_init, tp_armed; /* ... armed: a well-formed BAM or RTS was seen */
+    double tp_t0;          /* the first transport frame seen */
 };
 
 /** Append an alert for frame f (seq) to a[*n] (NULL when full). */

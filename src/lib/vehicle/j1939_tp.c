@@ -19,7 +19,9 @@
  * a TP.DT out of sequence or beyond the announced packets (a packet forged
  * into a transfer), and a TP.DT or CTS with no open connection - the last
  * two only once the detector has run T3, as a connection may have opened
- * before it started.
+ * before it started. Nothing is flagged before a well-formed BAM or RTS has
+ * been seen: a proprietary 29-bit network may use PDU formats 0xEC / 0xEB
+ * for something else.
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,10 +55,12 @@ static tpconn *tp_new(sg17_can_detector *d)
     return old; /* full: the stalest connection goes */
 }
 
-static int tp_flag(sg17_can_alert *alerts, size_t *n, const sg17_can_frame *f, uint64_t seq,
-                   const char *why)
+static int tp_flag(const sg17_can_detector *d, sg17_can_alert *alerts, size_t *n,
+                   const sg17_can_frame *f, uint64_t seq, const char *why)
 {
     char hx[17];
+    if (!d->tp_armed)
+        return 0; /* no well-formed transfer seen yet: maybe no J1939 network at all */
     sg17_can_alert *al = veh_new_alert(alerts, n, f, seq, "j1939-tp", 0.8);
     if (al)
         snprintf(al->evidence, sizeof al->evidence, "frame %X#%s (source %02X, destination %02X): %s",
@@ -81,13 +85,13 @@ int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     char why[160];
     if (f->dlc < 8) {
         snprintf(why, sizeof why, "a transport protocol frame of %u bytes (J1939-21: 8)", f->dlc);
-        return tp_flag(alerts, n, f, seq, why);
+        return tp_flag(d, alerts, n, f, seq, why);
     }
     if (pf == 0xEB) { /* TP.DT */
         tpconn *c = tp_find(d, sa, da, f->t);
         if (!c) {
             snprintf(why, sizeof why, "TP.DT packet %u with no open connection", x[0]);
-            return settled ? tp_flag(alerts, n, f, seq, why) : 0;
+            return settled ? tp_flag(d, alerts, n, f, seq, why) : 0;
         }
         c->t_last = f->t;
         if (x[0] != c->next || (!c->bam && c->cts_n == 0)) {
@@ -96,7 +100,7 @@ int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             else
                 snprintf(why, sizeof why, "TP.DT packet %u sent with no CTS outstanding", x[0]);
             c->used = 0; /* the transfer is broken: receivers abort it */
-            return tp_flag(alerts, n, f, seq, why);
+            return tp_flag(d, alerts, n, f, seq, why);
         }
         c->next++;
         if (!c->bam)
@@ -115,21 +119,25 @@ int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                      "announces %u bytes in %u packets (J1939-21: 9 to 1785 bytes, one packet "
                      "per 7)",
                      size, packets);
-            flagged = tp_flag(alerts, n, f, seq, why);
+            flagged = tp_flag(d, alerts, n, f, seq, why);
         } else if ((ctl == 32) != (da == 0xff)) {
-            flagged = tp_flag(alerts, n, f, seq, ctl == 32 ? "a BAM to one node" : "an RTS to global");
+            flagged = tp_flag(d, alerts, n, f, seq, ctl == 32 ? "a BAM to one node" : "an RTS to global");
         }
         tpconn *c = tp_find(d, sa, da, f->t);
+        int c_open_before = c != NULL;
         if (c && !flagged) {
             snprintf(why, sizeof why, "a new connection while one is open (packet %u of %u sent)",
                      c->next - 1u, c->packets);
-            flagged = tp_flag(alerts, n, f, seq, why);
+            flagged = tp_flag(d, alerts, n, f, seq, why);
         }
         if (!c)
             c = tp_new(d);
         memset(c, 0, sizeof *c);
         if (flagged)
             return 1; /* a forged announcement opens nothing */
+        if (!c_open_before && size >= 9 && size <= 1785 && packets == (size + 6) / 7 &&
+            (ctl == 32) == (da == 0xff))
+            d->tp_armed = 1; /* a well-formed announcement: J1939 transport is in use */
         c->used = 1;
         c->bam = ctl == 32;
         c->sa = sa;
@@ -142,7 +150,7 @@ int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     if (ctl == 17) { /* CTS: from the receiver (da) to the originator (sa) of the RTS */
         tpconn *c = tp_find(d, da, sa, f->t);
         if (!c || c->bam)
-            return settled ? tp_flag(alerts, n, f, seq, "a CTS with no open connection") : 0;
+            return settled ? tp_flag(d, alerts, n, f, seq, "a CTS with no open connection") : 0;
         c->t_last = f->t;
         if (x[1] == 0) /* hold the connection open */
             return 0;
@@ -150,7 +158,7 @@ int veh_j1939_tp(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             snprintf(why, sizeof why, "a CTS for %u packets from packet %u, beyond the %u announced",
                      x[1], x[2], c->packets);
             c->used = 0;
-            return tp_flag(alerts, n, f, seq, why);
+            return tp_flag(d, alerts, n, f, seq, why);
         }
         c->next = x[2]; /* a retransmission may go back */
         c->cts_n = x[1];

@@ -75,7 +75,7 @@ static pendst *pend_find(sg17_can_detector *d, uint32_t k)
 static void pend_close(sg17_can_detector *d, pendst *q, double now)
 {
     unsigned pf = q->key >> 16 & 0xff;
-    int tp = q->key >> 31 && (pf == 0xeb || pf == 0xec); /* J1939 transport: data, not signals */
+    int tp = d->tp_armed && q->key >> 31 && (pf == 0xeb || pf == 0xec); /* J1939 transport data */
     int random = !tp && q->ham_bits > 0 && 8 * q->ham_sum >= 3 * q->ham_bits;
     int adopt = (q->n >= PEND_MIN || q->expected) && !q->flood && !random;
     if (!adopt && q->slot < 0 && (q->flood || random))
@@ -203,7 +203,8 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
          * transported data), judged by the J1939-21 checks (j1939_tp.c)
          * rather than by the randomness of their payloads (pend_close) */
         unsigned pf = f->id >> 16 & 0xff;
-        q->expected = f->ext && (pf == 0xea || pf == 0xeb || pf == 0xec || j1939_requested(d, f));
+        q->expected = f->ext && (pf == 0xea || (d->tp_armed && (pf == 0xeb || pf == 0xec)) ||
+                                 j1939_requested(d, f));
         if (d->n_pend++ == 0 || f->t + PEND_S < d->next_exp)
             d->next_exp = f->t + PEND_S;
     } else {
