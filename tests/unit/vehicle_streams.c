@@ -75,36 +75,6 @@ static int run_start(run_t *r, const sg17_can_profile *p, const char *what)
     return 0;
 }
 
-/* Train both passes on n frames of one identifier, frame i at t(i) (when
- * NULL: frames without timestamps). */
-typedef double (*time_fn)(int i, void *ctx);
-
-static sg17_can_profile *train_timed(int n, uint32_t id, train_fill_fn fill, time_fn when,
-                                     void *ctx)
-{
-    sg17_can_profile *p;
-    if (sg17_can_profile_new(&p) != 0)
-        return NULL;
-    int e = 0;
-    for (int pass = 0; pass < 2 && !e; pass++) {
-        for (int i = 0; i < n; i++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            fill(i, x, ctx);
-            mkframe(&f, when ? when(i, ctx) : 0, id, x, 8);
-            f.has_time = when != NULL; /* no time function: a capture without timestamps */
-            e |= sg17_can_profile_add(p, &f);
-        }
-        if (pass == 0)
-            e |= sg17_can_profile_next_pass(p);
-    }
-    if (e || sg17_can_profile_finish(p) != 0) {
-        sg17_can_profile_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 /* A sender whose payload is little more than a 2-bit counter (Corvette
  * 0x128: byte 0 counts 0..3, byte 2 = 3 - byte 0, byte 3 a flag now and
  * then), replayed at its own period 4 ms after it; the two streams drift
@@ -226,7 +196,7 @@ static void jit_test(train_fill_fn tfill, train_fill_fn ifill, train_fill_fn gfi
 {
     static run_t r;
     uint32_t js = 7;
-    sg17_can_profile *p = train_timed(1000, 0x51F, tfill, jit_time, &js);
+    sg17_can_profile *p = train_frames(1000, 0x51F, 0, tfill, jit_time, &js);
     if (run_start(&r, p, what) == 0) {
         jit_streams(&r, ifill, gfill, 500);
         run_check(&r, 5, what);
@@ -384,7 +354,7 @@ static double logger_time(int i, void *ctx) /* 20.5 ms; every 23rd frame 6 ms la
 static void test_replay_lossy_logger(void)
 {
     static run_t r;
-    sg17_can_profile *p = train_timed(1000, 0xA6, ramp_fill, logger_time, NULL);
+    sg17_can_profile *p = train_frames(1000, 0xA6, 0, ramp_fill, logger_time, NULL);
     if (run_start(&r, p, "lossy logger") == 0) {
         int g = 0, k = 0, lost = 0;
         double tr = 30 + 488 * 0.0205 + 0.0082;
@@ -468,7 +438,7 @@ static double tri_time(int i, void *ctx) /* 10 ms, the sender's own +0.3/-0.2 ms
 static void test_replay_steady_signal(void)
 {
     static run_t r;
-    sg17_can_profile *p = train_timed(500, 0x202, tri_fill, tri_time, NULL); /* 5 s */
+    sg17_can_profile *p = train_frames(500, 0x202, 0, tri_fill, tri_time, NULL); /* 5 s */
     if (run_start(&r, p, "steady signal") == 0) {
         int g = 0, k = 0;
         double tr = 8 + 0.0044;
@@ -522,7 +492,7 @@ static void test_flood_1ms_aperiodic(void)
 {
     static run_t r;
     double clock = 1;
-    sg17_can_profile *p = train_timed(60, 0x316, lossy_fill, lossy_time, &clock); /* ~10 s */
+    sg17_can_profile *p = train_frames(60, 0x316, 0, lossy_fill, lossy_time, &clock); /* ~10 s */
     if (run_start(&r, p, "flood 1 ms") == 0) {
         int g = 0, k = 0;
         double tg = 30, tf = 31.0002;
@@ -565,7 +535,7 @@ static void ctr16_fill(int i, uint8_t *x, void *ctx)
 static void test_untimed_counter_resync(void)
 {
     static run_t r;
-    sg17_can_profile *p = train_timed(500, 0x200, ctr16_fill, NULL, NULL);
+    sg17_can_profile *p = train_frames(500, 0x200, 0, ctr16_fill, NULL, NULL);
     if (run_start(&r, p, "untimed counter") == 0) {
         for (int i = 0; i < 100; i++) {
             uint8_t x[8];

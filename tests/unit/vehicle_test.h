@@ -1,7 +1,7 @@
 /*
- * Helpers shared by the vehicle detector unit tests (vehicle_models.c,
- * vehicle_verdicts.c): synthetic frames, one-frame feeding, a constant-
- * payload training profile.
+ * Helpers shared by the vehicle detector unit tests: synthetic frames,
+ * one-frame feeding, training profiles (any identifier and timing, a
+ * constant payload, J1939 EEC1).
  */
 #ifndef SG17_TEST_VEHICLE_H
 #define SG17_TEST_VEHICLE_H
@@ -44,52 +44,28 @@ static inline const char *feed(sg17_can_detector *d, double t, uint32_t id, cons
     return k ? al[0].detector : "";
 }
 
-/* Train a profile on n frames of one 8-byte identifier, one every 10 ms
- * from t = 1 s, both passes; fill(i, x, ctx) writes frame i's payload (i
- * restarts at 0 for pass 2). */
+/* Train a profile on n frames of one 8-byte identifier (29-bit if ext),
+ * both passes: fill(i, x, ctx) writes frame i's payload, when(i, ctx) its
+ * time (i restarts at 0 for pass 2); no time function: a capture without
+ * timestamps. */
 typedef void (*train_fill_fn)(int i, uint8_t *x, void *ctx);
+typedef double (*time_fn)(int i, void *ctx);
 
-static inline sg17_can_profile *train_gen(int n, uint32_t id, train_fill_fn fill, void *ctx)
-{
-    sg17_can_profile *p;
-    if (sg17_can_profile_new(&p) != 0)
-        return NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < n; i++) {
-            uint8_t x[8];
-            fill(i, x, ctx);
-            sg17_can_frame f;
-            mkframe(&f, 1 + i * 0.01, id, x, 8);
-            if (sg17_can_profile_add(p, &f) != 0) {
-                sg17_can_profile_free(p);
-                return NULL;
-            }
-        }
-        if (pass == 0 && sg17_can_profile_next_pass(p) != 0) {
-            sg17_can_profile_free(p);
-            return NULL;
-        }
-    }
-    if (sg17_can_profile_finish(p) != 0) {
-        sg17_can_profile_free(p);
-        return NULL;
-    }
-    return p;
-}
-
-/* J1939: 10 s of EEC1 (PGN 0xF004) from address 0x00, 100 Hz from t = 1 s,
- * both passes (byte 3 counts). */
-static inline sg17_can_profile *train_eec1(void)
+static inline sg17_can_profile *train_frames(int n, uint32_t id, int ext, train_fill_fn fill,
+                                             time_fn when, void *ctx)
 {
     sg17_can_profile *p;
     if (sg17_can_profile_new(&p) != 0)
         return NULL;
     int e = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < 1000; i++) {
-            uint8_t x[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
+    for (int pass = 0; pass < 2 && !e; pass++) {
+        for (int i = 0; i < n; i++) {
+            uint8_t x[8];
             sg17_can_frame f;
-            mkext(&f, 1 + i * 0.01, 0x0CF00400, x, 8);
+            fill(i, x, ctx);
+            mkframe(&f, when ? when(i, ctx) : 0, id, x, 8);
+            f.ext = (uint8_t)(ext != 0);
+            f.has_time = when != NULL;
             e |= sg17_can_profile_add(p, &f);
         }
         if (pass == 0)
@@ -100,6 +76,32 @@ static inline sg17_can_profile *train_eec1(void)
         return NULL;
     }
     return p;
+}
+
+static inline double every_10ms(int i, void *ctx) /* from t = 1 s */
+{
+    (void)ctx;
+    return 1 + i * 0.01;
+}
+
+/* n frames of one 11-bit identifier, one every 10 ms from t = 1 s */
+static inline sg17_can_profile *train_gen(int n, uint32_t id, train_fill_fn fill, void *ctx)
+{
+    return train_frames(n, id, 0, fill, every_10ms, ctx);
+}
+
+static inline void eec1_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0xF0, 0x7D, 0x7D, (uint8_t)i, 0x1A, 0, 0xF0, 0x7D};
+    memcpy(x, v, 8);
+}
+
+/* J1939: 10 s of EEC1 (PGN 0xF004) from address 0x00, 100 Hz from t = 1 s
+ * (byte 3 counts). */
+static inline sg17_can_profile *train_eec1(void)
+{
+    return train_frames(1000, 0x0CF00400, 1, eec1_fill, every_10ms, NULL);
 }
 
 static inline void const_fill(int i, uint8_t *x, void *ctx)
