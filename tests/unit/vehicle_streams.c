@@ -732,6 +732,130 @@ static void test_far_payload(void)
     sg17_can_profile_free(p);
 }
 
+/* A learning span that already holds the attack (online mode on a capture
+ * attacked from its start, as every DAGA attack capture): a sender at 10 ms
+ * with a counter (byte 0 low nibble) and a slow signal; once a second a
+ * frame recorded 37 frames earlier is replayed 4 ms after the sender's. The
+ * replayed frames are left out of learning (extra, payload foreign to both
+ * neighbours): the sender is learned periodic and every later replayed frame
+ * is flagged. Learned from all frames: the sender is aperiodic (1 % extra
+ * frames), its counter broken in 2 % - nothing flagged. */
+static void ctr_sig_fill(int g, uint8_t *x)
+{
+    memset(x, 0, 8);
+    x[0] = (uint8_t)(0x40 | (g & 15));
+    x[2] = (uint8_t)(g / 50);
+    x[5] = 0x3C;
+}
+
+/* Frame i of a stream where every 101st frame (position 51) is the replay:
+ * its time and payload; returns 1 for a replayed frame. */
+static int replay_each_second(int i, double t0, double *t, uint8_t *x)
+{
+    int blk = i / 101, pos = i % 101, g = blk * 100 + (pos < 51 ? pos : pos - 1);
+    if (pos == 51) {
+        ctr_sig_fill(g - 37, x);
+        *t = t0 + g * 0.01 + 0.004;
+        return 1;
+    }
+    ctr_sig_fill(g, x);
+    *t = t0 + g * 0.01;
+    return 0;
+}
+
+static void replayed_span_fill(int i, uint8_t *x, void *ctx)
+{
+    double t;
+    (void)ctx;
+    replay_each_second(i, 1, &t, x);
+}
+
+static double replayed_span_time(int i, void *ctx)
+{
+    double t;
+    uint8_t x[8];
+    (void)ctx;
+    replay_each_second(i, 1, &t, x);
+    return t;
+}
+
+static void test_learning_span_with_replay(void)
+{
+    static run_t r;
+    /* 10 s, 10 replayed frames among them */
+    sg17_can_profile *p = train_frames(1010, 0x1B0, 0, replayed_span_fill, replayed_span_time, NULL);
+    if (run_start(&r, p, "learning span with replay") == 0) {
+        for (int i = 1010; i < 3030; i++) {
+            uint8_t x[8];
+            double t;
+            sg17_can_frame f;
+            int rep = replay_each_second(i, 1, &t, x);
+            mkframe(&f, t, 0x1B0, x, 8);
+            run_feed(&r, &f, rep, 0);
+        }
+        run_check(&r, 0, "replay, learned from a span that held it too");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
+/* A flood in the learning span (DAGA DoS: identifier 1, 90 frames 0.22 ms
+ * apart every second or so) beside a sender at 10 ms: the flood's
+ * identifier is not learned, and its floods after the span are flagged. */
+static int flood_span_frame(int i, sg17_can_frame *f)
+{
+    int blk = i / 190, pos = i % 190; /* per second: 100 sender frames, 90 flood frames */
+    uint8_t x[8] = {0x12, 0x34, 0, 0, 0, 0, 0, 0};
+    if (pos < 100) {
+        x[2] = (uint8_t)pos;
+        mkframe(f, 1 + blk + pos * 0.01, 0x0C0, x, 8);
+        return 0;
+    }
+    mkframe(f, 1 + blk + 0.3051 + (pos - 100) * 0.00022, 0x001, x, 8);
+    return 1;
+}
+
+static void test_learning_span_with_flood(void)
+{
+    static run_t r;
+    enum { SPAN = 1900 }; /* 10 s */
+    /* frames in time order */
+    static sg17_can_frame fr[3 * SPAN];
+    static int inj[3 * SPAN];
+    int n = 0;
+    for (int i = 0; i < 3 * SPAN; i++)
+        inj[n] = flood_span_frame(i, &fr[n]), n++;
+    for (int i = 1; i < n; i++) /* insertion sort by time (nearly sorted) */
+        for (int j = i; j > 0 && fr[j].t < fr[j - 1].t; j--) {
+            sg17_can_frame tf = fr[j];
+            int ti = inj[j];
+            fr[j] = fr[j - 1], inj[j] = inj[j - 1];
+            fr[j - 1] = tf, inj[j - 1] = ti;
+        }
+    int learn = 0;
+    while (learn < n && fr[learn].t < 11)
+        learn++;
+    sg17_can_profile *p;
+    int e = sg17_can_profile_new(&p);
+    for (int pass = 0; pass < 2 && !e; pass++) {
+        for (int i = 0; i < learn; i++)
+            e |= sg17_can_profile_add(p, &fr[i]);
+        if (pass == 0)
+            e |= sg17_can_profile_next_pass(p);
+    }
+    e |= sg17_can_profile_finish(p);
+    tap_ok(!e && sg17_can_profile_ids(p) == 1, "a flood in the learning span: its identifier "
+                                               "is not learned (%zu identifiers)",
+           e ? 0 : sg17_can_profile_ids(p));
+    if (!e && run_start(&r, p, "learning span with flood") == 0) {
+        for (int i = learn; i < n && r.seq < RUN_MAX; i++)
+            run_feed(&r, &fr[i], inj[i], 0);
+        run_check(&r, 0, "flood, learned from a span that held it too");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -746,5 +870,7 @@ int main(void)
     test_adopted_payload();
     test_late_identifier();
     test_far_payload();
+    test_learning_span_with_replay();
+    test_learning_span_with_flood();
     return tap_done();
 }

@@ -66,12 +66,13 @@ int sg17_can_profile_new(sg17_can_profile **out)
     return 0;
 }
 
+static void free_training(sg17_can_profile *p);
+
 void sg17_can_profile_free(sg17_can_profile *p)
 {
     if (!p)
         return;
-    free(p->tr);
-    free(p->half);
+    free_training(p);
     free(p);
 }
 
@@ -80,7 +81,9 @@ size_t sg17_can_profile_ids(const sg17_can_profile *p)
     return p ? p->n : 0;
 }
 
-static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_frame *f)
+/* Per-identifier statistics of one frame (pass 1; pass 2 again over the
+ * frames kept, see keep_frame). */
+static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
 {
     ip->lenmask = (uint16_t)(ip->lenmask | 1u << len_code(f->dlc));
     if (f->dlc > ip->maxlen)
@@ -167,6 +170,13 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
         }
         if (++t->win_count > ip->rate_max)
             ip->rate_max = t->win_count;
+    }
+}
+
+/* The training span and the traffic time seen (pass 1). */
+static void learn_span(sg17_can_profile *p, const sg17_can_frame *f)
+{
+    if (f->has_time) {
         if (!p->span_init) {
             p->span_init = 1;
             p->t_first = f->t;
@@ -177,7 +187,13 @@ static void pass1(sg17_can_profile *p, idprof *ip, idtrain *t, const sg17_can_fr
         p->obs_init = 1;
         if (f->t > p->t_last)
             p->t_last = f->t;
-        /* bus load */
+    }
+}
+
+/* The bus load (pass 2, frames of floods left out). */
+static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
+{
+    if (f->has_time) {
         if (!p->win_init || f->t < p->win_start) {
             p->win_init = 1;
             p->win_start = f->t;
@@ -312,6 +328,97 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     return 1;
 }
 
+/* ---- frames left out of learning --------------------------------------
+ * A learning span need not be clean: online (--learn-seconds) it is the
+ * start of the capture being judged, and an attack may already run there.
+ * Two kinds of frame are left out, each a pattern clean traffic did not show
+ * (docs/VEHICLE.md section 2): the frames of a flood (FLOOD_N + 1 frames of
+ * one identifier closer than FLOOD_GAP on average, detection's own flooding
+ * rule; marked in pass 1), and, of an identifier periodic but for its extra
+ * frames, an extra frame whose payload is foreign to both neighbours (pass 2,
+ * foreign_extra). Pass 2 learns every statistic again from the frames kept;
+ * an identifier left with no frame is not in the profile. */
+
+static int xbit(const idtrain *t, uint64_t k)
+{
+    return k < t->xcap && (t->xbits[k >> 3] >> (k & 7) & 1);
+}
+
+static int xset(idtrain *t, uint64_t k)
+{
+    if (k >= t->xcap) {
+        uint64_t cap = t->xcap ? t->xcap : 1024;
+        while (cap <= k)
+            cap *= 2;
+        uint8_t *nb = realloc(t->xbits, (size_t)(cap / 8));
+        if (!nb)
+            return SG17_E_NOMEM;
+        memset(nb + t->xcap / 8, 0, (size_t)((cap - t->xcap) / 8));
+        t->xbits = nb;
+        t->xcap = cap;
+    }
+    t->xbits[k >> 3] = (uint8_t)(t->xbits[k >> 3] | 1u << (k & 7));
+    return 0;
+}
+
+/* Payload distance for foreign_extra: 100 per learned counter nibble that
+ * does not count on from a to b, plus the bits that differ. */
+static unsigned pdist(const idtrain *t, const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    unsigned d = hamming(a, b, n);
+    for (unsigned i = 0; i < 16; i++)
+        if (t->rctr >> i & 1 && nib(b, i) != ((nib(a, i) + 1) & 15))
+            d += 100;
+    return d;
+}
+
+/* Frame x, between the last frame kept and f, of an identifier periodic but
+ * for its extra frames: extra (a gap either side of it under the periodic
+ * band, while the gap from the frame kept to f is not over it), and its
+ * payload farther from each neighbour than they are from each other - a
+ * counter the neighbours keep, x breaks. A sender's own extra frame (sent on
+ * a change, or a copy) carries its neighbours' payload or the next one's. */
+static int foreign_extra(const idtrain *t, const sg17_can_frame *x, const sg17_can_frame *f)
+{
+    int lo = t->mbin - PER_BINS, hi = t->mbin + PER_BINS;
+    if (bin_of(x->t - t->kt) >= lo && bin_of(f->t - x->t) >= lo)
+        return 0;
+    if (bin_of(f->t - t->kt) > hi)
+        return 0;
+    unsigned n = f->dlc < 8 ? f->dlc : 8;
+    unsigned dkf = pdist(t, t->kd, f->data, n);
+    return pdist(t, t->kd, x->data, n) > dkf + 2 && pdist(t, x->data, f->data, n) > dkf + 2;
+}
+
+/* Pass 2: frame f of identifier s is learned - its statistics again, and the
+ * slot model's replay. */
+static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
+{
+    idprof *ip = &p->ids[s];
+    idtrain *t = &p->tr[s];
+    learn_id(&p->ids2[s], &p->tr2[s], f);
+    t->kt = f->t;
+    memcpy(t->kd, f->data, 8);
+    t->has_k = 1;
+    if (!t->cand || !f->has_time)
+        return;
+    if (t->rclass == 2 && t->has_t2 && f->t - t->t2 < DBL_GAP && t->dbl_n < DBL_MAX) {
+        t->dbl_n++;
+        return; /* a frame after the first of a burst (as detect.c judges it) */
+    }
+    t->t2 = f->t; /* the head of a possible burst */
+    t->dbl_n = 0;
+    t->has_t2 = 1;
+    double dev;
+    int v = veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0,
+                          &dev);
+    memcpy(t->prev2, f->data, 8);
+    if (v != 0)
+        t->extras++;
+    else if (dev > t->maxdev)
+        t->maxdev = dev;
+}
+
 int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
 {
     if (!p || !f || p->finished)
@@ -328,70 +435,87 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
             if (s < 0)
                 return s;
         }
-        pass1(p, &p->ids[s], &p->tr[s], f);
+        idtrain *t = &p->tr[s];
+        learn_id(&p->ids[s], t, f);
+        learn_span(p, f);
+        if (f->has_time) {
+            if (t->fl_n == FLOOD_N && f->t - t->fl_ts[t->fl_i] < FLOOD_N * FLOOD_GAP)
+                for (uint64_t j = t->k1 - FLOOD_N; j <= t->k1; j++) {
+                    int e = xset(t, j); /* this frame and the FLOOD_N before it */
+                    if (e)
+                        return e;
+                }
+            t->fl_ts[t->fl_i] = f->t;
+            t->fl_i = (uint8_t)((t->fl_i + 1) % FLOOD_N);
+            if (t->fl_n < FLOOD_N)
+                t->fl_n++;
+        }
+        t->k1++;
         p->frames1++;
-        if (p->prev_slot >= 0)
-            veh_trans_add(&p->trans, (unsigned)p->prev_slot, (unsigned)s);
-        p->prev_slot = s;
         return 0;
     }
     if (s < 0)
         return SG17_E_STATE; /* pass 2 must see the same frames */
-    /* transitions, held out in time: the first half of the frames is
-     * learned, the second half judged against it; the most novel pairs per
-     * window there is the threshold's base. (Leave-one-out - a pair seen
-     * once is novel - underestimated novelty on later traffic of the same
-     * drive: ECU clocks drift, so frame orders the training never saw keep
-     * appearing; measured on DAGA V40_03, a profile of its first 76 s then
-     * flagged 6 415 genuine frames of the next 76 s.) */
-    if (p->half) {
-        if (p->prev_slot >= 0) {
-            if (p->frames2 < p->frames1 / 2) {
-                veh_trans_add(p->half, (unsigned)p->prev_slot, (unsigned)s);
-            } else {
-                uint32_t c = veh_trwin_push(
-                    &p->trw, veh_trans_count(p->half, (unsigned)p->prev_slot, (unsigned)s) == 0);
-                if (c > p->tr_thr)
-                    p->tr_thr = c;
-            }
+    idtrain *t = &p->tr[s];
+    p->frames2++;
+    if (xbit(t, t->k2++)) {
+        t->n_flood++;
+        return 0;
+    }
+    learn_load(p, f);
+    /* transitions: learned; and held out in time: the first half of the
+     * frames is learned, the second half judged against it; the most novel
+     * pairs per window there is the threshold's base. (Leave-one-out - a
+     * pair seen once is novel - underestimated novelty on later traffic of
+     * the same drive: ECU clocks drift, so frame orders the training never
+     * saw keep appearing; measured on DAGA V40_03, a profile of its first
+     * 76 s then flagged 6 415 genuine frames of the next 76 s.) */
+    if (p->prev_slot >= 0) {
+        veh_trans_add(&p->trans, (unsigned)p->prev_slot, (unsigned)s);
+        if (p->frames2 <= p->frames1 / 2) {
+            veh_trans_add(p->half, (unsigned)p->prev_slot, (unsigned)s);
+        } else {
+            uint32_t c = veh_trwin_push(
+                &p->trw, veh_trans_count(p->half, (unsigned)p->prev_slot, (unsigned)s) == 0);
+            if (c > p->tr_thr)
+                p->tr_thr = c;
         }
-        p->frames2++;
     }
     p->prev_slot = s;
-    idprof *ip = &p->ids[s];
-    idtrain *t = &p->tr[s];
-    if (!ip->periodic || !f->has_time)
+    if (!t->cand || !f->has_time) {
+        keep_frame(p, s, f);
         return 0;
-    if (ip->periodic == 2 && t->has_t2 && f->t - t->t2 < DBL_GAP && t->dbl_n < DBL_MAX) {
-        t->dbl_n++;
-        return 0; /* a frame after the first of a burst (as detect.c judges it) */
     }
-    t->t2 = f->t; /* the head of a possible burst */
-    t->dbl_n = 0;
-    t->has_t2 = 1;
-    double dev;
-    int v = veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0,
-                          &dev);
-    memcpy(t->prev2, f->data, 8);
-    if (v != 0)
-        t->extras++;
-    else if (dev > t->maxdev)
-        t->maxdev = dev;
+    /* the frame before this one is judged now that its successor is known */
+    if (t->has_px) {
+        if (t->has_k && foreign_extra(t, &t->px, f))
+            t->n_out++;
+        else
+            keep_frame(p, s, &t->px);
+    }
+    t->px = *f;
+    t->has_px = 1;
     return 0;
 }
 
-static void derive_pass1(sg17_can_profile *p)
+/* The models of one identifier from its statistics (after pass 1; after
+ * pass 2 again, from the frames kept, where frames were left out). */
+static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
 {
-    for (size_t s = 0; s < p->n; s++) {
-        idprof *ip = &p->ids[s];
-        idtrain *t = &p->tr[s];
+    {
         for (unsigned i = 0; i < 64; i++) {
             ip->constmask[i] = (uint8_t) ~(t->and_[i] ^ t->or_[i]);
             ip->constval[i] = t->and_[i];
         }
         uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
         ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
+        t->rctr = 0;
+        t->cand = 0;
         if (ip->count >= MIN_TRAIN) {
+            for (unsigned i = 0; i < 16; i++)
+                if (t->ctr_ok[i] * 10u >= pairs * 9u && i / 2 < ip->maxlen &&
+                    t->ctr_vals[i] == 0xffff)
+                    t->rctr = (uint16_t)(t->rctr | 1u << i);
             for (unsigned i = 0; i < 16; i++)
                 if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
                     t->ctr_vals[i] == 0xffff)
@@ -471,7 +595,7 @@ static void derive_pass1(sg17_can_profile *p)
         if (p->has_time && ip->count == 1) /* seen once: never twice within the training span */
             ip->min_gap = ip->max_gap = p->t_last - p->t_first;
         if (!p->has_time || pairs < 10)
-            continue;
+            return;
         /* median bin, then the mean of gaps within +-3 bins of it */
         uint64_t half = pairs / 2, acc = 0;
         int m = 0;
@@ -491,8 +615,10 @@ static void derive_pass1(sg17_can_profile *p)
             sum += t->sum_bin[b];
         }
         if (near == 0)
-            continue;
+            return;
         ip->period = sum / (double)near;
+        t->mbin = m;
+        t->cand = near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT;
         /* the slot model must be (nearly) silent on clean traffic: fewer than
          * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
          * change too: 14 frames of a 14-s log had no extra one) */
@@ -526,36 +652,111 @@ int sg17_can_profile_next_pass(sg17_can_profile *p)
         return SG17_E_STATE;
     if (p->has_time < 0)
         return SG17_E_FORMAT; /* no frames */
-    if (p->win_count > p->load_max)
-        p->load_max = p->win_count;
-    derive_pass1(p);
     for (size_t s = 0; s < p->n; s++) {
-        memset(&p->tr[s].slot, 0, sizeof p->tr[s].slot);
+        idtrain *t = &p->tr[s];
+        derive_id(p, &p->ids[s], t);
+        memset(&t->slot, 0, sizeof t->slot);
+        t->rclass = p->ids[s].periodic ? p->ids[s].periodic : 1;
     }
+    p->ids2 = calloc(p->n ? p->n : 1, sizeof *p->ids2);
+    p->tr2 = calloc(p->n ? p->n : 1, sizeof *p->tr2);
+    p->half = calloc(1, sizeof *p->half);
+    if (!p->ids2 || !p->tr2 || !p->half)
+        return SG17_E_NOMEM;
+    for (size_t s = 0; s < p->n; s++)
+        p->ids2[s].key = p->ids[s].key;
+    /* transitions and the bus load are learned in pass 2, floods left out */
+    memset(&p->trans, 0, sizeof p->trans);
+    p->load_max = 0;
+    p->win_init = 0;
+    p->win_count = 0;
     p->prev_slot = -1;
     memset(&p->trw, 0, sizeof p->trw);
     p->tr_thr = 0;
     p->frames2 = 0;
-    free(p->half);
-    p->half = calloc(1, sizeof *p->half);
-    if (!p->half)
-        return SG17_E_NOMEM;
     p->pass = 2;
     return 0;
 }
 
+/* Drop the identifiers none of whose frames was kept (all in floods):
+ * the table and the transitions are renumbered. */
+static int drop_unlearned(sg17_can_profile *p)
+{
+    int16_t map[MAX_IDS];
+    size_t n = 0;
+    for (size_t s = 0; s < p->n; s++)
+        map[s] = (int16_t)(p->ids[s].count ? (int)n++ : -1);
+    if (n == p->n)
+        return 0;
+    veh_trans *tr = calloc(1, sizeof *tr);
+    if (!tr)
+        return SG17_E_NOMEM;
+    for (unsigned i = 0; i < VEH_TR_SIZE; i++) {
+        if (!p->trans.key[i])
+            continue;
+        unsigned a = (p->trans.key[i] - 1) >> 11, b = (p->trans.key[i] - 1) & 2047u;
+        if (map[a] >= 0 && map[b] >= 0)
+            (void)veh_trans_put(tr, (unsigned)map[a], (unsigned)map[b], p->trans.cnt[i]);
+    }
+    tr->full = p->trans.full;
+    p->trans = *tr;
+    free(tr);
+    for (size_t s = 0; s < p->n; s++)
+        if (map[s] >= 0)
+            p->ids[map[s]] = p->ids[s];
+    p->n = n;
+    for (size_t i = 0; i < HSIZE; i++)
+        p->slot[i] = -1;
+    for (size_t s = 0; s < n; s++) {
+        unsigned h = hash_key(p->ids[s].key);
+        while (p->slot[h] >= 0)
+            h = (h + 1) & (HSIZE - 1);
+        p->slot[h] = (int16_t)s;
+    }
+    return 0;
+}
+
+static void free_training(sg17_can_profile *p)
+{
+    if (p->tr)
+        for (size_t s = 0; s < p->n; s++)
+            free(p->tr[s].xbits);
+    free(p->tr);
+    free(p->ids2);
+    free(p->tr2);
+    free(p->half);
+    p->tr = NULL;
+    p->tr2 = NULL;
+    p->ids2 = NULL;
+    p->half = NULL;
+}
+
 int sg17_can_profile_finish(sg17_can_profile *p)
 {
-    if (!p || p->finished)
-        return SG17_E_STATE;
-    if (p->pass == 1) {
-        int e = sg17_can_profile_next_pass(p);
-        if (e)
-            return e;
-    }
+    if (!p || p->finished || p->pass != 2 || p->frames2 != p->frames1)
+        return SG17_E_STATE; /* both passes, over the same frames */
+    if (p->win_count > p->load_max)
+        p->load_max = p->win_count;
     for (size_t s = 0; s < p->n; s++) {
         idprof *ip = &p->ids[s];
         idtrain *t = &p->tr[s];
+        if (t->has_px) /* the last frame: nothing after it to be extra to */
+            keep_frame(p, (int)s, &t->px);
+        /* left out: every flood frame; extra frames with a foreign payload
+         * while they are at most 5 % of the identifier's frames (more: it is
+         * the sender's way, and they are learned after all) */
+        if (t->n_flood || (t->n_out && t->n_out * 20u <= ip->count)) {
+            double P = ip->period;
+            derive_id(p, &p->ids2[s], &p->tr2[s]);
+            *ip = p->ids2[s];
+            /* the slot model was replayed with pass 1's period and class */
+            if (ip->periodic && ip->periodic == t->rclass)
+                ip->period = P;
+            else
+                ip->periodic = 0;
+        } else if (t->n_out) {
+            t->extras += t->n_out;
+        }
         if (ip->periodic) {
             /* the slot model must be (nearly) silent on clean traffic */
             if (t->extras * 1000u > ip->count)
@@ -563,12 +764,12 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             ip->tol = t->maxdev;
         }
     }
-    p->has_tr = !p->trans.full && p->half && !p->half->full;
-    free(p->half);
-    p->half = NULL;
+    p->has_tr = !p->trans.full && !p->half->full;
     p->tr_thr = p->tr_thr + p->tr_thr / 2 + 2;
-    free(p->tr);
-    p->tr = NULL;
+    free_training(p);
+    int e = drop_unlearned(p);
+    if (e)
+        return e;
     p->finished = 1;
     return 0;
 }

@@ -149,6 +149,21 @@ typedef struct idtrain {
     uint32_t dbl; /* gaps under DBL_GAP (pass 1) */
     double t2;    /* pass 2: time of the head of the last burst (the last frame outside one) */
     uint8_t has_t2, dbl_n;
+    /* frames left out of learning (docs/VEHICLE.md section 2, "a learning span
+     * that may hold attacks"): bit k = the identifier's k-th frame */
+    uint8_t *xbits;
+    uint64_t xcap;              /* bits allocated */
+    uint64_t k1, k2;            /* frames of the identifier so far in pass 1 / pass 2 */
+    uint64_t n_flood, n_out;    /* frames left out: in floods / extra with a foreign payload */
+    double fl_ts[FLOOD_N];      /* pass 1: times of the last FLOOD_N frames */
+    uint8_t fl_n, fl_i;
+    uint8_t cand;               /* pass 2: periodic by the gap histogram, extra frames aside */
+    uint8_t rclass;             /* the slot replay's class (idprof.periodic, 1 if 0) */
+    int mbin;                   /* median gap bin */
+    uint16_t rctr;              /* nibbles counting +1 in >= 90 % of frames (all 16 values) */
+    sg17_can_frame px;          /* pass 2: the frame awaiting its verdict */
+    double kt;                  /* the last frame kept: time, payload */
+    uint8_t kd[8], has_px, has_k;
 } idtrain;
 
 struct sg17_can_profile {
@@ -172,6 +187,8 @@ struct sg17_can_profile {
     double obs_last;
     int obs_init;
     idtrain *tr;
+    idprof *ids2; /* pass 2: statistics of the frames kept */
+    idtrain *tr2;
     double win_start;
     uint32_t win_count;
     int win_init;
