@@ -155,7 +155,14 @@ static int do_train(int argc, char **argv)
         return CLI_FAIL;
     }
     e = sg17_can_profile_save(p, outp);
+    uint64_t lf, lx;
+    sg17_can_profile_left_out(p, &lf, &lx);
     fprintf(stderr, "sg17: profile of %zu identifiers -> %s\n", sg17_can_profile_ids(p), outp);
+    if (lf || lx)
+        fprintf(stderr,
+                "sg17: left out of learning: %llu frames of floods, %llu extra frames with a "
+                "foreign payload (the span may hold an attack)\n",
+                (unsigned long long)lf, (unsigned long long)lx);
     sg17_can_profile_free(p);
     if (e) {
         fprintf(stderr, "sg17: %s: %s\n", outp, sg17_strerror(e));

@@ -562,9 +562,9 @@ static void test_probation_borderline(void)
     static run_t r;
     sg17_can_profile *p = train_const(10);
     static const uint8_t a[8] = {0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0};
-    static const uint8_t m22[8] = {0xFF, 0xFF, 0x3F, 0, 0, 0, 0, 0};   /* 22 bits */
+    static const uint8_t m22[8] = {0xFF, 0xFF, 0x3F, 0, 0, 0, 0, 0}; /* 22 bits */
     static const uint8_t m32[8] = {0xF0, 0x0F, 0xF0, 0x0F, 0xF0, 0x0F, 0xF0, 0x0F};
-    static const uint8_t m20[8] = {0, 0, 0, 0xFF, 0xFF, 0x0F, 0, 0};    /* 20 bits */
+    static const uint8_t m20[8] = {0, 0, 0, 0xFF, 0xFF, 0x0F, 0, 0}; /* 20 bits */
     if (run_start(&r, p, "probation, borderline pair") == 0) {
         double t = 100;
         for (int i = 0; i < 800; i++, t += 0.01) {
@@ -575,7 +575,10 @@ static void test_probation_borderline(void)
             if (i >= 100 && i % 100 == 0 && i <= 500) { /* 0x2BD: A, A^22 bits, then random */
                 int k = (i - 100) / 100;
                 for (int j = 0; j < 8; j++)
-                    y[j] = (uint8_t)(a[j] ^ (k == 1 ? m22[j] : k >= 2 ? m32[j] : 0) ^
+                    y[j] = (uint8_t)(a[j] ^
+                                     (k == 1   ? m22[j]
+                                      : k >= 2 ? m32[j]
+                                               : 0) ^
                                      (k >= 3 ? 0x11 * k : 0));
                 mkframe(&f, t + 0.006, 0x2BD, y, 8);
                 run_feed(&r, &f, 1, 0);
@@ -696,8 +699,14 @@ static void test_late_identifier(void)
 static void smooth_fill(int i, uint8_t *x, void *ctx)
 {
     (void)ctx;
-    const uint8_t v[8] = {(uint8_t)i,       (uint8_t)(i / 2), (uint8_t)(i / 3), (uint8_t)(i / 5),
-                          (uint8_t)(i / 7), 0x00,             0x5A,             0xC3};
+    const uint8_t v[8] = {(uint8_t)i,
+                          (uint8_t)(i / 2),
+                          (uint8_t)(i / 3),
+                          (uint8_t)(i / 5),
+                          (uint8_t)(i / 7),
+                          0x00,
+                          0x5A,
+                          0xC3};
     memcpy(x, v, 8);
 }
 
@@ -783,7 +792,8 @@ static void test_learning_span_with_replay(void)
 {
     static run_t r;
     /* 10 s, 10 replayed frames among them */
-    sg17_can_profile *p = train_frames(1010, 0x1B0, 0, replayed_span_fill, replayed_span_time, NULL);
+    sg17_can_profile *p =
+        train_frames(1010, 0x1B0, 0, replayed_span_fill, replayed_span_time, NULL);
     if (run_start(&r, p, "learning span with replay") == 0) {
         for (int i = 1010; i < 3030; i++) {
             uint8_t x[8];
@@ -844,8 +854,14 @@ static void test_learning_span_with_flood(void)
             e |= sg17_can_profile_next_pass(p);
     }
     e |= sg17_can_profile_finish(p);
-    tap_ok(!e && sg17_can_profile_ids(p) == 1, "a flood in the learning span: its identifier "
-                                               "is not learned (%zu identifiers)",
+    uint64_t lf = 0, lx = 0;
+    sg17_can_profile_left_out(p, &lf, &lx);
+    tap_ok(!e && lf == 900 && lx == 0,
+           "a flood in the learning span: its 900 frames left out (%llu, %llu)",
+           (unsigned long long)lf, (unsigned long long)lx);
+    tap_ok(!e && sg17_can_profile_ids(p) == 1,
+           "... and its identifier is not learned "
+           "(%zu identifiers)",
            e ? 0 : sg17_can_profile_ids(p));
     if (!e && run_start(&r, p, "learning span with flood") == 0) {
         for (int i = learn; i < n && r.seq < RUN_MAX; i++)

@@ -81,6 +81,14 @@ size_t sg17_can_profile_ids(const sg17_can_profile *p)
     return p ? p->n : 0;
 }
 
+void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood, uint64_t *foreign)
+{
+    if (flood)
+        *flood = p ? p->left_flood : 0;
+    if (foreign)
+        *foreign = p ? p->left_foreign : 0;
+}
+
 /* Per-identifier statistics of one frame (pass 1; pass 2 again over the
  * frames kept, see keep_frame). */
 static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
@@ -639,9 +647,9 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
          * schedule otherwise - Acura TSX 0x0A6, 23 of 412 gaps of 0 s:
          * periodic, the frames after the first of such a burst are no extra
          * frames (at most DBL_MAX per burst) */
-        else if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
-                 t->dbl > 0 && ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count &&
-                 shortg >= t->dbl && (shortg - t->dbl) * 1000u <= ip->count)
+        else if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT && t->dbl > 0 &&
+                 ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count && shortg >= t->dbl &&
+                 (shortg - t->dbl) * 1000u <= ip->count)
             ip->periodic = 2;
     }
 }
@@ -747,6 +755,8 @@ int sg17_can_profile_finish(sg17_can_profile *p)
          * the sender's way, and they are learned after all) */
         if (t->n_flood || (t->n_out && t->n_out * 20u <= ip->count)) {
             double P = ip->period;
+            p->left_flood += t->n_flood;
+            p->left_foreign += t->n_out;
             derive_id(p, &p->ids2[s], &p->tr2[s]);
             *ip = p->ids2[s];
             /* the slot model was replayed with pass 1's period and class */

@@ -85,25 +85,26 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 /* s: FLOOD_N frames of one identifier closer than this on average: flooding
  * (over 650 frames/s: a quarter of a 500-kbit/s bus; a 1-ms flood - HCRL-style
  * spoofing - sits on 1 ms exactly, so the bound is not 1 ms) */
-#define FLOOD_GAP 0.0015
-#define FLOOD_N   8
-#define CONST_HI  8    /* changed learned-constant bits judged at once (fewer: next frame) */
-#define MAX_PEND  32   /* identifiers in probation at once */
-#define PEND_SEQ  32   /* frames held per identifier in probation (decided when full) */
-#define PEND_MIN  2    /* frames of a new identifier before it can be adopted */
-#define PEND_LONG 30.0 /* s: longest probation (a new identifier sending fewer than PEND_MIN) */
-#define AQ_SIZE   256  /* deferred alerts (probation verdicts) waiting to be handed out */
-#define CK_VALUES 16   /* distinct values a checksum byte must take in training */
-#define REL_VALUES 4   /* distinct values a byte must take for a relation with another */
-#define CONTEST_P \
-    3.0 /* periods after an extra frame of an identifier during which its changes are not learned */
+#define FLOOD_GAP  0.0015
+#define FLOOD_N    8
+#define CONST_HI   8    /* changed learned-constant bits judged at once (fewer: next frame) */
+#define MAX_PEND   32   /* identifiers in probation at once */
+#define PEND_SEQ   32   /* frames held per identifier in probation (decided when full) */
+#define PEND_MIN   2    /* frames of a new identifier before it can be adopted */
+#define PEND_LONG  30.0 /* s: longest probation (a new identifier sending fewer than PEND_MIN) */
+#define AQ_SIZE    256  /* deferred alerts (probation verdicts) waiting to be handed out */
+#define CK_VALUES  16   /* distinct values a checksum byte must take in training */
+#define REL_VALUES 4    /* distinct values a byte must take for a relation with another */
+#define CONTEST_P                                                                                 \
+    3.0 /* periods after an extra frame of an identifier during which its changes are not learned \
+         */
 #define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
 #ifndef PER_BINS
 #define PER_BINS 3 /* log bins (12 per octave) either side of the median gap: the periodic band */
 #endif
-#define DBL_GAP 0.0015 /* s: frames of one identifier this close were sent at once (queued) */
-#define DBL_MAX 5 /* such frames after the first of a burst */
-#define GAP_CONT  10.0 /* s: larger gaps between frames do not count as observed time */
+#define DBL_GAP  0.0015 /* s: frames of one identifier this close were sent at once (queued) */
+#define DBL_MAX  5      /* such frames after the first of a burst */
+#define GAP_CONT 10.0   /* s: larger gaps between frames do not count as observed time */
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -118,7 +119,7 @@ typedef struct idprof {
     uint8_t minv[8], maxv[8];
     uint8_t constmask[64], constval[64];
     uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
-    uint64_t rel_eq, rel_not; /* bit 8a+b (a < b): byte b equals byte a / its complement */
+    uint64_t rel_eq, rel_not;      /* bit 8a+b (a < b): byte b equals byte a / its complement */
 } idprof;
 
 typedef struct slotst {
@@ -152,17 +153,17 @@ typedef struct idtrain {
     /* frames left out of learning (docs/VEHICLE.md section 2, "a learning span
      * that may hold attacks"): bit k = the identifier's k-th frame */
     uint8_t *xbits;
-    uint64_t xcap;              /* bits allocated */
-    uint64_t k1, k2;            /* frames of the identifier so far in pass 1 / pass 2 */
-    uint64_t n_flood, n_out;    /* frames left out: in floods / extra with a foreign payload */
-    double fl_ts[FLOOD_N];      /* pass 1: times of the last FLOOD_N frames */
+    uint64_t xcap;           /* bits allocated */
+    uint64_t k1, k2;         /* frames of the identifier so far in pass 1 / pass 2 */
+    uint64_t n_flood, n_out; /* frames left out: in floods / extra with a foreign payload */
+    double fl_ts[FLOOD_N];   /* pass 1: times of the last FLOOD_N frames */
     uint8_t fl_n, fl_i;
-    uint8_t cand;               /* pass 2: periodic by the gap histogram, extra frames aside */
-    uint8_t rclass;             /* the slot replay's class (idprof.periodic, 1 if 0) */
-    int mbin;                   /* median gap bin */
-    uint16_t rctr;              /* nibbles counting +1 in >= 90 % of frames (all 16 values) */
-    sg17_can_frame px;          /* pass 2: the frame awaiting its verdict */
-    double kt;                  /* the last frame kept: time, payload */
+    uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
+    uint8_t rclass;    /* the slot replay's class (idprof.periodic, 1 if 0) */
+    int mbin;          /* median gap bin */
+    uint16_t rctr;     /* nibbles counting +1 in >= 90 % of frames (all 16 values) */
+    sg17_can_frame px; /* pass 2: the frame awaiting its verdict */
+    double kt;         /* the last frame kept: time, payload */
     uint8_t kd[8], has_px, has_k;
 } idtrain;
 
@@ -187,7 +188,8 @@ struct sg17_can_profile {
     double obs_last;
     int obs_init;
     idtrain *tr;
-    idprof *ids2; /* pass 2: statistics of the frames kept */
+    uint64_t left_flood, left_foreign; /* frames left out of learning */
+    idprof *ids2;                      /* pass 2: statistics of the frames kept */
     idtrain *tr2;
     double win_start;
     uint32_t win_count;
