@@ -232,6 +232,35 @@ static void note_intr(idstate *st, const uint8_t *data, unsigned dlc, double t)
     st->has_intr = 1;
 }
 
+/* A flood is found at its (FLOOD_N + 1)-th frame: its first frames - back
+ * from f while they follow each other closer than 2 FLOOD_GAP - are flagged
+ * too, through the deferred alerts (DAGA's identifier 1 floods 90 frames a
+ * second: 8 of each 90 went unflagged). */
+static void flood_head(sg17_can_detector *d, const idstate *st, const sg17_can_frame *f)
+{
+    double t = f->t;
+    for (unsigned k = 1; k <= st->fl_n && d->aq_n < AQ_SIZE; k++) {
+        unsigned j = (st->fl_i + FLOOD_N - k) % FLOOD_N;
+        if (t - st->fl_t[j] >= 2 * FLOOD_GAP)
+            break;
+        t = st->fl_t[j];
+        sg17_can_alert *a = &d->aq[(d->aq_head + d->aq_n++) % AQ_SIZE];
+        memset(a, 0, sizeof *a);
+        a->seq = st->fl_seq[j];
+        a->t = t;
+        a->t_decided = f->t;
+        a->id = f->id;
+        a->ext = f->ext;
+        a->flags_frame = 1;
+        a->detector = "rate";
+        a->score = 0.8;
+        snprintf(a->evidence, sizeof a->evidence,
+                 "a frame of %X at the head of a flood found at %.6f s (%d frames in under "
+                 "%.4f s)",
+                 (unsigned)f->id, f->t, FLOOD_N + 1, FLOOD_N * FLOOD_GAP);
+    }
+}
+
 void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                             sg17_can_alert *alerts, size_t *n)
 {
@@ -339,8 +368,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
              * stream would teach its own bits as the sender's new state when
              * two of its frames come in a row (Ferrari 0x51F, +-3 ms jitter
              * on 10 ms, spoofed at its own rate) */
-            int contested = timed && ip->periodic && st->has_intr &&
-                            f->t - st->intr_t < CONTEST_P * ip->period;
+            int contested =
+                timed && ip->periodic && st->has_intr && f->t - st->intr_t < CONTEST_P * ip->period;
             if (kept && !contested) {
                 for (unsigned i = 0; i < st->pc_dlc; i++)
                     st->cmask[i] = (uint8_t)(st->cmask[i] & ~st->pc_diff[i]);
@@ -364,7 +393,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                     unsigned dd = (unsigned)(uint8_t)(f->data[i] - st->recent[k][i]);
                     jumped += (dd < 128 ? dd : 256 - dd) > 16;
                 }
-                far = 8 * jumped >= 3 * nb8 && 8 * hamming(f->data, st->recent[k], nb8) > 3 * 8 * nb8;
+                far =
+                    8 * jumped >= 3 * nb8 && 8 * hamming(f->data, st->recent[k], nb8) > 3 * 8 * nb8;
             }
             st->pc_far = (uint8_t)far;
             st->pc_pend = 1;
@@ -659,7 +689,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int flood_only = d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_SLOT);
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
-        if (flood_only && !flagged && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP) {
+        int flood = flood_only && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP;
+        if (flood && !flagged) {
             sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "rate", 0.8);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
@@ -667,6 +698,10 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                          (unsigned)f->id, veh_hexof(hx, f), FLOOD_N + 1, f->t - t_old, FLOOD_GAP);
             flagged = 1;
         }
+        if (flood && !st->fl_run)
+            flood_head(d, st, f);
+        st->fl_run = (uint8_t)flood;
+        st->fl_seq[st->fl_i] = seq;
         st->fl_t[st->fl_i] = f->t;
         st->fl_i = (uint8_t)((st->fl_i + 1) % FLOOD_N);
         if (st->fl_n < FLOOD_N)
@@ -778,8 +813,8 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
         }
         if (st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT) && *n < SG17_CAN_MAX_ALERTS) {
             st->slot.has_pend = 0;
-            xcont_alert(st, id, st->pend_seq, st->slot.pend_t, st->slot.pend_t,
-                        d->ids[s].period, st->slot.E, alerts, n);
+            xcont_alert(st, id, st->pend_seq, st->slot.pend_t, st->slot.pend_t, d->ids[s].period,
+                        st->slot.E, alerts, n);
         }
     }
     while (d->aq_n && *n < SG17_CAN_MAX_ALERTS) {

@@ -21,26 +21,28 @@ typedef struct idstate {
     uint8_t recent[4][8], recent_n, recent_i; /* the identifier's last four payloads */
     uint8_t pc_far; /* the waiting frame is far (bytes and bits) from each of them */
     uint8_t has_last, has_ctr, win_init;
-    uint8_t ctr_ref[8];   /* payload of the last accepted frame (counter reference) */
-    uint8_t last_seen[8]; /* payload of the last frame of any verdict */
-    uint8_t pend_ref[8];  /* counter reference before the pending frame */
-    uint8_t ctr_tent[8];  /* payload of the latest frame whose verdict waits, if its counters
-                             continued the reference: a later frame may continue it instead */
+    uint8_t ctr_ref[8];        /* payload of the last accepted frame (counter reference) */
+    uint8_t last_seen[8];      /* payload of the last frame of any verdict */
+    uint8_t pend_ref[8];       /* counter reference before the pending frame */
+    uint8_t ctr_tent[8];       /* payload of the latest frame whose verdict waits, if its counters
+                                  continued the reference: a later frame may continue it instead */
     uint8_t has_tent, tent_nb; /* ... and how many learned-constant bits it changed */
-    uint8_t ls_ctrbad; /* the last frame broke the counter sequence */
-    uint8_t cmask[64];    /* learned-constant bits, minus those seen to change */
+    uint8_t ls_ctrbad;         /* the last frame broke the counter sequence */
+    uint8_t cmask[64];         /* learned-constant bits, minus those seen to change */
     uint8_t cm_init;
     uint8_t pc_pend, pc_nb, pc_dlc, adopted, fl_i, fl_n;
     uint8_t learn_n; /* an adopted new identifier: frames its constant bits were learned from */
     double fl_t[FLOOD_N];              /* arrival times of the identifier's last FLOOD_N frames */
+    uint64_t fl_seq[FLOOD_N];          /* ... and their frame numbers */
+    uint8_t fl_run;                    /* the last frame was flagged as flooding */
     uint8_t tv_pend, tv_dlc, last_dlc; /* a timing verdict waits for the identifier's next frame */
     uint8_t tv_data[8];
     uint8_t intr[8], intr_dlc,
-        has_intr; /* payload of the last frames flagged as extra, how many in a row */
-    double intr_t, intr_t2; /* time of the last frame found extra, of the one before */
+        has_intr;               /* payload of the last frames flagged as extra, how many in a row */
+    double intr_t, intr_t2;     /* time of the last frame found extra, of the one before */
     uint8_t xc_data[8], xc_dlc; /* the pending frame that continued the extra stream */
-    double seen_t;           /* time of the last frame that was no burst frame */
-    uint8_t dbl_n, has_seen; /* burst frames after it */
+    double seen_t;              /* time of the last frame that was no burst frame */
+    uint8_t dbl_n, has_seen;    /* burst frames after it */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
     uint8_t pc_diff[64];      /* changed constant bits of a frame whose verdict waits */
@@ -98,8 +100,8 @@ struct sg17_can_detector {
     double req_t[8];            /* ... and when */
     uint8_t req_da[8];          /* ... and to which destination (0xFF: global) */
     unsigned n_req;
-    double last_flag_t; /* time of the last frame flagged (any identifier) */
-    tpconn tp[TP_MAX];  /* open J1939 transport connections */
+    double last_flag_t;    /* time of the last frame flagged (any identifier) */
+    tpconn tp[TP_MAX];     /* open J1939 transport connections */
     int tp_init, tp_armed; /* ... armed: a well-formed BAM or RTS was seen */
     double tp_t0;          /* the first transport frame seen */
 };
