@@ -43,6 +43,11 @@
  *  masquerade    from t_i to the end every genuine target frame is removed and
  *                replaced at the same time by the same payload forged (the
  *                only attack that removes genuine frames)
+ * Variant "from the start" (vo_plan_from_start): t_i = first frame + 1 s, in
+ * the learning span, and the attacks with a window (dos, fuzzy, spoof_flood,
+ * replay, spoof_rate) repeat it every VO_REPEAT s to the end; masquerade has
+ * no such variant (forged from the start, the forgery is the vehicle's
+ * traffic as far as any learning can tell).
  */
 #ifndef SG17_BENCH_VEHICLE_OVERLAY_H
 #define SG17_BENCH_VEHICLE_OVERLAY_H
@@ -70,6 +75,7 @@ static const char *const vo_attack_name[VO_N_ATTACKS] = {
     "dos", "fuzzy", "id_fuzz", "payload_fuzz", "spoof_flood", "replay", "spoof_rate", "masquerade"};
 
 #define VO_MAX_FRAMES (4u << 20)
+#define VO_REPEAT     10.0 /* s: attack windows repeat (variant "from the start") */
 #define VO_SEED       0x7367313769696e6aULL /* "sg17iinj" */
 
 /* The clean captures: one log per car (the longest where a car has two). */
@@ -112,6 +118,7 @@ typedef struct {
     unsigned forge_byte; /* byte of the target that the forgeries complement */
     uint32_t unused_id;  /* for id_fuzz */
     int lossy;           /* target periodic only with lost frames (50-85 % in band) */
+    int from_start;      /* attacks from 1 s on, windows repeated every VO_REPEAT s */
     const char *why;     /* why the capture cannot be used (SG17_E_STATE) */
 } vo_plan;
 
@@ -358,6 +365,13 @@ out:
     return e;
 }
 
+/** Variant "from the start" of a plan (see the top of this file). */
+static inline void vo_plan_from_start(vo_plan *pl)
+{
+    pl->from_start = 1;
+    pl->t_inject = vo_us(pl->t0 + 1.0);
+}
+
 static inline int vo_is_target(const vo_plan *pl, const sg17_can_frame *f)
 {
     return f->id == pl->target && f->ext == pl->target_ext;
@@ -405,11 +419,17 @@ static inline int vo_injected(const vo_capture *c, const vo_plan *pl, int attack
     default: return 0; /* masquerade: replaced at merge time */
     }
     size_t replay_at = first_learned;
+    int windows = pl->from_start && attack != VO_ID_FUZZ && attack != VO_PAYLOAD_FUZZ;
     for (uint64_t k = 0;; k++) {
         double t = ta + (phase + (double)k) * step;
         if (attack == VO_PAYLOAD_FUZZ)
             t += vo_unit(s);
         t = vo_us(t);
+        if (windows && t >= ta + span && t <= pl->t_last) { /* the next window */
+            ta += VO_REPEAT;
+            k = (uint64_t)-1;
+            continue;
+        }
         if (t >= ta + span || t > pl->t_last)
             break;
         f.t = t;

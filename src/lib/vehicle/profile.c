@@ -444,8 +444,9 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
                 return s;
         }
         idtrain *t = &p->tr[s];
-        learn_id(&p->ids[s], t, f);
         learn_span(p, f);
+        if (!t->ring && !(t->ring = malloc((FLOOD_N + 1) * sizeof *t->ring)))
+            return SG17_E_NOMEM;
         if (f->has_time) {
             if (t->fl_n == FLOOD_N && f->t - t->fl_ts[t->fl_i] < FLOOD_N * FLOOD_GAP)
                 for (uint64_t j = t->k1 - FLOOD_N; j <= t->k1; j++) {
@@ -458,6 +459,10 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
             if (t->fl_n < FLOOD_N)
                 t->fl_n++;
         }
+        /* the frame FLOOD_N back: no later flood can take it now */
+        t->ring[t->k1 % (FLOOD_N + 1)] = *f;
+        if (t->k1 >= FLOOD_N && !xbit(t, t->k1 - FLOOD_N))
+            learn_id(&p->ids[s], t, &t->ring[(t->k1 - FLOOD_N) % (FLOOD_N + 1)]);
         t->k1++;
         p->frames1++;
         return 0;
@@ -662,6 +667,11 @@ int sg17_can_profile_next_pass(sg17_can_profile *p)
         return SG17_E_FORMAT; /* no frames */
     for (size_t s = 0; s < p->n; s++) {
         idtrain *t = &p->tr[s];
+        for (uint64_t j = t->k1 > FLOOD_N ? t->k1 - FLOOD_N : 0; j < t->k1; j++)
+            if (!xbit(t, j))
+                learn_id(&p->ids[s], t, &t->ring[j % (FLOOD_N + 1)]);
+        free(t->ring);
+        t->ring = NULL;
         derive_id(p, &p->ids[s], t);
         memset(&t->slot, 0, sizeof t->slot);
         t->rclass = p->ids[s].periodic ? p->ids[s].periodic : 1;
@@ -727,8 +737,10 @@ static int drop_unlearned(sg17_can_profile *p)
 static void free_training(sg17_can_profile *p)
 {
     if (p->tr)
-        for (size_t s = 0; s < p->n; s++)
+        for (size_t s = 0; s < p->n; s++) {
             free(p->tr[s].xbits);
+            free(p->tr[s].ring);
+        }
     free(p->tr);
     free(p->ids2);
     free(p->tr2);
@@ -753,9 +765,9 @@ int sg17_can_profile_finish(sg17_can_profile *p)
         /* left out: every flood frame; extra frames with a foreign payload
          * while they are at most 5 % of the identifier's frames (more: it is
          * the sender's way, and they are learned after all) */
-        if (t->n_flood || (t->n_out && t->n_out * 20u <= ip->count)) {
+        p->left_flood += t->n_flood; /* (left out in pass 1 too) */
+        if (t->n_out && t->n_out * 20u <= ip->count) {
             double P = ip->period;
-            p->left_flood += t->n_flood;
             p->left_foreign += t->n_out;
             derive_id(p, &p->ids2[s], &p->tr2[s]);
             *ip = p->ids2[s];

@@ -157,6 +157,8 @@ typedef struct idtrain {
     uint64_t k1, k2;         /* frames of the identifier so far in pass 1 / pass 2 */
     uint64_t n_flood, n_out; /* frames left out: in floods / extra with a foreign payload */
     double fl_ts[FLOOD_N];   /* pass 1: times of the last FLOOD_N frames */
+    sg17_can_frame
+        *ring; /* pass 1: the last FLOOD_N + 1 frames (learned once no flood can take them) */
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
     uint8_t rclass;    /* the slot replay's class (idprof.periodic, 1 if 0) */
