@@ -631,7 +631,12 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
             return;
         ip->period = sum / (double)near;
         t->mbin = m;
-        t->cand = near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT;
+        /* a candidate for periodic: so, once gaps under the band (an extra
+         * frame makes two) are set aside */
+        uint64_t below = 0;
+        for (int b = 0; b < m - PER_BINS && b < HBINS; b++)
+            below += t->hist[b];
+        t->cand = near * 100u >= (pairs - below) * 85u && ip->period > 0 && pairs >= MIN_SLOT;
         /* the slot model must be (nearly) silent on clean traffic: fewer than
          * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
          * change too: 14 frames of a 14-s log had no extra one) */
