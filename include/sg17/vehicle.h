@@ -84,10 +84,11 @@ SG17_API SG17_MUST_CHECK int sg17_can_profile_finish(sg17_can_profile *p);
 SG17_API SG17_MUST_CHECK int sg17_can_profile_save(const sg17_can_profile *p, const char *path);
 SG17_API SG17_MUST_CHECK int sg17_can_profile_load(const char *path, sg17_can_profile **out);
 SG17_API size_t sg17_can_profile_ids(const sg17_can_profile *p);
-/** Training frames left out of learning (after finish): frames of floods and
- * extra frames with a foreign payload (docs/VEHICLE.md section 2). */
+/** Training frames left out of learning (after finish): frames of floods,
+ * extra frames with a foreign payload, frames of identifiers seen only in
+ * bursts of new identifiers (fuzzing) (docs/VEHICLE.md section 2). */
 SG17_API void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood,
-                                        uint64_t *foreign);
+                                        uint64_t *foreign, uint64_t *fuzz);
 SG17_API void sg17_can_profile_free(sg17_can_profile *p);
 
 /** One alert. `seq` names the frame it flags (it may be an earlier frame

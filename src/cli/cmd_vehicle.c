@@ -155,14 +155,15 @@ static int do_train(int argc, char **argv)
         return CLI_FAIL;
     }
     e = sg17_can_profile_save(p, outp);
-    uint64_t lf, lx;
-    sg17_can_profile_left_out(p, &lf, &lx);
+    uint64_t lf, lx, lz;
+    sg17_can_profile_left_out(p, &lf, &lx, &lz);
     fprintf(stderr, "sg17: profile of %zu identifiers -> %s\n", sg17_can_profile_ids(p), outp);
-    if (lf || lx)
+    if (lf || lx || lz)
         fprintf(stderr,
                 "sg17: left out of learning: %llu frames of floods, %llu extra frames with a "
-                "foreign payload (the span may hold an attack)\n",
-                (unsigned long long)lf, (unsigned long long)lx);
+                "foreign payload, %llu frames of identifiers seen only in bursts of new "
+                "identifiers (the span may hold an attack)\n",
+                (unsigned long long)lf, (unsigned long long)lx, (unsigned long long)lz);
     sg17_can_profile_free(p);
     if (e) {
         fprintf(stderr, "sg17: %s: %s\n", outp, sg17_strerror(e));

@@ -81,8 +81,11 @@ size_t sg17_can_profile_ids(const sg17_can_profile *p)
     return p ? p->n : 0;
 }
 
-void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood, uint64_t *foreign)
+void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood, uint64_t *foreign,
+                               uint64_t *fuzz)
 {
+    if (fuzz)
+        *fuzz = p ? p->left_fuzz : 0;
     if (flood)
         *flood = p ? p->left_flood : 0;
     if (foreign)
@@ -398,6 +401,16 @@ static int foreign_extra(const idtrain *t, const sg17_can_frame *x, const sg17_c
     return pdist(t, t->kd, x->data, n) > dkf + 2 && pdist(t, x->data, f->data, n) > dkf + 2;
 }
 
+/* Frame f falls in a second of the span (not its first) in which more than
+ * FUZZ_NEW identifiers were seen for the first time. */
+static int fuzz_second(const sg17_can_profile *p, const sg17_can_frame *f)
+{
+    if (!f->has_time || f->t < p->t_first + 1)
+        return 0;
+    size_t b = (size_t)(f->t - p->t_first);
+    return b < p->nbin && p->newbin[b] > FUZZ_NEW;
+}
+
 /* Pass 2: frame f of identifier s is learned - its statistics again, and the
  * slot model's replay. */
 static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
@@ -445,6 +458,22 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         }
         idtrain *t = &p->tr[s];
         learn_span(p, f);
+        if (t->k1 == 0 && f->has_time && f->t >= p->t_first) { /* a new identifier */
+            size_t b = (size_t)(f->t - p->t_first);
+            if (b >= p->nbin) {
+                size_t nn = p->nbin ? p->nbin : 64;
+                while (nn <= b)
+                    nn *= 2;
+                uint16_t *nb = realloc(p->newbin, nn * sizeof *nb);
+                if (!nb)
+                    return SG17_E_NOMEM;
+                memset(nb + p->nbin, 0, (nn - p->nbin) * sizeof *nb);
+                p->newbin = nb;
+                p->nbin = nn;
+            }
+            if (p->newbin[b] < UINT16_MAX)
+                p->newbin[b]++;
+        }
         if (!t->ring && !(t->ring = malloc((FLOOD_N + 1) * sizeof *t->ring)))
             return SG17_E_NOMEM;
         if (f->has_time) {
@@ -476,6 +505,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         return 0;
     }
     learn_load(p, f);
+    if (!fuzz_second(p, f))
+        t->n_outside++;
     /* transitions: learned; and held out in time: the first half of the
      * frames is learned, the second half judged against it; the most novel
      * pairs per window there is the threshold's base. (Leave-one-out - a
@@ -750,6 +781,9 @@ static void free_training(sg17_can_profile *p)
     free(p->ids2);
     free(p->tr2);
     free(p->half);
+    free(p->newbin);
+    p->newbin = NULL;
+    p->nbin = 0;
     p->tr = NULL;
     p->tr2 = NULL;
     p->ids2 = NULL;
@@ -771,6 +805,13 @@ int sg17_can_profile_finish(sg17_can_profile *p)
          * while they are at most 5 % of the identifier's frames (more: it is
          * the sender's way, and they are learned after all) */
         p->left_flood += t->n_flood; /* (left out in pass 1 too) */
+        if (t->n_outside == 0 && ip->count) {
+            /* seen only in bursts of new identifiers (its frames there
+             * included): fuzzing, not the vehicle's traffic */
+            p->left_fuzz += ip->count;
+            ip->count = 0;
+            continue;
+        }
         if (t->n_out && t->n_out * 20u <= ip->count) {
             double P = ip->period;
             p->left_foreign += t->n_out;

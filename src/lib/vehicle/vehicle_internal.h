@@ -105,6 +105,10 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define DBL_GAP  0.0015 /* s: frames of one identifier this close were sent at once (queued) */
 #define DBL_MAX  5      /* such frames after the first of a burst */
 #define GAP_CONT 10.0   /* s: larger gaps between frames do not count as observed time */
+/* identifiers first seen in one second of a learning span (after its first):
+ * more is a burst of new identifiers - fuzzing (clean traffic: at most 28,
+ * the Durango's ECUs waking up) */
+#define FUZZ_NEW 64
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -159,6 +163,7 @@ typedef struct idtrain {
     double fl_ts[FLOOD_N];   /* pass 1: times of the last FLOOD_N frames */
     sg17_can_frame
         *ring; /* pass 1: the last FLOOD_N + 1 frames (learned once no flood can take them) */
+    uint64_t n_outside; /* pass 2: frames outside bursts of new identifiers */
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
     uint8_t rclass;    /* the slot replay's class (idprof.periodic, 1 if 0) */
@@ -190,8 +195,10 @@ struct sg17_can_profile {
     double obs_last;
     int obs_init;
     idtrain *tr;
-    uint64_t left_flood, left_foreign; /* frames left out of learning */
-    idprof *ids2;                      /* pass 2: statistics of the frames kept */
+    uint64_t left_flood, left_foreign, left_fuzz; /* frames left out of learning */
+    uint16_t *newbin; /* training: identifiers first seen in each second of the span */
+    size_t nbin;
+    idprof *ids2; /* pass 2: statistics of the frames kept */
     idtrain *tr2;
     double win_start;
     uint32_t win_count;
