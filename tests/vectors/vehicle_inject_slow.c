@@ -24,6 +24,15 @@
  *    faithful bus): printed, with the reason.
  *    A goal missed here is a finding about the engine, reported to the lead;
  *    the thresholds are not to be lowered to make this pass.
+ * And the overlay's variant "from the start" (attacks from 1 s on, in the
+ * learning span too, windows repeated): the goals of dos, fuzzy and
+ * spoof_flood asserted alike (the training rules of docs/VEHICLE.md
+ * section 2, "a learning span that may hold attacks"); the others printed:
+ * payload_fuzz misses on the Acura TSX (0.95: a random payload inside a run
+ * of frames its logger lost is, by timing, the sender's frame, and is
+ * learned); a new identifier sending from the start (id_fuzz), or a second
+ * stream at the sender's rate for half the span (replay, spoof_rate), is
+ * the vehicle's traffic as far as any learning can tell.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +78,8 @@ static void check_overlay(const vo_capture *clean, const vo_plan *pl, int a, con
                labelled > 0,
            "%s %s: %zu frames injected from t0+%.0f s, genuine frames untouched and in order "
            "(order %zu, early %zu, label %zu, changed %zu, genuine %zu/%zu)",
-           car, vo_attack_name[a], labelled, LEARN_S + 1, bad_order, early, bad_label, changed, i,
-           clean->n);
+           car, vo_attack_name[a], labelled, pl->t_inject - pl->t0, bad_order, early, bad_label,
+           changed, i, clean->n);
 }
 
 static int score_capture(const vo_capture *c, const char *path, sg17_eval_result *res)
@@ -120,39 +129,50 @@ static int run_car(size_t ci, const char *tmp, size_t *fails)
     tap_diag("%s: clean baseline: %llu frames scored, %llu fp frames, %llu false alarms", car,
              (unsigned long long)base.all.frames, (unsigned long long)base.all.fp,
              (unsigned long long)base.false_alarms);
-    for (int a = 0; a < VO_N_ATTACKS; a++) {
+    vo_plan pl_start = pl;
+    vo_plan_from_start(&pl_start);
+    for (int k = 0; k < 2 * VO_N_ATTACKS; k++) {
+        int a = k % VO_N_ATTACKS, start = k >= VO_N_ATTACKS;
+        const vo_plan *pp = start ? &pl_start : &pl;
+        const char *var = start ? " (from the start)" : "";
         vo_capture att;
         sg17_eval_result r;
-        if (vo_overlay(&clean, &pl, vo_cars[ci].rel, a, &att) != 0) {
+        if (start && a == VO_MASQUERADE)
+            continue;
+        if (vo_overlay(&clean, pp, vo_cars[ci].rel, a, &att) != 0) {
             tap_ok(0, "%s %s: overlay built", car, vo_attack_name[a]);
             continue;
         }
-        check_overlay(&clean, &pl, a, &att, car);
-        size_t labelled = 0;
-        for (size_t k = 0; k < att.n; k++)
-            labelled += att.f[k].label[0] != 0;
-        snprintf(csv, sizeof csv, "%s/%zu_%s.csv", tmp, ci, vo_attack_name[a]);
+        check_overlay(&clean, pp, a, &att, car);
+        size_t labelled = 0; /* scored: after the learning span */
+        for (size_t j = 0; j < att.n; j++)
+            labelled += att.f[j].label[0] != 0 && att.f[j].t >= pp->t0 + LEARN_S;
+        snprintf(csv, sizeof csv, "%s/%zu_%s%s.csv", tmp, ci, vo_attack_name[a],
+                 start ? "_start" : "");
         int e = score_capture(&att, csv, &r);
         vo_free(&att);
         tap_ok(e == 0 && r.all.attack_frames == labelled && r.n_labels == 1,
-               "%s %s: scored, all %zu attack frames read back", car, vo_attack_name[a], labelled);
+               "%s %s%s: scored, all %zu attack frames read back", car, vo_attack_name[a], var,
+               labelled);
         if (e)
             continue;
         double f1 = vo_f1(&r.all);
-        tap_diag("%s %s: attack %llu tp %llu fp %llu (clean %llu) fn %llu F1 %.4f", car,
-                 vo_attack_name[a], (unsigned long long)r.all.attack_frames,
+        tap_diag("%s %s%s: attack %llu tp %llu fp %llu (clean %llu) fn %llu F1 %.4f", car,
+                 vo_attack_name[a], var, (unsigned long long)r.all.attack_frames,
                  (unsigned long long)r.all.tp, (unsigned long long)r.all.fp,
                  (unsigned long long)base.all.fp, (unsigned long long)r.all.fn, f1);
         int on_target = a == VO_PAYLOAD_FUZZ || a >= VO_SPOOF_FLOOD;
+        if (start && a != VO_DOS && a != VO_FUZZY && a != VO_SPOOF_FLOOD)
+            continue; /* printed only (see the top of this file) */
         if (goal_f1[a] > 0 && pl.lossy && on_target) {
-            tap_diag("%s %s: goal F1 >= %.2f NOT asserted: the log lost frames of the target "
+            tap_diag("%s %s%s: goal F1 >= %.2f NOT asserted: the log lost frames of the target "
                      "(fewer than 85 %% of its gaps near its period), the overlay cannot lose "
                      "injected frames alike",
-                     car, vo_attack_name[a], goal_f1[a]);
+                     car, vo_attack_name[a], var, goal_f1[a]);
         } else if (goal_f1[a] > 0) {
             /* GOAL of the issue (not a measured property of the engine) */
-            if (!tap_ok(f1 >= goal_f1[a], "GOAL %s %s: F1 %.4f >= %.2f", car, vo_attack_name[a], f1,
-                        goal_f1[a]))
+            if (!tap_ok(f1 >= goal_f1[a], "GOAL %s %s%s: F1 %.4f >= %.2f", car, vo_attack_name[a],
+                        var, f1, goal_f1[a]))
                 (*fails)++;
         }
     }

@@ -423,21 +423,24 @@ static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
     t->has_k = 1;
     if (!t->cand || !f->has_time)
         return;
-    if (t->rclass == 2 && t->has_t2 && f->t - t->t2 < DBL_GAP && t->dbl_n < DBL_MAX) {
-        t->dbl_n++;
-        return; /* a frame after the first of a burst (as detect.c judges it) */
+    for (int c = 0; c < 2; c++) {
+        veh_replay *r = &t->rp[c];
+        if (c == 1 && r->has_t2 && f->t - r->t2 < DBL_GAP && r->dbl_n < DBL_MAX) {
+            r->dbl_n++;
+            continue; /* a frame after the first of a burst (as detect.c judges it) */
+        }
+        r->t2 = f->t; /* the head of a possible burst */
+        r->dbl_n = 0;
+        r->has_t2 = 1;
+        double dev;
+        int v = veh_slot_step(ip->period, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc),
+                              0, &dev);
+        memcpy(r->prev2, f->data, 8);
+        if (v != 0)
+            r->extras++;
+        else if (dev > r->maxdev)
+            r->maxdev = dev;
     }
-    t->t2 = f->t; /* the head of a possible burst */
-    t->dbl_n = 0;
-    t->has_t2 = 1;
-    double dev;
-    int v = veh_slot_step(ip->period, 0, &t->slot, f->t, 0, hamming(f->data, t->prev2, f->dlc), 0,
-                          &dev);
-    memcpy(t->prev2, f->data, 8);
-    if (v != 0)
-        t->extras++;
-    else if (dev > t->maxdev)
-        t->maxdev = dev;
 }
 
 int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
@@ -709,8 +712,7 @@ int sg17_can_profile_next_pass(sg17_can_profile *p)
         free(t->ring);
         t->ring = NULL;
         derive_id(p, &p->ids[s], t);
-        memset(&t->slot, 0, sizeof t->slot);
-        t->rclass = p->ids[s].periodic ? p->ids[s].periodic : 1;
+        memset(t->rp, 0, sizeof t->rp);
     }
     p->ids2 = calloc(p->n ? p->n : 1, sizeof *p->ids2);
     p->tr2 = calloc(p->n ? p->n : 1, sizeof *p->tr2);
@@ -817,19 +819,16 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             p->left_foreign += t->n_out;
             derive_id(p, &p->ids2[s], &p->tr2[s]);
             *ip = p->ids2[s];
-            /* the slot model was replayed with pass 1's period and class */
-            if (ip->periodic && ip->periodic == t->rclass)
-                ip->period = P;
-            else
-                ip->periodic = 0;
-        } else if (t->n_out) {
-            t->extras += t->n_out;
+            ip->period = P; /* the slot model was replayed with pass 1's period */
+        } else if (t->n_out && ip->periodic) {
+            t->rp[ip->periodic - 1].extras += t->n_out;
         }
         if (ip->periodic) {
+            const veh_replay *r = &t->rp[ip->periodic - 1];
             /* the slot model must be (nearly) silent on clean traffic */
-            if (t->extras * 1000u > ip->count)
+            if (r->extras * 1000u > ip->count)
                 ip->periodic = 0;
-            ip->tol = t->maxdev;
+            ip->tol = r->maxdev;
         }
     }
     p->has_tr = !p->trans.full && !p->half->full;

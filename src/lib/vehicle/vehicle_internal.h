@@ -132,12 +132,21 @@ typedef struct slotst {
     uint8_t closed_x; /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
 } slotst;
 
+/* Training pass 2: the slot model replayed over an identifier's frames. */
+typedef struct veh_replay {
+    slotst slot;
+    uint64_t extras;
+    double maxdev;
+    double t2; /* time of the head of the last burst (the last frame outside one) */
+    uint8_t has_t2, dbl_n, prev2[8];
+} veh_replay;
+
 typedef struct idtrain {
     double last_t, sum_bin[HBINS];
     uint32_t hist[HBINS];
     uint32_t ctr_ok[16], ctr_ok8[16], ctr_ok4[16];
     uint16_t ctr_vals[16]; /* values each nibble took */
-    uint8_t and_[64], or_[64], prev[8], prev2[8];
+    uint8_t and_[64], or_[64], prev[8];
     uint8_t has_last, has_prev, win_init;
     double win_start;
     uint32_t win_count;
@@ -147,13 +156,10 @@ typedef struct idtrain {
     uint8_t ck_vals[8][32]; /* values each byte took (bitmap) */
     uint8_t ck_dlc;
     uint64_t rel_eq, rel_not; /* byte pairs that kept the relation in every frame so far */
-    /* pass 2 */
-    slotst slot;
-    uint64_t extras;
-    double maxdev;
-    uint32_t dbl; /* gaps under DBL_GAP (pass 1) */
-    double t2;    /* pass 2: time of the head of the last burst (the last frame outside one) */
-    uint8_t has_t2, dbl_n;
+    uint32_t dbl;             /* gaps under DBL_GAP (pass 1) */
+    /* pass 2: the slot model replayed over the frames kept, as periodic class
+     * 1 and as class 2 (bursts): the class is known when training ends */
+    veh_replay rp[2];
     /* frames left out of learning (docs/VEHICLE.md section 2, "a learning span
      * that may hold attacks"): bit k = the identifier's k-th frame */
     uint8_t *xbits;
@@ -166,7 +172,6 @@ typedef struct idtrain {
     uint64_t n_outside; /* pass 2: frames outside bursts of new identifiers */
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
-    uint8_t rclass;    /* the slot replay's class (idprof.periodic, 1 if 0) */
     int mbin;          /* median gap bin */
     uint16_t rctr;     /* nibbles counting +1 in >= 90 % of frames (all 16 values) */
     sg17_can_frame px; /* pass 2: the frame awaiting its verdict */
