@@ -403,9 +403,18 @@ static int foreign_extra(const idtrain *t, const sg17_can_frame *x, const sg17_c
 
 /* Frame f falls in a second of the span (not its first) in which more than
  * FUZZ_NEW identifiers were seen for the first time. */
-static int fuzz_second(const sg17_can_profile *p, const sg17_can_frame *f)
+static int fuzz_second(sg17_can_profile *p, const sg17_can_frame *f)
 {
-    if (!f->has_time || f->t < p->t_first + 1)
+    if (!f->has_time)
+        return 0;
+    /* the first second of the traffic, and of the traffic again after a
+     * silence (GAP_CONT) or a step back in time (a second capture), brings
+     * every identifier of the vehicle at once */
+    if (!p->init2 || f->t < p->last2 || f->t - p->last2 >= GAP_CONT)
+        p->restart2 = f->t;
+    p->init2 = 1;
+    p->last2 = f->t;
+    if (f->t < p->restart2 + 1 || f->t < p->t_first)
         return 0;
     size_t b = (size_t)(f->t - p->t_first);
     return b < p->nbin && p->newbin[b] > FUZZ_NEW;
@@ -461,7 +470,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         }
         idtrain *t = &p->tr[s];
         learn_span(p, f);
-        if (t->k1 == 0 && f->has_time && f->t >= p->t_first) { /* a new identifier */
+        if (t->k1 == 0 && f->has_time && f->t >= p->t_first &&
+            f->t - p->t_first < 1e6) { /* a new identifier (within 11 days) */
             size_t b = (size_t)(f->t - p->t_first);
             if (b >= p->nbin) {
                 size_t nn = p->nbin ? p->nbin : 64;

@@ -201,7 +201,9 @@ struct sg17_can_profile {
     int obs_init;
     idtrain *tr;
     uint64_t left_flood, left_foreign, left_fuzz; /* frames left out of learning */
-    uint16_t *newbin; /* training: identifiers first seen in each second of the span */
+    uint16_t *newbin;       /* training: identifiers first seen in each second of the span */
+    double restart2, last2; /* pass 2: the traffic's last (re)start, its last frame */
+    int init2;
     size_t nbin;
     idprof *ids2; /* pass 2: statistics of the frames kept */
     idtrain *tr2;
