@@ -848,21 +848,7 @@ static sg17_can_profile *span_train(span_gen_fn gen, int n, int *learn)
     *learn = 0;
     while (*learn < n && span_fr[*learn].t < 11)
         (*learn)++;
-    sg17_can_profile *p;
-    if (sg17_can_profile_new(&p) != 0)
-        return NULL;
-    int e = 0;
-    for (int pass = 0; pass < 2 && !e; pass++) {
-        for (int i = 0; i < *learn; i++)
-            e |= sg17_can_profile_add(p, &span_fr[i]);
-        if (pass == 0)
-            e |= sg17_can_profile_next_pass(p);
-    }
-    if (e || sg17_can_profile_finish(p) != 0) {
-        sg17_can_profile_free(p);
-        return NULL;
-    }
-    return p;
+    return train_array(span_fr, *learn);
 }
 
 /* Detection over the frames after the span: every injected frame flagged

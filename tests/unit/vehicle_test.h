@@ -7,6 +7,7 @@
 #define SG17_TEST_VEHICLE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sg17/vehicle.h"
@@ -44,30 +45,19 @@ static inline const char *feed(sg17_can_detector *d, double t, uint32_t id, cons
     return k ? al[0].detector : "";
 }
 
-/* Train a profile on n frames of one 8-byte identifier (29-bit if ext),
- * both passes: fill(i, x, ctx) writes frame i's payload, when(i, ctx) its
- * time (i restarts at 0 for pass 2); no time function: a capture without
- * timestamps. */
 typedef void (*train_fill_fn)(int i, uint8_t *x, void *ctx);
 typedef double (*time_fn)(int i, void *ctx);
 
-static inline sg17_can_profile *train_frames(int n, uint32_t id, int ext, train_fill_fn fill,
-                                             time_fn when, void *ctx)
+/* Train a profile on n given frames, both passes. */
+static inline sg17_can_profile *train_array(const sg17_can_frame *fr, int n)
 {
     sg17_can_profile *p;
     if (sg17_can_profile_new(&p) != 0)
         return NULL;
     int e = 0;
     for (int pass = 0; pass < 2 && !e; pass++) {
-        for (int i = 0; i < n; i++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            fill(i, x, ctx);
-            mkframe(&f, when ? when(i, ctx) : 0, id, x, 8);
-            f.ext = (uint8_t)(ext != 0);
-            f.has_time = when != NULL;
-            e |= sg17_can_profile_add(p, &f);
-        }
+        for (int i = 0; i < n; i++)
+            e |= sg17_can_profile_add(p, &fr[i]);
         if (pass == 0)
             e |= sg17_can_profile_next_pass(p);
     }
@@ -75,6 +65,28 @@ static inline sg17_can_profile *train_frames(int n, uint32_t id, int ext, train_
         sg17_can_profile_free(p);
         return NULL;
     }
+    return p;
+}
+
+/* Train a profile on n frames of one 8-byte identifier (29-bit if ext):
+ * fill(i, x, ctx) writes frame i's payload, when(i, ctx) its time (each
+ * called once per frame, i from 0); no time function: a capture without
+ * timestamps. */
+static inline sg17_can_profile *train_frames(int n, uint32_t id, int ext, train_fill_fn fill,
+                                             time_fn when, void *ctx)
+{
+    sg17_can_frame *fr = malloc((size_t)(n > 0 ? n : 1) * sizeof *fr);
+    if (!fr)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        uint8_t x[8];
+        fill(i, x, ctx);
+        mkframe(&fr[i], when ? when(i, ctx) : 0, id, x, 8);
+        fr[i].ext = (uint8_t)(ext != 0);
+        fr[i].has_time = when != NULL;
+    }
+    sg17_can_profile *p = train_array(fr, n);
+    free(fr);
     return p;
 }
 
