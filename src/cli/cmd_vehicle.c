@@ -117,6 +117,21 @@ static int do_convert(int argc, char **argv)
     return bad ? CLI_FAIL : CLI_OK;
 }
 
+/* The training frames left out of learning (docs/VEHICLE.md section 2), if
+ * any, on stderr: the learning span looked attacked. */
+static void report_left_out(const sg17_can_profile *p, const char *capture)
+{
+    uint64_t lf, lx, lz;
+    sg17_can_profile_left_out(p, &lf, &lx, &lz);
+    if (lf || lx || lz)
+        fprintf(stderr,
+                "sg17: %s%sleft out of learning: %llu frames of floods, %llu extra frames with a "
+                "foreign payload, %llu frames of identifiers seen only in bursts of new "
+                "identifiers (the span may hold an attack)\n",
+                capture ? capture : "", capture ? ": " : "", (unsigned long long)lf,
+                (unsigned long long)lx, (unsigned long long)lz);
+}
+
 static int do_train(int argc, char **argv)
 {
     const char *outp = NULL;
@@ -155,15 +170,8 @@ static int do_train(int argc, char **argv)
         return CLI_FAIL;
     }
     e = sg17_can_profile_save(p, outp);
-    uint64_t lf, lx, lz;
-    sg17_can_profile_left_out(p, &lf, &lx, &lz);
     fprintf(stderr, "sg17: profile of %zu identifiers -> %s\n", sg17_can_profile_ids(p), outp);
-    if (lf || lx || lz)
-        fprintf(stderr,
-                "sg17: left out of learning: %llu frames of floods, %llu extra frames with a "
-                "foreign payload, %llu frames of identifiers seen only in bursts of new "
-                "identifiers (the span may hold an attack)\n",
-                (unsigned long long)lf, (unsigned long long)lx, (unsigned long long)lz);
+    report_left_out(p, NULL);
     sg17_can_profile_free(p);
     if (e) {
         fprintf(stderr, "sg17: %s: %s\n", outp, sg17_strerror(e));
@@ -191,6 +199,7 @@ static int get_profile(const char *prof, double learn, const char *capture, sg17
         fprintf(stderr, "sg17: %s\n", err[0] ? err : sg17_strerror(e));
         return -1;
     }
+    report_left_out(*p, capture);
     return 0;
 }
 
@@ -261,6 +270,7 @@ static int learn_stream(sg17_can_reader *r, double learn, sg17_can_profile **out
         sg17_can_profile_free(p);
         return -1;
     }
+    report_left_out(p, "stdin");
     *out = p;
     return 0;
 }

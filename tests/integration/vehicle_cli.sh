@@ -44,6 +44,12 @@ PY
 is "$(cat "$T/py")" "ok" "eval: 60/60 attack frames, 0 false alarms, all keys present"
 is "$(status "$SG17_BIN" vehicle eval --json --learn-seconds 20 "$T/attack.csv")" 0 "online eval --learn-seconds 20"
 ok "$(python3 -c "import json,sys; d=json.loads(open('$T/out').read()); sys.exit(0 if d['tp']==60 and d['fp']==0 else 1)"; echo $?)" "online: 60 tp, 0 fp"
+# a learning span that holds the attack (injections from 30 s, learned 40 s): the
+# injected 100 frames there are left out of learning, and said so; those after the
+# span are flagged (7E0, a new identifier sending all through the span, is learned)
+is "$(status "$SG17_BIN" vehicle eval --json --learn-seconds 40 "$T/attack.csv")" 0 "online eval, the attack in the learning span"
+ok "$(grep -q 'left out of learning: 0 frames of floods, 10 extra frames with a foreign payload' "$T/err"; echo $?)" "... 10 injected frames left out of learning, on stderr"
+ok "$(python3 -c "import json,sys; d=json.loads(open('$T/out').read()); sys.exit(0 if d['tp']==20 and d['fp']==0 else 1)"; echo $?)" "... the 20 injected 100 frames after the span flagged, 0 fp"
 is "$(status "$SG17_BIN" vehicle detect --profile "$T/p.prof" --svg "$T/t.svg" "$T/attack.csv")" 1 "detect --svg"
 ok "$(python3 -c "import xml.dom.minidom as m,sys; d=m.parse('$T/t.svg'); r=[x for x in d.getElementsByTagName('rect') if x.getAttribute('fill')=='red']; sys.exit(0 if r else 1)"; echo $?)" "timeline SVG parses and marks alerts in red"
 # a live bus: frames through a pipe (candump -L can0 | sg17 vehicle detect ... -);
