@@ -347,8 +347,9 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
  * one identifier closer than FLOOD_GAP on average, detection's own flooding
  * rule; marked in pass 1), and, of an identifier periodic but for its extra
  * frames, an extra frame whose payload is foreign to both neighbours (pass 2,
- * foreign_extra). Pass 2 learns every statistic again from the frames kept;
- * an identifier left with no frame is not in the profile. */
+ * foreign_extra). Pass 2 learns the statistics of such an identifier again
+ * from its frames kept; an identifier left with no frame is not in the
+ * profile. */
 
 static int xbit(const idtrain *t, uint64_t k)
 {
@@ -539,7 +540,9 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         }
     }
     p->prev_slot = s;
-    if (!t->cand || !f->has_time) {
+    if (!t->cand)
+        return 0; /* no frame of it is left out here: pass 1's statistics stand */
+    if (!f->has_time) {
         keep_frame(p, s, f);
         return 0;
     }
