@@ -562,153 +562,150 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
  * pass 2 again, from the frames kept, where frames were left out). */
 static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
 {
-    {
-        for (unsigned i = 0; i < 64; i++) {
-            ip->constmask[i] = (uint8_t) ~(t->and_[i] ^ t->or_[i]);
-            ip->constval[i] = t->and_[i];
-        }
-        uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
-        ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
-        t->rctr = 0;
-        t->cand = 0;
-        if (ip->count >= MIN_TRAIN) {
-            for (unsigned i = 0; i < 16; i++)
-                if (t->ctr_ok[i] * 10u >= pairs * 9u && i / 2 < ip->maxlen &&
-                    t->ctr_vals[i] == 0xffff)
-                    t->rctr = (uint16_t)(t->rctr | 1u << i);
-            for (unsigned i = 0; i < 16; i++)
-                if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
-                    t->ctr_vals[i] == 0xffff)
-                    ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
-                /* 2- and 3-bit counters: fewer values, so a break rate of at
-                 * most 0.1 % in training (as the slot model's) */
-                else if (t->ctr_ok8[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
-                         t->ctr_vals[i] == 0x00ff)
-                    ip->ctr8 = (uint16_t)(ip->ctr8 | 1u << i);
-                else if (t->ctr_ok4[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
-                         t->ctr_vals[i] == 0x000f)
-                    ip->ctr4 = (uint16_t)(ip->ctr4 | 1u << i);
-        }
-        /* relations between two bytes (a signal sent twice, or with its
-         * complement for E2E protection: Hyundai Genesis 0x316 bytes 1 and
-         * 4, DAGA 0x288 bytes 2 and 3): held by every training frame of the
-         * identifier's one length, the byte taking REL_VALUES values or more */
-        ip->rel_eq = ip->rel_not = 0;
-        if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
-            unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
-            for (unsigned a = 0; a + 1 < nb; a++) {
-                unsigned distinct = 0;
-                for (unsigned i = 0; i < 32; i++)
-                    distinct += (unsigned)__builtin_popcount(t->ck_vals[a][i]);
-                if (distinct < REL_VALUES)
-                    continue;
-                for (unsigned b = a + 1; b < nb; b++) {
-                    uint64_t bit = 1ull << (8 * a + b);
-                    ip->rel_eq |= t->rel_eq & bit;
-                    ip->rel_not |= t->rel_not & bit;
-                }
-            }
-        }
-        ip->ck_alg = 0;
-        if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
-            /* most specific first; a byte must vary for its checksum to be learned */
-            static const uint8_t order[] = {VEH_CK_CRC1D,  VEH_CK_CRC2F,  VEH_CK_SUM,
-                                            VEH_CK_NIBSUM, VEH_CK_NIBNEG, VEH_CK_XOR};
-            unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
-            for (unsigned oi = 0; oi < sizeof order && !ip->ck_alg; oi++) {
-                unsigned a = order[oi];
-                for (unsigned b = nb; b-- > 0;) {
-                    unsigned distinct = 0;
-                    uint16_t lows = 0;
-                    for (unsigned v = 0; v < 256; v++)
-                        if (t->ck_vals[b][v >> 3] >> (v & 7) & 1) {
-                            distinct++;
-                            lows = (uint16_t)(lows | 1u << (v & 15));
-                        }
-                    if (a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG)
-                        distinct = (unsigned)__builtin_popcount(lows) * 2u;
-                    /* and the relation must be seen to hold over at least two
-                     * varying inputs: with one (a rolling counter alone, the
-                     * rest of the payload constant) any byte that follows the
-                     * counter "is" a checksum until another signal moves -
-                     * measured on DAGA 0x145, learned from 30 s, broken by
-                     * every frame after 60 s */
-                    int nibble_ck = a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG;
-                    unsigned inputs = 0;
-                    for (unsigned i = 0; i < 2 * nb; i++) {
-                        int is_ck = nibble_ck ? i == 2 * b + 1 : i / 2 == b;
-                        if (!is_ck && __builtin_popcount(t->ctr_vals[i]) >= 2)
-                            inputs++;
-                    }
-                    if (distinct >= CK_VALUES && inputs >= 2 &&
-                        t->ck_ok[b][a] * 1000u >= ip->count * 995u) {
-                        ip->ck_alg = (uint8_t)a;
-                        ip->ck_byte = (uint8_t)b;
-                        ip->ck_c = t->ck_c0[b][a];
-                        break;
-                    }
-                }
-            }
-        }
-        ip->periodic = 0;
-        ip->period = 0;
-        if (p->has_time && ip->count == 1) /* seen once: never twice within the training span */
-            ip->min_gap = ip->max_gap = p->t_last - p->t_first;
-        if (!p->has_time || pairs < 10)
-            return;
-        /* median bin, then the mean of gaps within +-3 bins of it */
-        uint64_t half = pairs / 2, acc = 0;
-        int m = 0;
-        for (int b = 0; b < HBINS; b++) {
-            acc += t->hist[b];
-            if (acc > half) {
-                m = b;
-                break;
-            }
-        }
-        uint64_t near = 0;
-        double sum = 0;
-        for (int b = m - PER_BINS; b <= m + PER_BINS; b++) {
-            if (b < 0 || b >= HBINS)
-                continue;
-            near += t->hist[b];
-            sum += t->sum_bin[b];
-        }
-        if (near == 0)
-            return;
-        ip->period = sum / (double)near;
-        t->mbin = m;
-        /* a candidate for periodic: so, once gaps under the band (an extra
-         * frame makes two) are set aside */
-        uint64_t below = 0;
-        for (int b = 0; b < m - PER_BINS && b < HBINS; b++)
-            below += t->hist[b];
-        t->cand = near * 100u >= (pairs - below) * 85u && ip->period > 0 && pairs >= MIN_SLOT;
-        /* the slot model must be (nearly) silent on clean traffic: fewer than
-         * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
-         * change too: 14 frames of a 14-s log had no extra one) */
-        /* and gaps under a quarter period - an extra frame, not jitter - must
-         * be as rare as the slot model demands (<= 0.1 %) anywhere in the
-         * training traffic, its first slots too, which the slot model only
-         * anchors on (Corvette 0x130 sent extra copies at key-on, and again a
-         * second after a 10-s learning span) */
-        uint64_t shortg = 0;
-        int quarter_bin = bin_of(ip->period / 4);
-        for (int b = 0; b < quarter_bin && b < HBINS; b++)
-            shortg += t->hist[b];
-        if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
-            shortg * 1000u <= ip->count)
-            ip->periodic = 1;
-        /* a sender that now and then sends frames at once (gaps under
-         * DBL_GAP: queued back to back, or a logger's batch), keeping its
-         * schedule otherwise - Acura TSX 0x0A6, 23 of 412 gaps of 0 s:
-         * periodic, the frames after the first of such a burst are no extra
-         * frames (at most DBL_MAX per burst) */
-        else if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT && t->dbl > 0 &&
-                 ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count && shortg >= t->dbl &&
-                 (shortg - t->dbl) * 1000u <= ip->count)
-            ip->periodic = 2;
+    for (unsigned i = 0; i < 64; i++) {
+        ip->constmask[i] = (uint8_t) ~(t->and_[i] ^ t->or_[i]);
+        ip->constval[i] = t->and_[i];
     }
+    uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
+    ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
+    t->rctr = 0;
+    t->cand = 0;
+    if (ip->count >= MIN_TRAIN) {
+        for (unsigned i = 0; i < 16; i++)
+            if (t->ctr_ok[i] * 10u >= pairs * 9u && i / 2 < ip->maxlen && t->ctr_vals[i] == 0xffff)
+                t->rctr = (uint16_t)(t->rctr | 1u << i);
+        for (unsigned i = 0; i < 16; i++)
+            if (t->ctr_ok[i] * 1000u >= pairs * 995u && i / 2 < ip->maxlen &&
+                t->ctr_vals[i] == 0xffff)
+                ip->ctrmask = (uint16_t)(ip->ctrmask | 1u << i);
+            /* 2- and 3-bit counters: fewer values, so a break rate of at
+             * most 0.1 % in training (as the slot model's) */
+            else if (t->ctr_ok8[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
+                     t->ctr_vals[i] == 0x00ff)
+                ip->ctr8 = (uint16_t)(ip->ctr8 | 1u << i);
+            else if (t->ctr_ok4[i] * 1000u >= pairs * 999u && i / 2 < ip->maxlen &&
+                     t->ctr_vals[i] == 0x000f)
+                ip->ctr4 = (uint16_t)(ip->ctr4 | 1u << i);
+    }
+    /* relations between two bytes (a signal sent twice, or with its
+     * complement for E2E protection: Hyundai Genesis 0x316 bytes 1 and
+     * 4, DAGA 0x288 bytes 2 and 3): held by every training frame of the
+     * identifier's one length, the byte taking REL_VALUES values or more */
+    ip->rel_eq = ip->rel_not = 0;
+    if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
+        unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
+        for (unsigned a = 0; a + 1 < nb; a++) {
+            unsigned distinct = 0;
+            for (unsigned i = 0; i < 32; i++)
+                distinct += (unsigned)__builtin_popcount(t->ck_vals[a][i]);
+            if (distinct < REL_VALUES)
+                continue;
+            for (unsigned b = a + 1; b < nb; b++) {
+                uint64_t bit = 1ull << (8 * a + b);
+                ip->rel_eq |= t->rel_eq & bit;
+                ip->rel_not |= t->rel_not & bit;
+            }
+        }
+    }
+    ip->ck_alg = 0;
+    if (ip->count >= MIN_TRAIN && (ip->lenmask & (ip->lenmask - 1)) == 0 && t->ck_dlc >= 2) {
+        /* most specific first; a byte must vary for its checksum to be learned */
+        static const uint8_t order[] = {VEH_CK_CRC1D,  VEH_CK_CRC2F,  VEH_CK_SUM,
+                                        VEH_CK_NIBSUM, VEH_CK_NIBNEG, VEH_CK_XOR};
+        unsigned nb = t->ck_dlc < 8 ? t->ck_dlc : 8;
+        for (unsigned oi = 0; oi < sizeof order && !ip->ck_alg; oi++) {
+            unsigned a = order[oi];
+            for (unsigned b = nb; b-- > 0;) {
+                unsigned distinct = 0;
+                uint16_t lows = 0;
+                for (unsigned v = 0; v < 256; v++)
+                    if (t->ck_vals[b][v >> 3] >> (v & 7) & 1) {
+                        distinct++;
+                        lows = (uint16_t)(lows | 1u << (v & 15));
+                    }
+                if (a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG)
+                    distinct = (unsigned)__builtin_popcount(lows) * 2u;
+                /* and the relation must be seen to hold over at least two
+                 * varying inputs: with one (a rolling counter alone, the
+                 * rest of the payload constant) any byte that follows the
+                 * counter "is" a checksum until another signal moves -
+                 * measured on DAGA 0x145, learned from 30 s, broken by
+                 * every frame after 60 s */
+                int nibble_ck = a == VEH_CK_NIBSUM || a == VEH_CK_NIBNEG;
+                unsigned inputs = 0;
+                for (unsigned i = 0; i < 2 * nb; i++) {
+                    int is_ck = nibble_ck ? i == 2 * b + 1 : i / 2 == b;
+                    if (!is_ck && __builtin_popcount(t->ctr_vals[i]) >= 2)
+                        inputs++;
+                }
+                if (distinct >= CK_VALUES && inputs >= 2 &&
+                    t->ck_ok[b][a] * 1000u >= ip->count * 995u) {
+                    ip->ck_alg = (uint8_t)a;
+                    ip->ck_byte = (uint8_t)b;
+                    ip->ck_c = t->ck_c0[b][a];
+                    break;
+                }
+            }
+        }
+    }
+    ip->periodic = 0;
+    ip->period = 0;
+    if (p->has_time && ip->count == 1) /* seen once: never twice within the training span */
+        ip->min_gap = ip->max_gap = p->t_last - p->t_first;
+    if (!p->has_time || pairs < 10)
+        return;
+    /* median bin, then the mean of gaps within +-3 bins of it */
+    uint64_t half = pairs / 2, acc = 0;
+    int m = 0;
+    for (int b = 0; b < HBINS; b++) {
+        acc += t->hist[b];
+        if (acc > half) {
+            m = b;
+            break;
+        }
+    }
+    uint64_t near = 0;
+    double sum = 0;
+    for (int b = m - PER_BINS; b <= m + PER_BINS; b++) {
+        if (b < 0 || b >= HBINS)
+            continue;
+        near += t->hist[b];
+        sum += t->sum_bin[b];
+    }
+    if (near == 0)
+        return;
+    ip->period = sum / (double)near;
+    t->mbin = m;
+    /* a candidate for periodic: so, once gaps under the band (an extra
+     * frame makes two) are set aside */
+    uint64_t below = 0;
+    for (int b = 0; b < m - PER_BINS && b < HBINS; b++)
+        below += t->hist[b];
+    t->cand = near * 100u >= (pairs - below) * 85u && ip->period > 0 && pairs >= MIN_SLOT;
+    /* the slot model must be (nearly) silent on clean traffic: fewer than
+     * MIN_SLOT gaps cannot show that (Toyota 0x380, 1 s period, sent on
+     * change too: 14 frames of a 14-s log had no extra one) */
+    /* and gaps under a quarter period - an extra frame, not jitter - must
+     * be as rare as the slot model demands (<= 0.1 %) anywhere in the
+     * training traffic, its first slots too, which the slot model only
+     * anchors on (Corvette 0x130 sent extra copies at key-on, and again a
+     * second after a 10-s learning span) */
+    uint64_t shortg = 0;
+    int quarter_bin = bin_of(ip->period / 4);
+    for (int b = 0; b < quarter_bin && b < HBINS; b++)
+        shortg += t->hist[b];
+    if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT &&
+        shortg * 1000u <= ip->count)
+        ip->periodic = 1;
+    /* a sender that now and then sends frames at once (gaps under
+     * DBL_GAP: queued back to back, or a logger's batch), keeping its
+     * schedule otherwise - Acura TSX 0x0A6, 23 of 412 gaps of 0 s:
+     * periodic, the frames after the first of such a burst are no extra
+     * frames (at most DBL_MAX per burst) */
+    else if (near * 100u >= pairs * 85u && ip->period > 0 && pairs >= MIN_SLOT && t->dbl > 0 &&
+             ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count && shortg >= t->dbl &&
+             (shortg - t->dbl) * 1000u <= ip->count)
+        ip->periodic = 2;
 }
 
 int sg17_can_profile_next_pass(sg17_can_profile *p)
