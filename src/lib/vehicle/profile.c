@@ -813,9 +813,10 @@ int sg17_can_profile_finish(sg17_can_profile *p)
         idtrain *t = &p->tr[s];
         if (t->has_px) /* the last frame: nothing after it to be extra to */
             keep_frame(p, (int)s, &t->px);
-        /* left out: every flood frame; extra frames with a foreign payload
-         * while they are at most 5 % of the identifier's frames (more: it is
-         * the sender's way, and they are learned after all) */
+        /* left out: every flood frame; an identifier seen only in bursts of
+         * new identifiers; extra frames with a foreign payload while they
+         * are at most 5 % of the identifier's frames (more: it is the
+         * sender's way, and they are learned after all) */
         p->left_flood += t->n_flood; /* (left out in pass 1 too) */
         if (t->n_outside == 0 && ip->count) {
             /* seen only in bursts of new identifiers (its frames there
