@@ -126,18 +126,23 @@ int main(void)
     tap_ok(strstr(ev, "TP.DT packet 1 with no open connection") != NULL,
            "a packet from a node that announced nothing: %s", ev);
     /* size and packets disagree; a BAM to one node; an RTS to global */
-    cm(x, 32, 14, 5, 0xFF);
-    ev = tp(0.5, 0x1CECFF00, x, 8);
-    tap_ok(strstr(ev, "announces 14 bytes in 5 packets") != NULL, "inconsistent BAM: %s", ev);
-    cm(x, 32, 8, 2, 0xFF);
-    ev = tp(0.5, 0x1CECFF00, x, 8);
-    tap_ok(strstr(ev, "announces 8 bytes") != NULL, "8 bytes by transport: %s", ev);
-    cm(x, 32, 14, 2, 0xFF);
-    ev = tp(0.5, 0x1CEC0000, x, 8);
-    tap_ok(strstr(ev, "a BAM to one node") != NULL, "BAM to one node: %s", ev);
-    cm(x, 16, 14, 2, 2);
-    ev = tp(0.5, 0x1CECFF29, x, 8);
-    tap_ok(strstr(ev, "an RTS to global") != NULL, "RTS to global: %s", ev);
+    static const struct {
+        uint8_t ctl;
+        unsigned size;
+        uint8_t packets, max;
+        uint32_t id;
+        const char *expect, *what;
+    } bad_cm[] = {
+        {32, 14, 5, 0xFF, 0x1CECFF00, "announces 14 bytes in 5 packets", "inconsistent BAM"},
+        {32, 8, 2, 0xFF, 0x1CECFF00, "announces 8 bytes", "8 bytes by transport"},
+        {32, 14, 2, 0xFF, 0x1CEC0000, "a BAM to one node", "BAM to one node"},
+        {16, 14, 2, 2, 0x1CECFF29, "an RTS to global", "RTS to global"},
+    };
+    for (size_t i = 0; i < sizeof bad_cm / sizeof bad_cm[0]; i++) {
+        cm(x, bad_cm[i].ctl, bad_cm[i].size, bad_cm[i].packets, bad_cm[i].max);
+        ev = tp(0.5, bad_cm[i].id, x, 8);
+        tap_ok(strstr(ev, bad_cm[i].expect) != NULL, "%s: %s", bad_cm[i].what, ev);
+    }
     /* a second BAM from 0x00 while its first is open */
     cm(x, 32, 14, 2, 0xFF);
     tp(0.5, 0x1CECFF00, x, 8);
