@@ -110,7 +110,7 @@ typedef struct {
 
 /** What the overlay chose for one capture (see the top of this file). */
 typedef struct {
-    double t0, t_last, t_learn_end, t_inject;
+    double t0, t_last, t_learn_end, t_inject, learn;
     uint32_t target; /* periodic identifier */
     uint8_t target_ext, target_dlc;
     double period;       /* its mean period in the learning span, s */
@@ -275,6 +275,94 @@ static int vo_cmp_frame_ptr(const void *a, const void *b)
     return x < y ? -1 : x > y; /* capture order */
 }
 
+/** One identifier of the learning span that an attack can target. */
+typedef struct {
+    uint32_t id;
+    uint8_t ext, dlc;
+    int kind;            /* vo_periodic: 2 periodic, 1 periodic with lost frames */
+    size_t n;            /* its frames in the learning span */
+    double period;       /* mean of its in-band gaps, s */
+    unsigned forge_byte; /* see the top of this file */
+} vo_target;
+
+/* The byte the forgeries complement: the first byte of the target that varied
+ * in the learning span and does not count, else the first constant one, else 0. */
+static inline unsigned vo_forge_byte(const sg17_can_frame *const *tf, size_t n)
+{
+    int constant_first = -1;
+    for (unsigned b = 0; b < tf[0]->dlc && b < 8; b++) {
+        int varied = 0;
+        for (size_t i = 1; i < n && !varied; i++)
+            varied = tf[i]->data[b] != tf[0]->data[b];
+        if (!varied && constant_first < 0)
+            constant_first = (int)b;
+        else if (varied && !vo_counts(tf, n, b))
+            return b;
+    }
+    return (unsigned)(constant_first >= 0 ? constant_first : 0);
+}
+
+/**
+ * Every identifier of the learning span (learn s from t0 of pl) that is
+ * periodic (kind 2) or periodic with lost frames (kind 1) and still sends at
+ * or after pl->t_inject, in id order. *out is malloc'ed (free it). Returns 0
+ * or SG17_E_NOMEM.
+ */
+static inline int vo_targets(const vo_capture *c, const vo_plan *pl, vo_target **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    size_t nl = 0;
+    while (nl < c->n && c->f[nl].t - pl->t0 < pl->learn)
+        nl++;
+    const sg17_can_frame **v = malloc((nl ? nl : 1) * sizeof *v);
+    vo_target *t = malloc((nl ? nl : 1) * sizeof *t);
+    if (!v || !t) {
+        free(v);
+        free(t);
+        return SG17_E_NOMEM;
+    }
+    for (size_t i = 0; i < nl; i++)
+        v[i] = &c->f[i];
+    qsort(v, nl, sizeof *v, vo_cmp_frame_ptr);
+    size_t nt = 0;
+    for (size_t i = 0, j; i < nl; i = j) {
+        for (j = i; j < nl && v[j]->id == v[i]->id; j++)
+            ;
+        double per = 0;
+        int kind = vo_periodic(v + i, j - i, &per), sends_later = 0;
+        for (size_t k = nl; k < c->n && !sends_later && kind; k++)
+            sends_later =
+                c->f[k].id == v[i]->id && c->f[k].ext == v[i]->ext && c->f[k].t >= pl->t_inject;
+        if (!sends_later)
+            continue;
+        t[nt].id = v[i]->id;
+        t[nt].ext = v[i]->ext;
+        t[nt].dlc = v[i]->dlc;
+        t[nt].kind = kind;
+        t[nt].n = j - i;
+        t[nt].period = per;
+        t[nt].forge_byte = vo_forge_byte(v + i, j - i);
+        nt++;
+    }
+    free(v);
+    *out = t;
+    *nout = nt;
+    return 0;
+}
+
+/** Make `t` the plan's target. */
+static inline void vo_plan_target(vo_plan *pl, const vo_target *t)
+{
+    pl->target = t->id;
+    pl->target_ext = t->ext;
+    pl->target_dlc = t->dlc;
+    pl->target_learn = t->n;
+    pl->period = t->period;
+    pl->lossy = t->kind == 1;
+    pl->forge_byte = t->forge_byte;
+}
+
 /**
  * Choose the target, its forged byte and an unused identifier. Returns 0,
  * SG17_E_STATE if the capture is shorter than learn + 5 s or holds no usable
@@ -288,62 +376,27 @@ static inline int vo_plan_make(const vo_capture *c, const char *name, double lea
     pl->t0 = c->f[0].t;
     pl->t_last = c->f[c->n - 1].t;
     pl->t_learn_end = pl->t0 + learn;
+    pl->learn = learn;
     pl->t_inject = vo_us(pl->t0 + learn + 1.0);
     if (pl->t_last - pl->t0 < learn + 5.0) {
         pl->why = "shorter than the learning span + 5 s";
         return SG17_E_STATE;
     }
-    size_t nl = 0;
-    while (nl < c->n && c->f[nl].t - pl->t0 < learn)
-        nl++;
-    const sg17_can_frame **v = malloc((nl ? nl : 1) * sizeof *v);
-    if (!v)
+    vo_target *t;
+    size_t nt, best = 0;
+    if (vo_targets(c, pl, &t, &nt))
         return SG17_E_NOMEM;
-    for (size_t i = 0; i < nl; i++)
-        v[i] = &c->f[i];
-    qsort(v, nl, sizeof *v, vo_cmp_frame_ptr);
-    size_t best_at = 0, best_n = 0;
-    int best_kind = 0;
-    for (size_t i = 0, j; i < nl; i = j) {
-        for (j = i; j < nl && v[j]->id == v[i]->id; j++)
-            ;
-        double per = 0;
-        int kind = vo_periodic(v + i, j - i, &per), sends_later = 0;
-        for (size_t k = nl; k < c->n && !sends_later && kind >= best_kind && kind; k++)
-            sends_later =
-                c->f[k].id == v[i]->id && c->f[k].ext == v[i]->ext && c->f[k].t >= pl->t_inject;
-        if (sends_later && (kind > best_kind || (kind == best_kind && j - i > best_n))) {
-            best_kind = kind;
-            best_n = j - i;
-            best_at = i;
-            pl->period = per;
-        }
-    }
-    int e = 0;
-    if (best_n == 0) {
+    for (size_t i = 1; i < nt; i++) /* most periodic, then most frames, then lowest id */
+        if (t[i].kind > t[best].kind || (t[i].kind == t[best].kind && t[i].n > t[best].n))
+            best = i;
+    if (nt == 0) {
+        free(t);
         pl->why = "no identifier with >= 20 frames in the learning span, a median gap <= 100 "
                   "ms and >= 50 % of its gaps near it";
-        e = SG17_E_STATE;
-        goto out;
+        return SG17_E_STATE;
     }
-    pl->lossy = best_kind == 1;
-    const sg17_can_frame *const *tf = v + best_at;
-    pl->target = tf[0]->id;
-    pl->target_ext = tf[0]->ext;
-    pl->target_dlc = tf[0]->dlc;
-    pl->target_learn = best_n;
-    /* the first varied byte that does not count, else the first constant one */
-    int constant_first = -1, chosen = -1;
-    for (unsigned b = 0; b < pl->target_dlc && b < 8 && chosen < 0; b++) {
-        int varied = 0;
-        for (size_t i = 1; i < best_n && !varied; i++)
-            varied = tf[i]->data[b] != tf[0]->data[b];
-        if (!varied && constant_first < 0)
-            constant_first = (int)b;
-        else if (varied && !vo_counts(tf, best_n, b))
-            chosen = (int)b;
-    }
-    pl->forge_byte = (unsigned)(chosen >= 0 ? chosen : constant_first >= 0 ? constant_first : 0);
+    vo_plan_target(pl, &t[best]);
+    free(t);
     /* an 11-bit id the capture never uses */
     uint8_t used[0x800];
     memset(used, 0, sizeof used);
@@ -355,14 +408,11 @@ static inline int vo_plan_make(const vo_capture *c, const char *name, double lea
         uint32_t id = (uint32_t)(vo_rand(&s) & 0x7ff);
         if (!used[id]) {
             pl->unused_id = id;
-            goto out;
+            return 0;
         }
     }
     pl->why = "no unused 11-bit identifier";
-    e = SG17_E_STATE;
-out:
-    free(v);
-    return e;
+    return SG17_E_STATE;
 }
 
 /** Variant "from the start" of a plan (see the top of this file). */
