@@ -1,7 +1,8 @@
 /*
  * The detector against a second stream beside a genuine sender, at the
  * sender's own rate or as a flood: replay of a 2-bit-counter sender,
- * spoofing and replay beside a jittery sender, a sender that sends bursts,
+ * spoofing and replay beside a jittery sender, spoofing through a silence
+ * of the sender, a sender that sends bursts,
  * a sender whose logger drops runs of frames, a 1-ms flood of an
  * aperiodic identifier; and the counter's
  * resynchronisation without timestamps. Every test counts the frames the
@@ -918,11 +919,65 @@ static void test_learning_span_with_fuzzing(void)
     sg17_can_profile_free(p);
 }
 
+/* Spoofing at the sender's rate through a silence of the sender (Chevrolet
+ * Corvette 0x140: its ECU silent for 0.28 s, 0.2 s into the attack): the
+ * forged stream (byte 3 complemented, half a period after the sender) goes
+ * on alone, and the sender comes back on its old schedule. A frame at the
+ * phase of the stream of extra frames is no re-phase of the sender: every
+ * forged frame is flagged, none of the sender's (without the rule the
+ * spoofer took the schedule in the silence: 49 of 199 forged frames
+ * flagged, and sender frames after it). */
+static void c140_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0x0F, 0xFF, (uint8_t)(0x40 * (i & 3)), (uint8_t)(0x08 + (i / 4) % 6),
+                          0xF0, 0x00, 0x03, 0xFF};
+    memcpy(x, v, 8);
+}
+
+static void test_spoof_through_silence(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_gen(2000, 0x140, c140_fill, NULL); /* 1 .. 21 s */
+    if (run_start(&r, p, "spoofing through a silence") == 0) {
+        int g = 0;
+        double ts = 22.005;
+        uint8_t last[8];
+        c140_fill(1999, last, NULL);
+        while (g < 300) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 21 + g * 0.01;
+            if (g >= 150 && g < 178) { /* the sender is silent */
+                g++;
+                continue;
+            }
+            if (ts < tg && ts < 24.0) {
+                memcpy(x, last, 8);
+                x[3] ^= 0xFF;
+                mkframe(&f, ts, 0x140, x, 8);
+                ts += 0.01;
+                run_feed(&r, &f, 1, 0);
+            } else {
+                c140_fill(2000 + g, x, NULL);
+                memcpy(last, x, 8);
+                mkframe(&f, tg, 0x140, x, 8);
+                g++;
+                run_feed(&r, &f, 0, 0);
+            }
+        }
+        run_check(&r, 1, "spoofing at the rate through a silence of the sender");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
     test_spoof_rate_jitter();
     test_replay_jitter();
+    test_spoof_through_silence();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

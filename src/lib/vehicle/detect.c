@@ -586,11 +586,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * the sender's rate took the schedule, then the sender's frames lost
          * their slots) */
         double xtol = ip->tol / 2 < ip->period / 8 ? ip->tol / 2 : ip->period / 8;
-        int xcont = st->has_intr && !bad && f->t - st->intr_t < CONTEST_P * ip->period &&
+        int xcont = st->has_intr && bad != 1 && f->t - st->intr_t < CONTEST_P * ip->period &&
                     st->intr_t - st->intr_t2 > ip->period / 2 &&
                     phase_dist(st->intr_t, st->intr_t2, ip->period) <= xtol &&
                     phase_dist(f->t, st->intr_t, ip->period) <= xtol &&
                     phase_dist(f->t, st->slot.E, ip->period) > 2 * xtol;
+        double xc_last = st->intr_t; /* the last extra frame before this one */
         int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
@@ -614,7 +615,20 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         else if (v == 2 && !old_pend_x)
             note_intr(st, st->last_seen, st->last_dlc, old_pend_t);
         if (v == 1 && (!bad || (tentative && !flagged))) {
-            if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
+            if (xcont) {
+                /* at the phase of the stream of extra frames: no sender
+                 * re-phases onto an intruder's phase (Chevrolet Corvette
+                 * 0x140 silent for 0.28 s while spoofed at its rate: the
+                 * spoofer "re-phased" it, and its own frames were flagged
+                 * when it came back) */
+                sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "timing", 0.9);
+                if (a)
+                    snprintf(a->evidence, sizeof a->evidence,
+                             "frame %X#%s at %.6f: second frame in one period slot, at the phase "
+                             "of the stream of extra frames (last extra frame at %.6f; period "
+                             "%.6f s, expected %.6f)",
+                             (unsigned)f->id, veh_hexof(hx, f), f->t, xc_last, ip->period, E0);
+            } else if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
                 /* off the schedule: an injected frame, or a cyclic-on-change
                  * sender that sent at once on a data change and restarted its
                  * period there. The next frame tells: on this frame's phase
