@@ -930,8 +930,9 @@ static void test_learning_span_with_fuzzing(void)
 static void c140_fill(int i, uint8_t *x, void *ctx)
 {
     (void)ctx;
-    const uint8_t v[8] = {0x0F, 0xFF, (uint8_t)(0x40 * (i & 3)), (uint8_t)(0x08 + (i / 4) % 6),
-                          0xF0, 0x00, 0x03, 0xFF};
+    const uint8_t v[8] = {
+        0x0F, 0xFF, (uint8_t)(0x40 * (i & 3)), (uint8_t)(0x08 + (i / 4) % 6), 0xF0, 0x00,
+        0x03, 0xFF};
     memcpy(x, v, 8);
 }
 
