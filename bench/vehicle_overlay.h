@@ -43,6 +43,9 @@
  *  masquerade    from t_i to the end every genuine target frame is removed and
  *                replaced at the same time by the same payload forged (the
  *                only attack that removes genuine frames)
+ *  replay_1hz    (bench/vehicle_targets only) the target's frames of the
+ *                learning span, in order, one per second at a random phase
+ *                within each second, to the end (DAGA's SingleIDReplay)
  * Variant "from the start" (vo_plan_from_start): t_i = first frame + 1 s, in
  * the learning span, and the attacks with a window (dos, fuzzy, spoof_flood,
  * replay, spoof_rate) repeat it every VO_REPEAT s to the end; masquerade has
@@ -68,11 +71,14 @@ enum {
     VO_REPLAY,
     VO_SPOOF_RATE,
     VO_MASQUERADE,
-    VO_N_ATTACKS
+    VO_N_ATTACKS,
+    /* beyond the eight of vehicle_inject (bench/vehicle_targets only) */
+    VO_REPLAY_1HZ = VO_N_ATTACKS
 };
 
-static const char *const vo_attack_name[VO_N_ATTACKS] = {
-    "dos", "fuzzy", "id_fuzz", "payload_fuzz", "spoof_flood", "replay", "spoof_rate", "masquerade"};
+static const char *const vo_attack_name[VO_N_ATTACKS + 1] = {
+    "dos",    "fuzzy",      "id_fuzz",    "payload_fuzz", "spoof_flood",
+    "replay", "spoof_rate", "masquerade", "replay_1hz"};
 
 #define VO_MAX_FRAMES (4u << 20)
 #define VO_REPEAT     10.0 /* s: attack windows repeat (variant "from the start") */
@@ -462,17 +468,19 @@ static inline int vo_injected(const vo_capture *c, const vo_plan *pl, int attack
     case VO_DOS: step = 0.0003, span = 3; break;
     case VO_FUZZY: step = 0.0005, span = 3; break;
     case VO_ID_FUZZ:
-    case VO_PAYLOAD_FUZZ: step = 1.0, span = pl->t_last - ti + 1; break;
+    case VO_PAYLOAD_FUZZ:
+    case VO_REPLAY_1HZ: step = 1.0, span = pl->t_last - ti + 1; break;
     case VO_SPOOF_FLOOD: step = 0.001, span = 3; break;
     case VO_REPLAY: ta = anchor->t, step = pl->period, span = 5, phase = 0.4; break;
     case VO_SPOOF_RATE: ta = anchor->t, step = pl->period, span = 5, phase = 0.5; break;
     default: return 0; /* masquerade: replaced at merge time */
     }
     size_t replay_at = first_learned;
-    int windows = pl->from_start && attack != VO_ID_FUZZ && attack != VO_PAYLOAD_FUZZ;
+    int windows = pl->from_start && attack != VO_ID_FUZZ && attack != VO_PAYLOAD_FUZZ &&
+                  attack != VO_REPLAY_1HZ;
     for (uint64_t k = 0;; k++) {
         double t = ta + (phase + (double)k) * step;
-        if (attack == VO_PAYLOAD_FUZZ)
+        if (attack == VO_PAYLOAD_FUZZ || attack == VO_REPLAY_1HZ)
             t += vo_unit(s);
         t = vo_us(t);
         if (windows && t >= ta + span && t <= pl->t_last) { /* the next window */
@@ -509,6 +517,7 @@ static inline int vo_injected(const vo_capture *c, const vo_plan *pl, int attack
             f.data[pl->forge_byte] ^= 0xff;
             break;
         case VO_REPLAY:
+        case VO_REPLAY_1HZ:
             f.dlc = c->f[replay_at].dlc;
             memcpy(f.data, c->f[replay_at].data, sizeof f.data);
             /* the next frame of the target in the learning span (wraps) */

@@ -1,17 +1,22 @@
 /*
  * X.1376 CAN detector: every periodic identifier of a vehicle as the target.
- *   vehicle_targets VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]
+ *   vehicle_targets [--clean-profile] VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]
  * vehicle_inject attacks ONE identifier per car (the periodic one with the
  * most frames). An attack we will be judged on may target any other: this
  * sweep overlays the targeted attacks of bench/vehicle_overlay.h
- * (payload_fuzz, spoof_flood, replay, spoof_rate, masquerade) on EVERY
+ * (payload_fuzz and replay_1hz - DAGA's PayloadFuzzing and SingleIDReplay,
+ * once a second -, spoof_flood, replay and spoof_rate at the sender's rate,
+ * masquerade) on EVERY
  * identifier that is periodic in the learning span (>= 85 % of its gaps in
  * band, >= 20 frames, still sending after the span), one attacked capture per
  * identifier and attack, and scores the unchanged engine in online mode
  * (learn the first LEARN_SECONDS, default 10, of the attacked capture). The
  * captures: the 16 clean candump logs of vehicle_inject plus the DAGA clean
  * trace (vehicle/daga_volvo_v40/clean), read in place; CAR_SUBSTRING keeps
- * only the captures whose name contains it.
+ * only the captures whose name contains it. With --clean-profile the engine
+ * judges with a profile of the whole un-injected capture instead (trained
+ * once per capture), the attacks starting LEARN_SECONDS + 1 s in: DAGA's
+ * own setting (its attack files are its clean trace with frames injected).
  * Per capture and attack it prints how many targets meet the goal of the
  * issue (F1 >= 0.99 fuzzing, >= 0.95 replay and spoofing; masquerade has no
  * goal) and every target below it. Baseline, measured in the same run: the
@@ -30,8 +35,8 @@
 #include "sg17/vehicle.h"
 #include "vehicle_overlay.h"
 
-static const int attacks[] = {VO_PAYLOAD_FUZZ, VO_SPOOF_FLOOD, VO_REPLAY, VO_SPOOF_RATE,
-                              VO_MASQUERADE};
+static const int attacks[] = {VO_PAYLOAD_FUZZ, VO_REPLAY_1HZ, VO_SPOOF_FLOOD,
+                              VO_REPLAY,       VO_SPOOF_RATE, VO_MASQUERADE};
 #define N_ATT (sizeof attacks / sizeof attacks[0])
 
 static double goal(int a)
@@ -56,7 +61,16 @@ typedef struct {
 } att_sum;
 
 static att_sum total[N_ATT];
-static int keep; /* $VEHICLE_TARGETS_KEEP set: keep the attacked captures */
+static int keep;          /* $VEHICLE_TARGETS_KEEP set: keep the attacked captures */
+static int clean_profile; /* --clean-profile */
+
+/* Score one capture: online (learn its first `learn` s), or with profile cp. */
+static int score(const sg17_can_profile *cp, const char *path, double learn, sg17_eval_result *r,
+                 char *err, size_t errlen)
+{
+    return cp ? sg17_vehicle_eval(cp, path, 0, r, err, errlen)
+              : vo_score(path, learn, r, err, errlen);
+}
 
 static int run_capture(const char *name, const char *path, const char *tmp, double learn)
 {
@@ -80,10 +94,13 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
     vo_target *t = NULL;
     size_t nt = 0, lossy = 0;
     sg17_eval_result base;
+    sg17_can_profile *cp = NULL;
     if (!e)
         e = vo_targets(&c, &pl, &t, &nt);
+    if (!e && clean_profile)
+        e = sg17_vehicle_train(&path, 1, 0, &cp, err, sizeof err);
     if (!e)
-        e = vo_score(path, learn, &base, err, sizeof err);
+        e = score(cp, path, learn, &base, err, sizeof err);
     att_sum s[N_ATT];
     for (size_t a = 0; a < N_ATT; a++)
         s[a] = (att_sum){0, 0, 0, 2, 0};
@@ -113,7 +130,7 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
                 e = vo_write_csv(&att, csv);
             vo_free(&att);
             if (!e)
-                e = vo_score(csv, learn, &r, err, sizeof err);
+                e = score(cp, csv, learn, &r, err, sizeof err);
             if (!keep)
                 remove(csv);
             if (e)
@@ -159,6 +176,7 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
         }
     }
     free(t);
+    sg17_can_profile_free(cp);
     vo_free(&c);
     if (e)
         fprintf(stderr, "vehicle_targets: %s: %s %s\n", name, sg17_strerror(e), err);
@@ -167,8 +185,14 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--clean-profile") == 0) {
+        clean_profile = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: vehicle_targets VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]\n");
+        fprintf(stderr, "usage: vehicle_targets [--clean-profile] VECTORS_DIR [LEARN_SECONDS] "
+                        "[CAR_SUBSTRING]\n");
         return 2;
     }
     double learn = 10;
@@ -191,9 +215,13 @@ int main(int argc, char **argv)
     for (size_t a = 0; a < N_ATT; a++)
         total[a].min_f1 = 2;
     double t_start = bench_now_s();
-    printf("## Every periodic identifier as the target (online, learn %.1f s)\n\n"
-           "Injected frames are generated by bench/vehicle_overlay.h (seeded PRNG) on real clean "
-           "captures read in place from %s: a robustness measurement, not external truth.\n",
+    printf(clean_profile
+               ? "## Every periodic identifier as the target (profile of the whole "
+                 "un-injected capture; attacks from %.1f s + 1 s)\n\n"
+               : "## Every periodic identifier as the target (online, learn %.1f s)\n\n"
+                 "Injected frames are generated by bench/vehicle_overlay.h (seeded PRNG) on real "
+                 "clean "
+                 "captures read in place from %s: a robustness measurement, not external truth.\n",
            learn, argv[1]);
     int rc = 0;
     for (size_t i = 0; i <= VO_N_CARS && !rc; i++) {
