@@ -242,6 +242,51 @@ static void test_transitions(void)
         cycle(d, NULL, t, 0, &seq, &tr, &other);
     tap_ok(tr - tr_before <= 3, "learned order again: the alerts stop (%d)", tr - tr_before);
     sg17_can_detector_free(d);
+    /* B flooded every 1 ms (byte 0 forged) for 0.5 s, between the frames
+     * of the cycle: the pairs the flood makes with A, C and D are novel, but
+     * they say nothing of A, C and D (DAGA 0x065 flooded: 385 frames of
+     * other identifiers flagged as transitions before the rule) */
+    static uint8_t kind[1700], hit[1700]; /* per frame: 1 flood, 2 A/C/D, 3 B */
+    int flood_hit = 0, flood_n = 0, others_hit = 0, nf = 0;
+    if (sg17_can_detector_new(p, &d) == 0) {
+        static const uint32_t ids[4] = {0x0A0, 0x0B0, 0x0C0, 0x0D0};
+        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+        size_t n;
+        t = 200;
+        for (int i = 0; i < 300; i++, t += 0.01) {
+            /* the cycle spread over the period (A, B, C, D 2.6 ms apart):
+             * frames of C and D come between flood frames */
+            int flood = i >= 100 && i < 150, m = 0, k = 0;
+            while (k < 4 || (flood && m < 10)) {
+                int fl = k == 4 || (flood && m < 10 && m * 0.001 + 0.0005 < k * 0.0026);
+                int id = fl ? 1 : k;
+                uint8_t x[8] = {0x11, 0x22, 0x33, 0x44, 0, 0, 0, (uint8_t)id};
+                sg17_can_frame f;
+                x[0] ^= (uint8_t)(fl ? 0xFF : 0); /* a forged signal */
+                mkframe(&f, t + (fl ? m++ * 0.001 + 0.0005 : k++ * 0.0026), ids[id], x, 8);
+                kind[nf] = (uint8_t)(fl ? 1 : id == 1 ? 3 : 2);
+                sg17_can_detector_feed(d, &f, (uint64_t)nf++, al, &n);
+                for (size_t j = 0; j < n; j++)
+                    if (al[j].flags_frame && al[j].seq < 1700)
+                        hit[al[j].seq] = 1;
+            }
+        }
+        do {
+            sg17_can_detector_flush(d, al, &n);
+            for (size_t j = 0; j < n; j++)
+                if (al[j].flags_frame && al[j].seq < 1700)
+                    hit[al[j].seq] = 1;
+        } while (n);
+        sg17_can_detector_free(d);
+    }
+    for (int i = 0; i < nf; i++) {
+        flood_n += kind[i] == 1;
+        flood_hit += kind[i] == 1 && hit[i];
+        others_hit += kind[i] == 2 && hit[i];
+    }
+    tap_ok(flood_n == 500 && flood_hit >= 495, "a 1-ms flood of B: %d of %d frames flagged",
+           flood_hit, flood_n);
+    tap_int_eq(others_hit, 0, "... and no frame of A, C or D");
     sg17_can_profile_free(p);
 }
 

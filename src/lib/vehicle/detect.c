@@ -783,7 +783,18 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     /* identifier transitions (profile identifiers only; only for profiles
      * that saw at least TR_SPAN of traffic: the order of a few seconds does
      * not cover the bus's operating states - key-on, idle, driving).
-     * A transition out of a flagged frame says nothing of the next one. */
+     * A transition out of a flagged frame says nothing of the next one, nor
+     * out of a frame whose verdict waits, or that came far sooner than its
+     * identifier's period after the last (a flood's frames are decided at
+     * the identifier's next frame: the genuine frames between them made
+     * novel pairs - DAGA 0x065 flooded for 3 s, 385 frames of other
+     * identifiers flagged). */
+    int quick =
+        timed && st->has_arr && f->t - st->arr_t < (ip->periodic ? ip->period / 4 : FLOOD_GAP);
+    if (timed) {
+        st->arr_t = f->t;
+        st->has_arr = 1;
+    }
     if (p->has_tr && (!p->has_time || p->observed_s >= TR_SPAN) && (size_t)s < p->n) {
         if (d->prev_slot >= 0) {
             int novel = veh_trans_count(&p->trans, (unsigned)d->prev_slot, (unsigned)s) == 0;
@@ -800,7 +811,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                 flagged = 1;
             }
         }
-        d->prev_slot = flagged ? -1 : s;
+        d->prev_slot = flagged || deferred || quick ? -1 : s;
     } else {
         d->prev_slot = -1;
     }
