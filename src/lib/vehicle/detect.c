@@ -516,6 +516,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int extra = 0;         /* the slot model found this frame extra */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
+    /* time since the identifier's last frame that was no burst frame */
+    double since_seen = timed && st->has_seen ? f->t - st->seen_t : 1e9;
     /* a frame within DBL_GAP of the first frame of a burst, of a sender seen
      * sending bursts in training (periodic 2): no timing verdict, at most
      * DBL_MAX per burst (the TSX logger delivered up to 5 at once) */
@@ -785,17 +787,12 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
      * not cover the bus's operating states - key-on, idle, driving).
      * A transition out of a flagged frame says nothing of the next one, nor
      * out of a frame whose verdict waits, or that came far sooner than its
-     * identifier's period after the last (a flood's frames are decided at
+     * identifier's period after its last (burst heads; a flood's frames are decided at
      * the identifier's next frame: the genuine frames between them made
      * novel pairs - DAGA 0x065 flooded for 3 s, 385 frames of other
      * identifiers flagged). */
-    int quick =
-        timed && st->has_arr && f->t - st->arr_t < (ip->periodic ? ip->period / 4 : FLOOD_GAP);
-    if (timed) {
-        st->arr_t = f->t;
-        st->has_arr = 1;
-    }
     if (p->has_tr && (!p->has_time || p->observed_s >= TR_SPAN) && (size_t)s < p->n) {
+        int quick = since_seen < (ip->periodic ? ip->period / 4 : FLOOD_GAP);
         if (d->prev_slot >= 0) {
             int novel = veh_trans_count(&p->trans, (unsigned)d->prev_slot, (unsigned)s) == 0;
             uint32_t c = veh_trwin_push(&d->trw, novel);

@@ -42,8 +42,6 @@ typedef struct idstate {
     double intr_t, intr_t2;     /* time of the last frame found extra, of the one before */
     uint8_t xc_data[8], xc_dlc; /* the pending frame that continued the extra stream */
     double seen_t;              /* time of the last frame that was no burst frame */
-    double arr_t;               /* time of the identifier's last frame, any verdict */
-    uint8_t has_arr;
     uint8_t dbl_n, has_seen;    /* burst frames after it */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
