@@ -1,6 +1,6 @@
 /*
  * X.1376 CAN detector: every periodic identifier of a vehicle as the target.
- *   vehicle_targets [--clean-profile] VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]
+ *   vehicle_targets [--clean-profile] [--brief] VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]
  * vehicle_inject attacks ONE identifier per car (the periodic one with the
  * most frames). An attack we will be judged on may target any other: this
  * sweep overlays the targeted attacks of bench/vehicle_overlay.h
@@ -21,10 +21,10 @@
  * issue (F1 >= 0.99 fuzzing, >= 0.95 replay and spoofing; masquerade has no
  * goal) and every target below it. Baseline, measured in the same run: the
  * un-injected capture's false positives ("fp over clean" subtracts them).
- * With $VEHICLE_TARGETS_KEEP set, the attacked captures (interchange CSV,
- * TARGET_attack.csv) are kept in the temporary directory it names on stderr.
- * The injected frames are OUR generated data (seeded PRNG): robustness, not
- * external truth.
+ * --brief prints one row per capture (targets below the goal per attack)
+ * instead of every target below it. With $VEHICLE_TARGETS_KEEP set, the attacked captures
+ * (interchange CSV, TARGET_attack.csv) are kept in the temporary directory it names on stderr. The
+ * injected frames are OUR generated data (seeded PRNG): robustness, not external truth.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +63,7 @@ typedef struct {
 static att_sum total[N_ATT];
 static int keep;          /* $VEHICLE_TARGETS_KEEP set: keep the attacked captures */
 static int clean_profile; /* --clean-profile */
+static int brief;         /* --brief: one row per capture */
 
 /* Score one capture: online (learn its first `learn` s), or with profile cp. */
 static int score(const sg17_can_profile *cp, const char *path, double learn, sg17_eval_result *r,
@@ -78,7 +79,8 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
     vo_capture c;
     vo_plan pl;
     if (access(path, R_OK) != 0) {
-        printf("skipped: %s: %s not found\n", name, path);
+        printf(brief ? "| %s | skipped: %s not found |\n" : "skipped: %s: %s not found\n", name,
+               path);
         return 0;
     }
     if (vo_load(path, &c, err, sizeof err) != 0) {
@@ -87,7 +89,7 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
     }
     int e = vo_plan_make(&c, name, learn, &pl);
     if (e == SG17_E_STATE) {
-        printf("skipped: %s: %s\n", name, pl.why);
+        printf(brief ? "| %s | skipped: %s |\n" : "skipped: %s: %s\n", name, pl.why);
         vo_free(&c);
         return 0;
     }
@@ -104,11 +106,12 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
     att_sum s[N_ATT];
     for (size_t a = 0; a < N_ATT; a++)
         s[a] = (att_sum){0, 0, 0, 2, 0};
-    printf("\n### %s\n\nBaseline (un-injected): %llu frames scored, %llu fp frames, %llu false "
-           "alarms.\n\n",
-           name, e ? 0ULL : (unsigned long long)base.all.frames,
-           e ? 0ULL : (unsigned long long)base.all.fp,
-           e ? 0ULL : (unsigned long long)base.false_alarms);
+    if (!brief)
+        printf("\n### %s\n\nBaseline (un-injected): %llu frames scored, %llu fp frames, %llu false "
+               "alarms.\n\n",
+               name, e ? 0ULL : (unsigned long long)base.all.frames,
+               e ? 0ULL : (unsigned long long)base.all.fp,
+               e ? 0ULL : (unsigned long long)base.false_alarms);
     int header = 0;
     for (size_t i = 0; i < nt && !e; i++) {
         if (t[i].kind != 2) {
@@ -142,7 +145,7 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
                 s[a].met++;
             if (f < s[a].min_f1)
                 s[a].min_f1 = f, s[a].worst = t[i].id;
-            if (f < goal(attacks[a]) && attacks[a] != VO_MASQUERADE) {
+            if (f < goal(attacks[a]) && attacks[a] != VO_MASQUERADE && !brief) {
                 if (!header++)
                     printf("| target | period ms | forged byte | attack | attack frames | tp | "
                            "fp over clean | fn | F1 "
@@ -155,7 +158,26 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
             }
         }
     }
+    if (!e && brief) {
+        printf("| %s | %llu | %llu | %zu |", name, (unsigned long long)base.all.frames,
+               (unsigned long long)base.all.fp, nt - lossy);
+        for (size_t a = 0; a < N_ATT; a++)
+            if (goal(attacks[a]) > 0)
+                printf(" %zu |", s[a].targets - s[a].met);
+        printf("\n");
+    }
     if (!e) {
+        for (size_t a = 0; a < N_ATT; a++) {
+            if (!s[a].targets)
+                continue;
+            total[a].targets += s[a].targets;
+            total[a].met += s[a].met;
+            total[a].sum_f1 += s[a].sum_f1;
+            if (s[a].min_f1 < total[a].min_f1)
+                total[a].min_f1 = s[a].min_f1;
+        }
+    }
+    if (!e && !brief) {
         if (!header)
             printf("(no target below the goal)\n");
         printf("\n%zu periodic targets (%zu more periodic only with lost frames, not attacked)\n\n"
@@ -168,11 +190,6 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
             printf("| %s | %zu | %s | %.4f | %.4f | 0x%03X |\n", vo_attack_name[attacks[a]],
                    s[a].targets, met_str(attacks[a], s[a].met), s[a].sum_f1 / (double)s[a].targets,
                    s[a].min_f1, (unsigned)s[a].worst);
-            total[a].targets += s[a].targets;
-            total[a].met += s[a].met;
-            total[a].sum_f1 += s[a].sum_f1;
-            if (s[a].min_f1 < total[a].min_f1)
-                total[a].min_f1 = s[a].min_f1;
         }
     }
     free(t);
@@ -185,14 +202,18 @@ static int run_capture(const char *name, const char *path, const char *tmp, doub
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--clean-profile") == 0) {
-        clean_profile = 1;
-        argv++;
-        argc--;
+    for (; argc > 1 && argv[1][0] == '-' && argv[1][1] == '-'; argv++, argc--) {
+        if (strcmp(argv[1], "--clean-profile") == 0)
+            clean_profile = 1;
+        else if (strcmp(argv[1], "--brief") == 0)
+            brief = 1;
+        else
+            break;
     }
     if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: vehicle_targets [--clean-profile] VECTORS_DIR [LEARN_SECONDS] "
-                        "[CAR_SUBSTRING]\n");
+        fprintf(stderr,
+                "usage: vehicle_targets [--clean-profile] [--brief] VECTORS_DIR [LEARN_SECONDS] "
+                "[CAR_SUBSTRING]\n");
         return 2;
     }
     double learn = 10;
@@ -215,14 +236,26 @@ int main(int argc, char **argv)
     for (size_t a = 0; a < N_ATT; a++)
         total[a].min_f1 = 2;
     double t_start = bench_now_s();
-    printf(clean_profile
-               ? "## Every periodic identifier as the target (profile of the whole "
-                 "un-injected capture; attacks from %.1f s + 1 s)\n\n"
-               : "## Every periodic identifier as the target (online, learn %.1f s)\n\n"
-                 "Injected frames are generated by bench/vehicle_overlay.h (seeded PRNG) on real "
-                 "clean "
-                 "captures read in place from %s: a robustness measurement, not external truth.\n",
-           learn, argv[1]);
+    printf(clean_profile ? "## Every periodic identifier as the target (profile of the whole "
+                           "un-injected capture; attacks from %.1f s + 1 s)\n\n"
+                         : "## Every periodic identifier as the target (online, learn %.1f s)\n\n",
+           learn);
+    printf("Injected frames are generated by bench/vehicle_overlay.h (seeded PRNG) on real clean "
+           "captures read in place from %s: a robustness measurement, not external truth.\n",
+           argv[1]);
+    if (brief) {
+        printf("\nTargets below the goal (F1 >= 0.99 payload fuzzing, >= 0.95 the others), per "
+               "capture:\n\n| capture | frames scored | fp frames un-injected | periodic "
+               "targets |");
+        for (size_t a = 0; a < N_ATT; a++)
+            if (goal(attacks[a]) > 0)
+                printf(" %s |", vo_attack_name[attacks[a]]);
+        printf("\n|---|---:|---:|---:|");
+        for (size_t a = 0; a < N_ATT; a++)
+            if (goal(attacks[a]) > 0)
+                printf("---:|");
+        printf("\n");
+    }
     int rc = 0;
     for (size_t i = 0; i <= VO_N_CARS && !rc; i++) {
         const char *name = i < VO_N_CARS ? vo_cars[i].car : "DAGA Volvo V40 (clean trace V40_03)";
