@@ -786,11 +786,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
      * that saw at least TR_SPAN of traffic: the order of a few seconds does
      * not cover the bus's operating states - key-on, idle, driving).
      * A transition out of a flagged frame says nothing of the next one, nor
-     * out of a frame whose verdict waits, or that came far sooner than its
-     * identifier's period after its last (burst heads; a flood's frames are decided at
-     * the identifier's next frame: the genuine frames between them made
-     * novel pairs - DAGA 0x065 flooded for 3 s, 385 frames of other
-     * identifiers flagged). */
+     * out of a frame whose verdict waits, or that came less than a quarter
+     * period (1.5 ms if aperiodic) after its identifier's last burst head:
+     * a flood's frames are decided at the identifier's next frame, and the
+     * genuine frames between them made novel pairs (DAGA 0x065 flooded for
+     * 3 s: 385 frames of other identifiers flagged). */
     if (p->has_tr && (!p->has_time || p->observed_s >= TR_SPAN) && (size_t)s < p->n) {
         int quick = since_seen < (ip->periodic ? ip->period / 4 : FLOOD_GAP);
         if (d->prev_slot >= 0) {
