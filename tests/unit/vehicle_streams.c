@@ -973,12 +973,72 @@ static void test_spoof_through_silence(void)
     sg17_can_profile_free(p);
 }
 
+/* A jittery sender whose next frame makes up for a late one (Ford Mustang
+ * 0x204: 10 ms, gaps of 7 to 13 ms; here +-2 ms around its schedule, a
+ * quarter of the gaps outside the periodic band), keeping its phase. Periodic by the wide band and
+ * the slot model (every frame within a third of a period of its expected arrival): spoofing at its
+ * rate, half a period after it, is flagged frame by frame (without the jittery class: not periodic,
+ * the rate bound follows the least gap, and 0 of 300 forged frames were flagged). */
+static double rock_jitter(uint32_t *s) /* deterministic, uniform in [-2, 2] ms */
+{
+    *s = *s * 1103515245u + 12345u;
+    return ((double)(*s >> 8 & 0xffff) / 65535.0 - 0.5) * 0.004;
+}
+
+static double rock_time(int i, void *ctx) /* training: from 1 s, 10 ms +- 2 ms */
+{
+    uint32_t *s = ctx;
+    if (i == 0)
+        *s = 7;
+    return 1 + i * 0.01 + rock_jitter(s);
+}
+
+static void rock_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0xC0, 0x00, 0x7D, 0x01, (uint8_t)(0x60 + (i / 50) % 16), 0, 0, 0};
+    memcpy(x, v, 8);
+}
+
+static void test_spoof_rate_rocking(void)
+{
+    static run_t r;
+    uint32_t js = 7;
+    sg17_can_profile *p = train_frames(2000, 0x204, 0, rock_fill, rock_time, &js); /* 20 s */
+    if (run_start(&r, p, "spoofing a rocking sender") == 0) {
+        int g = 0, k = 0;
+        double ts = 22.005, tg = 22 + rock_jitter(&js);
+        while (g < 400) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            if (k < 300 && ts < tg) {
+                rock_fill(2100 + g, x, NULL);
+                x[3] ^= 0xFF;
+                mkframe(&f, ts, 0x204, x, 8);
+                ts += 0.01;
+                k++;
+                run_feed(&r, &f, 1, 0);
+            } else {
+                rock_fill(2100 + g, x, NULL);
+                mkframe(&f, tg, 0x204, x, 8);
+                g++;
+                tg = 22 + g * 0.01 + rock_jitter(&js);
+                run_feed(&r, &f, 0, 0);
+            }
+        }
+        run_check(&r, 3, "spoofing at the rate of a sender whose gaps rock around its period");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
     test_spoof_rate_jitter();
     test_replay_jitter();
     test_spoof_through_silence();
+    test_spoof_rate_rocking();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

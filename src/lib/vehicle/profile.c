@@ -421,18 +421,13 @@ static int fuzz_second(sg17_can_profile *p, const sg17_can_frame *f)
     return b < p->nbin && p->newbin[b] > FUZZ_NEW;
 }
 
-/* Pass 2: frame f of identifier s is learned - its statistics again, and the
- * slot model's replay. */
-static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
+/* Pass 2: the slot model replayed over frame f of identifier s (the
+ * periodic classes 1 and 2; a jittery sender's class 1 only matters). */
+static void replay_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
 {
-    idprof *ip = &p->ids[s];
+    const idprof *ip = &p->ids[s];
     idtrain *t = &p->tr[s];
-    learn_id(&p->ids2[s], &p->tr2[s], f);
-    t->kt = f->t;
-    memcpy(t->kd, f->data, 8);
-    t->has_k = 1;
-    if (!t->cand || !f->has_time)
-        return;
+    double P = t->wide ? t->wide_p : ip->period;
     for (int c = 0; c < 2; c++) {
         veh_replay *r = &t->rp[c];
         if (c == 1 && r->has_t2 && f->t - r->t2 < DBL_GAP && r->dbl_n < DBL_MAX) {
@@ -443,14 +438,26 @@ static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
         r->dbl_n = 0;
         r->has_t2 = 1;
         double dev;
-        int v = veh_slot_step(ip->period, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc),
-                              0, &dev);
+        int v = veh_slot_step(P, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc), 0, &dev);
         memcpy(r->prev2, f->data, 8);
         if (v != 0)
             r->extras++;
         else if (dev > r->maxdev)
             r->maxdev = dev;
     }
+}
+
+/* Pass 2: frame f of identifier s is learned - its statistics again, and the
+ * slot model's replay. */
+static void keep_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
+{
+    idtrain *t = &p->tr[s];
+    learn_id(&p->ids2[s], &p->tr2[s], f);
+    t->kt = f->t;
+    memcpy(t->kd, f->data, 8);
+    t->has_k = 1;
+    if (t->cand && f->has_time)
+        replay_frame(p, s, f);
 }
 
 int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
@@ -540,8 +547,11 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         }
     }
     p->prev_slot = s;
-    if (!t->cand)
-        return 0; /* no frame of it is left out here: pass 1's statistics stand */
+    if (!t->cand) { /* no frame of it is left out here: pass 1's statistics stand */
+        if (t->wide && f->has_time)
+            replay_frame(p, s, f);
+        return 0;
+    }
     if (!f->has_time) {
         keep_frame(p, s, f);
         return 0;
@@ -706,6 +716,42 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
              ip->period > 8 * DBL_GAP && t->dbl * 10u <= ip->count && shortg >= t->dbl &&
              (shortg - t->dbl) * 1000u <= ip->count)
         ip->periodic = 2;
+    /* a jittery sender (Ford Mustang 0x204: 10 ms, gaps of 7 to 13 ms, the
+     * next frame making up for a late one): too few gaps in the band, but
+     * in one of WIDE_BINS, and no gap under a quarter period. Periodic if the
+     * slot model, replayed in pass 2 at the wide band's mean period, finds
+     * no more extra frames than for any periodic sender and keeps every
+     * frame within a quarter period of its expected arrival - a phase-locked
+     * sender; an irregular one (Honda Civic 8th 0x039, gaps of 12 to 21 ms
+     * that do not make up for each other) drifts off (profile_finish). */
+    t->wide = 0;
+    if (!ip->periodic && pairs >= MIN_SLOT) {
+        uint64_t near5 = 0, short5 = 0;
+        double sum5 = 0;
+        for (int b = m - WIDE_BINS; b <= m + WIDE_BINS; b++)
+            if (b >= 0 && b < HBINS) {
+                near5 += t->hist[b];
+                sum5 += t->sum_bin[b];
+            }
+        double P5 = near5 ? sum5 / (double)near5 : 0;
+        for (int b = 0; P5 > 0 && b < bin_of(P5 / 4) && b < HBINS; b++)
+            short5 += t->hist[b];
+        if (P5 > 0 && near5 * 100u >= pairs * 85u && short5 * 1000u <= ip->count) {
+            /* the period: the mean of every gap of about one period (half to
+             * one and a half) - the log band's mean is biased for a jitter
+             * symmetric in time (Mustang 0x204: 10.24 ms, not 10.00) */
+            double s1 = 0;
+            uint64_t n1 = 0;
+            for (int b = 0; b < HBINS; b++)
+                if (t->hist[b] && t->sum_bin[b] >= 0.5 * P5 * t->hist[b] &&
+                    t->sum_bin[b] < 1.5 * P5 * t->hist[b]) {
+                    s1 += t->sum_bin[b];
+                    n1 += t->hist[b];
+                }
+            t->wide = 1;
+            t->wide_p = n1 ? s1 / (double)n1 : P5;
+        }
+    }
 }
 
 int sg17_can_profile_next_pass(sg17_can_profile *p)
@@ -833,6 +879,13 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             ip->period = P; /* the slot model was replayed with pass 1's period */
         } else if (t->n_out && ip->periodic) {
             t->rp[ip->periodic - 1].extras += t->n_out;
+        }
+        if (t->wide && !ip->periodic) {
+            const veh_replay *r = &t->rp[0];
+            if (r->extras * 1000u <= ip->count && r->maxdev <= t->wide_p / 3) {
+                ip->periodic = 1;
+                ip->period = t->wide_p;
+            }
         }
         if (ip->periodic) {
             const veh_replay *r = &t->rp[ip->periodic - 1];

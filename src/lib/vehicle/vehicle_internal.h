@@ -109,6 +109,9 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
  * more is a burst of new identifiers - fuzzing (clean traffic: at most 28,
  * the Durango's ECUs waking up) */
 #define FUZZ_NEW 64
+/* log bins either side of the median gap for a jittery sender (+-33 %);
+ * periodic only if the slot model keeps it within a quarter period */
+#define WIDE_BINS 5
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -172,6 +175,8 @@ typedef struct idtrain {
     uint64_t n_outside; /* pass 2: frames outside bursts of new identifiers */
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
+    uint8_t wide;      /* pass 2: periodic only by a band of WIDE_BINS (a jittery sender) */
+    double wide_p;     /* ... its period: the mean of the gaps in that band */
     int mbin;          /* median gap bin */
     uint16_t rctr;     /* nibbles counting +1 in >= 90 % of frames (all 16 values) */
     sg17_can_frame px; /* pass 2: the frame awaiting its verdict */
