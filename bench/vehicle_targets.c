@@ -3,28 +3,28 @@
  *   vehicle_targets [--clean-profile] [--brief] VECTORS_DIR [LEARN_SECONDS] [CAR_SUBSTRING]
  * vehicle_inject attacks ONE identifier per car (the periodic one with the
  * most frames). An attack we will be judged on may target any other: this
- * sweep overlays the targeted attacks of bench/vehicle_overlay.h
- * (payload_fuzz and replay_1hz - DAGA's PayloadFuzzing and SingleIDReplay,
- * once a second -, spoof_flood, replay and spoof_rate at the sender's rate,
- * masquerade) on EVERY
+ * sweep overlays the targeted attacks of bench/vehicle_overlay.h on EVERY
  * identifier that is periodic in the learning span (>= 85 % of its gaps in
  * band, >= 20 frames, still sending after the span), one attacked capture per
- * identifier and attack, and scores the unchanged engine in online mode
- * (learn the first LEARN_SECONDS, default 10, of the attacked capture). The
- * captures: the 16 clean candump logs of vehicle_inject plus the DAGA clean
- * trace (vehicle/daga_volvo_v40/clean), read in place; CAR_SUBSTRING keeps
- * only the captures whose name contains it. With --clean-profile the engine
- * judges with a profile of the whole un-injected capture instead (trained
- * once per capture), the attacks starting LEARN_SECONDS + 1 s in: DAGA's
- * own setting (its attack files are its clean trace with frames injected).
+ * identifier and attack: payload_fuzz and replay_1hz (DAGA's PayloadFuzzing
+ * and SingleIDReplay, once a second), spoof_flood, replay and spoof_rate at
+ * the sender's rate, and masquerade. It scores the unchanged engine in online
+ * mode (learn the first LEARN_SECONDS, default 10, of the attacked capture),
+ * or with --clean-profile with a profile of the whole un-injected capture
+ * (trained once per capture; the attacks start LEARN_SECONDS + 1 s in):
+ * DAGA's own setting, its attack files being its clean trace with frames
+ * injected. The captures: the 16 clean candump logs of vehicle_inject and the
+ * DAGA clean trace (vehicle/daga_volvo_v40/clean), read in place;
+ * CAR_SUBSTRING keeps only the captures whose name contains it.
  * Per capture and attack it prints how many targets meet the goal of the
  * issue (F1 >= 0.99 fuzzing, >= 0.95 replay and spoofing; masquerade has no
- * goal) and every target below it. Baseline, measured in the same run: the
- * un-injected capture's false positives ("fp over clean" subtracts them).
- * --brief prints one row per capture (targets below the goal per attack)
- * instead of every target below it. With $VEHICLE_TARGETS_KEEP set, the attacked captures
- * (interchange CSV, TARGET_attack.csv) are kept in the temporary directory it names on stderr. The
- * injected frames are OUR generated data (seeded PRNG): robustness, not external truth.
+ * goal) and every target below it; --brief prints one row per capture
+ * instead (the targets below the goal per attack). Baseline, measured in the
+ * same run: the un-injected capture's false positives ("fp over clean"
+ * subtracts them). With $VEHICLE_TARGETS_KEEP set, the attacked captures
+ * (interchange CSV, TARGET_attack.csv) are kept in the temporary directory
+ * named on stderr. The injected frames are OUR generated data (seeded PRNG):
+ * robustness, not external truth.
  */
 #include <stdio.h>
 #include <stdlib.h>
