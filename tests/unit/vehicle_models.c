@@ -208,6 +208,14 @@ static void cycle(sg17_can_detector *d, sg17_can_profile *p, double t0, int swap
     }
 }
 
+/* Mark the frames (by sequence number, < cap) that alerts flag. */
+static void mark_hits(const sg17_can_alert *al, size_t n, uint8_t *hit, uint64_t cap)
+{
+    for (size_t j = 0; j < n; j++)
+        if (al[j].flags_frame && al[j].seq < cap)
+            hit[al[j].seq] = 1;
+}
+
 static void test_transitions(void)
 {
     sg17_can_profile *p;
@@ -257,7 +265,7 @@ static void test_transitions(void)
             /* the cycle spread over the period (A, B, C, D 2.6 ms apart):
              * frames of C and D come between flood frames */
             int flood = i >= 100 && i < 150, m = 0, k = 0;
-            while (k < 4 || (flood && m < 10)) {
+            while ((k < 4 || (flood && m < 10)) && nf < 1700) {
                 int fl = k == 4 || (flood && m < 10 && m * 0.001 + 0.0005 < k * 0.0026);
                 int id = fl ? 1 : k;
                 uint8_t x[8] = {0x11, 0x22, 0x33, 0x44, 0, 0, 0, (uint8_t)id};
@@ -266,16 +274,12 @@ static void test_transitions(void)
                 mkframe(&f, t + (fl ? m++ * 0.001 + 0.0005 : k++ * 0.0026), ids[id], x, 8);
                 kind[nf] = (uint8_t)(fl ? 1 : id == 1 ? 3 : 2);
                 sg17_can_detector_feed(d, &f, (uint64_t)nf++, al, &n);
-                for (size_t j = 0; j < n; j++)
-                    if (al[j].flags_frame && al[j].seq < 1700)
-                        hit[al[j].seq] = 1;
+                mark_hits(al, n, hit, 1700);
             }
         }
         do {
             sg17_can_detector_flush(d, al, &n);
-            for (size_t j = 0; j < n; j++)
-                if (al[j].flags_frame && al[j].seq < 1700)
-                    hit[al[j].seq] = 1;
+            mark_hits(al, n, hit, 1700);
         } while (n);
         sg17_can_detector_free(d);
     }
