@@ -1032,6 +1032,54 @@ static void test_spoof_rate_rocking(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
+ * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
+ * 0.9 ms before the sender's frame, just when the sender is about to send
+ * that very payload. The replayed frame takes the slot first; the sender's
+ * frame is a copy of it. Which of two equal frames came first tells nothing:
+ * the one nearer the sender's schedule keeps the slot (without that, the
+ * later copy lost: each replayed frame cost a sender's frame). */
+static double nis_time(int i, void *ctx) /* training: from 1 s, 10 ms +- 1 ms */
+{
+    uint32_t *s = ctx;
+    if (i == 0)
+        *s = 11;
+    return 1 + i * 0.01 + rock_jitter(s) / 2;
+}
+
+static void nis_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    memset(x, 0, 8);
+    x[2] = (uint8_t)(i & 3);
+}
+
+static void test_replay_equal_copy(void)
+{
+    static run_t r;
+    uint32_t js = 11;
+    sg17_can_profile *p = train_frames(2000, 0x2DE, 0, nis_fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, "replay of the sender's next payload") == 0) {
+        uint8_t rec[8];
+        nis_fill(2, rec, NULL); /* a recorded frame: counter 2 */
+        for (int g = 0; g < 2000; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.01;
+            if (g % 100 == 50) { /* counter 2 next: the replayed frame is equal to it */
+                mkframe(&f, tg - 0.0009, 0x2DE, rec, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            nis_fill(g, x, NULL);
+            mkframe(&f, tg + rock_jitter(&js) / 8, 0x2DE, x, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        run_check(&r, 0, "a recorded frame replayed once a second just before its equal");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1039,6 +1087,7 @@ int main(void)
     test_replay_jitter();
     test_spoof_through_silence();
     test_spoof_rate_rocking();
+    test_replay_equal_copy();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

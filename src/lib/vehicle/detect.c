@@ -514,6 +514,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             bad = tentative = 1;
     }
     int extra = 0;         /* the slot model found this frame extra */
+    int slot_pend = 0;     /* ... or made it its slot's pending frame */
     int deferred = 0;      /* a timing verdict started waiting on this frame */
     double deferred_t = 0; /* ... for the frame at this time */
     /* time since the identifier's last frame that was no burst frame */
@@ -552,10 +553,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
         int old_pend_ok = st->slot.has_pend && !st->slot.pend_bad; /* it moved ctr_ref */
         uint64_t old_pend_seq = st->pend_seq;
-        const uint8_t *ref =
-            st->slot.has_pend && !st->slot.pend_bad && f->t < st->slot.E + ip->period / 2
-                ? st->pend_ref
-                : st->ctr_ref;
+        int in_slot = f->t < st->slot.E + ip->period / 2; /* the pending frame's slot */
+        const uint8_t *ref = old_pend_ok && in_slot ? st->pend_ref : st->ctr_ref;
         int sus = d->has_flag_t && f->t - d->last_flag_t < SEQ_GAP; /* right behind an intruder */
         /* where counters were learned, a frame that does not advance them
          * (a copy of the last frame, or the counters of a frame whose
@@ -565,10 +564,23 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * take that one's slot. (A waiting frame with many changed bits is
          * random-like: DAGA's fuzzed 0x008 frames hit its counter by
          * chance.) */
-        int dup = (ip->ctrmask | ip->ctr8 | ip->ctr4) &&
-                  (repeated || (st->has_tent && st->tent_nb < CONST_HI &&
-                                !counters_ok(ip, st->ctr_tent, f->data) &&
-                                counters_ok(ip, st->ctr_ref, f->data)));
+        int ctrs = (ip->ctrmask | ip->ctr8 | ip->ctr4) != 0;
+        int dup = ctrs && (repeated || (st->has_tent && st->tent_nb < CONST_HI &&
+                                        !counters_ok(ip, st->ctr_tent, f->data) &&
+                                        counters_ok(ip, st->ctr_ref, f->data)));
+        /* beside a pending frame of its slot that moved the reference, a
+         * frame is judged against the reference before the slot: a copy of
+         * the pending frame is as good as it (which of two equal frames came
+         * first tells nothing: a recorded frame replayed right before the
+         * sender's equal one, Nissan 0x2DE), a frame continuing the pending
+         * one instead is the next value sent early. Not after an empty slot
+         * (the pending frame was a late one of it, DAGA 0x008), nor beside
+         * a stream of extra frames: there the earlier of two equal frames
+         * keeps the slot, the sender's until the streams cross (a replay at
+         * the rate of a jittery sender 3 ms behind it, Ferrari 0x329) */
+        if (ctrs && st->slot.has_pend && st->pend_moved && in_slot && !st->slot.missed &&
+            !(st->has_intr && f->t - st->intr_t < CONTEST_P * ip->period))
+            dup = !counters_ok(ip, st->pend_ref, f->data);
         /* a frame nearer (in bits) to the last frame found extra than to
          * the sender's last is weak like a waiting verdict: the stream of
          * extra frames goes on (a replay of older values of a signal beside
@@ -606,12 +618,14 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
             memcpy(st->pend_ref, st->ctr_ref, 8);
             memcpy(st->ctr_ref, st->xc_data, 8);
             st->has_tent = 0;
+            st->pend_moved = 1;
         }
         if (xcont && v == 0) { /* judged when its slot closes */
             memcpy(st->xc_data, f->data, 8);
             st->xc_dlc = (uint8_t)(f->dlc < 8 ? f->dlc : 8);
         }
         extra = v == 1 || (xcont && v == 0);
+        slot_pend = v != 1;
         if (v == 1)
             note_intr(st, f->data, f->dlc, f->t);
         else if (v == 2 && !old_pend_x)
@@ -751,12 +765,15 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     }
     /* a frame with no payload verdict becomes the counter and resemblance
      * reference - unless the slot model found it extra */
-    if (!bad && !extra && !row) {
+    int moved = !bad && !extra && !row;
+    if (moved) {
         st->has_tent = 0;
         memcpy(st->pend_ref, st->ctr_ref, 8);
         memcpy(st->ctr_ref, f->data, 8);
         st->has_ctr = 1;
     }
+    if (slot_pend)
+        st->pend_moved = (uint8_t)moved;
     memcpy(st->last_seen, f->data, 8);
     if (!d->const_alarms && !flagged && !tentative) { /* for pc_far (short profiles only) */
         memcpy(st->recent[st->recent_i], f->data, 8);
