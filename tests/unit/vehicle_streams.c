@@ -2,10 +2,10 @@
  * The detector against a second stream beside a genuine sender, at the
  * sender's own rate or as a flood: replay of a 2-bit-counter sender,
  * spoofing and replay beside a jittery sender, spoofing through a silence
- * of the sender, a sender that sends bursts,
- * a sender whose logger drops runs of frames, a 1-ms flood of an
- * aperiodic identifier; and the counter's
- * resynchronisation without timestamps. Every test counts the frames the
+ * of the sender, a frame replayed once a second beside the sender's equal
+ * or similar one, a sender that sends bursts, a sender whose logger drops
+ * runs of frames, a 1-ms flood of an aperiodic identifier; and the
+ * counter's resynchronisation without timestamps. Every test counts the frames the
  * alerts flag, injected and genuine.
  */
 #include <stdint.h>
@@ -1080,6 +1080,49 @@ static void test_replay_equal_copy(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender whose byte 1 cycles through three values 4 bits apart and whose
+ * byte 0 moves once a second, and a frame replayed once a second just
+ * after the sender's, carrying the value the sender sends next. The
+ * sender's frame a second later resembles the frame replayed then (1 to 3
+ * bits apart) more than its own last frame (4 bits): a resemblance to an
+ * extra frame a second old is no sign of a stream of extra frames, and the
+ * sender's frame keeps its slot (without that, it lost it to the replayed
+ * frame each second - DAGA 0x0E0 replayed once a second). */
+static void cyc_fill(int i, uint8_t *x, void *ctx)
+{
+    static const uint8_t v[3] = {0x00, 0x0F, 0x33};
+    (void)ctx;
+    memset(x, 0, 8);
+    x[0] = (uint8_t)((i / 100) % 16);
+    x[1] = v[i % 3];
+    x[7] = 0x42;
+}
+
+static void test_replay_resembling(void)
+{
+    static run_t r;
+    uint32_t js = 11;
+    sg17_can_profile *p = train_frames(2000, 0x0E0, 0, cyc_fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, "replay resembling the sender") == 0) {
+        for (int g = 0; g < 2000; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.01 + rock_jitter(&js) / 8;
+            cyc_fill(g, x, NULL);
+            mkframe(&f, tg, 0x0E0, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (g % 100 == 50) { /* the sender's next value, this second's byte 0 */
+                cyc_fill(g + 1, x, NULL);
+                mkframe(&f, tg + 0.0009, 0x0E0, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        run_check(&r, 0, "a frame replayed once a second just after the sender's");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1088,6 +1131,7 @@ int main(void)
     test_spoof_through_silence();
     test_spoof_rate_rocking();
     test_replay_equal_copy();
+    test_replay_resembling();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

@@ -578,18 +578,22 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * a stream of extra frames: there the earlier of two equal frames
          * keeps the slot, the sender's until the streams cross (a replay at
          * the rate of a jittery sender 3 ms behind it, Ferrari 0x329) */
-        if (ctrs && st->slot.has_pend && st->pend_moved && in_slot && !st->slot.missed &&
-            !(st->has_intr && f->t - st->intr_t < CONTEST_P * ip->period))
+        int xstream = st->has_intr && f->t - st->intr_t < CONTEST_P * ip->period;
+        if (ctrs && st->slot.has_pend && st->pend_moved && in_slot && !st->slot.missed && !xstream)
             dup = !counters_ok(ip, st->pend_ref, f->data);
         /* a frame nearer (in bits) to the last frame found extra than to
          * the sender's last is weak like a waiting verdict: the stream of
          * extra frames goes on (a replay of older values of a signal beside
-         * a jittery sender, Ferrari 0x51F) */
+         * a jittery sender, Ferrari 0x51F). Only while that stream goes on
+         * (its last frame under CONTEST_P periods ago), or as its very
+         * payload: a sender's frame that resembles a frame replayed a second
+         * ago lost its slot to the next replayed one (DAGA 0x0E0), while
+         * DAGA's own replays repeat one frame every second or so */
         unsigned ham = st->has_ctr ? hamming(f->data, ref, f->dlc) : 0;
         unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
                              ? hamming(f->data, st->intr, f->dlc)
                              : 65;
-        int ilike = ham_x < ham;
+        int ilike = ham_x < ham && (xstream || ham_x == 0);
         /* a frame at the phase of the last two extra frames (a stream at the
          * sender's period, not a flood) and off the sender's schedule
          * continues their stream: alone in its slot - the sender's frame
