@@ -53,6 +53,24 @@ static int write_file(const char *path, const char *text)
     return fclose(f);
 }
 
+/* 1 if the two files hold the same bytes */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        same = ca == cb;
+        if (ca == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
 /* Two clean captures trained together, the second an hour later: its ECUs
  * wake up at once - 20 periodic identifiers and 70 that send three frames
  * at key-on only. That is the start of a capture, no burst of fuzzing: all
@@ -150,6 +168,11 @@ int main(void)
     sg17_can_profile *q;
     tap_int_eq(sg17_can_profile_load(path, &q), 0, "loaded");
     tap_int_eq((long long)sg17_can_profile_ids(q), 1, "loaded: one identifier");
+    /* saved again, the loaded profile is the same file: every model kept */
+    const char *path2 = "vehicle_profile2.tmp";
+    tap_int_eq(sg17_can_profile_save(q, path2), 0, "saved again");
+    tap_ok(same_file(path, path2), "the loaded profile saves to the same file");
+    remove(path2);
     sg17_can_profile_free(q);
 
     static const char *const bad[] = {

@@ -1123,6 +1123,49 @@ static void test_replay_resembling(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender with a byte that changes every frame (all bits: a checksum-like
+ * byte) and a signal that moves every 5 s, and its previous frame replayed
+ * once a second just after its next one, the signal set to its value of
+ * 10 s before (1 bit off). Compared by every bit, the replayed frame is
+ * nearer the sender's last (1 bit) than the sender's own frame (8 bits) and
+ * took the slot; compared by the bits that seldom change in training (the
+ * fast byte left out), the sender's frame is as near (0 against 1) and,
+ * nearer its schedule, keeps it (DAGA 0x0E0: a 3-bit counter, a checksum
+ * byte and a signal's low bits changing 6 to 14 bits per frame). */
+static void fast_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    memset(x, 0, 8);
+    x[0] = (uint8_t)(0x10 + (i / 500) % 4);
+    x[6] = i & 1 ? 0xFF : 0x00;
+}
+
+static void test_replay_fast_bits(void)
+{
+    static run_t r;
+    uint32_t js = 11;
+    sg17_can_profile *p = train_frames(2000, 0x0E1, 0, fast_fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, "replay beside a fast byte") == 0) {
+        for (int g = 0; g < 2000; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.01 + rock_jitter(&js) / 8;
+            fast_fill(g, x, NULL);
+            mkframe(&f, tg, 0x0E1, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (g % 100 == 50) {
+                fast_fill(g - 1, x, NULL);
+                x[0] = (uint8_t)(0x10 + (g / 500 + 2) % 4);
+                mkframe(&f, tg + 0.0009, 0x0E1, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        run_check(&r, 0, "the sender's last frame replayed with an old signal value");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1132,6 +1175,7 @@ int main(void)
     test_spoof_rate_rocking();
     test_replay_equal_copy();
     test_replay_resembling();
+    test_replay_fast_bits();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

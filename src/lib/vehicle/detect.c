@@ -589,9 +589,9 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
          * payload: a sender's frame that resembles a frame replayed a second
          * ago lost its slot to the next replayed one (DAGA 0x0E0), while
          * DAGA's own replays repeat one frame every second or so */
-        unsigned ham = st->has_ctr ? hamming(f->data, ref, f->dlc) : 0;
+        unsigned ham = st->has_ctr ? hamming_slow(f->data, ref, f->dlc, ip->fast) : 0;
         unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
-                             ? hamming(f->data, st->intr, f->dlc)
+                             ? hamming_slow(f->data, st->intr, f->dlc, ip->fast)
                              : 65;
         int ilike = ham_x < ham && (xstream || ham_x == 0);
         /* a frame at the phase of the last two extra frames (a stream at the
@@ -613,7 +613,8 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
-        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, sus, &dev);
+        int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, SLOT_HAM_SLOW,
+                              sus, &dev);
         if (st->slot.closed_x || (v == 2 && old_pend_x)) {
             xcont_alert(st, ip->key, old_pend_seq, old_pend_t, f->t, ip->period, E0, alerts, n);
             note_intr(st, st->xc_data, st->xc_dlc, old_pend_t);

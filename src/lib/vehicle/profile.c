@@ -149,6 +149,10 @@ static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
             if (nib(f->data, i) == ((nib(t->prev, i) + 1) & 15))
                 t->ctr_ok[i]++;
     if (t->has_prev)
+        for (unsigned b = 0; b < 8; b++)
+            for (uint8_t x = f->data[b] ^ t->prev[b]; x; x &= (uint8_t)(x - 1))
+                t->flips[8 * b + (unsigned)__builtin_ctz(x)]++;
+    if (t->has_prev)
         for (unsigned i = 0; i < 16; i++) {
             t->ctr_ok8[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 7);
             t->ctr_ok4[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 3);
@@ -232,8 +236,8 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * A frame flagged SLOT_XCONT in bad, alone in its slot, is found extra when
  * the slot closes (s->closed_x) and E does not move; with another frame in
  * its slot the contest ignores the flag. */
-int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, int sus,
-                  double *dev)
+int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
+                  int sus, double *dev)
 {
     *dev = 0;
     if (!s->init) {
@@ -320,7 +324,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
     else if (bad != pb)
         new_wins = bad < pb;
-    else if (ham + SLOT_HAM <= s->pend_ham || (unsigned)s->pend_ham + SLOT_HAM <= ham)
+    else if (ham + hmin <= s->pend_ham || (unsigned)s->pend_ham + hmin <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
         new_wins = !sus;
@@ -438,7 +442,8 @@ static void replay_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
         r->dbl_n = 0;
         r->has_t2 = 1;
         double dev;
-        int v = veh_slot_step(P, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc), 0, &dev);
+        int v = veh_slot_step(P, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc), SLOT_HAM,
+                              0, &dev);
         memcpy(r->prev2, f->data, 8);
         if (v != 0)
             r->extras++;
@@ -578,6 +583,10 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
     }
     uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
     ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
+    memset(ip->fast, 0, sizeof ip->fast);
+    for (unsigned k = 0; k < 64 && pairs; k++)
+        if ((uint64_t)t->flips[k] * FAST_DEN >= pairs)
+            ip->fast[k / 8] = (uint8_t)(ip->fast[k / 8] | 1u << (k % 8));
     t->rctr = 0;
     t->cand = 0;
     if (ip->count >= MIN_TRAIN) {

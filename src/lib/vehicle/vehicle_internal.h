@@ -112,6 +112,12 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 /* log bins either side of the median gap for a jittery sender (+-33 %);
  * periodic only if the slot model keeps it within a quarter period */
 #define WIDE_BINS 5
+/* a bit that changes between at least 1 in FAST_DEN consecutive frames is
+ * fast (counters, checksums, a signal's low bits): slot contests compare
+ * frames by their other bits */
+#ifndef FAST_DEN
+#define FAST_DEN 8
+#endif
 
 typedef struct idprof {
     uint32_t key; /* id | ext << 31 */
@@ -127,6 +133,8 @@ typedef struct idprof {
     uint8_t constmask[64], constval[64];
     uint8_t ck_alg, ck_byte, ck_c; /* learned checksum (VEH_CK_*), its byte and constant */
     uint64_t rel_eq, rel_not;      /* bit 8a+b (a < b): byte b equals byte a / its complement */
+    uint8_t fast[8];               /* bits of bytes 0..7 that changed between >= 1/FAST_DEN of the
+                                      consecutive training frames (left out of slot contests' distances) */
 } idprof;
 
 typedef struct slotst {
@@ -148,6 +156,7 @@ typedef struct idtrain {
     double last_t, sum_bin[HBINS];
     uint32_t hist[HBINS];
     uint32_t ctr_ok[16], ctr_ok8[16], ctr_ok4[16];
+    uint32_t flips[64];    /* bit 8b+k of byte b changed between consecutive frames */
     uint16_t ctr_vals[16]; /* values each nibble took */
     uint8_t and_[64], or_[64], prev[8];
     uint8_t has_last, has_prev, win_init;
@@ -227,7 +236,10 @@ struct sg17_can_profile {
 #define SEQ_GAP 0.0005
 #endif
 #ifndef SLOT_HAM
-#define SLOT_HAM 3
+#define SLOT_HAM 3 /* bits nearer: a slot contest's payload margin (training: every bit) */
+#endif
+#ifndef SLOT_HAM_SLOW
+#define SLOT_HAM_SLOW 2 /* ... in detection, counting slow bits only */
 #endif
 #ifndef SLOT_ALPHA
 #define SLOT_ALPHA 0.25
@@ -328,14 +340,25 @@ static inline unsigned hamming(const uint8_t *a, const uint8_t *b, unsigned n)
     return h;
 }
 
+/* hamming() over the bits not in skip[] (the slow bits) */
+static inline unsigned hamming_slow(const uint8_t *a, const uint8_t *b, unsigned n,
+                                    const uint8_t *skip)
+{
+    unsigned h = 0;
+    for (unsigned i = 0; i < n && i < 8; i++)
+        h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip[i]));
+    return h;
+}
+
 /** The slot model (profile.c): 0 = frame provisionally accepted, 1 = this frame
  * is the extra one, 2 = the pending frame was the extra one. Of two frames in
  * one slot, a frame with a payload verdict loses; then, with tol > 0, a frame
  * within tol of the expected arrival beats one beyond it (a replayed stream
  * at another phase must not win by resembling its own previous frame); then
- * the payload nearer the counter reference; then the arrival nearer the
- * expected one. Training passes tol 0. */
-int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, int sus,
-                  double *dev);
+ * the payload nearer the counter reference (by at least hmin bits of the
+ * distance ham); then the arrival nearer the expected one. Training passes
+ * tol 0. */
+int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
+                  int sus, double *dev);
 
 #endif
