@@ -3,10 +3,11 @@
  * sender's own rate or as a flood: replay of a 2-bit-counter sender,
  * spoofing and replay beside a jittery sender, spoofing through a silence
  * of the sender, a frame replayed once a second beside the sender's equal
- * or similar one, a sender that sends bursts, a sender whose logger drops
- * runs of frames, a 1-ms flood of an aperiodic identifier; and the
- * counter's resynchronisation without timestamps. Every test counts the frames the
- * alerts flag, injected and genuine.
+ * or similar one, a two-valued sender replayed at its rate, a sender that
+ * sends bursts, a sender whose logger drops runs of frames, a 1-ms flood of
+ * an aperiodic identifier; and the counter's resynchronisation without
+ * timestamps. Every test counts the frames the alerts flag, injected and
+ * genuine.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -1166,6 +1167,56 @@ static void test_replay_fast_bits(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender whose payload takes two values (DAGA 0x080: byte 0 FF or FE,
+ * runs of several frames) and whose training deviations reach 7 ms on its
+ * 20-ms period (a few late frames), so that "on the schedule" spans more
+ * than half a period; its recorded frames replayed at its rate 9.5 ms after
+ * it. The replayed payloads recur in the sender's own frames, so a sender's
+ * frame carrying the payload the replayed stream repeated is no intruder:
+ * the frame at the replayed stream's phase loses to the one nearer the
+ * schedule (without that: the sender's frames lost their slots whenever
+ * their payload was the replayed one). */
+static double two_time(int i, void *ctx) /* 20 ms, +-0.5 ms, every 97th frame 7 ms late */
+{
+    uint32_t *s = ctx;
+    if (i == 0)
+        *s = 5;
+    return 1 + i * 0.02 + rock_jitter(s) / 4 + (i % 97 == 50 ? 0.007 : 0);
+}
+
+static void two_fill(int i, uint8_t *x, void *ctx)
+{
+    static const uint8_t v[8] = {0xFF, 0x4F, 0x80, 0x00, 0xC2, 0x00, 0x2C, 0x00};
+    (void)ctx;
+    memcpy(x, v, 8);
+    x[0] = (i / 7) % 3 ? 0xFF : 0xFE;
+}
+
+static void test_replay_two_values(void)
+{
+    static run_t r;
+    uint32_t js = 5;
+    sg17_can_profile *p = train_frames(1000, 0x080, 0, two_fill, two_time, &js); /* 20 s */
+    if (run_start(&r, p, "replay of a two-valued sender") == 0) {
+        for (int g = 0; g < 400; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.02 + rock_jitter(&js) / 4;
+            two_fill(1000 + g, x, NULL);
+            mkframe(&f, tg, 0x080, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (g >= 100 && g < 350) {
+                two_fill(300 + g, x, NULL); /* recorded frames */
+                mkframe(&f, 22 + g * 0.02 + 0.0095, 0x080, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        run_check(&r, 2, "a two-valued sender replayed at its rate half a period after it");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1176,6 +1227,7 @@ int main(void)
     test_replay_equal_copy();
     test_replay_resembling();
     test_replay_fast_bits();
+    test_replay_two_values();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

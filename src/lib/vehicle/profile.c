@@ -311,19 +311,30 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
     int new_wins, pb = s->pend_bad & ~SLOT_XCONT;
+    int xn = (bad & SLOT_XCONT) != 0, xp = (s->pend_bad & SLOT_XCONT) != 0;
     bad &= ~SLOT_XCONT;
     /* bad: 1 = a payload verdict, 2 = a verdict still waiting, 3 = a copy
      * of the sender's previous frame where counters were learned, 4 = the
      * payload the extra stream repeated (2 to 4 are weaker than being the
-     * only frame on the schedule; 3 loses to 2, 4 to both) */
+     * only frame on the schedule; 3 loses to 2, 4 to both). Being at the
+     * extra stream's phase (SLOT_XCONT) while the other frame is nearer
+     * the schedule weighs after 2 and 3 and before 4: a payload taking one
+     * or two values is the sender's as often as the replayed stream's
+     * (DAGA 0x080), while a frame resembling the extra stream or copying
+     * the sender's last is evidence (streams crossing beside a jittery
+     * sender: the sender's frame may sit at the extra stream's phase) */
     if ((bad == 1) != (pb == 1))
         new_wins = bad != 1;
     else if (SLOT_SUS_FIRST && sus != s->pend_sus)
         new_wins = !sus;
     else if (tol > 0 && (dn <= tol) != (dp <= tol))
         new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
-    else if (bad != pb)
+    else if (bad != pb && (bad == 2 || bad == 3 || pb == 2 || pb == 3))
         new_wins = bad < pb;
+    else if (xn != xp && (xn ? dp < dn : dn < dp))
+        new_wins = xp; /* one at the extra stream's phase, the other nearer the schedule */
+    else if (bad != pb)
+        new_wins = bad < pb; /* the payload the extra stream repeated */
     else if (ham + hmin <= s->pend_ham || (unsigned)s->pend_ham + hmin <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
