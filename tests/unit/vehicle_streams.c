@@ -1217,6 +1217,39 @@ static void test_replay_two_values(void)
     sg17_can_profile_free(p);
 }
 
+/* The 2-bit-counter sender (Nissan 0x2DE) replayed at its rate in step
+ * with its counter, from 3 ms before it (off its schedule) drifting to
+ * 2 ms before it (within the schedule's tolerance, 2.2 ms, still at the
+ * extra stream's own phase): every replayed frame equals the sender's next
+ * one. Once the replayed frames are on the schedule too, the replayed frame
+ * pending in a slot continues the stream of extra frames, so the sender's
+ * equal frame is no copy of the sender's last one, and nearer the schedule
+ * it keeps its slot (without that, the earlier of the two equal frames kept
+ * it and the replay took the sender's schedule). */
+static void test_replay_in_step(void)
+{
+    static run_t r;
+    uint32_t js = 11;
+    sg17_can_profile *p = train_frames(2000, 0x2DE, 0, nis_fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, "replay in step with a 2-bit counter") == 0) {
+        for (int g = 0; g < 500; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.01;
+            nis_fill(g, x, NULL);
+            if (g >= 100 && g < 300) {
+                mkframe(&f, tg - 0.003 + (g - 100) * 0.000005, 0x2DE, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            mkframe(&f, tg + rock_jitter(&js) / 8, 0x2DE, x, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        run_check(&r, 2, "a replay in step with the sender's counter, drifting towards it");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1228,6 +1261,7 @@ int main(void)
     test_replay_resembling();
     test_replay_fast_bits();
     test_replay_two_values();
+    test_replay_in_step();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();
