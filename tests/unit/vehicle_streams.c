@@ -1250,6 +1250,54 @@ static void test_replay_in_step(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender with a counter nibble and six bytes of slowly moving signals
+ * (few bits constant in training), and a random payload once a second,
+ * 1 ms before the sender's frame, that continues the counter by chance
+ * and changes 4 to 7 of the few constant bits (its verdict waits). A frame that
+ * differs from the sender's last in more than 3/8 of its slow bits is
+ * random-like, no genuine excursion the sender's next frame may continue:
+ * the sender's frame, continuing its own last, keeps its slot (without
+ * that it was taken for a frame "not continuing" the random one and lost -
+ * DAGA 0x150 payload-fuzzed, whole-capture profile). */
+static void sig6_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    x[0] = (uint8_t)(i & 15);
+    for (int k = 1; k < 7; k++)
+        x[k] = (uint8_t)(i / (10 * k) + 37 * k);
+    x[7] = 0x5A;
+}
+
+static void test_fuzz_hits_counter(void)
+{
+    static run_t r;
+    uint32_t js = 11, rnd = 12345;
+    sg17_can_profile *p = train_frames(2000, 0x150, 0, sig6_fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, "random payload hitting the counter") == 0) {
+        for (int g = 0; g < 2000; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = 22 + g * 0.01;
+            if (g % 100 == 50) {
+                for (int k = 0; k < 7; k++) {
+                    rnd = rnd * 1103515245u + 12345u;
+                    x[k] = (uint8_t)(rnd >> 16);
+                }
+                x[0] = (uint8_t)((x[0] & 0xF0) | ((2000 + g) & 15)); /* the counter's next */
+                x[7] = 0x5A ^ 0x0F; /* 4 learned-constant bits: its verdict waits */
+                mkframe(&f, tg - 0.001, 0x150, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            sig6_fill(2000 + g, x, NULL);
+            mkframe(&f, tg + rock_jitter(&js) / 8, 0x150, x, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        run_check(&r, 0, "a random payload continuing the counter, just before the sender");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1262,6 +1310,7 @@ int main(void)
     test_replay_fast_bits();
     test_replay_two_values();
     test_replay_in_step();
+    test_fuzz_hits_counter();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

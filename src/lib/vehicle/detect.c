@@ -490,10 +490,21 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         /* a frame whose payload-const verdict waits is no counter reference
          * yet, but the sender's next frame may continue it (a genuine frame
          * with a signal excursion, then an injected one in between: Corvette
-         * 0x128) */
-        memcpy(st->ctr_tent, f->data, 8);
-        st->has_tent = 1;
-        st->tent_nb = st->pc_nb;
+         * 0x128) - unless it is random-like: more than 3/8 of its slow bits
+         * differ from the reference (a fuzzed frame that hit the counter,
+         * its few learned-constant bits kept: DAGA 0x150 with the
+         * whole-capture profile, whose next genuine frame then lost its slot
+         * as "not continuing" it) */
+        unsigned nslow = 0;
+        for (unsigned i = 0; i < f->dlc && i < 8; i++)
+            nslow += pop8((uint8_t)~ip->fast[i]);
+        int rnd =
+            st->has_ctr && 8 * hamming_slow(f->data, st->ctr_ref, f->dlc, ip->fast) > 3 * nslow;
+        if (!rnd) {
+            memcpy(st->ctr_tent, f->data, 8);
+            st->has_tent = 1;
+            st->tent_nb = st->pc_nb;
+        }
     }
     if (tentative)
         bad = 2; /* not yet flagged: loses a slot contest unless it alone is on the schedule */
