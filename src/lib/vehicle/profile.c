@@ -148,15 +148,15 @@ static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
         for (unsigned i = 0; i < 16; i++)
             if (nib(f->data, i) == ((nib(t->prev, i) + 1) & 15))
                 t->ctr_ok[i]++;
-    if (t->has_prev)
-        for (unsigned b = 0; b < 8; b++)
-            for (uint8_t x = f->data[b] ^ t->prev[b]; x; x &= (uint8_t)(x - 1))
-                t->flips[8 * b + (unsigned)__builtin_ctz(x)]++;
-    if (t->has_prev)
+    if (t->has_prev) {
         for (unsigned i = 0; i < 16; i++) {
             t->ctr_ok8[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 7);
             t->ctr_ok4[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 3);
         }
+        for (unsigned b = 0; b < 8; b++) /* the bits that changed (fast bits) */
+            for (uint8_t x = f->data[b] ^ t->prev[b]; x; x &= (uint8_t)(x - 1))
+                t->flips[8 * b + (unsigned)__builtin_ctz(x)]++;
+    }
     memcpy(t->prev, f->data, 8);
     t->has_prev = 1;
     ip->count++;
@@ -235,7 +235,7 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * 2 = the pending frame was the extra one (this frame replaces it).
  * A frame flagged SLOT_XCONT in bad, alone in its slot, is found extra when
  * the slot closes (s->closed_x) and E does not move; with another frame in
- * its slot the contest ignores the flag. */
+ * its slot the flag counts in the contest after the weak verdicts (below). */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, double *dev)
 {
