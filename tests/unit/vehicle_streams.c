@@ -1055,30 +1055,55 @@ static void nis_fill(int i, uint8_t *x, void *ctx)
     x[2] = (uint8_t)(i & 3);
 }
 
-static void test_replay_equal_copy(void)
+/* The sender fill(g0 + g) every 10 ms from 22 s (+-0.25 ms), n frames,
+ * after 20 s of training (nis_time), and at most one injected frame per g:
+ * inj(g, tg, tj, x) fills its payload and returns its time, or 0 for none
+ * (tg the sender's nominal time, tj its jittered one). Frames are fed in
+ * time order; at most miss injected frames may pass, no sender frame may be
+ * flagged. */
+typedef double (*inject_fn)(int g, double tg, double tj, uint8_t *x);
+
+static void sender_beside(uint32_t id, train_fill_fn fill, int g0, int n, inject_fn inj, int miss,
+                          const char *what)
 {
     static run_t r;
     uint32_t js = 11;
-    sg17_can_profile *p = train_frames(2000, 0x2DE, 0, nis_fill, nis_time, &js); /* 20 s */
-    if (run_start(&r, p, "replay of the sender's next payload") == 0) {
-        uint8_t rec[8];
-        nis_fill(2, rec, NULL); /* a recorded frame: counter 2 */
-        for (int g = 0; g < 2000; g++) {
-            uint8_t x[8];
+    sg17_can_profile *p = train_frames(2000, id, 0, fill, nis_time, &js); /* 20 s */
+    if (run_start(&r, p, what) == 0) {
+        for (int g = 0; g < n; g++) {
+            uint8_t x[8], y[8];
             sg17_can_frame f;
-            double tg = 22 + g * 0.01;
-            if (g % 100 == 50) { /* counter 2 next: the replayed frame is equal to it */
-                mkframe(&f, tg - 0.0009, 0x2DE, rec, 8);
+            double tg = 22 + g * 0.01, tj = tg + rock_jitter(&js) / 8;
+            double ti = inj(g, tg, tj, y);
+            if (ti > 0 && ti < tj) {
+                mkframe(&f, ti, id, y, 8);
                 run_feed(&r, &f, 1, 0);
             }
-            nis_fill(g, x, NULL);
-            mkframe(&f, tg + rock_jitter(&js) / 8, 0x2DE, x, 8);
+            fill(g0 + g, x, NULL);
+            mkframe(&f, tj, id, x, 8);
             run_feed(&r, &f, 0, 0);
+            if (ti >= tj) {
+                mkframe(&f, ti, id, y, 8);
+                run_feed(&r, &f, 1, 0);
+            }
         }
-        run_check(&r, 0, "a recorded frame replayed once a second just before its equal");
+        run_check(&r, miss, what);
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
+}
+
+static double equal_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tj;
+    nis_fill(2, x, NULL);                   /* a recorded frame: counter 2 */
+    return g % 100 == 50 ? tg - 0.0009 : 0; /* counter 2 next: equal to it */
+}
+
+static void test_replay_equal_copy(void)
+{
+    sender_beside(0x2DE, nis_fill, 0, 2000, equal_inj, 0,
+                  "a recorded frame replayed once a second just before its equal");
 }
 
 /* A sender whose byte 1 cycles through three values 4 bits apart and whose
@@ -1099,29 +1124,17 @@ static void cyc_fill(int i, uint8_t *x, void *ctx)
     x[7] = 0x42;
 }
 
+static double resembling_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tg;
+    cyc_fill(g + 1, x, NULL); /* the sender's next value, this second's byte 0 */
+    return g % 100 == 50 ? tj + 0.0009 : 0;
+}
+
 static void test_replay_resembling(void)
 {
-    static run_t r;
-    uint32_t js = 11;
-    sg17_can_profile *p = train_frames(2000, 0x0E0, 0, cyc_fill, nis_time, &js); /* 20 s */
-    if (run_start(&r, p, "replay resembling the sender") == 0) {
-        for (int g = 0; g < 2000; g++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            double tg = 22 + g * 0.01 + rock_jitter(&js) / 8;
-            cyc_fill(g, x, NULL);
-            mkframe(&f, tg, 0x0E0, x, 8);
-            run_feed(&r, &f, 0, 0);
-            if (g % 100 == 50) { /* the sender's next value, this second's byte 0 */
-                cyc_fill(g + 1, x, NULL);
-                mkframe(&f, tg + 0.0009, 0x0E0, x, 8);
-                run_feed(&r, &f, 1, 0);
-            }
-        }
-        run_check(&r, 0, "a frame replayed once a second just after the sender's");
-    }
-    sg17_can_detector_free(r.d);
-    sg17_can_profile_free(p);
+    sender_beside(0x0E0, cyc_fill, 0, 2000, resembling_inj, 0,
+                  "a frame replayed once a second just after the sender's");
 }
 
 /* A sender with a byte that changes every frame (all bits: a checksum-like
@@ -1141,30 +1154,18 @@ static void fast_fill(int i, uint8_t *x, void *ctx)
     x[6] = i & 1 ? 0xFF : 0x00;
 }
 
+static double fast_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tg;
+    fast_fill(g - 1, x, NULL);
+    x[0] = (uint8_t)(0x10 + (g / 500 + 2) % 4);
+    return g % 100 == 50 ? tj + 0.0009 : 0;
+}
+
 static void test_replay_fast_bits(void)
 {
-    static run_t r;
-    uint32_t js = 11;
-    sg17_can_profile *p = train_frames(2000, 0x0E1, 0, fast_fill, nis_time, &js); /* 20 s */
-    if (run_start(&r, p, "replay beside a fast byte") == 0) {
-        for (int g = 0; g < 2000; g++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            double tg = 22 + g * 0.01 + rock_jitter(&js) / 8;
-            fast_fill(g, x, NULL);
-            mkframe(&f, tg, 0x0E1, x, 8);
-            run_feed(&r, &f, 0, 0);
-            if (g % 100 == 50) {
-                fast_fill(g - 1, x, NULL);
-                x[0] = (uint8_t)(0x10 + (g / 500 + 2) % 4);
-                mkframe(&f, tg + 0.0009, 0x0E1, x, 8);
-                run_feed(&r, &f, 1, 0);
-            }
-        }
-        run_check(&r, 0, "the sender's last frame replayed with an old signal value");
-    }
-    sg17_can_detector_free(r.d);
-    sg17_can_profile_free(p);
+    sender_beside(0x0E1, fast_fill, 0, 2000, fast_inj, 0,
+                  "the sender's last frame replayed with an old signal value");
 }
 
 /* A sender whose payload takes two values (DAGA 0x080: byte 0 FF or FE,
@@ -1226,28 +1227,17 @@ static void test_replay_two_values(void)
  * equal frame is no copy of the sender's last one, and nearer the schedule
  * it keeps its slot (without that, the earlier of the two equal frames kept
  * it and the replay took the sender's schedule). */
+static double in_step_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tj;
+    nis_fill(g, x, NULL);
+    return g >= 100 && g < 300 ? tg - 0.003 + (g - 100) * 0.000005 : 0;
+}
+
 static void test_replay_in_step(void)
 {
-    static run_t r;
-    uint32_t js = 11;
-    sg17_can_profile *p = train_frames(2000, 0x2DE, 0, nis_fill, nis_time, &js); /* 20 s */
-    if (run_start(&r, p, "replay in step with a 2-bit counter") == 0) {
-        for (int g = 0; g < 500; g++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            double tg = 22 + g * 0.01;
-            nis_fill(g, x, NULL);
-            if (g >= 100 && g < 300) {
-                mkframe(&f, tg - 0.003 + (g - 100) * 0.000005, 0x2DE, x, 8);
-                run_feed(&r, &f, 1, 0);
-            }
-            mkframe(&f, tg + rock_jitter(&js) / 8, 0x2DE, x, 8);
-            run_feed(&r, &f, 0, 0);
-        }
-        run_check(&r, 2, "a replay in step with the sender's counter, drifting towards it");
-    }
-    sg17_can_detector_free(r.d);
-    sg17_can_profile_free(p);
+    sender_beside(0x2DE, nis_fill, 0, 500, in_step_inj, 2,
+                  "a replay in step with the sender's counter, drifting towards it");
 }
 
 /* A sender with a counter nibble and six bytes of slowly moving signals
@@ -1268,34 +1258,25 @@ static void sig6_fill(int i, uint8_t *x, void *ctx)
     x[7] = 0x5A;
 }
 
+static double fuzz_ctr_inj(int g, double tg, double tj, uint8_t *x)
+{
+    static uint32_t rnd = 12345;
+    (void)tj;
+    if (g % 100 != 50)
+        return 0;
+    for (int k = 0; k < 7; k++) {
+        rnd = rnd * 1103515245u + 12345u;
+        x[k] = (uint8_t)(rnd >> 16);
+    }
+    x[0] = (uint8_t)((x[0] & 0xF0) | ((2000 + g) & 15)); /* the counter's next */
+    x[7] = 0x5A ^ 0x0F; /* 4 learned-constant bits: its verdict waits */
+    return tg - 0.001;
+}
+
 static void test_fuzz_hits_counter(void)
 {
-    static run_t r;
-    uint32_t js = 11, rnd = 12345;
-    sg17_can_profile *p = train_frames(2000, 0x150, 0, sig6_fill, nis_time, &js); /* 20 s */
-    if (run_start(&r, p, "random payload hitting the counter") == 0) {
-        for (int g = 0; g < 2000; g++) {
-            uint8_t x[8];
-            sg17_can_frame f;
-            double tg = 22 + g * 0.01;
-            if (g % 100 == 50) {
-                for (int k = 0; k < 7; k++) {
-                    rnd = rnd * 1103515245u + 12345u;
-                    x[k] = (uint8_t)(rnd >> 16);
-                }
-                x[0] = (uint8_t)((x[0] & 0xF0) | ((2000 + g) & 15)); /* the counter's next */
-                x[7] = 0x5A ^ 0x0F; /* 4 learned-constant bits: its verdict waits */
-                mkframe(&f, tg - 0.001, 0x150, x, 8);
-                run_feed(&r, &f, 1, 0);
-            }
-            sig6_fill(2000 + g, x, NULL);
-            mkframe(&f, tg + rock_jitter(&js) / 8, 0x150, x, 8);
-            run_feed(&r, &f, 0, 0);
-        }
-        run_check(&r, 0, "a random payload continuing the counter, just before the sender");
-    }
-    sg17_can_detector_free(r.d);
-    sg17_can_profile_free(p);
+    sender_beside(0x150, sig6_fill, 2000, 2000, fuzz_ctr_inj, 0,
+                  "a random payload continuing the counter, just before the sender");
 }
 
 int main(void)
