@@ -121,15 +121,16 @@ static int do_convert(int argc, char **argv)
  * any, on stderr: the learning span looked attacked. */
 static void report_left_out(const sg17_can_profile *p, const char *capture)
 {
-    uint64_t lf, lx, lz;
+    uint64_t lf, lx, lz, lr = sg17_can_profile_left_random(p);
     sg17_can_profile_left_out(p, &lf, &lx, &lz);
-    if (lf || lx || lz)
+    if (lf || lx || lz || lr)
         fprintf(stderr,
                 "sg17: %s%sleft out of learning: %llu frames of floods, %llu extra frames with a "
                 "foreign payload, %llu frames of identifiers seen only in bursts of new "
-                "identifiers (the span may hold an attack)\n",
+                "identifiers, %llu frames of identifiers with random payloads (the span may "
+                "hold an attack)\n",
                 capture ? capture : "", capture ? ": " : "", (unsigned long long)lf,
-                (unsigned long long)lx, (unsigned long long)lz);
+                (unsigned long long)lx, (unsigned long long)lz, (unsigned long long)lr);
 }
 
 static int do_train(int argc, char **argv)

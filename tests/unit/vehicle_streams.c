@@ -836,7 +836,7 @@ typedef int (*span_gen_fn)(int i, sg17_can_frame *f);
 static sg17_can_frame span_fr[SPAN_MAX];
 static int span_inj[SPAN_MAX];
 
-static sg17_can_profile *span_train(span_gen_fn gen, int n, int *learn)
+static sg17_can_profile *span_train_until(span_gen_fn gen, int n, int *learn, double t_end)
 {
     for (int i = 0; i < n && i < SPAN_MAX; i++)
         span_inj[i] = gen(i, &span_fr[i]);
@@ -848,9 +848,14 @@ static sg17_can_profile *span_train(span_gen_fn gen, int n, int *learn)
             span_fr[j - 1] = tf, span_inj[j - 1] = ti;
         }
     *learn = 0;
-    while (*learn < n && span_fr[*learn].t < 11)
+    while (*learn < n && span_fr[*learn].t < t_end)
         (*learn)++;
     return train_array(span_fr, *learn);
+}
+
+static sg17_can_profile *span_train(span_gen_fn gen, int n, int *learn)
+{
+    return span_train_until(gen, n, learn, 11);
 }
 
 /* Detection over the frames after the span: every injected frame flagged
@@ -917,6 +922,109 @@ static void test_learning_span_with_fuzzing(void)
            "fuzzing in the learning span: %llu frames left out, %zu identifiers learned",
            (unsigned long long)lz, sg17_can_profile_ids(p));
     span_detect(p, learn, n, 10, "fuzzing, learned from a span that held it too");
+    sg17_can_profile_free(p);
+}
+
+/* Message-id fuzzing in the learning span (DAGA MessageIDFuzzing: a new
+ * identifier, a random payload each frame, once a second from the start)
+ * beside a sender at 10 ms whose counter byte and signal byte move, and a
+ * J1939 transport-data identifier (TP.DT, PGN 0xEB00) carrying random data
+ * at 2 Hz. The fuzzed identifier's payloads are random by probation's test:
+ * it is not learned, and its frames after the span are flagged; the sender
+ * and the transport stay learned. (Learned as it came, the fuzzed
+ * identifier passed as a 1-Hz sender: none of its frames flagged.) */
+static int idfuzz_span_frame(int i, sg17_can_frame *f)
+{
+    uint8_t x[8] = {0x20, 0, 0x7F, 0, 0, 0, 0, 0};
+    if (i < 2900) { /* the sender, 1 to 30 s */
+        x[1] = (uint8_t)i;
+        x[2] = (uint8_t)(0x40 + (i / 7) % 64);
+        mkframe(f, 1 + i * 0.01, 0x0C0, x, 8);
+        return 0;
+    }
+    int k = i - 2900;
+    uint32_t r = (uint32_t)k * 2654435761u + 777u;
+    for (int j = 0; j < 8; j++) {
+        r = r * 1103515245u + 12345u;
+        x[j] = (uint8_t)(r >> 16);
+    }
+    if (k < 29) {
+        mkframe(f, 1.5003 + k, 0x188, x, 8);
+        return 1;
+    }
+    k -= 29; /* TP.DT from 0x00 to 0xF9: sequence number, then data */
+    x[0] = (uint8_t)(1 + k % 20);
+    mkframe(f, 1.2507 + k * 0.5, 0x18EBF900, x, 8);
+    f->ext = 1;
+    return 0;
+}
+
+static void test_learning_span_with_id_fuzzing(void)
+{
+    int learn, n = 2900 + 29 + 58;
+    sg17_can_profile *p = span_train(idfuzz_span_frame, n, &learn);
+    tap_ok(p && sg17_can_profile_left_random(p) == 10 && sg17_can_profile_ids(p) == 2,
+           "id fuzzing in the learning span: %llu frames of random payloads left out, %zu "
+           "identifiers learned (the sender and the transport)",
+           (unsigned long long)sg17_can_profile_left_random(p), sg17_can_profile_ids(p));
+    span_detect(p, learn, n, 0, "id fuzzing, learned from a span that held it too");
+    sg17_can_profile_free(p);
+}
+
+/* The same identifier beside a sender at 20 ms in a span of 75 s: a full
+ * profile (no probation after it), trained on what its user calls clean
+ * traffic - an identifier that sent random payloads throughout is the
+ * vehicle's (a MAC, a challenge) and is learned: none of its frames after
+ * the span is flagged. */
+static int idrand_long_frame(int i, sg17_can_frame *f)
+{
+    uint8_t x[8] = {0x20, 0, 0x7F, 0, 0, 0, 0, 0};
+    if (i < 4450) { /* the sender, 1 to 90 s */
+        x[1] = (uint8_t)i;
+        x[2] = (uint8_t)(0x40 + (i / 7) % 64);
+        mkframe(f, 1 + i * 0.02, 0x0C0, x, 8);
+        return 0;
+    }
+    int k = i - 4450;
+    uint32_t r = (uint32_t)k * 2654435761u + 777u;
+    for (int j = 0; j < 8; j++) {
+        r = r * 1103515245u + 12345u;
+        x[j] = (uint8_t)(r >> 16);
+    }
+    mkframe(f, 1.5003 + k, 0x188, x, 8);
+    return 0;
+}
+
+static void test_long_span_random_payloads_learned(void)
+{
+    int learn, n = 4450 + 89;
+    sg17_can_profile *p = span_train_until(idrand_long_frame, n, &learn, 76);
+    tap_ok(p && sg17_can_profile_left_random(p) == 0 && sg17_can_profile_ids(p) == 2,
+           "random payloads through a 75-s span (a full profile): learned (%llu frames left "
+           "out, %zu identifiers)",
+           (unsigned long long)sg17_can_profile_left_random(p), sg17_can_profile_ids(p));
+    static run_t r;
+    if (run_start(&r, p, "random payloads, 75-s span") == 0) {
+        int n188 = 0;
+        for (int i = learn; i < n && r.seq < RUN_MAX; i++) {
+            n188 += span_fr[i].id == 0x188;
+            run_feed(&r, &span_fr[i], 0, 0);
+        }
+        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+        size_t na;
+        do {
+            sg17_can_detector_flush(r.d, al, &na);
+            run_mark(&r, al, na);
+        } while (na);
+        int hit = 0;
+        for (uint64_t i = 0; i < r.seq; i++)
+            hit += r.hit[i];
+        tap_ok(n188 >= 10 && hit == 0,
+               "... and none of the %d frames after it flagged (%d of them the random "
+               "identifier's): %d flagged",
+               (int)r.seq, n188, hit);
+    }
+    sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
 }
 
@@ -1304,5 +1412,7 @@ int main(void)
     test_learning_span_with_replay();
     test_learning_span_with_flood();
     test_learning_span_with_fuzzing();
+    test_learning_span_with_id_fuzzing();
+    test_long_span_random_payloads_learned();
     return tap_done();
 }

@@ -92,6 +92,11 @@ void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood, uint6
         *foreign = p ? p->left_foreign : 0;
 }
 
+uint64_t sg17_can_profile_left_random(const sg17_can_profile *p)
+{
+    return p ? p->left_random : 0;
+}
+
 /* Per-identifier statistics of one frame (pass 1; pass 2 again over the
  * frames kept, see keep_frame). */
 static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
@@ -436,6 +441,42 @@ static int fuzz_second(sg17_can_profile *p, const sg17_can_frame *f)
     return b < p->nbin && p->newbin[b] > FUZZ_NEW;
 }
 
+/* Pass 2: the distance of frame f's payload to the nearest of its
+ * identifier's latest four (probation.c's random-payload test). */
+static void random_track(idtrain *t, const sg17_can_frame *f)
+{
+    unsigned dl = f->dlc < 8 ? f->dlc : 8;
+    if (t->rn_n) {
+        unsigned best = 64, nb = dl;
+        for (unsigned i = 0; i < 4 && i < t->rn_n; i++) {
+            unsigned n = dl < t->rn_dlc[i] ? dl : t->rn_dlc[i];
+            unsigned h = hamming(t->rn_last[i], f->data, n);
+            if (h < best)
+                best = h, nb = n;
+        }
+        t->rn_sum += best;
+        t->rn_bits += 8 * nb;
+    }
+    memmove(t->rn_last[1], t->rn_last[0], 3 * sizeof t->rn_last[0]);
+    memmove(t->rn_dlc + 1, t->rn_dlc, 3);
+    memcpy(t->rn_last[0], f->data, 8);
+    t->rn_dlc[0] = (uint8_t)dl;
+    if (t->rn_n < UINT32_MAX)
+        t->rn_n++;
+}
+
+/* Transport and diagnostic identifiers carry any data: never "random"
+ * (SAE J1939-21 TP.DT / TP.CM; ISO 15765-4 requests and responses). */
+static int carries_data(uint32_t key)
+{
+    uint32_t id = key & 0x1fffffffu;
+    if (key >> 31) {
+        uint32_t pf = id >> 16 & 0xff;
+        return pf == 0xeb || pf == 0xec || pf == 0xda || pf == 0xdb;
+    }
+    return id == 0x7df || (id >= 0x7e0 && id <= 0x7ef);
+}
+
 /* Pass 2: the slot model replayed over frame f of identifier s (the
  * periodic classes 1 and 2; a jittery sender's class 1 only matters). */
 static void replay_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
@@ -544,6 +585,7 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     learn_load(p, f);
     if (!fuzz_second(p, f))
         t->n_outside++;
+    random_track(t, f);
     /* transitions: learned; and held out in time: the first half of the
      * frames is learned, the second half judged against it; the most novel
      * pairs per window there is the threshold's base. (Leave-one-out - a
@@ -874,6 +916,8 @@ int sg17_can_profile_finish(sg17_can_profile *p)
         return SG17_E_STATE; /* both passes, over the same frames */
     if (p->win_count > p->load_max)
         p->load_max = p->win_count;
+    /* the profile will be provisional (detect.c) */
+    int prov = p->has_time > 0 && p->observed_s < PROV_SPAN;
     for (size_t s = 0; s < p->n; s++) {
         idprof *ip = &p->ids[s];
         idtrain *t = &p->tr[s];
@@ -888,6 +932,18 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             /* seen only in bursts of new identifiers (its frames there
              * included): fuzzing, not the vehicle's traffic */
             p->left_fuzz += ip->count;
+            ip->count = 0;
+            continue;
+        }
+        if (prov && t->rn_n >= RND_MIN && 8ull * t->rn_sum >= 3ull * t->rn_bits &&
+            !carries_data(ip->key) && !ip->ck_alg && !(ip->ctrmask | ip->ctr8 | ip->ctr4) &&
+            ip->count) {
+            /* random payloads, no checksum or counter among them: fuzzing
+             * on an identifier of its own. Only in a provisional profile,
+             * whose detection puts an identifier new to it on probation,
+             * where random payloads are flagged: the identifier is judged
+             * as if it had come after the span */
+            p->left_random += ip->count;
             ip->count = 0;
             continue;
         }

@@ -109,6 +109,12 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
  * more is a burst of new identifiers - fuzzing (clean traffic: at most 28,
  * the Durango's ECUs waking up) */
 #define FUZZ_NEW 64
+/* an identifier with at least this many frames in a learning span whose
+ * payloads are random by detection's probation test (on average 3/8 of the
+ * bits or more differ from the nearest of the previous four payloads) is
+ * left out of learning: fuzzing on an identifier of its own (clean traffic:
+ * at most 0.324, over 50 frames) */
+#define RND_MIN 8
 /* log bins either side of the median gap for a jittery sender (+-33 %);
  * periodic only if the slot model keeps it within a quarter period */
 #define WIDE_BINS 5
@@ -182,6 +188,10 @@ typedef struct idtrain {
     sg17_can_frame
         *ring; /* pass 1: the last FLOOD_N + 1 frames (learned once no flood can take them) */
     uint64_t n_outside; /* pass 2: frames outside bursts of new identifiers */
+    /* pass 2: random payloads (detection's probation test, probation.c):
+     * bits differing from the nearest of the latest four payloads */
+    uint8_t rn_last[4][8], rn_dlc[4];
+    uint32_t rn_n, rn_sum, rn_bits;
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
     uint8_t wide;      /* pass 2: periodic only by a band of WIDE_BINS (a jittery sender) */
@@ -214,7 +224,7 @@ struct sg17_can_profile {
     double obs_last;
     int obs_init;
     idtrain *tr;
-    uint64_t left_flood, left_foreign, left_fuzz; /* frames left out of learning */
+    uint64_t left_flood, left_foreign, left_fuzz, left_random; /* frames left out of learning */
     uint16_t *newbin;       /* training: identifiers first seen in each second of the span */
     double restart2, last2; /* pass 2: the traffic's last (re)start, its last frame */
     int init2;
