@@ -585,7 +585,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     learn_load(p, f);
     if (!fuzz_second(p, f))
         t->n_outside++;
-    random_track(t, f);
+    if (p->has_time > 0 && p->observed_s < PROV_SPAN) /* a provisional profile (finish) */
+        random_track(t, f);
     /* transitions: learned; and held out in time: the first half of the
      * frames is learned, the second half judged against it; the most novel
      * pairs per window there is the threshold's base. (Leave-one-out - a
