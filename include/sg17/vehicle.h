@@ -90,8 +90,9 @@ SG17_API size_t sg17_can_profile_ids(const sg17_can_profile *p);
 SG17_API void sg17_can_profile_left_out(const sg17_can_profile *p, uint64_t *flood,
                                         uint64_t *foreign, uint64_t *fuzz);
 /** Training frames left out of learning as an identifier's random payloads
- * (at least 8 frames, on average 3/8 of the bits or more away from the
- * nearest of the previous four payloads: fuzzing on an identifier of its
+ * (provisional profiles only - a span under 60 s; at least 8 frames, on
+ * average 3/8 of the bits or more away from the nearest of the previous four
+ * payloads, no checksum or counter learned: fuzzing on an identifier of its
  * own; transport and diagnostic identifiers excepted). */
 SG17_API uint64_t sg17_can_profile_left_random(const sg17_can_profile *p);
 SG17_API void sg17_can_profile_free(sg17_can_profile *p);

@@ -925,36 +925,47 @@ static void test_learning_span_with_fuzzing(void)
     sg17_can_profile_free(p);
 }
 
-/* Message-id fuzzing in the learning span (DAGA MessageIDFuzzing: a new
- * identifier, a random payload each frame, once a second from the start)
- * beside a sender at 10 ms whose counter byte and signal byte move, and a
- * J1939 transport-data identifier (TP.DT, PGN 0xEB00) carrying random data
- * at 2 Hz. The fuzzed identifier's payloads are random by probation's test:
- * it is not learned, and its frames after the span are flagged; the sender
- * and the transport stay learned. (Learned as it came, the fuzzed
- * identifier passed as a 1-Hz sender: none of its frames flagged.) */
-static int idfuzz_span_frame(int i, sg17_can_frame *f)
+/* Frame k of a sender of 0x0C0 every `step` s from 1 s (a counter byte and
+ * a signal byte moving), or of a new identifier with a fresh random payload
+ * once a second from 1.5 s (DAGA MessageIDFuzzing's identifier 188). */
+static void idfuzz_sender(int k, double step, sg17_can_frame *f)
 {
-    uint8_t x[8] = {0x20, 0, 0x7F, 0, 0, 0, 0, 0};
-    if (i < 2900) { /* the sender, 1 to 30 s */
-        x[1] = (uint8_t)i;
-        x[2] = (uint8_t)(0x40 + (i / 7) % 64);
-        mkframe(f, 1 + i * 0.01, 0x0C0, x, 8);
-        return 0;
-    }
-    int k = i - 2900;
+    uint8_t x[8] = {0x20, (uint8_t)k, (uint8_t)(0x40 + (k / 7) % 64), 0x7F, 0, 0, 0, 0};
+    mkframe(f, 1 + k * step, 0x0C0, x, 8);
+}
+
+static void idfuzz_random(int k, double t, uint32_t id, sg17_can_frame *f)
+{
+    uint8_t x[8];
     uint32_t r = (uint32_t)k * 2654435761u + 777u;
     for (int j = 0; j < 8; j++) {
         r = r * 1103515245u + 12345u;
         x[j] = (uint8_t)(r >> 16);
     }
+    mkframe(f, t, id, x, 8);
+}
+
+/* Message-id fuzzing in the learning span (identifier 0x188, above) beside
+ * the sender at 10 ms and a J1939 transport-data identifier (TP.DT, PGN
+ * 0xEB00) carrying random data at 2 Hz. The fuzzed identifier's payloads
+ * are random by probation's test: it is not learned, and its frames after
+ * the span are flagged; the sender and the transport stay learned. (Learned
+ * as it came, the fuzzed identifier passed as a 1-Hz sender: none of its
+ * frames flagged.) */
+static int idfuzz_span_frame(int i, sg17_can_frame *f)
+{
+    if (i < 2900) { /* the sender, 1 to 30 s */
+        idfuzz_sender(i, 0.01, f);
+        return 0;
+    }
+    int k = i - 2900;
     if (k < 29) {
-        mkframe(f, 1.5003 + k, 0x188, x, 8);
+        idfuzz_random(k, 1.5003 + k, 0x188, f);
         return 1;
     }
     k -= 29; /* TP.DT from 0x00 to 0xF9: sequence number, then data */
-    x[0] = (uint8_t)(1 + k % 20);
-    mkframe(f, 1.2507 + k * 0.5, 0x18EBF900, x, 8);
+    idfuzz_random(k, 1.2507 + k * 0.5, 0x18EBF900, f);
+    f->data[0] = (uint8_t)(1 + k % 20);
     f->ext = 1;
     return 0;
 }
@@ -971,27 +982,17 @@ static void test_learning_span_with_id_fuzzing(void)
     sg17_can_profile_free(p);
 }
 
-/* The same identifier beside a sender at 20 ms in a span of 75 s: a full
+/* The same identifier beside the sender at 20 ms in a span of 75 s: a full
  * profile (no probation after it), trained on what its user calls clean
  * traffic - an identifier that sent random payloads throughout is the
  * vehicle's (a MAC, a challenge) and is learned: none of its frames after
  * the span is flagged. */
 static int idrand_long_frame(int i, sg17_can_frame *f)
 {
-    uint8_t x[8] = {0x20, 0, 0x7F, 0, 0, 0, 0, 0};
-    if (i < 4450) { /* the sender, 1 to 90 s */
-        x[1] = (uint8_t)i;
-        x[2] = (uint8_t)(0x40 + (i / 7) % 64);
-        mkframe(f, 1 + i * 0.02, 0x0C0, x, 8);
-        return 0;
-    }
-    int k = i - 4450;
-    uint32_t r = (uint32_t)k * 2654435761u + 777u;
-    for (int j = 0; j < 8; j++) {
-        r = r * 1103515245u + 12345u;
-        x[j] = (uint8_t)(r >> 16);
-    }
-    mkframe(f, 1.5003 + k, 0x188, x, 8);
+    if (i < 4450) /* the sender, 1 to 90 s */
+        idfuzz_sender(i, 0.02, f);
+    else
+        idfuzz_random(i - 4450, 1.5003 + (i - 4450), 0x188, f);
     return 0;
 }
 
