@@ -214,13 +214,8 @@ static int pend_frame(sg17_can_detector *d, const sg17_can_frame *f, uint64_t se
         q->tlast = f->t;
         /* distance to the nearest of the latest four payloads (multi-frame
          * transport repeats a few payloads in turn: J1939 TP.DT) */
-        unsigned nb = f->dlc < q->dlc ? f->dlc : q->dlc, best = 64;
-        for (unsigned i = 0; i < 4 && i < q->n; i++) {
-            unsigned h = hamming(q->last[i], f->data, nb);
-            if (h < best)
-                best = h;
-        }
-        q->ham_sum += best;
+        unsigned nb = f->dlc < q->dlc ? f->dlc : q->dlc;
+        q->ham_sum += nearest_of4(q->last, q->n, f->data, nb);
         q->ham_bits += 8 * nb;
         memcpy(q->last[q->n % 4], f->data, 8);
         if (q->n >= FLOOD_N && f->t - q->ts[q->n - FLOOD_N] < FLOOD_N * FLOOD_GAP) {

@@ -442,25 +442,17 @@ static int fuzz_second(sg17_can_profile *p, const sg17_can_frame *f)
 }
 
 /* Pass 2: the distance of frame f's payload to the nearest of its
- * identifier's latest four (probation.c's random-payload test). */
+ * identifier's latest four, as probation.c measures it. */
 static void random_track(idtrain *t, const sg17_can_frame *f)
 {
-    unsigned dl = f->dlc < 8 ? f->dlc : 8;
-    if (t->rn_n) {
-        unsigned best = 64, nb = dl;
-        for (unsigned i = 0; i < 4 && i < t->rn_n; i++) {
-            unsigned n = dl < t->rn_dlc[i] ? dl : t->rn_dlc[i];
-            unsigned h = hamming(t->rn_last[i], f->data, n);
-            if (h < best)
-                best = h, nb = n;
-        }
-        t->rn_sum += best;
+    if (t->rn_n == 0) {
+        t->rn_dlc = (uint8_t)(f->dlc < 8 ? f->dlc : 8);
+    } else {
+        unsigned nb = f->dlc < t->rn_dlc ? f->dlc : t->rn_dlc;
+        t->rn_sum += nearest_of4(t->rn_last, t->rn_n, f->data, nb);
         t->rn_bits += 8 * nb;
     }
-    memmove(t->rn_last[1], t->rn_last[0], 3 * sizeof t->rn_last[0]);
-    memmove(t->rn_dlc + 1, t->rn_dlc, 3);
-    memcpy(t->rn_last[0], f->data, 8);
-    t->rn_dlc[0] = (uint8_t)dl;
+    memcpy(t->rn_last[t->rn_n % 4], f->data, 8);
     if (t->rn_n < UINT32_MAX)
         t->rn_n++;
 }

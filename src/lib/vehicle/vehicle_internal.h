@@ -190,7 +190,7 @@ typedef struct idtrain {
     uint64_t n_outside; /* pass 2: frames outside bursts of new identifiers */
     /* pass 2: random payloads (detection's probation test, probation.c):
      * bits differing from the nearest of the latest four payloads */
-    uint8_t rn_last[4][8], rn_dlc[4];
+    uint8_t rn_last[4][8], rn_dlc; /* the latest four (a ring), the first frame's length */
     uint32_t rn_n, rn_sum, rn_bits;
     uint8_t fl_n, fl_i;
     uint8_t cand;      /* pass 2: periodic by the gap histogram, extra frames aside */
@@ -358,6 +358,21 @@ static inline unsigned hamming_slow(const uint8_t *a, const uint8_t *b, unsigned
     for (unsigned i = 0; i < n && i < 8; i++)
         h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip[i]));
     return h;
+}
+
+/* Distance of a payload to the nearest of the latest four (a ring of n
+ * payloads so far): the random-payload test of probation (probation.c) and
+ * of training (profile.c); nb bytes compared. */
+static inline unsigned nearest_of4(const uint8_t last[4][8], uint64_t n, const uint8_t *d,
+                                   unsigned nb)
+{
+    unsigned best = 64;
+    for (unsigned i = 0; i < 4 && i < n; i++) {
+        unsigned h = hamming(last[i], d, nb);
+        if (h < best)
+            best = h;
+    }
+    return best;
 }
 
 /** The slot model (profile.c): 0 = frame provisionally accepted, 1 = this frame
