@@ -80,7 +80,7 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     memcpy(d->ids, p->ids, p->n * sizeof p->ids[0]);
     memcpy(d->slot, p->slot, sizeof d->slot);
     d->n = p->n;
-    d->provisional = p->has_time > 0 && p->observed_s < PROV_SPAN;
+    d->provisional = veh_provisional(p);
     d->const_alarms = p->has_time <= 0 || p->observed_s >= CONST_SPAN;
     d->prev_slot = -1;
     /* a provisional profile's identifier with too few frames for its payload

@@ -577,7 +577,7 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
     learn_load(p, f);
     if (!fuzz_second(p, f))
         t->n_outside++;
-    if (p->has_time > 0 && p->observed_s < PROV_SPAN) /* a provisional profile (finish) */
+    if (veh_provisional(p)) /* only a provisional profile leaves random payloads out */
         random_track(t, f);
     /* transitions: learned; and held out in time: the first half of the
      * frames is learned, the second half judged against it; the most novel
@@ -909,8 +909,7 @@ int sg17_can_profile_finish(sg17_can_profile *p)
         return SG17_E_STATE; /* both passes, over the same frames */
     if (p->win_count > p->load_max)
         p->load_max = p->win_count;
-    /* the profile will be provisional (detect.c) */
-    int prov = p->has_time > 0 && p->observed_s < PROV_SPAN;
+    int prov = veh_provisional(p);
     for (size_t s = 0; s < p->n; s++) {
         idprof *ip = &p->ids[s];
         idtrain *t = &p->tr[s];

@@ -315,6 +315,14 @@ static inline int insert(sg17_can_profile *p, uint32_t k)
     return insert_in(p->ids, p->slot, &p->n, k);
 }
 
+/* A provisional profile: timestamped traffic, less than PROV_SPAN of it
+ * seen (detection puts an identifier new to it on probation). Known after
+ * training's pass 1. */
+static inline int veh_provisional(const sg17_can_profile *p)
+{
+    return p->has_time > 0 && p->observed_s < PROV_SPAN;
+}
+
 /* libm-free helpers (the library does not link libm) */
 static inline double fabs_(double x)
 {
