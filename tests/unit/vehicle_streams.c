@@ -1388,6 +1388,36 @@ static void test_fuzz_hits_counter(void)
                   "a random payload continuing the counter, just before the sender");
 }
 
+/* A sender with a 2-bit counter and a slowly moving signal (Nissan 0x231),
+ * and a frame recorded 4 s earlier replayed once a second 4 ms before the
+ * sender's frame, in the sender's slot: its counter, four values on,
+ * continues the sender's last frame by chance, so the replayed frame became
+ * the counter reference, and the sender's own frame then broke the counter
+ * and lost its slot (the replayed frame kept it). The second frame of a slot
+ * may continue the reference before the slot's pending frame: the sender's
+ * frame, on its schedule, keeps the slot. */
+static void ctr_sig2_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    memset(x, 0, 8);
+    x[0] = (uint8_t)(0xC0 + (i / 100) % 16);
+    x[1] = (uint8_t)((i & 3) << 4);
+    x[7] = 0x9E;
+}
+
+static double ctr_hit_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tj;
+    ctr_sig2_fill(2000 + g - 400, x, NULL); /* 4 s old: the same counter value */
+    return g % 100 == 50 ? tg - 0.004 : 0;
+}
+
+static void test_replay_hits_counter(void)
+{
+    sender_beside(0x231, ctr_sig2_fill, 2000, 2000, ctr_hit_inj, 0,
+                  "a recorded frame whose counter continues the sender's, before it");
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1401,6 +1431,7 @@ int main(void)
     test_replay_two_values();
     test_replay_in_step();
     test_fuzz_hits_counter();
+    test_replay_hits_counter();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

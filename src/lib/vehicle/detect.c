@@ -472,11 +472,20 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
      * timing model's to judge (Ferrari 0x329 sent counter 0A twice on
      * schedule) */
     int ctrbad = 0;
+    /* the second frame of a period slot whose pending frame moved the
+     * reference: one of the two is extra, so this one may continue the
+     * reference before the pending frame instead - the slot contest decides
+     * (a replayed frame that came first in the sender's slot, its counter
+     * continuing the sender's by chance, made the sender's own frame break
+     * the counters: Nissan 0x231) */
+    int slot2 = timed && ip->periodic && st->slot.init && st->slot.has_pend && st->pend_moved &&
+                f->t < st->slot.E + ip->period / 2;
     int repeated = st->has_ctr && f->dlc <= 8 && memcmp(f->data, st->last_seen, f->dlc) == 0;
     if (!bad && (ip->ctrmask | ip->ctr8 | ip->ctr4) && st->has_ctr && !lost && !repeated &&
         !counters_ok(ip, st->ctr_ref, f->data) &&
         ((timed && st->ls_ctrbad) || !counters_ok(ip, st->last_seen, f->data)) &&
-        !(st->has_tent && counters_ok(ip, st->ctr_tent, f->data))) {
+        !(st->has_tent && counters_ok(ip, st->ctr_tent, f->data)) &&
+        !(slot2 && counters_ok(ip, st->pend_ref, f->data))) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "counter", 0.7);
         if (a)
             snprintf(a->evidence, sizeof a->evidence,
