@@ -1418,6 +1418,77 @@ static void test_replay_hits_counter(void)
                   "a recorded frame whose counter continues the sender's, before it");
 }
 
+/* An ECU that sends two identifiers in one task tick (0x100, then 0x108
+ * 0.3 ms later; the tick jitters by up to 1 ms), another identifier at its
+ * own phase, and a frame of 0x108 replayed once a second at the tick's
+ * nominal time + 0.3 ms: nearer 0x108's schedule than the sender's own
+ * frame whenever the tick is 0.5 ms or more off. The sender's frame comes
+ * right after 0x100, as in every training frame; the replayed one after
+ * whatever the bus carried then: the sender keeps its slot.
+ *   Constant payload, replayed as it is: without the learned predecessor
+ * the replayed frame, nearer the schedule, kept the slot.
+ *   A signal stepping every 10 frames by 0x11 (2 to 4 bits; slow bits),
+ * the sender's previous frame replayed as it steps: the replayed frame is
+ * the nearer to the sender's last payload, and kept the slot unless a
+ * predecessor that comes first in nearly every training frame (here all)
+ * weighs before that distance. */
+static void tick_frames(run_t *r, sg17_can_frame *fr, int *n, int k, double t0, int inj, int step)
+{
+    static const uint8_t a[8] = {0x11, 0x22, 0, 0, 0, 0, 0, 0x33};
+    static const uint8_t c[8] = {0x07, 0, 0, 0, 0, 0xE0, 0, 0};
+    uint8_t b[8] = {0x42, 0x10, 0x80, 0, 0, 0, 0x0F, 0}, b_old[8];
+    double nom = t0 + k * 0.01, j = ((k * 7) % 9 - 4) * 0.00025;
+    int rep = inj && k % 100 == 50 && (j >= 0.0005 || j <= -0.0005);
+    memcpy(b_old, b, 8);
+    if (step) {
+        b[0] = (uint8_t)((k / 10) * 0x11);
+        b_old[0] = (uint8_t)(((k - 1) / 10) * 0x11);
+    }
+    sg17_can_frame f[4];
+    int m = 0;
+    mkframe(&f[m++], nom + j, 0x100, a, 8);
+    mkframe(&f[m++], nom + j + 0.0003, 0x108, b, 8);
+    if (rep)
+        mkframe(&f[m++], nom + 0.0003, 0x108, b_old, 8);
+    mkframe(&f[m++], nom + 0.005, 0x200, c, 8);
+    for (int x = 1; x < m; x++) /* time order */
+        for (int y = x; y > 0 && f[y].t < f[y - 1].t; y--) {
+            sg17_can_frame tmp = f[y];
+            f[y] = f[y - 1];
+            f[y - 1] = tmp;
+        }
+    for (int x = 0; x < m; x++) {
+        int is_rep = rep && f[x].id == 0x108 && f[x].t == nom + 0.0003;
+        if (r)
+            run_feed(r, &f[x], is_rep, 0);
+        else
+            fr[(*n)++] = f[x];
+    }
+}
+
+static void tick_test(int step, const char *what)
+{
+    static run_t r;
+    static sg17_can_frame fr[6000];
+    int n = 0;
+    for (int k = 0; k < 2000; k++) /* 20 s of training from 1 s */
+        tick_frames(NULL, fr, &n, k, 1, 0, step);
+    sg17_can_profile *p = train_array(fr, n);
+    if (run_start(&r, p, what) == 0) {
+        for (int k = 0; k < 2000; k++)
+            tick_frames(&r, NULL, NULL, k, 22, 1, step);
+        run_check(&r, 0, what);
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
+static void test_replay_tick_order(void)
+{
+    tick_test(0, "a frame of a two-identifier tick replayed nearer its schedule");
+    tick_test(1, "... the sender's previous frame replayed as its signal steps");
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -1432,6 +1503,7 @@ int main(void)
     test_replay_in_step();
     test_fuzz_hits_counter();
     test_replay_hits_counter();
+    test_replay_tick_order();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

@@ -69,6 +69,41 @@ const char *veh_hexof(char *buf, const sg17_can_frame *f)
     return buf;
 }
 
+/* The identifier that came right before each identifier in at least
+ * ADJ_SHARE of its training frames, and whether in at least ADJ_STRONG
+ * (from the learned transitions; their counts saturate at 65535). An ECU
+ * that sends several identifiers in one task tick queues them together, so
+ * on the bus they follow each other in one order; a frame injected at another
+ * time comes after whatever the bus carried then. */
+static void adj_init(sg17_can_detector *d)
+{
+    const sg17_can_profile *p = d->p;
+    uint32_t tot[MAX_IDS], best[MAX_IDS];
+    memset(tot, 0, sizeof tot);
+    memset(best, 0, sizeof best);
+    for (size_t s = 0; s < MAX_IDS; s++)
+        d->adj[s] = -1;
+    if (!p->has_tr)
+        return;
+    for (size_t j = 0; j < VEH_TR_SIZE; j++) {
+        if (!p->trans.key[j])
+            continue;
+        unsigned a = (p->trans.key[j] - 1) >> 11, b = (p->trans.key[j] - 1) & 2047u;
+        if (a >= p->n || b >= p->n)
+            continue;
+        tot[b] += p->trans.cnt[j];
+        if (a != b && p->trans.cnt[j] > best[b]) {
+            best[b] = p->trans.cnt[j];
+            d->adj[b] = (int16_t)a;
+        }
+    }
+    for (size_t s = 0; s < p->n; s++) {
+        if (tot[s] < MIN_SLOT || best[s] < ADJ_SHARE * tot[s])
+            d->adj[s] = -1;
+        d->adj_strong[s] = best[s] >= ADJ_STRONG * tot[s];
+    }
+}
+
 int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
 {
     if (!p || !out || !p->finished)
@@ -83,6 +118,8 @@ int sg17_can_detector_new(const sg17_can_profile *p, sg17_can_detector **out)
     d->provisional = veh_provisional(p);
     d->const_alarms = p->has_time <= 0 || p->observed_s >= CONST_SPAN;
     d->prev_slot = -1;
+    d->last_slot = -1;
+    adj_init(d);
     /* a provisional profile's identifier with too few frames for its payload
      * models (one that started sending late in the learning span) learns
      * its constant bits on, up to MIN_TRAIN frames, as an adopted one */
@@ -261,8 +298,8 @@ static void flood_head(sg17_can_detector *d, const idstate *st, const sg17_can_f
     }
 }
 
-void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
-                            sg17_can_alert *alerts, size_t *n)
+static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
+                 sg17_can_alert *alerts, size_t *n)
 {
     const sg17_can_profile *p = d->p;
     char hx[17]; /* payload hex, formatted only when an alert needs it */
@@ -303,7 +340,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
     if (d->provisional && timed && s < 0 && veh_probation_frame(d, f, seq, s, alerts, n)) {
         d->prev_slot = -1;
-        return;
+        return -1;
     }
     if (s < 0) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "unknown-id", 1.0);
@@ -312,7 +349,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                      "frame %X#%s: identifier not in the profile (%zu ids)", (unsigned)f->id,
                      veh_hexof(hx, f), p->n);
         d->prev_slot = -1;
-        return;
+        return -1;
     }
     const idprof *ip = &d->ids[s];
     idstate *st = &d->st[s];
@@ -642,8 +679,11 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
         int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
+        /* right after the identifier that preceded it in training (2: one
+         * that nearly always did) */
+        int adj = d->adj[s] >= 0 && d->last_slot == d->adj[s] ? 1 + d->adj_strong[s] : 0;
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, SLOT_HAM_SLOW,
-                              sus, &dev);
+                              sus, adj, &dev);
         if (st->slot.closed_x || (v == 2 && old_pend_x)) {
             xcont_alert(st, ip->key, old_pend_seq, old_pend_t, f->t, ip->period, E0, alerts, n);
             note_intr(st, st->xc_data, st->xc_dlc, old_pend_t);
@@ -863,6 +903,13 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
     } else {
         d->prev_slot = -1;
     }
+    return s;
+}
+
+void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
+                            sg17_can_alert *alerts, size_t *n)
+{
+    d->last_slot = feed1(d, f, seq, alerts, n);
 }
 
 void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_t *n)

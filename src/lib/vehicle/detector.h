@@ -105,6 +105,13 @@ struct sg17_can_detector {
     tpconn tp[TP_MAX];     /* open J1939 transport connections */
     int tp_init, tp_armed; /* ... armed: a well-formed BAM or RTS was seen */
     double tp_t0;          /* the first transport frame seen */
+    /* adj[s]: the identifier (slot) that came right before s in at least
+     * ADJ_SHARE of its training frames (-1: none), adj_strong[s]: in at
+     * least ADJ_STRONG; last_slot: the last frame's (-1: none yet, or an
+     * identifier not in the profile) */
+    int16_t adj[MAX_IDS];
+    uint8_t adj_strong[MAX_IDS];
+    int last_slot;
 };
 
 /** Append an alert for frame f (seq) to a[*n] (NULL when full). */

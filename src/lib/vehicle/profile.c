@@ -242,7 +242,7 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * the slot closes (s->closed_x) and E does not move; with another frame in
  * its slot the flag counts in the contest after the weak verdicts (below). */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
-                  int sus, double *dev)
+                  int sus, int adj, double *dev)
 {
     *dev = 0;
     if (!s->init) {
@@ -253,6 +253,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_bad = (uint8_t)bad;
         s->pend_ham = (uint8_t)ham;
         s->pend_sus = (uint8_t)sus;
+        s->pend_adj = (uint8_t)adj;
         s->missed = 0;
         return 0;
     }
@@ -290,6 +291,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_bad = (uint8_t)bad;
         s->pend_ham = (uint8_t)ham;
         s->pend_sus = (uint8_t)sus;
+        s->pend_adj = (uint8_t)adj;
         return 0;
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
@@ -302,6 +304,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_bad = (uint8_t)bad;
         s->pend_ham = (uint8_t)ham;
         s->pend_sus = (uint8_t)sus;
+        s->pend_adj = (uint8_t)adj;
         *dev = fabs_(t - s->E);
         return 0;
     }
@@ -312,6 +315,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_t = t;
         s->pend_ham = (uint8_t)ham;
         s->pend_sus = (uint8_t)sus;
+        s->pend_adj = (uint8_t)adj;
         return 0;
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
@@ -340,10 +344,14 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         new_wins = xp; /* one at the extra stream's phase, the other nearer the schedule */
     else if (bad != pb)
         new_wins = bad < pb; /* the payload the extra stream repeated */
+    else if (adj != s->pend_adj && ((adj | s->pend_adj) & 2))
+        new_wins = adj != 0; /* right after a predecessor it nearly always follows */
     else if (ham + hmin <= s->pend_ham || (unsigned)s->pend_ham + hmin <= ham)
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
         new_wins = !sus;
+    else if (adj != s->pend_adj)
+        new_wins = adj != 0; /* the one right after its learned predecessor */
     else
         new_wins = dn < dp;
     if (new_wins) {
@@ -352,6 +360,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         s->pend_bad = (uint8_t)bad;
         s->pend_ham = (uint8_t)ham;
         s->pend_sus = (uint8_t)sus;
+        s->pend_adj = (uint8_t)adj;
         return 2;
     }
     s->pend_bad = (uint8_t)pb; /* it won its slot */
@@ -487,7 +496,7 @@ static void replay_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
         r->has_t2 = 1;
         double dev;
         int v = veh_slot_step(P, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc), SLOT_HAM,
-                              0, &dev);
+                              0, 0, &dev);
         memcpy(r->prev2, f->data, 8);
         if (v != 0)
             r->extras++;

@@ -118,6 +118,12 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 /* log bins either side of the median gap for a jittery sender (+-33 %);
  * periodic only if the slot model keeps it within a quarter period */
 #define WIDE_BINS 5
+/* an identifier that came right before another in at least ADJ_SHARE of
+ * its training frames is its predecessor: in a slot contest the frame right
+ * after it wins where nothing else but nearness to the schedule tells, or,
+ * with a share of at least ADJ_STRONG, before the payload distance does */
+#define ADJ_SHARE  0.5
+#define ADJ_STRONG 0.9
 /* a bit that changes between at least 1 in FAST_DEN consecutive frames is
  * fast (counters, checksums, a signal's low bits): slot contests compare
  * frames by their other bits */
@@ -145,7 +151,7 @@ typedef struct idprof {
 
 typedef struct slotst {
     double E, pend_t;
-    uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm;
+    uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm, pend_adj;
     uint8_t closed_x; /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
 } slotst;
 
@@ -389,9 +395,11 @@ static inline unsigned nearest_of4(const uint8_t last[4][8], uint64_t n, const u
  * within tol of the expected arrival beats one beyond it (a replayed stream
  * at another phase must not win by resembling its own previous frame); then
  * the payload nearer the counter reference (by at least hmin bits of the
- * distance ham); then the arrival nearer the expected one. Training passes
- * tol 0. */
+ * distance ham); then the frame not right behind another flagged one (sus);
+ * then the frame right after its identifier's learned predecessor (adj 1, or
+ * 2 where that predecessor is strong: it then counts before ham); then the
+ * arrival nearer the expected one. Training passes tol 0 and no sus or adj. */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
-                  int sus, double *dev);
+                  int sus, int adj, double *dev);
 
 #endif
