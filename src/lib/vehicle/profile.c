@@ -241,6 +241,17 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * A frame flagged SLOT_XCONT in bad, alone in its slot, is found extra when
  * the slot closes (s->closed_x) and E does not move; with another frame in
  * its slot the flag counts in the contest after the weak verdicts (below). */
+/* Frame t becomes its slot's pending frame, with its contest evidence. */
+static void slot_pend(slotst *s, double t, int bad, unsigned ham, int sus, int adj)
+{
+    s->has_pend = 1;
+    s->pend_t = t;
+    s->pend_bad = (uint8_t)bad;
+    s->pend_ham = (uint8_t)ham;
+    s->pend_sus = (uint8_t)sus;
+    s->pend_adj = (uint8_t)adj;
+}
+
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, int adj, double *dev)
 {
@@ -248,12 +259,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (!s->init) {
         s->init = 1;
         s->E = t;
-        s->pend_t = t;
-        s->has_pend = 1;
-        s->pend_bad = (uint8_t)bad;
-        s->pend_ham = (uint8_t)ham;
-        s->pend_sus = (uint8_t)sus;
-        s->pend_adj = (uint8_t)adj;
+        slot_pend(s, t, bad, ham, sus, adj);
         s->missed = 0;
         return 0;
     }
@@ -286,12 +292,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (s->warm < 3 && (t < s->E - P / 2 || s->has_pend)) {
         /* warm-up (first slots of a capture): re-anchor instead of judging */
         s->E = t;
-        s->pend_t = t;
-        s->has_pend = 1;
-        s->pend_bad = (uint8_t)bad;
-        s->pend_ham = (uint8_t)ham;
-        s->pend_sus = (uint8_t)sus;
-        s->pend_adj = (uint8_t)adj;
+        slot_pend(s, t, bad, ham, sus, adj);
         return 0;
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
@@ -299,12 +300,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         return 1;
     }
     if (!s->has_pend) {
-        s->has_pend = 1;
-        s->pend_t = t;
-        s->pend_bad = (uint8_t)bad;
-        s->pend_ham = (uint8_t)ham;
-        s->pend_sus = (uint8_t)sus;
-        s->pend_adj = (uint8_t)adj;
+        slot_pend(s, t, bad, ham, sus, adj);
         *dev = fabs_(t - s->E);
         return 0;
     }
@@ -312,10 +308,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (s->missed && !bad && !s->pend_bad) {
         /* the previous slot was empty: the pending frame was a late one of it */
         s->missed = 0;
-        s->pend_t = t;
-        s->pend_ham = (uint8_t)ham;
-        s->pend_sus = (uint8_t)sus;
-        s->pend_adj = (uint8_t)adj;
+        slot_pend(s, t, s->pend_bad, ham, sus, adj);
         return 0;
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
@@ -356,11 +349,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         new_wins = dn < dp;
     if (new_wins) {
         *dev = dp;
-        s->pend_t = t;
-        s->pend_bad = (uint8_t)bad;
-        s->pend_ham = (uint8_t)ham;
-        s->pend_sus = (uint8_t)sus;
-        s->pend_adj = (uint8_t)adj;
+        slot_pend(s, t, bad, ham, sus, adj);
         return 2;
     }
     s->pend_bad = (uint8_t)pb; /* it won its slot */
