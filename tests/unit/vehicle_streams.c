@@ -1483,6 +1483,61 @@ static void tick_test(int step, const char *what)
     sg17_can_profile_free(p);
 }
 
+/* The same tick seen from its first identifier: 0x108 first, 0x110 right
+ * after it (0.3 ms), then three identifiers whose order rotates tick by
+ * tick, so 0x108 has no predecessor of half its frames. A frame of 0x108
+ * is replayed every 0.2 s at the tick's nominal time + 0.3 ms, after the
+ * sender's frame whenever the tick is 0.5 ms or more early: then nearer
+ * the schedule than the sender's frame, and after 0x110. The sender's frame
+ * was followed by 0x110, as in every training frame: it keeps its slot
+ * (without the learned successor the replayed frame, nearer, kept it). */
+static void succ_frames(run_t *r, sg17_can_frame *fr, int *n, int k, double t0, int inj)
+{
+    static const uint8_t a[8] = {0x11, 0x22, 0, 0, 0, 0, 0, 0x33};
+    static const uint8_t b[8] = {0x42, 0x10, 0x80, 0, 0, 0, 0x0F, 0};
+    double nom = t0 + k * 0.01, j = ((k * 7) % 9 - 4) * 0.00025;
+    int rep = inj && k % 20 == 5 && j <= -0.0005;
+    sg17_can_frame f[6];
+    int m = 0;
+    mkframe(&f[m++], nom + j, 0x108, b, 8);
+    mkframe(&f[m++], nom + j + 0.0003, 0x110, a, 8);
+    if (rep)
+        mkframe(&f[m++], nom + 0.0003, 0x108, b, 8);
+    for (int x = 0; x < 3; x++)
+        mkframe(&f[m++], nom + 0.005 + 0.0002 * ((x + k) % 3), 0x200 + 0x100 * (uint32_t)x, a, 8);
+    for (int x = 1; x < m; x++) /* time order */
+        for (int y = x; y > 0 && f[y].t < f[y - 1].t; y--) {
+            sg17_can_frame tmp = f[y];
+            f[y] = f[y - 1];
+            f[y - 1] = tmp;
+        }
+    for (int x = 0; x < m; x++) {
+        int is_rep = rep && f[x].id == 0x108 && f[x].t == nom + 0.0003;
+        if (r)
+            run_feed(r, &f[x], is_rep, 0);
+        else
+            fr[(*n)++] = f[x];
+    }
+}
+
+static void test_replay_tick_successor(void)
+{
+    static run_t r;
+    static sg17_can_frame fr[12000];
+    const char *what = "a tick's first frame replayed nearer its schedule, after its successor";
+    int n = 0;
+    for (int k = 0; k < 2000; k++)
+        succ_frames(NULL, fr, &n, k, 1, 0);
+    sg17_can_profile *p = train_array(fr, n);
+    if (run_start(&r, p, what) == 0) {
+        for (int k = 0; k < 800; k++) /* 4000 frames */
+            succ_frames(&r, NULL, NULL, k, 22, 1);
+        run_check(&r, 0, what);
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 static void test_replay_tick_order(void)
 {
     tick_test(0, "a frame of a two-identifier tick replayed nearer its schedule");
@@ -1504,6 +1559,7 @@ int main(void)
     test_fuzz_hits_counter();
     test_replay_hits_counter();
     test_replay_tick_order();
+    test_replay_tick_successor();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

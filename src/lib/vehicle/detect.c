@@ -70,19 +70,22 @@ const char *veh_hexof(char *buf, const sg17_can_frame *f)
 }
 
 /* The identifier that came right before each identifier in at least
- * ADJ_SHARE of its training frames, and whether in at least ADJ_STRONG
- * (from the learned transitions; their counts saturate at 65535). An ECU
+ * ADJ_SHARE of its training frames, and whether in at least ADJ_STRONG, and
+ * the one that came right after it in at least ADJ_SHARE (from the learned
+ * transitions; their counts saturate at 65535). An ECU
  * that sends several identifiers in one task tick queues them together, so
  * on the bus they follow each other in one order; a frame injected at another
  * time comes after whatever the bus carried then. */
 static void adj_init(sg17_can_detector *d)
 {
     const sg17_can_profile *p = d->p;
-    uint32_t tot[MAX_IDS], best[MAX_IDS];
+    uint32_t tot[MAX_IDS], best[MAX_IDS], tot_s[MAX_IDS], best_s[MAX_IDS];
     memset(tot, 0, sizeof tot);
     memset(best, 0, sizeof best);
+    memset(tot_s, 0, sizeof tot_s);
+    memset(best_s, 0, sizeof best_s);
     for (size_t s = 0; s < MAX_IDS; s++)
-        d->adj[s] = -1;
+        d->adj[s] = d->succ[s] = -1;
     if (!p->has_tr)
         return;
     for (size_t j = 0; j < VEH_TR_SIZE; j++) {
@@ -92,15 +95,22 @@ static void adj_init(sg17_can_detector *d)
         if (a >= p->n || b >= p->n)
             continue;
         tot[b] += p->trans.cnt[j];
+        tot_s[a] += p->trans.cnt[j];
         if (a != b && p->trans.cnt[j] > best[b]) {
             best[b] = p->trans.cnt[j];
             d->adj[b] = (int16_t)a;
+        }
+        if (a != b && p->trans.cnt[j] > best_s[a]) {
+            best_s[a] = p->trans.cnt[j];
+            d->succ[a] = (int16_t)b;
         }
     }
     for (size_t s = 0; s < p->n; s++) {
         if (tot[s] < MIN_SLOT || best[s] < ADJ_SHARE * tot[s])
             d->adj[s] = -1;
         d->adj_strong[s] = best[s] >= ADJ_STRONG * tot[s];
+        if (tot_s[s] < MIN_SLOT || best_s[s] < ADJ_SHARE * tot_s[s])
+            d->succ[s] = -1;
     }
 }
 
@@ -298,6 +308,19 @@ static void flood_head(sg17_can_detector *d, const idstate *st, const sg17_can_f
     }
 }
 
+/* The frame before f, if still its slot's pending frame, gets its successor
+ * evidence (f of its own identifier tells nothing: the contest is theirs) */
+static void succ_note(sg17_can_detector *d, int s, const sg17_can_frame *f)
+{
+    int k = d->last_slot;
+    if (k < 0 || k == s || d->succ[k] < 0 || !f->has_time)
+        return;
+    slotst *sl = &d->st[k].slot;
+    if (!sl->has_pend || sl->pend_t != d->last_t)
+        return;
+    sl->pend_succ = s == d->succ[k];
+}
+
 static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                  sg17_can_alert *alerts, size_t *n)
 {
@@ -338,6 +361,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     if (f->ext && timed)
         veh_j1939_tp(d, f, seq, alerts, n);
     int s = lookup_in(d->ids, d->slot, key_of(f->id, f->ext));
+    succ_note(d, s, f);
     if (d->provisional && timed && s < 0 && veh_probation_frame(d, f, seq, s, alerts, n)) {
         d->prev_slot = -1;
         return -1;
@@ -910,6 +934,7 @@ void sg17_can_detector_feed(sg17_can_detector *d, const sg17_can_frame *f, uint6
                             sg17_can_alert *alerts, size_t *n)
 {
     d->last_slot = feed1(d, f, seq, alerts, n);
+    d->last_t = f->t;
 }
 
 void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_t *n)

@@ -112,6 +112,11 @@ struct sg17_can_detector {
     int16_t adj[MAX_IDS];
     uint8_t adj_strong[MAX_IDS];
     int last_slot;
+    /* succ[s]: the identifier that came right after s in at least
+     * ADJ_SHARE of its training frames (-1: none); last_t: the last
+     * frame's arrival */
+    int16_t succ[MAX_IDS];
+    double last_t;
 };
 
 /** Append an alert for frame f (seq) to a[*n] (NULL when full). */

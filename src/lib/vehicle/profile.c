@@ -250,6 +250,21 @@ static void slot_pend(slotst *s, double t, int bad, unsigned ham, int sus, int a
     s->pend_ham = (uint8_t)ham;
     s->pend_sus = (uint8_t)sus;
     s->pend_adj = (uint8_t)adj;
+    s->pend_succ = 0;
+}
+
+/* The order evidence of a contest: the new frame right after its learned
+ * predecessor and the pending one not counts for the new frame, the other
+ * way round for the pending one, and so does the pending frame followed by
+ * its learned successor (the new frame's successor has not come yet; a
+ * pending frame followed by another identifier is not counted against it:
+ * measured, it lost more than it won). */
+static int order_vote(int adj, const slotst *s)
+{
+    int v = (adj != 0) - (s->pend_adj != 0);
+    if (s->pend_succ == 1)
+        v--;
+    return v;
 }
 
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
@@ -343,8 +358,8 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         new_wins = ham < s->pend_ham;
     else if (sus != s->pend_sus)
         new_wins = !sus;
-    else if (adj != s->pend_adj)
-        new_wins = adj != 0; /* the one right after its learned predecessor */
+    else if (order_vote(adj, s))
+        new_wins = order_vote(adj, s) > 0; /* by the learned predecessor and successor */
     else
         new_wins = dn < dp;
     if (new_wins) {

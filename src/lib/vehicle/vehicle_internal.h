@@ -122,6 +122,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
  * its training frames is its predecessor: in a slot contest the frame right
  * after it wins where nothing else but nearness to the schedule tells, or,
  * with a share of at least ADJ_STRONG, before the payload distance does */
+/* (the same shares give an identifier's successor, the one right after it) */
 #define ADJ_SHARE  0.5
 #define ADJ_STRONG 0.9
 /* a bit that changes between at least 1 in FAST_DEN consecutive frames is
@@ -152,6 +153,7 @@ typedef struct idprof {
 typedef struct slotst {
     double E, pend_t;
     uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm, pend_adj;
+    uint8_t pend_succ; /* the frame right after the pending one was its learned successor */
     uint8_t closed_x; /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
 } slotst;
 
@@ -397,7 +399,9 @@ static inline unsigned nearest_of4(const uint8_t last[4][8], uint64_t n, const u
  * the payload nearer the counter reference (by at least hmin bits of the
  * distance ham); then the frame not right behind another flagged one (sus);
  * then the frame right after its identifier's learned predecessor (adj 1, or
- * 2 where that predecessor is strong: it then counts before ham); then the
+ * 2 where that predecessor is strong: it then counts before ham), with the
+ * pending frame followed by its learned successor (s->pend_succ, set by the
+ * detector when the next frame comes) voting for the pending frame; then the
  * arrival nearer the expected one. Training passes tol 0 and no sus or adj. */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, int adj, double *dev);
