@@ -1142,6 +1142,48 @@ static void test_spoof_rate_rocking(void)
     sg17_can_profile_free(p);
 }
 
+/* A jittery sender with a steady payload (Ferrari 0x581: 10 ms, deviations
+ * of up to 4.8 ms; here +-2 ms in training), one bit of which is set for 10
+ * frames in 300, replayed at its rate 2 ms after its schedule from a
+ * recording 2.5 s old: the replayed stream repeats the sender's steady
+ * payload, so the sender's frames carry "the payload the extra stream
+ * repeated" too. When the recording's bit is set, the replayed frame alone
+ * differs from that payload: without the sender's own last payload
+ * excepted, the sender's frame lost each such slot to it (10 of 10). */
+static void steady_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0, 0, 0x26, 0, 0, 0x25, 0x4F, 0};
+    memcpy(x, v, 8);
+    x[5] ^= (uint8_t)(i % 300 >= 100 && i % 300 < 110);
+}
+
+static void test_replay_steady_payload(void)
+{
+    static run_t r;
+    uint32_t js = 7;
+    const char *what = "a steady payload replayed at its rate beside a jittery sender";
+    sg17_can_profile *p = train_frames(2000, 0x581, 0, steady_fill, rock_time, &js); /* 20 s */
+    if (run_start(&r, p, what) == 0) {
+        for (int g = 0; g < 400; g++) {
+            uint8_t x[8], y[8];
+            sg17_can_frame f;
+            double tg = 21 + g * 0.01; /* the sender goes on from training */
+            steady_fill(2000 + g, x, NULL);
+            mkframe(&f, tg + rock_jitter(&js) / 4, 0x581, x, 8);
+            run_feed(&r, &f, 0, 0);
+            if (g < 10) /* the replay starts once the schedule is the sender's */
+                continue;
+            steady_fill(1750 + g, y, NULL); /* recorded 2.5 s earlier: the bit set at g 150 */
+            mkframe(&f, tg + 0.002, 0x581, y, 8);
+            run_feed(&r, &f, 1, 0);
+        }
+        run_check(&r, 0, what);
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -1560,6 +1602,7 @@ int main(void)
     test_replay_hits_counter();
     test_replay_tick_order();
     test_replay_tick_successor();
+    test_replay_steady_payload();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

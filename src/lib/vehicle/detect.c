@@ -387,7 +387,8 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
         if (++st->learn_n == MIN_TRAIN)
             lp->count = MIN_TRAIN;
     }
-    int bad = 0;       /* payload-level verdict of this frame */
+    int pc_was = st->pc_pend; /* a change of the last frame waits for its verdict */
+    int bad = 0;              /* payload-level verdict of this frame */
     int tentative = 0; /* payload-const verdict waits for the next frame */
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "dlc", 0.9);
@@ -585,14 +586,23 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
      * flood, as a payload verdict; beside a stream at the sender's period
      * only after the schedule (row: one on it, the other clearly off it):
      * the sender's own steady signal may carry that payload too (Dodge
-     * Durango 0x202, a byte taking 3 values, replayed at its rate) */
+     * Durango 0x202, a byte taking 3 values, replayed at its rate). Nor
+     * is the sender's own last payload (the counter reference, with no
+     * change of it waiting for a verdict) any sign: a steady signal
+     * replayed repeats it, and when the recording's value moves, the
+     * replayed frame alone would differ from "the payload the stream
+     * repeated" (Ferrari 0x581 replayed at its rate: the sender's frames
+     * lost their slots; a waiting change: Corvette 0x120's start-up) */
     int row = 0;
     if (st->has_intr >= 2 && f->dlc == st->intr_dlc &&
         memcmp(f->data, st->intr, st->intr_dlc) == 0) {
-        if (timed && ip->periodic && st->intr_t - st->intr_t2 >= ip->period / 2)
-            row = tentative = 1;
-        else
+        if (timed && ip->periodic && st->intr_t - st->intr_t2 >= ip->period / 2) {
+            int own = st->has_ctr && !pc_was && memcmp(f->data, st->ctr_ref, st->intr_dlc) == 0;
+            if (!own)
+                row = tentative = 1;
+        } else {
             bad = tentative = 1;
+        }
     }
     int extra = 0;         /* the slot model found this frame extra */
     int slot_pend = 0;     /* ... or made it its slot's pending frame */
