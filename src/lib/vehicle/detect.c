@@ -587,17 +587,25 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
      * only after the schedule (row: one on it, the other clearly off it):
      * the sender's own steady signal may carry that payload too (Dodge
      * Durango 0x202, a byte taking 3 values, replayed at its rate). Nor
-     * is the sender's own last payload (the counter reference, with no
-     * change of it waiting for a verdict) any sign: a steady signal
-     * replayed repeats it, and when the recording's value moves, the
-     * replayed frame alone would differ from "the payload the stream
-     * repeated" (Ferrari 0x581 replayed at its rate: the sender's frames
-     * lost their slots; a waiting change: Corvette 0x120's start-up) */
+     * is one of the sender's own recent payloads (the counter reference
+     * and the last four that moved it, with no change waiting for a
+     * verdict) any sign: a steady signal replayed repeats it, and when
+     * the recording's value moves, the replayed frame alone would differ
+     * from "the payload the stream repeated" (Ferrari 0x581 replayed at
+     * its rate: the sender's frames lost their slots; a signal taking a
+     * few values, replayed once a second: DAGA 0x1D0; a waiting change:
+     * Corvette 0x120's start-up). A pending frame found extra later stays
+     * among the four (one slot's worth of a replayed payload). */
     int row = 0;
     if (st->has_intr >= 2 && f->dlc == st->intr_dlc &&
         memcmp(f->data, st->intr, st->intr_dlc) == 0) {
         if (timed && ip->periodic && st->intr_t - st->intr_t2 >= ip->period / 2) {
-            int own = st->has_ctr && !pc_was && memcmp(f->data, st->ctr_ref, st->intr_dlc) == 0;
+            int own = 0;
+            if (st->has_ctr && !pc_was) {
+                own = memcmp(f->data, st->ctr_ref, st->intr_dlc) == 0;
+                for (unsigned k = 0; k < st->own_n && !own; k++)
+                    own = memcmp(f->data, st->own_hist[k], st->intr_dlc) == 0;
+            }
             if (!own)
                 row = tentative = 1;
         } else {
@@ -875,6 +883,10 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
      * reference - unless the slot model found it extra */
     int moved = !bad && !extra && !row;
     if (moved) {
+        memcpy(st->own_hist[st->own_i], f->data, 8);
+        st->own_i = (uint8_t)((st->own_i + 1) & 3);
+        if (st->own_n < 4)
+            st->own_n++;
         st->has_tent = 0;
         memcpy(st->pend_ref, st->ctr_ref, 8);
         memcpy(st->ctr_ref, f->data, 8);
