@@ -1184,6 +1184,56 @@ static void test_replay_steady_payload(void)
     sg17_can_profile_free(p);
 }
 
+/* A sender whose gaps alternate, 8.3 ms and 11.7 ms (Ford Mustang 0x217: a
+ * steady 10 ms on average, its frames 0.85 ms either side of a 10-ms grid),
+ * its payload constant, replayed at its rate half a period off its grid.
+ * Neither gap is the other's neighbour in the log histogram (6 semitones
+ * apart), so neither band holds 85 % of the gaps: without the period from
+ * the gaps of half to one and a half the median gap, it was not periodic,
+ * and none of the replayed frames was flagged. */
+static double alt_time(int i, void *ctx)
+{
+    uint32_t *s = ctx;
+    if (i == 0)
+        *s = 5;
+    return 1 + (i / 2) * 0.02 + (i % 2) * 0.0083 + rock_jitter(s) / 20;
+}
+
+static void zero_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    memset(x, 0, 8);
+}
+
+static void test_replay_alternating_gaps(void)
+{
+    static run_t r;
+    uint32_t js = 5;
+    const char *what = "a sender with alternating gaps replayed at its rate";
+    sg17_can_profile *p = train_frames(2000, 0x217, 0, zero_fill, alt_time, &js); /* 20 s */
+    if (run_start(&r, p, what) == 0) {
+        double ts = 21.0 + 0.0042; /* half a period off the grid (its phase -0.85 ms) */
+        for (int g = 2000; g < 2400; g++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = alt_time(g, &js);
+            zero_fill(g, x, NULL);
+            if (ts < tg && g > 2010) { /* the replay starts once the schedule is the sender's */
+                mkframe(&f, ts, 0x217, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            while (ts < tg)
+                ts += 0.01;
+            mkframe(&f, tg, 0x217, x, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        run_check(&r, 0, what);
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -1633,6 +1683,7 @@ int main(void)
     test_replay_tick_successor();
     test_replay_steady_payload();
     test_replay_own_recent_payload();
+    test_replay_alternating_gaps();
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();

@@ -791,7 +791,8 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
      * no more extra frames than for any periodic sender and keeps every
      * frame within a quarter period of its expected arrival - a phase-locked
      * sender; an irregular one (Honda Civic 8th 0x039, gaps of 12 to 21 ms
-     * that do not make up for each other) drifts off (profile_finish). */
+     * that do not make up for each other) drifts off (profile_finish).
+     * The same for a sender whose gaps take two values in turn (below). */
     t->wide = 0;
     if (!ip->periodic && pairs >= MIN_SLOT) {
         uint64_t near5 = 0, short5 = 0;
@@ -818,6 +819,28 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
                 }
             t->wide = 1;
             t->wide_p = n1 ? s1 / (double)n1 : P5;
+        } else if (P5 > 0) {
+            /* gaps of two or more values a few semitones apart, each out of
+             * the other's band (Ford Mustang 0x217: 8.3 and 11.7 ms in
+             * turn, 10 ms on average): the period is the mean of the gaps
+             * of half to one and a half the median bin's, if they are 85 %
+             * of all and none is under a quarter of it; the slot model
+             * decides as for a jittery sender (profile_finish) */
+            double Pm = t->sum_bin[m] / (double)t->hist[m], s1 = 0;
+            uint64_t n1 = 0, sh = 0;
+            for (int b = 0; b < HBINS; b++)
+                if (t->hist[b] && t->sum_bin[b] >= 0.5 * Pm * t->hist[b] &&
+                    t->sum_bin[b] < 1.5 * Pm * t->hist[b]) {
+                    s1 += t->sum_bin[b];
+                    n1 += t->hist[b];
+                }
+            double P2 = n1 ? s1 / (double)n1 : 0;
+            for (int b = 0; P2 > 0 && b < bin_of(P2 / 4) && b < HBINS; b++)
+                sh += t->hist[b];
+            if (P2 > 0 && n1 * 100u >= pairs * 85u && sh * 1000u <= ip->count) {
+                t->wide = 1;
+                t->wide_p = P2;
+            }
         }
     }
 }
