@@ -321,6 +321,25 @@ static void succ_note(sg17_can_detector *d, int s, const sg17_can_frame *f)
     sl->pend_succ = s == d->succ[k];
 }
 
+/* Flag the frame (st->iso_*) that came alone in a silence of its sender,
+ * decided at the identifier's next frame (now). */
+static void iso_alert(const idstate *st, const idprof *ip, double now, sg17_can_alert *alerts,
+                      size_t *n)
+{
+    if (*n >= SG17_CAN_MAX_ALERTS)
+        return;
+    sg17_can_alert *a = &alerts[(*n)++];
+    char ph[17];
+    veh_frame_hex(ph, st->iso_data, st->iso_dlc);
+    late_alert(a, st->iso_seq, st->iso_t, now, ip->key, "timing", 0.8);
+    snprintf(a->evidence, sizeof a->evidence,
+             "frame %X#%s at %.6f: alone in a silence of its sender - no frame of the identifier "
+             "%.6f s before it nor %.6f s after it (period %.6f s; no training gap over %.0f "
+             "periods)",
+             (unsigned)(ip->key & 0x1fffffffu), ph, st->iso_t, st->iso_gap, now - st->iso_t,
+             ip->period, ISO_K);
+}
+
 static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                  sg17_can_alert *alerts, size_t *n)
 {
@@ -881,6 +900,28 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     }
     /* a frame with no payload verdict becomes the counter and resemblance
      * reference - unless the slot model found it extra */
+    /* a frame alone in a silence of its sender: an ECU that is off sends
+     * no single frame (Chevrolet Corvette at engine start: an ECU group
+     * silent for 0.28 s, a frame replayed into the silence). Only where
+     * training saw no gap over ISO_K periods: a lossy logger's gaps
+     * (Acura TSX) or a sender that pauses leave frames alone too. */
+    if (timed && ip->periodic && ip->max_gap <= ISO_K * ip->period) {
+        if (st->iso_pend && f->t - st->iso_t > ISO_K * ip->period)
+            iso_alert(st, ip, f->t, alerts, n);
+        st->iso_pend = 0;
+        if (st->has_any && f->t - st->any_t > ISO_K * ip->period && !flagged && !deferred) {
+            st->iso_pend = 1;
+            st->iso_seq = seq;
+            st->iso_t = f->t;
+            st->iso_gap = f->t - st->any_t;
+            st->iso_dlc = (uint8_t)(f->dlc < 8 ? f->dlc : 8);
+            memcpy(st->iso_data, f->data, 8);
+        }
+    }
+    if (timed) {
+        st->any_t = f->t;
+        st->has_any = 1;
+    }
     int moved = !bad && !extra && !row;
     if (moved) {
         memcpy(st->own_hist[st->own_i], f->data, 8);

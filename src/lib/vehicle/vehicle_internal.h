@@ -95,6 +95,10 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define AQ_SIZE    256  /* deferred alerts (probation verdicts) waiting to be handed out */
 #define CK_VALUES  16   /* distinct values a checksum byte must take in training */
 #define REL_VALUES 4    /* distinct values a byte must take for a relation with another */
+/* a frame of a periodic identifier with no frame of it ISO_K periods either
+ * side - alone in a silence of its sender - is flagged, where no training
+ * gap of the identifier was over ISO_K periods (no silences, no lossy logger) */
+#define ISO_K 2.0
 #define CONTEST_P                                                                                 \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned \
          */
