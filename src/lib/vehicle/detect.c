@@ -909,18 +909,14 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
         if (st->iso_pend && f->t - st->iso_t > ISO_K * ip->period)
             iso_alert(st, ip, f->t, alerts, n);
         st->iso_pend = 0;
-        if (st->has_any && f->t - st->any_t > ISO_K * ip->period && !flagged && !deferred) {
+        if (since_seen < 1e9 && since_seen > ISO_K * ip->period && !flagged && !deferred) {
             st->iso_pend = 1;
             st->iso_seq = seq;
             st->iso_t = f->t;
-            st->iso_gap = f->t - st->any_t;
+            st->iso_gap = since_seen;
             st->iso_dlc = (uint8_t)(f->dlc < 8 ? f->dlc : 8);
             memcpy(st->iso_data, f->data, 8);
         }
-    }
-    if (timed) {
-        st->any_t = f->t;
-        st->has_any = 1;
     }
     int moved = !bad && !extra && !row;
     if (moved) {

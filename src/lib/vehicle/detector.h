@@ -25,12 +25,6 @@ typedef struct idstate {
     uint8_t last_seen[8];      /* payload of the last frame of any verdict */
     uint8_t pend_ref[8];       /* counter reference before the pending frame */
     uint8_t pend_moved;        /* the slot's pending frame moved ctr_ref (pend_ref is valid) */
-    uint8_t own_hist[4][8], own_i, own_n; /* the last four payloads that moved ctr_ref */
-    double any_t;                         /* the identifier's last frame, any verdict */
-    uint8_t has_any, iso_pend, iso_dlc;   /* a frame after a silence waits for the next one */
-    uint8_t iso_data[8];
-    uint64_t iso_seq;
-    double iso_t, iso_gap; /* ... its time and the silence before it */
     uint8_t ctr_tent[8];       /* payload of the latest frame whose verdict waits, if its counters
                                   continued the reference: a later frame may continue it instead */
     uint8_t has_tent, tent_nb; /* ... and how many learned-constant bits it changed */
@@ -56,6 +50,11 @@ typedef struct idstate {
     uint8_t pc_data[64];
     uint64_t pc_seq;
     double pc_t;
+    uint8_t own_hist[4][8], own_i, own_n; /* the last four payloads that moved ctr_ref */
+    uint8_t iso_pend, iso_dlc;            /* a frame after a silence waits for the next one */
+    uint8_t iso_data[8];
+    uint64_t iso_seq;
+    double iso_t, iso_gap; /* ... its time and the silence before it */
 } idstate;
 
 /* an identifier in probation (provisional profiles) */
