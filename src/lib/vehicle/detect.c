@@ -898,8 +898,6 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             flagged = 1;
         }
     }
-    /* a frame with no payload verdict becomes the counter and resemblance
-     * reference - unless the slot model found it extra */
     /* a frame alone in a silence of its sender: an ECU that is off sends
      * no single frame (Chevrolet Corvette at engine start: an ECU group
      * silent for 0.28 s, a frame replayed into the silence). Only where
@@ -918,6 +916,8 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             memcpy(st->iso_data, f->data, 8);
         }
     }
+    /* a frame with no payload verdict becomes the counter and resemblance
+     * reference - unless the slot model found it extra */
     int moved = !bad && !extra && !row;
     if (moved) {
         memcpy(st->own_hist[st->own_i], f->data, 8);
