@@ -333,9 +333,8 @@ static void iso_alert(const idstate *st, const idprof *ip, double now, sg17_can_
     veh_frame_hex(ph, st->iso_data, st->iso_dlc);
     late_alert(a, st->iso_seq, st->iso_t, now, ip->key, "timing", 0.8);
     snprintf(a->evidence, sizeof a->evidence,
-             "frame %X#%s at %.6f: alone in a silence of its sender - no frame of the identifier "
-             "%.6f s before it nor %.6f s after it (period %.6f s; no training gap over %.0f "
-             "periods)",
+             "frame %X#%s at %.6f: alone in a silence of its sender (none %.3f s before, "
+             "%.3f s after; period %.6f s, no training gap over %.0f)",
              (unsigned)(ip->key & 0x1fffffffu), ph, st->iso_t, st->iso_gap, now - st->iso_t,
              ip->period, ISO_K);
 }
