@@ -1618,6 +1618,25 @@ static void test_replay_hits_counter(void)
  * the nearer to the sender's last payload, and kept the slot unless a
  * predecessor that comes first in nearly every training frame (here all)
  * weighs before that distance. */
+/* The frames f[0..m) of one tick in time order: fed to r (the frame of
+ * 0x108 at t_rep marked injected), or, with no r, appended to fr[*n]. */
+static void tick_emit(run_t *r, sg17_can_frame *fr, int *n, sg17_can_frame *f, int m, double t_rep)
+{
+    for (int x = 1; x < m; x++) /* time order */
+        for (int y = x; y > 0 && f[y].t < f[y - 1].t; y--) {
+            sg17_can_frame tmp = f[y];
+            f[y] = f[y - 1];
+            f[y - 1] = tmp;
+        }
+    for (int x = 0; x < m; x++) {
+        int is_rep = f[x].id == 0x108 && f[x].t == t_rep;
+        if (r)
+            run_feed(r, &f[x], is_rep, 0);
+        else
+            fr[(*n)++] = f[x];
+    }
+}
+
 static void tick_frames(run_t *r, sg17_can_frame *fr, int *n, int k, double t0, int inj, int step)
 {
     static const uint8_t a[8] = {0x11, 0x22, 0, 0, 0, 0, 0, 0x33};
@@ -1637,19 +1656,7 @@ static void tick_frames(run_t *r, sg17_can_frame *fr, int *n, int k, double t0, 
     if (rep)
         mkframe(&f[m++], nom + 0.0003, 0x108, b_old, 8);
     mkframe(&f[m++], nom + 0.005, 0x200, c, 8);
-    for (int x = 1; x < m; x++) /* time order */
-        for (int y = x; y > 0 && f[y].t < f[y - 1].t; y--) {
-            sg17_can_frame tmp = f[y];
-            f[y] = f[y - 1];
-            f[y - 1] = tmp;
-        }
-    for (int x = 0; x < m; x++) {
-        int is_rep = rep && f[x].id == 0x108 && f[x].t == nom + 0.0003;
-        if (r)
-            run_feed(r, &f[x], is_rep, 0);
-        else
-            fr[(*n)++] = f[x];
-    }
+    tick_emit(r, fr, n, f, m, rep ? nom + 0.0003 : -1);
 }
 
 static void tick_test(int step, const char *what)
@@ -1691,19 +1698,7 @@ static void succ_frames(run_t *r, sg17_can_frame *fr, int *n, int k, double t0, 
         mkframe(&f[m++], nom + 0.0003, 0x108, b, 8);
     for (int x = 0; x < 3; x++)
         mkframe(&f[m++], nom + 0.005 + 0.0002 * ((x + k) % 3), 0x200 + 0x100 * (uint32_t)x, a, 8);
-    for (int x = 1; x < m; x++) /* time order */
-        for (int y = x; y > 0 && f[y].t < f[y - 1].t; y--) {
-            sg17_can_frame tmp = f[y];
-            f[y] = f[y - 1];
-            f[y - 1] = tmp;
-        }
-    for (int x = 0; x < m; x++) {
-        int is_rep = rep && f[x].id == 0x108 && f[x].t == nom + 0.0003;
-        if (r)
-            run_feed(r, &f[x], is_rep, 0);
-        else
-            fr[(*n)++] = f[x];
-    }
+    tick_emit(r, fr, n, f, m, rep ? nom + 0.0003 : -1);
 }
 
 static void test_replay_tick_successor(void)

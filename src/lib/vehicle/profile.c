@@ -193,6 +193,21 @@ static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
     }
 }
 
+/* The mean of the training gaps of half to one and a half P (bins by their
+ * mean gap), and how many (*n; the mean is 0 if none). */
+static double one_period_mean(const idtrain *t, double P, uint64_t *n)
+{
+    double s = 0;
+    *n = 0;
+    for (int b = 0; b < HBINS; b++)
+        if (t->hist[b] && t->sum_bin[b] >= 0.5 * P * t->hist[b] &&
+            t->sum_bin[b] < 1.5 * P * t->hist[b]) {
+            s += t->sum_bin[b];
+            *n += t->hist[b];
+        }
+    return *n ? s / (double)*n : 0;
+}
+
 /* The training span and the traffic time seen (pass 1). */
 static void learn_span(sg17_can_profile *p, const sg17_can_frame *f)
 {
@@ -809,16 +824,10 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
             /* the period: the mean of every gap of about one period (half to
              * one and a half) - the log band's mean is biased for a jitter
              * symmetric in time (Mustang 0x204: 10.24 ms, not 10.00) */
-            double s1 = 0;
-            uint64_t n1 = 0;
-            for (int b = 0; b < HBINS; b++)
-                if (t->hist[b] && t->sum_bin[b] >= 0.5 * P5 * t->hist[b] &&
-                    t->sum_bin[b] < 1.5 * P5 * t->hist[b]) {
-                    s1 += t->sum_bin[b];
-                    n1 += t->hist[b];
-                }
+            uint64_t n1;
+            double P1 = one_period_mean(t, P5, &n1);
             t->wide = 1;
-            t->wide_p = n1 ? s1 / (double)n1 : P5;
+            t->wide_p = n1 ? P1 : P5;
         } else if (P5 > 0) {
             /* gaps of two or more values a few semitones apart, each out of
              * the other's band (Ford Mustang 0x217: 8.3 and 11.7 ms in
@@ -826,15 +835,8 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
              * of half to one and a half the median bin's, if they are 85 %
              * of all and none is under a quarter of it; the slot model
              * decides as for a jittery sender (profile_finish) */
-            double Pm = t->sum_bin[m] / (double)t->hist[m], s1 = 0;
-            uint64_t n1 = 0, sh = 0;
-            for (int b = 0; b < HBINS; b++)
-                if (t->hist[b] && t->sum_bin[b] >= 0.5 * Pm * t->hist[b] &&
-                    t->sum_bin[b] < 1.5 * Pm * t->hist[b]) {
-                    s1 += t->sum_bin[b];
-                    n1 += t->hist[b];
-                }
-            double P2 = n1 ? s1 / (double)n1 : 0;
+            uint64_t n1, sh = 0;
+            double P2 = one_period_mean(t, t->sum_bin[m] / (double)t->hist[m], &n1);
             for (int b = 0; P2 > 0 && b < bin_of(P2 / 4) && b < HBINS; b++)
                 sh += t->hist[b];
             if (P2 > 0 && n1 * 100u >= pairs * 85u && sh * 1000u <= ip->count) {
