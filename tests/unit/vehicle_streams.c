@@ -47,9 +47,8 @@ static void run_feed(run_t *r, const sg17_can_frame *f, int injected, int ignore
     run_mark(r, al, n);
 }
 
-/* End of capture: the verdicts still waiting; then assert that at least all
- * but `miss` injected frames and no counted genuine frame were flagged. */
-static void run_check(run_t *r, int miss, const char *what)
+/* End of capture: the verdicts still waiting; returns the frames flagged. */
+static int run_flush_hits(run_t *r)
 {
     sg17_can_alert al[SG17_CAN_MAX_ALERTS];
     size_t n;
@@ -57,6 +56,17 @@ static void run_check(run_t *r, int miss, const char *what)
         sg17_can_detector_flush(r->d, al, &n);
         run_mark(r, al, n);
     } while (n);
+    int hit = 0;
+    for (uint64_t i = 0; i < r->seq; i++)
+        hit += r->hit[i];
+    return hit;
+}
+
+/* End of capture: the verdicts still waiting; then assert that at least all
+ * but `miss` injected frames and no counted genuine frame were flagged. */
+static void run_check(run_t *r, int miss, const char *what)
+{
+    run_flush_hits(r);
     int ni = 0, ni_hit = 0, ng_hit = 0;
     for (uint64_t i = 0; i < r->seq; i++) {
         ni += r->inj[i];
@@ -1011,15 +1021,7 @@ static void test_long_span_random_payloads_learned(void)
             n188 += span_fr[i].id == 0x188;
             run_feed(&r, &span_fr[i], 0, 0);
         }
-        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
-        size_t na;
-        do {
-            sg17_can_detector_flush(r.d, al, &na);
-            run_mark(&r, al, na);
-        } while (na);
-        int hit = 0;
-        for (uint64_t i = 0; i < r.seq; i++)
-            hit += r.hit[i];
+        int hit = run_flush_hits(&r);
         tap_ok(n188 >= 10 && hit == 0,
                "... and none of the %d frames after it flagged (%d of them the random "
                "identifier's): %d flagged",
@@ -1284,15 +1286,7 @@ static void test_frame_in_silence(void)
     /* trained on a lossy logger's capture: nothing flagged */
     p = train_frames(2000, 0x140, 0, zero_fill, run_lost_time, NULL);
     if (silence_run(p, &r, "... trained on a lossy logger") == 0) {
-        sg17_can_alert al[SG17_CAN_MAX_ALERTS];
-        size_t n;
-        do {
-            sg17_can_detector_flush(r.d, al, &n);
-            run_mark(&r, al, n);
-        } while (n);
-        int hit = 0;
-        for (uint64_t i = 0; i < r.seq; i++)
-            hit += r.hit[i];
+        int hit = run_flush_hits(&r);
         tap_int_eq(hit, 0, "... trained where the logger lost runs of frames: none flagged");
     }
     sg17_can_detector_free(r.d);
