@@ -1251,6 +1251,21 @@ static double run_lost_time(int i, void *ctx) /* every 10 ms, 3 frames lost afte
     return 1 + (i + 3 * (i / 400)) * 0.01;
 }
 
+/* every 10 ms, and once silent for 0.28 s (Corvette's ECU group at engine
+ * start) */
+static double one_silence_time(int i, void *ctx)
+{
+    (void)ctx;
+    return 1 + (i + 28 * (i >= 1000)) * 0.01;
+}
+
+/* the same silence with one frame alone in its middle */
+static double alone_in_silence_time(int i, void *ctx)
+{
+    (void)ctx;
+    return 1 + (i + 14 * (i >= 1000) + 14 * (i >= 1001)) * 0.01;
+}
+
 static int silence_run(sg17_can_profile *p, run_t *r, const char *what)
 {
     if (run_start(r, p, what) != 0)
@@ -1283,11 +1298,37 @@ static void test_frame_in_silence(void)
         run_check(&r, 0, what);
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
-    /* trained on a lossy logger's capture: nothing flagged */
+    /* trained where the sender fell silent once: still flagged, and so
+     * by a profile saved and loaded again (format 6 keeps the rule's flag) */
+    p = train_frames(2000, 0x140, 0, zero_fill, one_silence_time, NULL);
+    sg17_can_profile *q = NULL;
+    const char *path = "vehicle_silence.tmp";
+    if (p && (sg17_can_profile_save(p, path) != 0 || sg17_can_profile_load(path, &q) != 0))
+        q = NULL;
+    remove(path);
+    what = "... trained where the sender fell silent once";
+    if (silence_run(p, &r, what) == 0)
+        run_check(&r, 0, what);
+    sg17_can_detector_free(r.d);
+    what = "... by that profile saved and loaded";
+    if (silence_run(q, &r, what) == 0)
+        run_check(&r, 0, what);
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(q);
+    sg17_can_profile_free(p);
+    /* trained on a lossy logger's capture, or where a frame came alone in
+     * the sender's silence: nothing flagged */
     p = train_frames(2000, 0x140, 0, zero_fill, run_lost_time, NULL);
     if (silence_run(p, &r, "... trained on a lossy logger") == 0) {
         int hit = run_flush_hits(&r);
         tap_int_eq(hit, 0, "... trained where the logger lost runs of frames: none flagged");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+    p = train_frames(2000, 0x140, 0, zero_fill, alone_in_silence_time, NULL);
+    if (silence_run(p, &r, "... trained with a frame alone in a silence") == 0) {
+        int hit = run_flush_hits(&r);
+        tap_int_eq(hit, 0, "... trained where a frame came alone in the silence: none flagged");
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);

@@ -334,7 +334,7 @@ static void iso_alert(const idstate *st, const idprof *ip, double now, sg17_can_
     late_alert(a, st->iso_seq, st->iso_t, now, ip->key, "timing", 0.8);
     snprintf(a->evidence, sizeof a->evidence,
              "frame %X#%s at %.6f: alone in a silence of its sender (none %.3f s before, "
-             "%.3f s after; period %.6f s, no training gap over %.0f)",
+             "%.3f s after; period %.6f s, training: no frame alone in a gap over %.0f)",
              (unsigned)(ip->key & 0x1fffffffu), ph, st->iso_t, st->iso_gap, now - st->iso_t,
              ip->period, ISO_K);
 }
@@ -900,9 +900,10 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     /* a frame alone in a silence of its sender: an ECU that is off sends
      * no single frame (Chevrolet Corvette at engine start: an ECU group
      * silent for 0.28 s, a frame replayed into the silence). Only where
-     * training saw no gap over ISO_K periods: a lossy logger's gaps
+     * training saw no gap over ISO_K periods, or such silences rarely and
+     * no frame alone between two (ip->iso_ok): a lossy logger's gaps
      * (Acura TSX) or a sender that pauses leave frames alone too. */
-    if (timed && ip->periodic && ip->max_gap <= ISO_K * ip->period) {
+    if (timed && ip->periodic && ip->iso_ok) {
         if (st->iso_pend && f->t - st->iso_t > ISO_K * ip->period)
             iso_alert(st, ip, f->t, alerts, n);
         st->iso_pend = 0;

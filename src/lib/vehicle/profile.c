@@ -450,6 +450,22 @@ static int foreign_extra(const idtrain *t, const sg17_can_frame *x, const sg17_c
     return pdist(t, t->kd, x->data, n) > dkf + 2 && pdist(t, x->data, f->data, n) > dkf + 2;
 }
 
+/* Pass 2: the gaps over ISO_K periods of an identifier, and the frames
+ * alone between two such gaps (every frame, those left out too). */
+static void iso_track(idtrain *t, double period, double now)
+{
+    double lim = ISO_K * period;
+    if (t->iso_n >= 1 && now - t->iso_t2 > lim) {
+        t->iso_long++;
+        if (t->iso_n >= 2 && t->iso_t2 - t->iso_t1 > lim)
+            t->iso_alone++;
+    }
+    t->iso_t1 = t->iso_t2;
+    t->iso_t2 = now;
+    if (t->iso_n < 2)
+        t->iso_n++;
+}
+
 /* Frame f falls in a second of the span (not its first) in which more than
  * FUZZ_NEW identifiers were seen for the first time. */
 static int fuzz_second(sg17_can_profile *p, const sg17_can_frame *f)
@@ -598,6 +614,8 @@ int sg17_can_profile_add(sg17_can_profile *p, const sg17_can_frame *f)
         return SG17_E_STATE; /* pass 2 must see the same frames */
     idtrain *t = &p->tr[s];
     p->frames2++;
+    if (f->has_time)
+        iso_track(t, p->ids[s].period, f->t);
     if (xbit(t, t->k2++)) {
         t->n_flood++;
         return 0;
@@ -1000,6 +1018,9 @@ int sg17_can_profile_finish(sg17_can_profile *p)
                 ip->periodic = 0;
             ip->tol = r->maxdev;
         }
+        ip->iso_ok =
+            ip->max_gap <= ISO_K * ip->period || (t->iso_alone == 0 && t->iso_long <= ISO_LONG &&
+                                                  (uint64_t)t->iso_long * ISO_RATE <= ip->count);
     }
     p->has_tr = !p->trans.full && !p->half->full;
     p->tr_thr = p->tr_thr + p->tr_thr / 2 + 2;

@@ -97,8 +97,16 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define REL_VALUES 4    /* distinct values a byte must take for a relation with another */
 /* a frame of a periodic identifier with no frame of it ISO_K periods either
  * side - alone in a silence of its sender - is flagged, where no training
- * gap of the identifier was over ISO_K periods (no silences, no lossy logger) */
+ * gap of the identifier was over ISO_K periods (no silences, no lossy logger),
+ * or at most ISO_LONG such gaps, at most one per ISO_RATE frames (a sender's
+ * rare silences), none of whose ends was a frame alone between two of them */
 #define ISO_K 2.0
+#ifndef ISO_LONG
+#define ISO_LONG 3
+#endif
+#ifndef ISO_RATE
+#define ISO_RATE 500
+#endif
 #define CONTEST_P                                                                                 \
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned \
          */
@@ -152,6 +160,7 @@ typedef struct idprof {
     uint64_t rel_eq, rel_not;      /* bit 8a+b (a < b): byte b equals byte a / its complement */
     uint8_t fast[8];               /* bits of bytes 0..7 that changed between >= 1/FAST_DEN of the
                                       consecutive training frames (left out of slot contests' distances) */
+    uint8_t iso_ok;                /* the silence rule (ISO_K) holds for it */
 } idprof;
 
 typedef struct slotst {
@@ -213,6 +222,10 @@ typedef struct idtrain {
     sg17_can_frame px; /* pass 2: the frame awaiting its verdict */
     double kt;         /* the last frame kept: time, payload */
     uint8_t kd[8], has_px, has_k;
+    /* pass 2: gaps over ISO_K periods (pass 1's) and frames alone between two */
+    double iso_t1, iso_t2; /* the identifier's last two frames */
+    uint32_t iso_long, iso_alone;
+    uint8_t iso_n;
 } idtrain;
 
 struct sg17_can_profile {
