@@ -973,8 +973,8 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             keep_frame(p, (int)s, &t->px);
         /* left out: every flood frame; an identifier seen only in bursts of
          * new identifiers; extra frames with a foreign payload while they
-         * are at most 5 % of the identifier's frames (more: it is the
-         * sender's way, and they are learned after all) */
+         * are at most 1 / FOREIGN_DEN of the identifier's frames (more: it
+         * is the sender's way, and they are learned after all) */
         p->left_flood += t->n_flood; /* (left out in pass 1 too) */
         if (t->n_outside == 0 && ip->count) {
             /* seen only in bursts of new identifiers (its frames there
@@ -995,7 +995,7 @@ int sg17_can_profile_finish(sg17_can_profile *p)
             ip->count = 0;
             continue;
         }
-        if (t->n_out && t->n_out * 20u <= ip->count) {
+        if (t->n_out && t->n_out * FOREIGN_DEN <= ip->count) {
             double P = ip->period;
             p->left_foreign += t->n_out;
             derive_id(p, &p->ids2[s], &p->tr2[s]);

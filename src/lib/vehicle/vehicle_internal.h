@@ -101,6 +101,11 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
  * or at most ISO_LONG such gaps, at most one per ISO_RATE frames (a sender's
  * rare silences), none of whose ends was a frame alone between two of them */
 #define ISO_K 2.0
+/* extra frames with a foreign payload are left out of learning while they
+ * are at most 1 / FOREIGN_DEN of their identifier's frames */
+#ifndef FOREIGN_DEN
+#define FOREIGN_DEN 10u
+#endif
 #ifndef ISO_LONG
 #define ISO_LONG 3
 #endif
