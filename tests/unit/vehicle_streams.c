@@ -833,8 +833,9 @@ static void test_learning_span_with_replay(void)
                 mkframe(&f, t, 0x1B0, x, 8);
                 run_feed(&r, &f, rep, 0);
             }
-            run_check(&r, 0, k ? "... one frame in 17 a fuzzed one"
-                               : "replay, learned from a span that held it too");
+            run_check(&r, 0,
+                      k ? "... one frame in 17 a fuzzed one"
+                        : "replay, learned from a span that held it too");
         }
         sg17_can_detector_free(r.d);
         sg17_can_profile_free(p);
