@@ -482,6 +482,78 @@ static void test_training_extras(void)
     }
 }
 
+/* A slot contest's alert names what decided it. A sender at 10 ms (+-0.2
+ * ms in training), one steady payload: a copy injected 1.5 ms before one of
+ * its frames loses the slot when the sender's comes, off the schedule while
+ * the sender's is on it; a copy 0.2 ms after another frame, both on the
+ * schedule, loses by its distance from the expected arrival. */
+static void steady_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    memset(x, 0x11, 8);
+}
+
+static double jit_10ms(int i, void *ctx)
+{
+    (void)ctx;
+    return 1 + i * 0.01 + ((i * 7) % 5 - 2) * 0.0001;
+}
+
+static void test_contest_evidence(void)
+{
+    sg17_can_profile *p = train_frames(2000, 0x300, 0, steady_fill, jit_10ms, NULL);
+    sg17_can_detector *d = NULL;
+    if (!p || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "contest evidence: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    char ev_early[200] = "", ev_late[200] = "";
+    int other = 0;
+    uint64_t seq = 0;
+    for (int g = 0; g < 200; g++) {
+        double t = 30 + g * 0.01;
+        uint8_t x[8];
+        steady_fill(g, x, NULL);
+        /* the frames of this period in time order: the sender's, and a copy */
+        double tf[2] = {t, 0};
+        int nf = 1;
+        if (g == 100) {
+            tf[0] = t - 0.0015;
+            tf[1] = t;
+            nf = 2;
+        } else if (g == 150) {
+            tf[1] = t + 0.0002;
+            nf = 2;
+        }
+        for (int k = 0; k < nf; k++) {
+            sg17_can_frame f;
+            sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+            size_t n;
+            uint64_t sq = seq++;
+            mkframe(&f, tf[k], 0x300, x, 8);
+            sg17_can_detector_feed(d, &f, sq, al, &n);
+            for (size_t j = 0; j < n; j++) {
+                if (al[j].t == 30 + 100 * 0.01 - 0.0015)
+                    snprintf(ev_early, sizeof ev_early, "%s", al[j].evidence);
+                else if (al[j].t == 30 + 150 * 0.01 + 0.0002)
+                    snprintf(ev_late, sizeof ev_late, "%s", al[j].evidence);
+                else
+                    other++;
+            }
+        }
+    }
+    tap_ok(strstr(ev_early, "lost its period slot") &&
+               strstr(ev_early, "it was off the schedule, the other on it"),
+           "a copy sent early loses its slot: off the schedule (%s)", ev_early);
+    tap_ok(strstr(ev_late, "farther from the expected arrival than the other") != NULL,
+           "a copy sent just after: farther from the expected arrival (%s)", ev_late);
+    tap_int_eq(other, 0, "the sender's frames: no alert");
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
@@ -491,5 +563,6 @@ int main(void)
     test_probation();
     test_j1939_requests();
     test_training_extras();
+    test_contest_evidence();
     return tap_done();
 }

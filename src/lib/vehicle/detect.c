@@ -798,8 +798,9 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                 if (a)
                     snprintf(a->evidence, sizeof a->evidence,
                              "frame %X#%s at %.6f: second frame in one period slot (period %.6f "
-                             "s, expected %.6f)",
-                             (unsigned)f->id, veh_hexof(hx, f), f->t, ip->period, E0);
+                             "s, expected %.6f): %s",
+                             (unsigned)f->id, veh_hexof(hx, f), f->t, ip->period, E0,
+                             veh_slot_why(&st->slot));
             }
             flagged = 1;
         } else if (v == 2 && old_pend_x) {
@@ -827,11 +828,10 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             sg17_can_alert *a = veh_new_alert(alerts, n, f, old_pend_seq, "timing", 0.6);
             if (a) {
                 a->t = old_pend_t;
-                snprintf(
-                    a->evidence, sizeof a->evidence,
-                    "frame %X at %.6f: second frame in one period slot, farther from the expected "
-                    "arrival %.6f than the frame at %.6f (period %.6f s)",
-                    (unsigned)f->id, old_pend_t, E0, f->t, ip->period);
+                snprintf(a->evidence, sizeof a->evidence,
+                         "frame %X at %.6f: lost its period slot to the frame at %.6f (expected "
+                         "%.6f): %s",
+                         (unsigned)f->id, old_pend_t, f->t, E0, veh_slot_why(&st->slot));
             }
             /* the pending frame was the intruder: it is no counter reference
              * (one with a payload verdict never became one) */

@@ -282,6 +282,42 @@ static int order_vote(int adj, const slotst *s)
     return v;
 }
 
+/* s->why: what decided a slot verdict (veh_slot_why's texts) */
+enum {
+    WHY_CLOSED,
+    WHY_PAYLOAD,
+    WHY_SUS,
+    WHY_SCHED,
+    WHY_WAIT,
+    WHY_COPY,
+    WHY_XPHASE,
+    WHY_REPEAT,
+    WHY_ADJ,
+    WHY_HAM,
+    WHY_ORDER,
+    WHY_NEAR,
+    WHY_N
+};
+
+const char *veh_slot_why(const slotst *s)
+{
+    static const char *const txt[WHY_N] = {
+        [WHY_CLOSED] = "its slot was already taken",
+        [WHY_PAYLOAD] = "its payload broke a learned model, the other's did not",
+        [WHY_SUS] = "it came right behind another flagged frame",
+        [WHY_SCHED] = "it was off the schedule, the other on it",
+        [WHY_WAIT] = "a payload verdict waiting, or nearer the extra frames",
+        [WHY_COPY] = "it did not advance the learned counters",
+        [WHY_XPHASE] = "at the extra frames' phase, the other nearer the schedule",
+        [WHY_REPEAT] = "it carried the payload the extra frames repeated",
+        [WHY_ADJ] = "not right after its learned predecessor, the other was",
+        [WHY_HAM] = "its slow bits farther from the sender's last payload",
+        [WHY_ORDER] = "the learned predecessor and successor chose the other",
+        [WHY_NEAR] = "farther from the expected arrival than the other",
+    };
+    return s->why < WHY_N ? txt[s->why] : "";
+}
+
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, int adj, double *dev)
 {
@@ -327,6 +363,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
         *dev = (s->E - P / 2) - t;
+        s->why = WHY_CLOSED;
         return 1;
     }
     if (!s->has_pend) {
@@ -355,28 +392,43 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
      * (DAGA 0x080), while a frame resembling the extra stream or copying
      * the sender's last is evidence (streams crossing beside a jittery
      * sender: the sender's frame may sit at the extra stream's phase) */
-    if ((bad == 1) != (pb == 1))
+    int why;
+    if ((bad == 1) != (pb == 1)) {
         new_wins = bad != 1;
-    else if (SLOT_SUS_FIRST && sus != s->pend_sus)
+        why = WHY_PAYLOAD;
+    } else if (SLOT_SUS_FIRST && sus != s->pend_sus) {
         new_wins = !sus;
-    else if (tol > 0 && (dn <= tol) != (dp <= tol))
+        why = WHY_SUS;
+    } else if (tol > 0 && (dn <= tol) != (dp <= tol)) {
         new_wins = dn <= tol; /* one on the schedule, the other clearly off it */
-    else if (bad != pb && (bad == 2 || bad == 3 || pb == 2 || pb == 3))
+        why = WHY_SCHED;
+    } else if (bad != pb && (bad == 2 || bad == 3 || pb == 2 || pb == 3)) {
         new_wins = bad < pb;
-    else if (xn != xp && (xn ? dp < dn : dn < dp))
+        int lb = new_wins ? pb : bad; /* the loser's */
+        why = lb == 3 ? WHY_COPY : lb == 4 ? WHY_REPEAT : WHY_WAIT;
+    } else if (xn != xp && (xn ? dp < dn : dn < dp)) {
         new_wins = xp; /* one at the extra stream's phase, the other nearer the schedule */
-    else if (bad != pb)
+        why = WHY_XPHASE;
+    } else if (bad != pb) {
         new_wins = bad < pb; /* the payload the extra stream repeated */
-    else if (adj != s->pend_adj && ((adj | s->pend_adj) & 2))
+        why = WHY_REPEAT;
+    } else if (adj != s->pend_adj && ((adj | s->pend_adj) & 2)) {
         new_wins = adj != 0; /* right after a predecessor it nearly always follows */
-    else if (ham + hmin <= s->pend_ham || (unsigned)s->pend_ham + hmin <= ham)
+        why = WHY_ADJ;
+    } else if (ham + hmin <= s->pend_ham || (unsigned)s->pend_ham + hmin <= ham) {
         new_wins = ham < s->pend_ham;
-    else if (sus != s->pend_sus)
+        why = WHY_HAM;
+    } else if (sus != s->pend_sus) {
         new_wins = !sus;
-    else if (order_vote(adj, s))
+        why = WHY_SUS;
+    } else if (order_vote(adj, s)) {
         new_wins = order_vote(adj, s) > 0; /* by the learned predecessor and successor */
-    else
+        why = WHY_ORDER;
+    } else {
         new_wins = dn < dp;
+        why = WHY_NEAR;
+    }
+    s->why = (uint8_t)why;
     if (new_wins) {
         *dev = dp;
         slot_pend(s, t, bad, ham, sus, adj);

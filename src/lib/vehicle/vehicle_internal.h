@@ -172,7 +172,8 @@ typedef struct slotst {
     double E, pend_t;
     uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm, pend_adj;
     uint8_t pend_succ; /* the frame right after the pending one was its learned successor */
-    uint8_t closed_x; /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
+    uint8_t closed_x;  /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
+    uint8_t why;       /* set by veh_slot_step returning 1 or 2: what decided (veh_slot_why) */
 } slotst;
 
 /* Training pass 2: the slot model replayed over an identifier's frames. */
@@ -427,5 +428,9 @@ static inline unsigned nearest_of4(const uint8_t last[4][8], uint64_t n, const u
  * arrival nearer the expected one. Training passes tol 0 and no sus or adj. */
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, int adj, double *dev);
+
+/* What decided veh_slot_step's last verdict 1 or 2 (s->why), said of the
+ * frame found extra: alert evidence. */
+const char *veh_slot_why(const slotst *s);
 
 #endif
