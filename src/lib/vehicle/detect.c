@@ -259,8 +259,8 @@ static void xcont_alert(const idstate *st, uint32_t key, uint64_t seq, double t,
     veh_frame_hex(ph, st->xc_data, st->xc_dlc);
     late_alert(a, seq, t, now, key, "timing", 0.8);
     snprintf(a->evidence, sizeof a->evidence,
-             "frame %X#%s at %.6f: continues the stream of extra frames at its phase (last "
-             "extra frame at %.6f), off the sender's schedule (period %.6f s, expected %.6f)",
+             "frame %X#%s at %.6f: continues the extra frames' phase (last at %.6f), off the "
+             "sender's schedule (period %.6f s, expected %.6f)",
              (unsigned)(key & 0x1fffffffu), ph, t, st->intr_t, P, E);
 }
 
@@ -774,9 +774,8 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                 sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "timing", 0.9);
                 if (a)
                     snprintf(a->evidence, sizeof a->evidence,
-                             "frame %X#%s at %.6f: second frame in one period slot, at the phase "
-                             "of the stream of extra frames (last extra frame at %.6f; period "
-                             "%.6f s, expected %.6f)",
+                             "frame %X#%s at %.6f: second frame in its period slot, at the "
+                             "extra frames' phase (last at %.6f; period %.6f s, expected %.6f)",
                              (unsigned)f->id, veh_hexof(hx, f), f->t, xc_last, ip->period, E0);
             } else if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
                 /* off the schedule: an injected frame, or a cyclic-on-change
