@@ -554,6 +554,53 @@ static void test_contest_evidence(void)
     sg17_can_profile_free(p);
 }
 
+/* Every alert's evidence fits its field whole, with absolute timestamps and
+ * an extended identifier: a J1939 sender at 10 ms spoofed at its rate 4 ms
+ * behind it (the extra-stream alerts, the longest texts, were cut). */
+static double abs_10ms(int i, void *ctx)
+{
+    (void)ctx;
+    return 1757617000.0 + i * 0.01 + ((i * 7) % 5 - 2) * 0.0001;
+}
+
+static void test_evidence_fits(void)
+{
+    sg17_can_profile *p = train_frames(2000, 0x18FEF100, 1, eec1_fill, abs_10ms, NULL);
+    sg17_can_detector *d = NULL;
+    if (!p || sg17_can_detector_new(p, &d) != 0) {
+        tap_ok(0, "evidence length: trained");
+        sg17_can_profile_free(p);
+        return;
+    }
+    size_t longest = 0, alerts = 0;
+    int cut = 0;
+    uint64_t seq = 0;
+    for (int g = 0; g < 400; g++) {
+        double t = 1757617442.0 + g * 0.01;
+        for (int k = 0; k < (g >= 100 ? 2 : 1); k++) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            sg17_can_alert al[SG17_CAN_MAX_ALERTS];
+            size_t n;
+            eec1_fill(k ? 0x5A : g, x, NULL);
+            x[4] = (uint8_t)(k ? 0xF3 : 0x1A);
+            mkext(&f, t + k * 0.004, 0x18FEF100, x, 8);
+            sg17_can_detector_feed(d, &f, seq++, al, &n);
+            for (size_t j = 0; j < n; j++) {
+                size_t len = strlen(al[j].evidence);
+                alerts++;
+                if (len > longest)
+                    longest = len;
+                cut |= len + 1 >= sizeof al[j].evidence;
+            }
+        }
+    }
+    tap_ok(alerts >= 300 && !cut, "%zu alerts, the longest evidence %zu bytes: none cut", alerts,
+           longest);
+    sg17_can_detector_free(d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_deferred_const();
@@ -564,5 +611,6 @@ int main(void)
     test_j1939_requests();
     test_training_extras();
     test_contest_evidence();
+    test_evidence_fits();
     return tap_done();
 }
