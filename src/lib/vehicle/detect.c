@@ -658,7 +658,18 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * frames on the candump logs, so it is flagged.) */
         double P = ip->period, tol = rephase_tol(ip);
         st->tv_pend = 0;
-        if (fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol) {
+        /* X at the phase of the extra frame found before it (one period
+         * or more, under CONTEST_P periods earlier): no sender re-phases onto
+         * an intruder's phase (the Chevrolet Corvette's 0x420 replayed at
+         * its rate from 0.06 s before its ECU fell silent: the second
+         * replayed frame, alone in the silence, "re-phased" the sender, and
+         * its own frames lost their slots when it came back) */
+        double xtol = ip->tol / 2 < P / 8 ? ip->tol / 2 : P / 8;
+        int x_phase = REPHASE_X && st->has_intr && st->intr_t == st->tv_t &&
+                      st->intr_t - st->intr_t2 > P / 2 &&
+                      st->intr_t - st->intr_t2 < CONTEST_P * P &&
+                      phase_dist(st->intr_t, st->intr_t2, P) <= xtol;
+        if (!x_phase && fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol) {
             st->slot.init = 0;
             st->has_intr = 0;
         } else

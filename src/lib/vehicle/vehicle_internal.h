@@ -273,6 +273,9 @@ struct sg17_can_profile {
 #ifndef SLOT_SUS_FIRST
 #define SLOT_SUS_FIRST 0
 #endif
+#ifndef REPHASE_X
+#define REPHASE_X 1
+#endif
 #ifndef SEQ_GAP
 #define SEQ_GAP 0.0005
 #endif
