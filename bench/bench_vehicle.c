@@ -38,15 +38,38 @@ int main(int argc, char **argv)
         fprintf(stderr, "train: %s\n", err);
         return 1;
     }
-    /* whole path: read + parse + detect */
+    /* whole path (read + parse + detect) and the baseline (read + parse
+     * only, each frame into one variable as the whole path does), each the
+     * best of `passes` alternating passes: the first pass over a file pays
+     * for the page cache, and a baseline that stored the frames paid for
+     * touching fresh memory - it read slower than the whole path did */
+    int passes = rounds < 3 ? rounds : 3;
+    double whole = 1e30, read_only = 1e30;
     sg17_eval_result res;
-    double t0 = bench_now_s();
-    if (sg17_vehicle_eval(p, cap, 0, &res, err, sizeof err) != 0) {
-        fprintf(stderr, "eval: %s\n", err);
-        return 1;
+    for (int k = 0; k < passes; k++) {
+        double t0 = bench_now_s();
+        if (sg17_vehicle_eval(p, cap, 0, &res, err, sizeof err) != 0) {
+            fprintf(stderr, "eval: %s\n", err);
+            return 1;
+        }
+        double w = bench_now_s() - t0;
+        if (w < whole)
+            whole = w;
+        sg17_can_reader *r0;
+        sg17_can_frame one;
+        if (sg17_vehicle_open(cap, &r0) != 0) {
+            fprintf(stderr, "open failed\n");
+            return 1;
+        }
+        t0 = bench_now_s();
+        while (sg17_vehicle_next(r0, &one) == 1)
+            ;
+        double ro = bench_now_s() - t0;
+        sg17_vehicle_close(r0);
+        if (ro < read_only)
+            read_only = ro;
     }
-    double whole = bench_now_s() - t0;
-    /* load frames */
+    /* load frames (not timed) */
     size_t cap_n = 1u << 20, n = 0;
     sg17_can_frame *fr = malloc(cap_n * sizeof *fr);
     sg17_can_reader *r;
@@ -54,12 +77,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "open failed\n");
         return 1;
     }
-    double rp0 = bench_now_s();
     while (n < cap_n && sg17_vehicle_next(r, &fr[n]) == 1)
         n++;
     sg17_vehicle_close(r);
-    /* baseline, same run: reading the capture alone (open + unzip + parse) */
-    double read_only = bench_now_s() - rp0;
     uint32_t *lat = malloc(n * sizeof *lat);
     if (!lat)
         return 1;
@@ -102,11 +122,12 @@ int main(int argc, char **argv)
     printf(
         "decision latency per frame: p50 %u ns, p99 %u ns, max %u ns (timer overhead included)\n",
         lat[n / 2], lat[(size_t)((double)n * 0.99)], lat[n - 1]);
-    printf("read+parse+detect: %.2f M frames/s (%s, incl. unzip)\n",
-           (double)res.all.frames / whole / 1e6, cap);
-    printf("baseline, same run: read+parse only %.2f M frames/s; the decision path is %.1fx "
-           "faster than reading the capture, the whole path takes %.2fx the baseline's time\n",
-           (double)n / read_only / 1e6, read_only / best, whole / read_only);
+    printf("read+parse+detect: %.2f M frames/s (%s, incl. unzip; best of %d passes)\n",
+           (double)res.all.frames / whole / 1e6, cap, passes);
+    printf("baseline, same run: read+parse only %.2f M frames/s (best of %d passes); the "
+           "decision path is %.1fx faster than reading the capture, the whole path takes %.2fx "
+           "the baseline's time\n",
+           (double)n / read_only / 1e6, passes, read_only / best, whole / read_only);
     free(lat);
     free(fr);
     sg17_can_profile_free(p);
