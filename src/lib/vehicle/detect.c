@@ -222,6 +222,13 @@ static double rephase_tol(const idprof *ip)
     return t > 0.05 * ip->period ? t : 0.05 * ip->period;
 }
 
+/* How near the phase of the stream of extra frames a frame must come to
+ * continue it: half the largest training deviation, at most 1/8 period. */
+static double xphase_tol(const idprof *ip)
+{
+    return ip->tol / 2 < ip->period / 8 ? ip->tol / 2 : ip->period / 8;
+}
+
 /* Distance of t from the nearest instant E + kP of a schedule. */
 static double phase_dist(double t, double E, double P)
 {
@@ -664,7 +671,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * its rate from 0.06 s before its ECU fell silent: the second
          * replayed frame, alone in the silence, "re-phased" the sender, and
          * its own frames lost their slots when it came back) */
-        double xtol = ip->tol / 2 < P / 8 ? ip->tol / 2 : P / 8;
+        double xtol = xphase_tol(ip);
         int x_phase = REPHASE_X && st->has_intr && st->intr_t == st->tv_t &&
                       st->intr_t - st->intr_t2 > P / 2 &&
                       st->intr_t - st->intr_t2 < CONTEST_P * P &&
@@ -740,7 +747,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * 0x0A6: the logger lost runs of 7-8 frames, and in each a replay at
          * the sender's rate took the schedule, then the sender's frames lost
          * their slots) */
-        double xtol = ip->tol / 2 < ip->period / 8 ? ip->tol / 2 : ip->period / 8;
+        double xtol = xphase_tol(ip);
         int xcont = st->has_intr && bad != 1 && f->t - st->intr_t < CONTEST_P * ip->period &&
                     st->intr_t - st->intr_t2 > ip->period / 2 &&
                     phase_dist(st->intr_t, st->intr_t2, ip->period) <= xtol &&
