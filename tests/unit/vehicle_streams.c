@@ -3,7 +3,8 @@
  * sender's own rate or as a flood: replay of a 2-bit-counter sender,
  * spoofing and replay beside a jittery sender, spoofing through a silence
  * of the sender, a frame replayed once a second beside the sender's equal
- * or similar one, a two-valued sender replayed at its rate, a sender that
+ * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
+ * learned for 3.5 s replayed at its rate, a sender that
  * sends bursts, a sender whose logger drops runs of frames, a 1-ms flood of
  * an aperiodic identifier; and the counter's resynchronisation without
  * timestamps. Every test counts the frames the alerts flag, injected and
@@ -472,6 +473,49 @@ static void test_replay_steady_signal(void)
             run_feed(&r, &f, rk, 0);
         }
         run_check(&r, 5, "replay beside a sender whose signal takes 3 values");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
+/* A 100-ms sender learned for 3.5 s (35 frames, as online detection with a
+ * short learning span sees it), then alone for 1 s, then replayed at its
+ * rate 37 ms after it:
+ * 35 frames are enough for its timing to be judged - every replayed frame
+ * is flagged, none of the sender's (with 50 gaps required: 0 of 89). */
+static void slow_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    const uint8_t v[8] = {0x40, 0x00, (uint8_t)(0x10 + i / 3 % 8), 0x00, 0x07, 0, 0, 0};
+    memcpy(x, v, 8);
+}
+
+static double slow_time(int i, void *ctx) /* 100 ms, +-0.2 ms */
+{
+    (void)ctx;
+    return 1 + i * 0.1 + (i % 3 ? 0.0002 : -0.0002);
+}
+
+static void test_short_learning_span(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_frames(35, 0x35D, 0, slow_fill, slow_time, NULL);
+    if (run_start(&r, p, "short learning span") == 0) {
+        int g = 35, k = 0;
+        while (g < 135) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = slow_time(g, NULL), tr = slow_time(45 + k, NULL) + 0.037;
+            int rk = k < 90 && tr < tg;
+            if (rk)
+                slow_fill(k++ % 35, x, NULL); /* the recorded frames, again and again */
+            else
+                slow_fill(g, x, NULL);
+            mkframe(&f, rk ? tr : tg, 0x35D, x, 8);
+            g += !rk;
+            run_feed(&r, &f, rk, 0);
+        }
+        run_check(&r, 5, "replay at the rate of a 100-ms sender learned for 3.5 s");
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
@@ -1823,6 +1867,7 @@ int main(void)
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_steady_signal();
+    test_short_learning_span();
     test_flood_1ms_aperiodic();
     test_untimed_counter_resync();
     test_probation_borderline();

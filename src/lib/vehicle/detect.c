@@ -106,10 +106,10 @@ static void adj_init(sg17_can_detector *d)
         }
     }
     for (size_t s = 0; s < p->n; s++) {
-        if (tot[s] < MIN_SLOT || best[s] < ADJ_SHARE * tot[s])
+        if (tot[s] < MIN_ADJ || best[s] < ADJ_SHARE * tot[s])
             d->adj[s] = -1;
         d->adj_strong[s] = best[s] >= ADJ_STRONG * tot[s];
-        if (tot_s[s] < MIN_SLOT || best_s[s] < ADJ_SHARE * tot_s[s])
+        if (tot_s[s] < MIN_ADJ || best_s[s] < ADJ_SHARE * tot_s[s])
             d->succ[s] = -1;
     }
 }
@@ -859,7 +859,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             st->pend_seq = seq;
     } else if (timed) {
         /* provisional profiles, adopted identifiers and identifiers with 2 to
-         * MIN_SLOT training frames: flooding only (FLOOD_N frames closer than
+         * MIN_GAPS training frames: flooding only (FLOOD_N frames closer than
          * FLOOD_GAP on average: a single short gap is often the logger
          * delivering frames in batches). The least of a few gaps is no bound:
          * a new gap falls below the least of n with probability 1/(n+1)
@@ -867,7 +867,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * 22 gaps, then 33 ms). An identifier seen once has the training span
          * as its minimum gap, a bound of its own (DAGA's identifier 1, once
          * in 153 s, flooded and replayed in the attack captures). */
-        int flood_only = d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_SLOT);
+        int flood_only = d->provisional || st->adopted || (ip->count >= 2 && ip->count <= MIN_GAPS);
         double mg = flood_only ? 2 * FLOOD_GAP : ip->min_gap;
         double t_old = st->fl_t[st->fl_i];
         int flood = flood_only && st->fl_n >= FLOOD_N && f->t - t_old < FLOOD_N * FLOOD_GAP;

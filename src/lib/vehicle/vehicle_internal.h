@@ -73,7 +73,9 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
 #define LOAD_WIN   0.1  /* bus-load window, seconds */
 #define RATE_WIN   1.0  /* per-identifier rate window, seconds */
 #define MIN_TIMING 20   /* training frames before an identifier's timing is judged (provisional) */
-#define MIN_SLOT   50   /* training gaps for the slot model; fewer: judged for flooding only */
+#define MIN_SLOT   30   /* training gaps for an identifier to be periodic (the slot model) */
+#define MIN_GAPS   50   /* training frames before the least gap bounds an aperiodic identifier */
+#define MIN_ADJ    50   /* training transitions into (out of) an identifier for its neighbour */
 #define PROV_SPAN  60.0 /* s: a profile that saw less traffic than this is provisional */
 #define TR_SPAN    60.0 /* s: traffic a profile must have seen for its transitions to be judged */
 #define CONST_SPAN 60.0 /* s: ... for a learned-constant bit changing to flag a frame by itself */
