@@ -4,7 +4,8 @@
  * spoofing and replay beside a jittery sender, spoofing through a silence
  * of the sender, a frame replayed once a second beside the sender's equal
  * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
- * learned for 3.5 s replayed at its rate, a sender that
+ * learned for 3.5 s replayed at its rate, the old state of a sender that
+ * changed state replayed at its rate, a sender that
  * sends bursts, a sender whose logger drops runs of frames, a 1-ms flood of
  * an aperiodic identifier; and the counter's resynchronisation without
  * timestamps. Every test counts the frames the alerts flag, injected and
@@ -516,6 +517,44 @@ static void test_short_learning_span(void)
             run_feed(&r, &f, rk, 0);
         }
         run_check(&r, 5, "replay at the rate of a 100-ms sender learned for 3.5 s");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
+/* A sender that changes state (11 learned-constant bits, kept from then
+ * on: Mazda 3 0x200, Chevrolet Corvette 0x120 at engine start) while its
+ * old payload is replayed at its rate 3.7 ms after it: the replayed frame
+ * that follows each of the sender's is not "the identifier's next frame"
+ * for the change's verdict - every replayed frame flagged, none of the
+ * sender's (judged by the replayed frame: 90 of the sender's 100 frames
+ * after the change flagged as "not kept"). */
+static void state_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)ctx;
+    static const uint8_t a[8] = {0xA7, 0x10, 0x27, 0x10, 0x27, 0x10, 0x80, 0x00};
+    static const uint8_t b[8] = {0xA8, 0x02, 0x28, 0x02, 0x28, 0x02, 0x80, 0x00};
+    memcpy(x, i < 1300 ? a : b, 8);
+}
+
+static void test_state_change_beside_replay(void)
+{
+    static run_t r;
+    sg17_can_profile *p = train_frames(1000, 0x200, 0, state_fill, every_10ms, NULL); /* 10 s */
+    if (run_start(&r, p, "state change beside a replay") == 0) {
+        int g = 1000, k = 0;
+        while (g < 1400) {
+            uint8_t x[8];
+            sg17_can_frame f;
+            double tg = every_10ms(g, NULL), tr = every_10ms(1100 + k, NULL) + 0.0037;
+            int rk = k < 290 && tr < tg;
+            state_fill(rk ? 0 : g, x, NULL);
+            mkframe(&f, rk ? tr : tg, 0x200, x, 8);
+            k += rk;
+            g += !rk;
+            run_feed(&r, &f, rk, 0);
+        }
+        run_check(&r, 5, "replay of the old state beside a sender that changed state");
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
@@ -1868,6 +1907,7 @@ int main(void)
     test_replay_lossy_logger();
     test_replay_steady_signal();
     test_short_learning_span();
+    test_state_change_beside_replay();
     test_flood_1ms_aperiodic();
     test_untimed_counter_resync();
     test_probation_borderline();

@@ -236,6 +236,17 @@ static double phase_dist(double t, double E, double P)
     return fabs_(r - P * floor_(r / P + 0.5));
 }
 
+/* A frame at t at the phase of the last two extra frames of a periodic
+ * identifier (a stream at its period, not a flood, within CONTEST_P
+ * periods) and off the sender's schedule. */
+static int at_xphase(const idprof *ip, const idstate *st, double t)
+{
+    double P = ip->period, xtol = xphase_tol(ip);
+    return st->has_intr && t - st->intr_t < CONTEST_P * P && st->intr_t - st->intr_t2 > P / 2 &&
+           phase_dist(st->intr_t, st->intr_t2, P) <= xtol && phase_dist(t, st->intr_t, P) <= xtol &&
+           phase_dist(t, st->slot.E, P) > 2 * xtol;
+}
+
 /* Flag the frame whose timing verdict waited. */
 static void tv_alert(const idstate *st, uint32_t key, double P, double now, sg17_can_alert *alerts,
                      size_t *n)
@@ -440,7 +451,15 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * kept value for value by the next frame (random payloads), is a
          * forged frame: flagged then. Meanwhile the waiting frame loses any
          * slot contest (an extra frame beside the genuine sender). */
-        if (st->pc_pend) {
+        /* a frame at the extra frames' phase, off the sender's schedule,
+         * with no change of its own is not the identifier's next frame: the
+         * verdict waits on for the sender's (a replay at its rate, the
+         * recording's old payload each time the sender changed state:
+         * Chevrolet Corvette 0x120 at engine start, Mazda 3 0x200 at a
+         * 5-s learning span - the sender's new state was flagged as "not
+         * kept", frame after frame) */
+        int xskip = st->pc_pend && nb < CONST_K && timed && ip->periodic && at_xphase(ip, st, f->t);
+        if (st->pc_pend && !xskip) {
             unsigned pl = lim < st->pc_dlc ? lim : st->pc_dlc, keep = 0, ov = 0;
             for (unsigned i = 0; i < pl; i++) {
                 keep += pop8((uint8_t)(st->pc_diff[i] & ~(f->data[i] ^ st->pc_data[i])));
@@ -747,12 +766,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * 0x0A6: the logger lost runs of 7-8 frames, and in each a replay at
          * the sender's rate took the schedule, then the sender's frames lost
          * their slots) */
-        double xtol = xphase_tol(ip);
-        int xcont = st->has_intr && bad != 1 && f->t - st->intr_t < CONTEST_P * ip->period &&
-                    st->intr_t - st->intr_t2 > ip->period / 2 &&
-                    phase_dist(st->intr_t, st->intr_t2, ip->period) <= xtol &&
-                    phase_dist(f->t, st->intr_t, ip->period) <= xtol &&
-                    phase_dist(f->t, st->slot.E, ip->period) > 2 * xtol;
+        int xcont = bad != 1 && at_xphase(ip, st, f->t);
         double xc_last = st->intr_t; /* the last extra frame before this one */
         int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
