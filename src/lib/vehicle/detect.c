@@ -238,13 +238,18 @@ static double phase_dist(double t, double E, double P)
 
 /* A frame at t at the phase of the last two extra frames of a periodic
  * identifier (a stream at its period, not a flood, within CONTEST_P
- * periods) and off the sender's schedule. */
-static int at_xphase(const idprof *ip, const idstate *st, double t)
+ * periods). */
+static int in_xphase(const idprof *ip, const idstate *st, double t)
 {
     double P = ip->period, xtol = xphase_tol(ip);
     return st->has_intr && t - st->intr_t < CONTEST_P * P && st->intr_t - st->intr_t2 > P / 2 &&
-           phase_dist(st->intr_t, st->intr_t2, P) <= xtol && phase_dist(t, st->intr_t, P) <= xtol &&
-           phase_dist(t, st->slot.E, P) > 2 * xtol;
+           phase_dist(st->intr_t, st->intr_t2, P) <= xtol && phase_dist(t, st->intr_t, P) <= xtol;
+}
+
+/* ... and off the sender's schedule. */
+static int at_xphase(const idprof *ip, const idstate *st, double t)
+{
+    return in_xphase(ip, st, t) && phase_dist(t, st->slot.E, ip->period) > 2 * xphase_tol(ip);
 }
 
 /* Flag the frame whose timing verdict waited. */
@@ -768,7 +773,18 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * their slots) */
         int xcont = bad != 1 && at_xphase(ip, st, f->t);
         double xc_last = st->intr_t; /* the last extra frame before this one */
-        int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0);
+        /* at the extra frames' phase, even on the schedule: where nothing
+         * else tells two frames of a slot apart, the last tie-break before
+         * nearness (two streams of one constant payload crossing: Chevrolet
+         * Corvette 0x280, Nissan 0x216 - nearness took the replayed frame
+         * where they met, then the sender's frames lost their slots). Not
+         * where counters were learned: a jittery sender's own two frames in
+         * one slot, each continuing the counter, the later one at the
+         * replay's phase, lost the counter reference to the replay (Ferrari
+         * 0x329 at a 5-s learning span, 0.37) */
+        int xph = !ctrs && in_xphase(ip, st, f->t);
+        int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0) |
+                   (xph ? SLOT_XPH : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
         /* right after the identifier that preceded it in training (2: one

@@ -295,6 +295,7 @@ enum {
     WHY_ADJ,
     WHY_HAM,
     WHY_ORDER,
+    WHY_XPH,
     WHY_NEAR,
     WHY_N
 };
@@ -313,6 +314,7 @@ const char *veh_slot_why(const slotst *s)
         [WHY_ADJ] = "not right after its learned predecessor, the other was",
         [WHY_HAM] = "its slow bits farther from the sender's last payload",
         [WHY_ORDER] = "the learned predecessor and successor chose the other",
+        [WHY_XPH] = "at the extra frames' phase, the other not",
         [WHY_NEAR] = "farther from the expected arrival than the other",
     };
     return s->why < WHY_N ? txt[s->why] : "";
@@ -322,10 +324,13 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
                   int sus, int adj, double *dev)
 {
     *dev = 0;
+    int xph = (bad & SLOT_XPH) != 0;
+    bad &= ~SLOT_XPH;
     if (!s->init) {
         s->init = 1;
         s->E = t;
         slot_pend(s, t, bad, ham, sus, adj);
+        s->pend_xph = (uint8_t)xph;
         s->missed = 0;
         return 0;
     }
@@ -359,6 +364,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         /* warm-up (first slots of a capture): re-anchor instead of judging */
         s->E = t;
         slot_pend(s, t, bad, ham, sus, adj);
+        s->pend_xph = (uint8_t)xph;
         return 0;
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
@@ -368,6 +374,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     }
     if (!s->has_pend) {
         slot_pend(s, t, bad, ham, sus, adj);
+        s->pend_xph = (uint8_t)xph;
         *dev = fabs_(t - s->E);
         return 0;
     }
@@ -376,6 +383,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         /* the previous slot was empty: the pending frame was a late one of it */
         s->missed = 0;
         slot_pend(s, t, s->pend_bad, ham, sus, adj);
+        s->pend_xph = (uint8_t)xph;
         return 0;
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
@@ -424,6 +432,9 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     } else if (order_vote(adj, s)) {
         new_wins = order_vote(adj, s) > 0; /* by the learned predecessor and successor */
         why = WHY_ORDER;
+    } else if (xph != s->pend_xph) {
+        new_wins = s->pend_xph; /* one at the extra stream's phase, even on the schedule */
+        why = WHY_XPH;
     } else {
         new_wins = dn < dp;
         why = WHY_NEAR;
@@ -432,6 +443,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (new_wins) {
         *dev = dp;
         slot_pend(s, t, bad, ham, sus, adj);
+        s->pend_xph = (uint8_t)xph;
         return 2;
     }
     s->pend_bad = (uint8_t)pb; /* it won its slot */

@@ -118,6 +118,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned \
          */
 #define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
+#define SLOT_XPH 0x20 /* slot verdict flag: the frame is at the extra frames' phase */
 #ifndef PER_BINS
 #define PER_BINS 3 /* log bins (12 per octave) either side of the median gap: the periodic band */
 #endif
@@ -175,6 +176,7 @@ typedef struct slotst {
     uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm, pend_adj;
     uint8_t pend_succ; /* the frame right after the pending one was its learned successor */
     uint8_t closed_x;  /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
+    uint8_t pend_xph;  /* the pending frame was SLOT_XPH */
     uint8_t why;       /* set by veh_slot_step returning 1 or 2: what decided (veh_slot_why) */
 } slotst;
 
