@@ -5,12 +5,11 @@
  * of the sender, a frame replayed once a second beside the sender's equal
  * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
  * learned for 3.5 s replayed at its rate, two streams of zeros crossing,
- * the old state of a sender that
- * changed state replayed at its rate, a sender that
- * sends bursts, a sender whose logger drops runs of frames, a 1-ms flood of
- * an aperiodic identifier; and the counter's resynchronisation without
- * timestamps. Every test counts the frames the alerts flag, injected and
- * genuine.
+ * the old state of a sender that changed state replayed at its rate, a
+ * sender that sends bursts, a sender whose logger drops runs of frames, a
+ * 1-ms flood of an aperiodic identifier; and the counter's
+ * resynchronisation without timestamps. Every test counts the frames the
+ * alerts flag, injected and genuine.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -611,8 +610,9 @@ static void test_crossing_equal_streams(void)
         }
         /* the streams are within the sender's jitter of each other for
          * about 120 slots: some there go either way */
-        tap_ok(ni_hit >= 540, "a replay of a constant payload drifting through its sender's phase: "
-                              "%d of 600 injected frames flagged",
+        tap_ok(ni_hit >= 540,
+               "a replay of a constant payload drifting through its sender's phase: "
+               "%d of 600 injected frames flagged",
                ni_hit);
         tap_ok(ng_hit <= 60, "... and %d of the sender's 800 frames", ng_hit);
     }

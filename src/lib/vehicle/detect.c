@@ -783,8 +783,12 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * replay's phase, lost the counter reference to the replay (Ferrari
          * 0x329 at a 5-s learning span, 0.37) */
         int xph = !ctrs && in_xphase(ip, st, f->t);
-        int sbad = (bad ? bad : row ? 4 : dup ? 3 : ilike ? 2 : 0) | (xcont ? SLOT_XCONT : 0) |
-                   (xph ? SLOT_XPH : 0);
+        int sbad = (bad     ? bad
+                    : row   ? 4
+                    : dup   ? 3
+                    : ilike ? 2
+                            : 0) |
+                   (xcont ? SLOT_XCONT : 0) | (xph ? SLOT_XPH : 0);
         int old_pend_x = st->slot.has_pend && (st->slot.pend_bad & SLOT_XCONT);
         st->slot.closed_x = 0;
         /* right after the identifier that preceded it in training (2: one

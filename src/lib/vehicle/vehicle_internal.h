@@ -118,7 +118,7 @@ uint32_t veh_trwin_push(veh_trwin *w, int novel);
     3.0 /* periods after an extra frame of an identifier during which its changes are not learned \
          */
 #define SLOT_XCONT 0x10 /* slot verdict flag: the frame continues the stream of extra frames */
-#define SLOT_XPH 0x20 /* slot verdict flag: the frame is at the extra frames' phase */
+#define SLOT_XPH   0x20 /* slot verdict flag: the frame is at the extra frames' phase */
 #ifndef PER_BINS
 #define PER_BINS 3 /* log bins (12 per octave) either side of the median gap: the periodic band */
 #endif
