@@ -257,11 +257,12 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * the slot closes (s->closed_x) and E does not move; with another frame in
  * its slot the flag counts in the contest after the weak verdicts (below). */
 /* Frame t becomes its slot's pending frame, with its contest evidence. */
-static void slot_pend(slotst *s, double t, int bad, unsigned ham, int sus, int adj)
+static void slot_pend(slotst *s, double t, int bad, int xph, unsigned ham, int sus, int adj)
 {
     s->has_pend = 1;
     s->pend_t = t;
     s->pend_bad = (uint8_t)bad;
+    s->pend_xph = (uint8_t)xph;
     s->pend_ham = (uint8_t)ham;
     s->pend_sus = (uint8_t)sus;
     s->pend_adj = (uint8_t)adj;
@@ -329,8 +330,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (!s->init) {
         s->init = 1;
         s->E = t;
-        slot_pend(s, t, bad, ham, sus, adj);
-        s->pend_xph = (uint8_t)xph;
+        slot_pend(s, t, bad, xph, ham, sus, adj);
         s->missed = 0;
         return 0;
     }
@@ -363,8 +363,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (s->warm < 3 && (t < s->E - P / 2 || s->has_pend)) {
         /* warm-up (first slots of a capture): re-anchor instead of judging */
         s->E = t;
-        slot_pend(s, t, bad, ham, sus, adj);
-        s->pend_xph = (uint8_t)xph;
+        slot_pend(s, t, bad, xph, ham, sus, adj);
         return 0;
     }
     if (t < s->E - P / 2) { /* before the current slot: extra frame in a closed slot */
@@ -373,8 +372,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         return 1;
     }
     if (!s->has_pend) {
-        slot_pend(s, t, bad, ham, sus, adj);
-        s->pend_xph = (uint8_t)xph;
+        slot_pend(s, t, bad, xph, ham, sus, adj);
         *dev = fabs_(t - s->E);
         return 0;
     }
@@ -382,8 +380,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (s->missed && !bad && !s->pend_bad) {
         /* the previous slot was empty: the pending frame was a late one of it */
         s->missed = 0;
-        slot_pend(s, t, s->pend_bad, ham, sus, adj);
-        s->pend_xph = (uint8_t)xph;
+        slot_pend(s, t, s->pend_bad, xph, ham, sus, adj);
         return 0;
     }
     double dn = fabs_(t - s->E), dp = fabs_(s->pend_t - s->E);
@@ -442,8 +439,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     s->why = (uint8_t)why;
     if (new_wins) {
         *dev = dp;
-        slot_pend(s, t, bad, ham, sus, adj);
-        s->pend_xph = (uint8_t)xph;
+        slot_pend(s, t, bad, xph, ham, sus, adj);
         return 2;
     }
     s->pend_bad = (uint8_t)pb; /* it won its slot */
