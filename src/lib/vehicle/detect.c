@@ -236,6 +236,19 @@ static double phase_dist(double t, double E, double P)
     return fabs_(r - P * floor_(r / P + 0.5));
 }
 
+/* Distance of t from the nearest expected arrival of a sender's schedule:
+ * E the current slot's, A its offset from the grid (an alternating sender's
+ * slots k odd are 2A earlier than E + kP; 0 for the others). */
+static double sched_dist(double t, double E, double A, double P)
+{
+    double r = t - E, k = floor_(r / P + 0.5), best = P;
+    for (double j = k - 1; j <= k + 1; j++) {
+        double x = fabs_(r - j * P + (((long long)j & 1) ? 2 * A : 0));
+        best = x < best ? x : best;
+    }
+    return best;
+}
+
 /* A frame at t at the phase of the last two extra frames of a periodic
  * identifier (a stream at its period, not a flood, within CONTEST_P
  * periods). */
@@ -249,7 +262,8 @@ static int in_xphase(const idprof *ip, const idstate *st, double t)
 /* ... and off the sender's schedule. */
 static int at_xphase(const idprof *ip, const idstate *st, double t)
 {
-    return in_xphase(ip, st, t) && phase_dist(t, st->slot.E, ip->period) > 2 * xphase_tol(ip);
+    return in_xphase(ip, st, t) &&
+           sched_dist(t, st->slot.E, st->slot.A, ip->period) > 2 * xphase_tol(ip);
 }
 
 /* Flag the frame whose timing verdict waited. */
@@ -430,7 +444,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     }
     int pc_was = st->pc_pend; /* a change of the last frame waits for its verdict */
     int bad = 0;              /* payload-level verdict of this frame */
-    int tentative = 0; /* payload-const verdict waits for the next frame */
+    int tentative = 0;        /* payload-const verdict waits for the next frame */
     if (!(ip->lenmask >> len_code(f->dlc) & 1)) {
         sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "dlc", 0.9);
         if (a)
@@ -700,7 +714,8 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                       st->intr_t - st->intr_t2 > P / 2 &&
                       st->intr_t - st->intr_t2 < CONTEST_P * P &&
                       phase_dist(st->intr_t, st->intr_t2, P) <= xtol;
-        if (!x_phase && fabs_(f->t - st->tv_ph - P) <= tol && phase_dist(f->t, st->tv_E, P) > tol) {
+        if (!x_phase && fabs_(f->t - st->tv_ph - P) <= tol &&
+            sched_dist(f->t, st->tv_E, st->tv_A, P) > tol) {
             st->slot.init = 0;
             st->has_intr = 0;
         } else
@@ -709,7 +724,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
     if (timed && ip->periodic && dbl) {
         ; /* judged by its payload only */
     } else if (timed && ip->periodic) {
-        double dev, E0 = st->slot.E, old_pend_t = st->slot.pend_t;
+        double dev, E0 = st->slot.E, A0 = st->slot.A, old_pend_t = st->slot.pend_t;
         int old_pend_ok = st->slot.has_pend && !st->slot.pend_bad; /* it moved ctr_ref */
         uint64_t old_pend_seq = st->pend_seq;
         int in_slot = f->t < st->slot.E + ip->period / 2; /* the pending frame's slot */
@@ -794,6 +809,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
         /* right after the identifier that preceded it in training (2: one
          * that nearly always did) */
         int adj = d->adj[s] >= 0 && d->last_slot == d->adj[s] ? 1 + d->adj_strong[s] : 0;
+        st->slot.alt_on = ip->alt;
         int v = veh_slot_step(ip->period, 1.5 * ip->tol, &st->slot, f->t, sbad, ham, SLOT_HAM_SLOW,
                               sus, adj, &dev);
         if (st->slot.closed_x || (v == 2 && old_pend_x)) {
@@ -829,7 +845,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                              "frame %X#%s at %.6f: second frame in its period slot, at the "
                              "extra frames' phase (last at %.6f; period %.6f s, expected %.6f)",
                              (unsigned)f->id, veh_hexof(hx, f), f->t, xc_last, ip->period, E0);
-            } else if (phase_dist(f->t, E0, ip->period) > rephase_tol(ip)) {
+            } else if (sched_dist(f->t, E0, A0, ip->period) > rephase_tol(ip)) {
                 /* off the schedule: an injected frame, or a cyclic-on-change
                  * sender that sent at once on a data change and restarted its
                  * period there. The next frame tells: on this frame's phase
@@ -839,6 +855,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                 st->tv_seq = seq;
                 st->tv_t = st->tv_ph = f->t;
                 st->tv_E = E0;
+                st->tv_A = A0;
                 st->tv_dlc = f->dlc < 8 ? f->dlc : 8;
                 memcpy(st->tv_data, f->data, 8);
                 deferred = 1;
@@ -856,8 +873,8 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             flagged = 1;
         } else if (v == 2 && old_pend_x) {
             ; /* flagged above */
-        } else if (v == 2 && phase_dist(f->t, E0, ip->period) > rephase_tol(ip) &&
-                   phase_dist(old_pend_t, E0, ip->period) > rephase_tol(ip)) {
+        } else if (v == 2 && sched_dist(f->t, E0, A0, ip->period) > rephase_tol(ip) &&
+                   sched_dist(old_pend_t, E0, A0, ip->period) > rephase_tol(ip)) {
             /* both frames of the pair off the schedule: the earlier is flagged
              * unless the sender re-phased on the later one (next frame one
              * period after it, off the old schedule). With the later frame on
@@ -869,6 +886,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             st->tv_t = old_pend_t;
             st->tv_ph = f->t;
             st->tv_E = E0;
+            st->tv_A = A0;
             st->tv_dlc = st->last_dlc;
             memcpy(st->tv_data, st->last_seen, 8);
             deferred = 1;

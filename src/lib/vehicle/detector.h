@@ -45,8 +45,9 @@ typedef struct idstate {
     double seen_t;              /* time of the last frame that was no burst frame */
     uint8_t dbl_n, has_seen;    /* burst frames after it */
     uint64_t tv_seq;
-    double tv_t, tv_ph, tv_E; /* its time, the frame the sender may have re-phased on, schedule */
-    uint8_t pc_diff[64];      /* changed constant bits of a frame whose verdict waits */
+    double tv_t, tv_ph, tv_E, tv_A; /* its time, the frame the sender may have re-phased on,
+                                     * schedule (slotst E and A) */
+    uint8_t pc_diff[64];            /* changed constant bits of a frame whose verdict waits */
     uint8_t pc_data[64];
     uint64_t pc_seq;
     double pc_t;

@@ -97,6 +97,28 @@ uint64_t sg17_can_profile_left_random(const sg17_can_profile *p)
     return p ? p->left_random : 0;
 }
 
+/* The alternation statistics of one gap. Jitter independent from frame to
+ * frame makes the squared difference of gaps two apart 2/3 of that of
+ * neighbouring gaps; a sender whose gaps are short and long by turns makes it
+ * nearly 0 (derive_id: ALT_R). */
+static void alt_track(idtrain *t, double gap)
+{
+    if (t->g_n >= 2) {
+        double lo = gap, hi = gap;
+        lo = t->g1 < lo ? t->g1 : lo, hi = t->g1 > hi ? t->g1 : hi;
+        lo = t->g2 < lo ? t->g2 : lo, hi = t->g2 > hi ? t->g2 : hi;
+        if (lo > 0 && hi <= 1.5 * lo) {
+            t->alt_d1 += (gap - t->g1) * (gap - t->g1);
+            t->alt_d2 += (gap - t->g2) * (gap - t->g2);
+            t->alt_n++;
+        }
+    } else {
+        t->g_n++;
+    }
+    t->g2 = t->g1;
+    t->g1 = gap;
+}
+
 /* Per-identifier statistics of one frame (pass 1; pass 2 again over the
  * frames kept, see keep_frame). */
 static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
@@ -179,6 +201,7 @@ static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
                 ip->min_gap = gap;
             if (gap > ip->max_gap)
                 ip->max_gap = gap;
+            alt_track(t, gap);
         }
         t->last_t = f->t;
         t->has_last = 1;
@@ -255,7 +278,14 @@ static void learn_load(sg17_can_profile *p, const sg17_can_frame *f)
  * 2 = the pending frame was the extra one (this frame replaces it).
  * A frame flagged SLOT_XCONT in bad, alone in its slot, is found extra when
  * the slot closes (s->closed_x) and E does not move; with another frame in
- * its slot the flag counts in the contest after the weak verdicts (below). */
+ * its slot the flag counts in the contest after the weak verdicts (below).
+ * An alternating sender (s->alt_on: its gaps short and long by turns, DAGA
+ * 0x290 26 and 34 ms) is early and late of its grid by turns: E includes the
+ * slot's offset A from the grid, which follows the frames of uncontested
+ * slots (gain SLOT_BETA) and changes sign from slot to slot. (A contest's
+ * winner teaches it nothing: a replay at the sender's rate that took some
+ * slots pulled A to its own phase, and the sender's frames then lost theirs -
+ * Ford Mustang 0x204 at a 20-s learning span, F1 0.998 -> 0.47.) */
 /* Frame t becomes its slot's pending frame, with its contest evidence. */
 static void slot_pend(slotst *s, double t, int bad, int xph, unsigned ham, int sus, int adj)
 {
@@ -267,6 +297,13 @@ static void slot_pend(slotst *s, double t, int bad, int xph, unsigned ham, int s
     s->pend_sus = (uint8_t)sus;
     s->pend_adj = (uint8_t)adj;
     s->pend_succ = 0;
+}
+
+/* The next slot: its expected arrival, the alternation's sign flipped */
+static void slot_adv(slotst *s, double P)
+{
+    s->E += P - 2 * s->A;
+    s->A = -s->A;
 }
 
 /* The order evidence of a contest: the new frame right after its learned
@@ -330,39 +367,53 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
     if (!s->init) {
         s->init = 1;
         s->E = t;
+        s->A = 0;
         slot_pend(s, t, bad, xph, ham, sus, adj);
         s->missed = 0;
         return 0;
     }
     if (t >= s->E + P / 2) {
+        int contested = s->contested;
+        s->contested = 0;
         if (s->has_pend && (s->pend_bad & SLOT_XCONT)) {
             /* the slot's only frame continued the extra stream: the
              * sender's slot was empty; the schedule stays the sender's */
             s->closed_x = 1;
             s->has_pend = 0;
-            s->E += P;
+            slot_adv(s, P);
             s->missed = 1;
         } else if (s->has_pend) {
-            s->E = s->E + SLOT_ALPHA * (s->pend_t - s->E) + P;
+            double e = s->pend_t - s->E;
+            if (s->warm >= 3 && s->alt_on && !contested) {
+                s->E += SLOT_BETA * e;
+                s->A += SLOT_BETA * e;
+            }
+            s->E += SLOT_ALPHA * e;
+            slot_adv(s, P);
             if (s->warm < 3)
                 s->warm++;
             s->has_pend = 0;
             s->missed = 0;
         } else {
-            s->E += P;
+            slot_adv(s, P);
             s->missed = 1;
         }
         if (t >= s->E + P / 2) {
             double k = floor_((t - s->E) / P + 0.5);
             s->E += k * P;
+            if ((uint64_t)k & 1) {
+                s->E -= 2 * s->A;
+                s->A = -s->A;
+            }
             s->missed = 1;
             if (k > 2) /* long silence: resynchronise on this frame */
-                s->E = t;
+                s->E = t, s->A = 0;
         }
     }
     if (s->warm < 3 && (t < s->E - P / 2 || s->has_pend)) {
         /* warm-up (first slots of a capture): re-anchor instead of judging */
         s->E = t;
+        s->A = 0;
         slot_pend(s, t, bad, xph, ham, sus, adj);
         return 0;
     }
@@ -377,6 +428,7 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
         return 0;
     }
     /* two frames in one slot */
+    s->contested = 1;
     if (s->missed && !bad && !s->pend_bad) {
         /* the previous slot was empty: the pending frame was a late one of it */
         s->missed = 0;
@@ -590,6 +642,7 @@ static void replay_frame(sg17_can_profile *p, int s, const sg17_can_frame *f)
         r->dbl_n = 0;
         r->has_t2 = 1;
         double dev;
+        r->slot.alt_on = ip->alt;
         int v = veh_slot_step(P, 0, &r->slot, f->t, 0, hamming(f->data, r->prev2, f->dlc), SLOT_HAM,
                               0, 0, &dev);
         memcpy(r->prev2, f->data, 8);
@@ -736,6 +789,7 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
     uint64_t pairs = ip->count > 1 ? ip->count - 1 : 0;
     ip->ctrmask = ip->ctr8 = ip->ctr4 = 0;
     memset(ip->fast, 0, sizeof ip->fast);
+    ip->alt = t->alt_n >= MIN_SLOT && t->alt_d2 < ALT_R * t->alt_d1;
     for (unsigned k = 0; k < 64 && pairs; k++)
         if ((uint64_t)t->flips[k] * FAST_DEN >= pairs)
             ip->fast[k / 8] = (uint8_t)(ip->fast[k / 8] | 1u << (k % 8));

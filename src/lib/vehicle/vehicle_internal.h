@@ -169,15 +169,19 @@ typedef struct idprof {
     uint8_t fast[8];               /* bits of bytes 0..7 that changed between >= 1/FAST_DEN of the
                                       consecutive training frames (left out of slot contests' distances) */
     uint8_t iso_ok;                /* the silence rule (ISO_K) holds for it */
+    uint8_t alt;                   /* an alternating sender: gaps short and long by turns (ALT_R) */
 } idprof;
 
 typedef struct slotst {
     double E, pend_t;
+    double A; /* the current slot's offset from the sender's grid (alternating senders) */
     uint8_t init, has_pend, pend_bad, missed, pend_ham, pend_sus, warm, pend_adj;
     uint8_t pend_succ; /* the frame right after the pending one was its learned successor */
     uint8_t closed_x;  /* set by veh_slot_step: it closed a slot whose only frame was SLOT_XCONT */
     uint8_t pend_xph;  /* the pending frame was SLOT_XPH */
     uint8_t why;       /* set by veh_slot_step returning 1 or 2: what decided (veh_slot_why) */
+    uint8_t alt_on;    /* set by the caller: follow the alternation (A) */
+    uint8_t contested; /* the current slot had two frames */
 } slotst;
 
 /* Training pass 2: the slot model replayed over an identifier's frames. */
@@ -236,6 +240,11 @@ typedef struct idtrain {
     double iso_t1, iso_t2; /* the identifier's last two frames */
     uint32_t iso_long, iso_alone;
     uint8_t iso_n;
+    /* alternation: the last two gaps; over runs of three gaps within 3/2 of
+     * each other, the sums of squared differences of gaps one and two apart */
+    double g1, g2, alt_d1, alt_d2;
+    uint32_t alt_n;
+    uint8_t g_n;
 } idtrain;
 
 struct sg17_can_profile {
@@ -288,6 +297,12 @@ struct sg17_can_profile {
 #endif
 #ifndef SLOT_HAM_SLOW
 #define SLOT_HAM_SLOW 2 /* ... in detection, counting slow bits only */
+#endif
+#ifndef SLOT_BETA
+#define SLOT_BETA 0.25 /* an alternating sender's slot offset A: its loop gain */
+#endif
+#ifndef ALT_R
+#define ALT_R 0.15 /* alternating: squared gap differences two apart < ALT_R x one apart */
 #endif
 #ifndef SLOT_ALPHA
 #define SLOT_ALPHA 0.25
