@@ -6,7 +6,8 @@
  * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
  * learned for 3.5 s replayed at its rate, two streams of zeros crossing,
  * the old state of a sender that changed state replayed at its rate, a
- * frame replayed once a second beside an alternating sender, a
+ * frame replayed once a second beside an alternating sender, a frame
+ * alone after its sender's last frame at the end of a capture, a
  * sender that sends bursts, a sender whose logger drops runs of frames, a
  * 1-ms flood of an aperiodic identifier; and the counter's
  * resynchronisation without timestamps. Every test counts the frames the
@@ -1579,6 +1580,47 @@ static void test_frame_in_silence(void)
     sg17_can_profile_free(p);
 }
 
+/* A frame alone after its sender fell silent, and no later frame of it
+ * before the capture ends (DAGA: frames replayed after the vehicle's last
+ * ones): decided when the capture ends, if the bus went on for more than
+ * two of the sender's periods after it (frames of another identifier,
+ * not counted); with the capture ending sooner, it cannot be told from a
+ * late frame and is not flagged. Without the decision at the end: 0 of 1. */
+static void alone_at_end_run(double end, int expect)
+{
+    static run_t r;
+    sg17_can_profile *p = train_frames(2000, 0x140, 0, zero_fill, every_10ms, NULL); /* 20 s */
+    if (run_start(&r, p, "alone at the end") == 0) {
+        uint8_t x[8] = {0};
+        sg17_can_frame f;
+        for (int g = 0; g < 500; g++) { /* the sender, 22 s to 27 s */
+            mkframe(&f, 22 + g * 0.01, 0x140, x, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        for (double t = 27.0003; t < end; t += 0.01) { /* the rest of the bus */
+            mkframe(&f, t, 0x7A0, x, 8);
+            run_feed(&r, &f, 0, 1);
+            if (t < 27.5 && t + 0.01 >= 27.5) {
+                mkframe(&f, 27.5, 0x140, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+        }
+        if (expect)
+            run_check(&r, 0, "a frame alone after its sender's last, the bus on for 0.5 s more");
+        else
+            tap_int_eq(run_flush_hits(&r), 0,
+                       "... the capture ending 15 ms after it: nothing flagged (a late frame?)");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
+static void test_alone_at_capture_end(void)
+{
+    alone_at_end_run(28.0, 1);
+    alone_at_end_run(27.515, 0);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -2030,6 +2072,7 @@ int main(void)
     test_replay_steady_signal();
     test_short_learning_span();
     test_crossing_equal_streams();
+    test_alone_at_capture_end();
     test_alternating_sender();
     test_state_change_beside_replay();
     test_flood_1ms_aperiodic();

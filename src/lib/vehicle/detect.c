@@ -1072,9 +1072,16 @@ void sg17_can_detector_flush(sg17_can_detector *d, sg17_can_alert *alerts, size_
         return;
     veh_probation_flush(d);
     /* verdicts still waiting for a next frame that never came */
-    for (size_t s = 0; s < d->n && *n + 3 <= SG17_CAN_MAX_ALERTS; s++) {
+    for (size_t s = 0; s < d->n && *n + 4 <= SG17_CAN_MAX_ALERTS; s++) {
         idstate *st = &d->st[s];
         uint32_t id = d->ids[s].key;
+        /* a frame alone after a silence of its sender, and the bus went on
+         * without the sender for ISO_K periods until the capture ended
+         * (DAGA: replayed frames after the vehicle's last ones) */
+        if (st->iso_pend && d->last_t - st->iso_t > ISO_K * d->ids[s].period) {
+            st->iso_pend = 0;
+            iso_alert(st, &d->ids[s], d->last_t, alerts, n);
+        }
         if (st->tv_pend) {
             st->tv_pend = 0;
             tv_alert(st, id, d->ids[s].period, st->tv_t, alerts, n);
