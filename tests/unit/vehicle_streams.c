@@ -7,7 +7,8 @@
  * learned for 3.5 s replayed at its rate, two streams of zeros crossing,
  * the old state of a sender that changed state replayed at its rate, a
  * frame replayed once a second beside an alternating sender, a frame
- * alone after its sender's last frame at the end of a capture, a
+ * alone after its sender's last frame at the end of a capture, a stream
+ * of an identifier sent once in training, a
  * sender that sends bursts, a sender whose logger drops runs of frames, a
  * 1-ms flood of an aperiodic identifier; and the counter's
  * resynchronisation without timestamps. Every test counts the frames the
@@ -1621,6 +1622,43 @@ static void test_alone_at_capture_end(void)
     alone_at_end_run(27.515, 0);
 }
 
+/* An identifier sent once in 70 s of training (DAGA identifier 1: once in
+ * 153 s), then a stream of it every 0.6 s for 41 s: its first frame is the
+ * sender's as far as anything can tell; every later one is flagged by the
+ * minimum gap - judged from the last frame that rule flagged too, not only
+ * from the last accepted one (from which, half the learned minimum gap of
+ * 70 s on, one frame of the stream passed: 68 of 69). */
+static void test_stream_of_rare_identifier(void)
+{
+    static run_t r;
+    static sg17_can_frame fr[1401];
+    uint8_t x[8] = {0};
+    for (int i = 0; i < 1400; i++)
+        mkframe(&fr[i], 1 + i * 0.05, 0x100, x, 8);
+    memmove(&fr[3], &fr[2], (1400 - 2) * sizeof fr[0]);
+    x[0] = 0x3C;
+    mkframe(&fr[2], 1.105, 0x001, x, 8);
+    sg17_can_profile *p = train_array(fr, 1401);
+    if (run_start(&r, p, "stream of a rare identifier") == 0) {
+        int k = 0;
+        for (int g = 0; g < 900; g++) { /* 80 s to 125 s */
+            double t = 80 + g * 0.05;
+            sg17_can_frame f;
+            uint8_t z[8] = {0};
+            mkframe(&f, t, 0x100, z, 8);
+            run_feed(&r, &f, 0, 0);
+            if (t + 0.05 > 80.02 + k * 0.6 && k < 70) {
+                mkframe(&f, 80.02 + k * 0.6, 0x001, x, 8);
+                run_feed(&r, &f, k > 0, k == 0);
+                k++;
+            }
+        }
+        run_check(&r, 0, "a stream every 0.6 s of an identifier sent once in training");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -2073,6 +2111,7 @@ int main(void)
     test_short_learning_span();
     test_crossing_equal_streams();
     test_alone_at_capture_end();
+    test_stream_of_rare_identifier();
     test_alternating_sender();
     test_state_change_beside_replay();
     test_flood_1ms_aperiodic();

@@ -939,13 +939,23 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
         st->fl_i = (uint8_t)((st->fl_i + 1) % FLOOD_N);
         if (st->fl_n < FLOOD_N)
             st->fl_n++;
-        if (!flood_only && !flagged && st->has_last && f->t - st->last_t < 0.5 * mg) {
+        /* too soon after the last accepted frame - or after the last frame
+         * this rule flagged: a stream of frames too close for the sender,
+         * whose second frame came just over half the learned minimum gap
+         * after the sender's last (DAGA identifier 1, sent once in 153 s of
+         * training, replayed every 0.6 s from 76 s on) */
+        double mgd = st->has_last ? f->t - st->last_t : 1e300;
+        if (st->has_mgx && f->t - st->mgx_t < mgd)
+            mgd = f->t - st->mgx_t;
+        if (!flood_only && !flagged && mgd < 0.5 * mg) {
             sg17_can_alert *a = veh_new_alert(alerts, n, f, seq, "min-gap", 0.6);
             if (a)
                 snprintf(a->evidence, sizeof a->evidence,
                          "frame %X#%s: gap %.6f s below %.6f s (half the learned minimum gap)",
-                         (unsigned)f->id, veh_hexof(hx, f), f->t - st->last_t, 0.5 * mg);
+                         (unsigned)f->id, veh_hexof(hx, f), mgd, 0.5 * mg);
             flagged = 1;
+            st->has_mgx = 1;
+            st->mgx_t = f->t;
         }
         if (!st->win_init || f->t < st->win_start || f->t >= st->win_start + RATE_WIN) {
             st->win_init = 1;

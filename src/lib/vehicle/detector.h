@@ -16,11 +16,12 @@
 typedef struct idstate {
     slotst slot;
     double last_t, win_start;
+    double mgx_t; /* the identifier's last frame flagged by the min-gap rule (has_mgx) */
     uint32_t win_count;
     uint64_t pend_seq;
     uint8_t recent[4][8], recent_n, recent_i; /* the identifier's last four payloads */
     uint8_t pc_far; /* the waiting frame is far (bytes and bits) from each of them */
-    uint8_t has_last, has_ctr, win_init;
+    uint8_t has_last, has_ctr, win_init, has_mgx;
     uint8_t ctr_ref[8];        /* payload of the last accepted frame (counter reference) */
     uint8_t last_seen[8];      /* payload of the last frame of any verdict */
     uint8_t pend_ref[8];       /* counter reference before the pending frame */
