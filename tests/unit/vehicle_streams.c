@@ -8,7 +8,7 @@
  * the old state of a sender that changed state replayed at its rate, a
  * frame replayed once a second beside an alternating sender, a frame
  * alone after its sender's last frame at the end of a capture, a stream
- * of an identifier sent once in training, a
+ * of an identifier sent once in training, a 2-byte payload fuzzed, a
  * sender that sends bursts, a sender whose logger drops runs of frames, a
  * 1-ms flood of an aperiodic identifier; and the counter's
  * resynchronisation without timestamps. Every test counts the frames the
@@ -1659,6 +1659,58 @@ static void test_stream_of_rare_identifier(void)
     sg17_can_profile_free(p);
 }
 
+/* A 2-byte constant payload (Chevrolet Corvette 0x334: 0000 every 30 ms),
+ * learned for 10 s (a provisional profile), fuzzed by a frame that takes the
+ * sender's slot just before its ECU falls silent for 0.25 s (nothing to tell
+ * by timing). A random 2-byte payload changes 8 of its 16 constant bits on
+ * average; these change 7 - far from the sender's recent payloads (over 3/8
+ * of the bits), but under the 8 changed constant bits that flagged such a
+ * frame before 3/8 of a short payload's constant bits counted instead: 0 of
+ * 4 flagged. */
+static double every_30ms(int i, void *ctx)
+{
+    (void)ctx;
+    return 1 + i * 0.03;
+}
+
+static void zero2_fill(int i, uint8_t *x, void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    memset(x, 0, 8);
+}
+
+static void test_short_payload_fuzzed(void)
+{
+    static run_t r;
+    static const uint8_t fz[4][2] = {{0x5A, 0xA1}, {0x1F, 0x30}, {0x3C, 0x43}, {0x8E, 0x29}};
+    sg17_can_frame tr[334];
+    for (int i = 0; i < 334; i++) {
+        uint8_t x[8];
+        zero2_fill(i, x, NULL);
+        mkframe(&tr[i], every_30ms(i, NULL), 0x334, x, 2);
+    }
+    sg17_can_profile *p = train_array(tr, 334); /* 10 s */
+    if (run_start(&r, p, "short payload fuzzed") == 0) {
+        double t = 12;
+        for (int k = 0; k < 4; k++) {
+            uint8_t x[8] = {0};
+            sg17_can_frame f;
+            for (int g = 0; g < 60; g++, t += 0.03) { /* the sender, 1.8 s */
+                mkframe(&f, t, 0x334, x, 2);
+                run_feed(&r, &f, 0, 0);
+            }
+            memcpy(x, fz[k], 2); /* in the sender's slot, then 0.25 s of silence */
+            mkframe(&f, t, 0x334, x, 2);
+            run_feed(&r, &f, 1, 0);
+            t += 0.28;
+        }
+        run_check(&r, 0, "a 2-byte constant payload fuzzed (7 of 16 bits) before a silence");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -2112,6 +2164,7 @@ int main(void)
     test_crossing_equal_streams();
     test_alone_at_capture_end();
     test_stream_of_rare_identifier();
+    test_short_payload_fuzzed();
     test_alternating_sender();
     test_state_change_beside_replay();
     test_flood_1ms_aperiodic();

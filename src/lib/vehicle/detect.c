@@ -187,11 +187,25 @@ static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_f
 /* Is a waiting one-frame change of learned-constant bits flagged? CONST_HI
  * bits or more where the profile saw CONST_SPAN, else CONST_PROV bits - or
  * CONST_HI bits in a frame far from each of the identifier's last four
- * payloads (random, not a genuine excursion of a few fields) */
+ * payloads (random, not a genuine excursion of a few fields); of a payload
+ * with fewer than 3 x CONST_HI learned-constant bits, 3/8 of them (a random
+ * 2-byte payload changes 8 of 16 on average: Chevrolet Corvette 0x334,
+ * fuzzed while its ECU was silent, 7 bits, passed) */
 static int pc_flags(const sg17_can_detector *d, const idstate *st)
 {
     return st->pc_nb >= (d->const_alarms ? CONST_HI : CONST_PROV) ||
-           (st->pc_nb >= CONST_HI && st->pc_far);
+           (st->pc_nb >= st->pc_hi && st->pc_far);
+}
+
+/* CONST_HI, or 3/8 of the learned-constant bits of the frame's first lim
+ * bytes if fewer (at least CONST_K) */
+static uint8_t pc_hi_of(const idstate *st, unsigned lim)
+{
+    unsigned c = 0;
+    for (unsigned i = 0; i < lim; i++)
+        c += pop8(st->cmask[i]);
+    c = 3 * c / 8;
+    return (uint8_t)(c > CONST_HI ? CONST_HI : c < CONST_K ? CONST_K : c);
 }
 
 /* Flag the frame whose payload-const verdict waited. */
@@ -522,6 +536,7 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
                     8 * jumped >= 3 * nb8 && 8 * hamming(f->data, st->recent[k], nb8) > 3 * 8 * nb8;
             }
             st->pc_far = (uint8_t)far;
+            st->pc_hi = pc_hi_of(st, lim);
             st->pc_pend = 1;
             st->pc_nb = (uint8_t)(nb < 255 ? nb : 255);
             st->pc_dlc = (uint8_t)lim;

@@ -21,6 +21,8 @@ typedef struct idstate {
     uint64_t pend_seq;
     uint8_t recent[4][8], recent_n, recent_i; /* the identifier's last four payloads */
     uint8_t pc_far; /* the waiting frame is far (bytes and bits) from each of them */
+    uint8_t pc_hi;  /* changed constant bits that flag it if far: CONST_HI, or 3/8 of the
+                       learned-constant bits of a short payload (pc_flags) */
     uint8_t has_last, has_ctr, win_init, has_mgx;
     uint8_t ctr_ref[8];        /* payload of the last accepted frame (counter reference) */
     uint8_t last_seen[8];      /* payload of the last frame of any verdict */
