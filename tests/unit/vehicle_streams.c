@@ -1711,6 +1711,51 @@ static void test_short_payload_fuzzed(void)
     sg17_can_profile_free(p);
 }
 
+/* Two extra frames a second apart at one phase of the sender's period are
+ * no stream at its period. A sender learned at 10 ms +- 0.2 ms that sends
+ * 3 ms early and late by turns in detection (Ferrari 0x58F, 7 and 13 ms
+ * gaps for a while), fuzzed once a second 0.1 ms before one of its frames:
+ * each fuzzed frame loses its slot by its payload; the sender's next frame
+ * is one period after it, off the learned schedule - and with the previous
+ * fuzzed frame a second earlier at the same phase, it "continued the
+ * stream of extra frames" and was flagged, and from there on the sender
+ * lost its slots: 924 of its 2000 frames flagged before the two extra
+ * frames had to be within 3 periods of each other. */
+static double tight_time(int i, void *ctx)
+{
+    uint32_t *js = ctx;
+    *js = *js * 1103515245u + 12345u;
+    return 1 + i * 0.01 + ((double)(*js >> 8 & 0xffff) / 65535.0 - 0.5) * 0.0004;
+}
+
+static void test_fuzz_far_apart_no_stream(void)
+{
+    static run_t r;
+    uint32_t js = 3, jf = 9;
+    sg17_can_profile *p = train_frames(2000, 0x58F, 0, zeros_fill, tight_time, &js); /* 20 s */
+    if (run_start(&r, p, "fuzz far apart") == 0) {
+        uint8_t z[8] = {0};
+        for (int g = 0; g < 2000; g++) { /* 22 s to 42 s */
+            double t = 22 + g * 0.01 + (g & 1 ? 0.003 : -0.003);
+            sg17_can_frame f;
+            if (g % 100 == 51) {
+                uint8_t x[8];
+                for (int b = 0; b < 8; b++) {
+                    jf = jf * 1103515245u + 12345u;
+                    x[b] = (uint8_t)(jf >> 16);
+                }
+                mkframe(&f, t - 0.0001, 0x58F, x, 8);
+                run_feed(&r, &f, 1, 0);
+            }
+            mkframe(&f, t, 0x58F, z, 8);
+            run_feed(&r, &f, 0, 0);
+        }
+        run_check(&r, 0, "fuzzed once a second beside a sender off its learned schedule");
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 /* A sender whose payload is a 2-bit counter (Nissan 350Z 0x2DE: 10 ms,
  * byte 2 counts 0..3) and one recorded frame of it replayed once a second,
  * 0.9 ms before the sender's frame, just when the sender is about to send
@@ -2165,6 +2210,7 @@ int main(void)
     test_alone_at_capture_end();
     test_stream_of_rare_identifier();
     test_short_payload_fuzzed();
+    test_fuzz_far_apart_no_stream();
     test_alternating_sender();
     test_state_change_beside_replay();
     test_flood_1ms_aperiodic();

@@ -264,12 +264,16 @@ static double sched_dist(double t, double E, double A, double P)
 }
 
 /* A frame at t at the phase of the last two extra frames of a periodic
- * identifier (a stream at its period, not a flood, within CONTEST_P
- * periods). */
+ * identifier (a stream at its period, not a flood: the two one to CONTEST_P
+ * periods apart, this frame within CONTEST_P periods of the last; two extra
+ * frames a second apart at one phase are a coincidence - payload fuzzing
+ * once a second beside Ferrari 0x58F, which sent 3 ms early and late by
+ * turns for a while: its frames then "continued the stream") */
 static int in_xphase(const idprof *ip, const idstate *st, double t)
 {
     double P = ip->period, xtol = xphase_tol(ip);
     return st->has_intr && t - st->intr_t < CONTEST_P * P && st->intr_t - st->intr_t2 > P / 2 &&
+           st->intr_t - st->intr_t2 < CONTEST_P * P &&
            phase_dist(st->intr_t, st->intr_t2, P) <= xtol && phase_dist(t, st->intr_t, P) <= xtol;
 }
 
