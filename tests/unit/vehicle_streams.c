@@ -67,6 +67,17 @@ static int run_flush_hits(run_t *r)
     return hit;
 }
 
+/* End of capture, then the frames flagged: injected (*ni) and not (*ng). */
+static void run_count(run_t *r, int *ni, int *ng)
+{
+    run_flush_hits(r);
+    *ni = *ng = 0;
+    for (uint64_t i = 0; i < r->seq; i++) {
+        *ni += r->inj[i] && r->hit[i];
+        *ng += !r->inj[i] && r->hit[i];
+    }
+}
+
 /* End of capture: the verdicts still waiting; then assert that at least all
  * but `miss` injected frames and no counted genuine frame were flagged. */
 static void run_check(run_t *r, int miss, const char *what)
@@ -605,12 +616,8 @@ static void test_crossing_equal_streams(void)
                 tg = zero_time(++g, &js);
             run_feed(&r, &f, rk, 0);
         }
-        run_flush_hits(&r);
-        int ni_hit = 0, ng_hit = 0;
-        for (uint64_t i = 0; i < r.seq; i++) {
-            ni_hit += r.inj[i] && r.hit[i];
-            ng_hit += !r.inj[i] && r.hit[i];
-        }
+        int ni_hit, ng_hit;
+        run_count(&r, &ni_hit, &ng_hit);
         /* the streams are within the sender's jitter of each other for
          * about 120 slots: some there go either way */
         tap_ok(ni_hit >= 540,
@@ -668,12 +675,8 @@ static void test_alternating_sender(void)
                 tg = alt30_time(++g, &js);
             run_feed(&r, &f, rk, 0);
         }
-        run_flush_hits(&r);
-        int ni_hit = 0, ng_hit = 0;
-        for (uint64_t i = 0; i < r.seq; i++) {
-            ni_hit += r.inj[i] && r.hit[i];
-            ng_hit += !r.inj[i] && r.hit[i];
-        }
+        int ni_hit, ng_hit;
+        run_count(&r, &ni_hit, &ng_hit);
         tap_ok(ni_hit >= 78,
                "a replay once a second beside an alternating sender: %d of 80 injected frames "
                "flagged",
