@@ -187,9 +187,9 @@ static unsigned const_diff(const idprof *ip, const idstate *st, const sg17_can_f
 /* Is a waiting one-frame change of learned-constant bits flagged? CONST_HI
  * bits or more where the profile saw CONST_SPAN, else CONST_PROV bits - or
  * CONST_HI bits in a frame far from each of the identifier's last four
- * payloads (random, not a genuine excursion of a few fields); of a payload
- * with fewer than 3 x CONST_HI learned-constant bits, 3/8 of them (a random
- * 2-byte payload changes 8 of 16 on average: Chevrolet Corvette 0x334,
+ * payloads (random, not a genuine excursion of a few fields) - or 3/8 of
+ * the payload's learned-constant bits where that is fewer (pc_hi: a random
+ * 2-byte payload changes 8 of 16 on average; Chevrolet Corvette 0x334,
  * fuzzed while its ECU was silent, 7 bits, passed) */
 static int pc_flags(const sg17_can_detector *d, const idstate *st)
 {
