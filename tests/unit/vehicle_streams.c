@@ -1451,26 +1451,19 @@ static double alt_time(int i, void *ctx)
     return 1 + (i / 2) * 0.02 + (i % 2) * 0.0083 + rock_jitter(s) / 20;
 }
 
-static void zero_fill(int i, uint8_t *x, void *ctx)
-{
-    (void)i;
-    (void)ctx;
-    memset(x, 0, 8);
-}
-
 static void test_replay_alternating_gaps(void)
 {
     static run_t r;
     uint32_t js = 5;
     const char *what = "a sender with alternating gaps replayed at its rate";
-    sg17_can_profile *p = train_frames(2000, 0x217, 0, zero_fill, alt_time, &js); /* 20 s */
+    sg17_can_profile *p = train_frames(2000, 0x217, 0, zeros_fill, alt_time, &js); /* 20 s */
     if (run_start(&r, p, what) == 0) {
         double ts = 21.0 + 0.0042; /* half a period off the grid (its phase -0.85 ms) */
         for (int g = 2000; g < 2400; g++) {
             uint8_t x[8];
             sg17_can_frame f;
             double tg = alt_time(g, &js);
-            zero_fill(g, x, NULL);
+            zeros_fill(g, x, NULL);
             if (ts < tg && g > 2010) { /* the replay starts once the schedule is the sender's */
                 mkframe(&f, ts, 0x217, x, 8);
                 run_feed(&r, &f, 1, 0);
@@ -1526,7 +1519,7 @@ static int silence_run(sg17_can_profile *p, run_t *r, const char *what)
         uint8_t x[8];
         sg17_can_frame f;
         double t = 1 + g * 0.01;
-        zero_fill(g, x, NULL);
+        zeros_fill(g, x, NULL);
         if (k < 3 && rep[k] < t) {
             mkframe(&f, rep[k++], 0x140, x, 8);
             run_feed(r, &f, 1, 0);
@@ -1543,14 +1536,14 @@ static void test_frame_in_silence(void)
 {
     static run_t r;
     const char *what = "a frame replayed into a silence of its sender";
-    sg17_can_profile *p = train_frames(2000, 0x140, 0, zero_fill, every_10ms, NULL); /* 20 s */
+    sg17_can_profile *p = train_frames(2000, 0x140, 0, zeros_fill, every_10ms, NULL); /* 20 s */
     if (silence_run(p, &r, what) == 0)
         run_check(&r, 0, what);
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
     /* trained where the sender fell silent once: still flagged, and so
      * by a profile saved and loaded again (format 6 keeps the rule's flag) */
-    p = train_frames(2000, 0x140, 0, zero_fill, one_silence_time, NULL);
+    p = train_frames(2000, 0x140, 0, zeros_fill, one_silence_time, NULL);
     sg17_can_profile *q = NULL;
     const char *path = "vehicle_silence.tmp";
     if (p && (sg17_can_profile_save(p, path) != 0 || sg17_can_profile_load(path, &q) != 0))
@@ -1568,14 +1561,14 @@ static void test_frame_in_silence(void)
     sg17_can_profile_free(p);
     /* trained on a lossy logger's capture, or where a frame came alone in
      * the sender's silence: nothing flagged */
-    p = train_frames(2000, 0x140, 0, zero_fill, run_lost_time, NULL);
+    p = train_frames(2000, 0x140, 0, zeros_fill, run_lost_time, NULL);
     if (silence_run(p, &r, "... trained on a lossy logger") == 0) {
         int hit = run_flush_hits(&r);
         tap_int_eq(hit, 0, "... trained where the logger lost runs of frames: none flagged");
     }
     sg17_can_detector_free(r.d);
     sg17_can_profile_free(p);
-    p = train_frames(2000, 0x140, 0, zero_fill, alone_in_silence_time, NULL);
+    p = train_frames(2000, 0x140, 0, zeros_fill, alone_in_silence_time, NULL);
     if (silence_run(p, &r, "... trained with a frame alone in a silence") == 0) {
         int hit = run_flush_hits(&r);
         tap_int_eq(hit, 0, "... trained where a frame came alone in the silence: none flagged");
@@ -1593,7 +1586,7 @@ static void test_frame_in_silence(void)
 static void alone_at_end_run(double end, int expect)
 {
     static run_t r;
-    sg17_can_profile *p = train_frames(2000, 0x140, 0, zero_fill, every_10ms, NULL); /* 20 s */
+    sg17_can_profile *p = train_frames(2000, 0x140, 0, zeros_fill, every_10ms, NULL); /* 20 s */
     if (run_start(&r, p, "alone at the end") == 0) {
         uint8_t x[8] = {0};
         sg17_can_frame f;
@@ -1676,13 +1669,6 @@ static double every_30ms(int i, void *ctx)
     return 1 + i * 0.03;
 }
 
-static void zero2_fill(int i, uint8_t *x, void *ctx)
-{
-    (void)i;
-    (void)ctx;
-    memset(x, 0, 8);
-}
-
 static void test_short_payload_fuzzed(void)
 {
     static run_t r;
@@ -1690,7 +1676,7 @@ static void test_short_payload_fuzzed(void)
     sg17_can_frame tr[334];
     for (int i = 0; i < 334; i++) {
         uint8_t x[8];
-        zero2_fill(i, x, NULL);
+        zeros_fill(i, x, NULL);
         mkframe(&tr[i], every_30ms(i, NULL), 0x334, x, 2);
     }
     sg17_can_profile *p = train_array(tr, 334); /* 10 s */
