@@ -6,6 +6,7 @@
  * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
  * learned for 3.5 s replayed at its rate, two streams of zeros crossing,
  * the old state of a sender that changed state replayed at its rate, a
+ * slow ramp replayed at its rate, a
  * frame replayed once a second beside an alternating sender, a frame
  * alone after its sender's last frame at the end of a capture, a stream
  * of an identifier sent once in training, a 2-byte payload fuzzed, a
@@ -1818,6 +1819,58 @@ static void test_replay_equal_copy(void)
                   "a recorded frame replayed once a second just before its equal");
 }
 
+/* A sender whose byte 2 is a slow ramp (its high nibble steps +1 every
+ * fourth frame, byte 3 its complement) beside a fast byte 0, and a replay
+ * at its rate, 1 ms after it (inside the learned jitter), of the frames it
+ * sent 8 earlier (two steps of the ramp back). Counted in bits, a ramp's step may change every bit
+ * of the nibble (0x7 -> 0x8) while a value two steps away differs in one:
+ * the sender's frame looked nearer the replayed stream than its own last
+ * one, lost its slot, and the streams swapped (DAGA 0x288 replayed at its
+ * rate with the whole-capture profile: F1 0.35; here 252 of 500 replayed
+ * frames flagged and 248 of the sender's). A nibble learned as a ramp
+ * counts its one step as no change and any other as a whole nibble. */
+static void step_fill(int i, uint8_t *x, void *ctx)
+{
+    static const uint8_t fast[4] = {0xF5, 0xF9, 0xF1, 0x02};
+    (void)ctx;
+    memset(x, 0, 8);
+    x[0] = fast[(i * 7 / 3) & 3];
+    x[1] = 0xDF;
+    x[2] = (uint8_t)((i / 4 & 15) << 4);
+    x[3] = (uint8_t)~x[2];
+    x[7] = 0x80;
+}
+
+static double ramp_inj(int g, double tg, double tj, uint8_t *x)
+{
+    (void)tj;
+    step_fill(2000 + g - 8, x, NULL);
+    return g >= 100 && g < 600 ? tg + 0.001 : 0;
+}
+
+static void test_replay_ramp(void)
+{
+    /* the profile file keeps the ramps: byte 2's high nibble (nibble 4)
+     * steps up, byte 3's (nibble 6) down */
+    double clock = 1;
+    sg17_can_profile *p = train_frames(2000, 0x288, 0, step_fill, every_10ms, &clock);
+    const char *path = "vehicle_streams_ramp.tmp";
+    char line[1024] = "";
+    FILE *f = p && sg17_can_profile_save(p, path) == 0 ? fopen(path, "r") : NULL;
+    while (f && fgets(line, sizeof line, f) && strncmp(line, "id ", 3) != 0)
+        ;
+    if (f)
+        fclose(f);
+    remove(path);
+    sg17_can_profile_free(p);
+    size_t n = strlen(line);
+    tap_ok(n > 7 && strcmp(line + n - 7, " 10 40\n") == 0,
+           "a ramp and its complement learned and saved (line ends '%.*s')", n > 12 ? 11 : 0,
+           n > 12 ? line + n - 12 : line);
+    sender_beside(0x288, step_fill, 2000, 800, ramp_inj, 5,
+                  "a slow ramp replayed at its rate two steps back");
+}
+
 /* A sender whose signal takes two values in turn, two frames each (fast
  * bits: left out of payload distances), and a recorded frame replayed once
  * a second 1.2 ms after its schedule (within the deviations of training),
@@ -1838,7 +1891,7 @@ static double aabb_inj(int g, double tg, double tj, uint8_t *x)
 {
     (void)tj;
     aabb_fill(g / 100 % 3 == 2 ? 0 : 2, x, NULL);
-    return g % 100 == 50 ? tg + 0.0012 : 0;
+    return g % 100 == 50 ? tg + 0.001 : 0;
 }
 
 static void test_replay_own_recent_payload(void)
@@ -2189,6 +2242,7 @@ int main(void)
     test_replay_tick_successor();
     test_replay_steady_payload();
     test_replay_own_recent_payload();
+    test_replay_ramp();
     test_replay_alternating_gaps();
     test_frame_in_silence();
     test_burst_sender();

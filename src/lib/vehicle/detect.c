@@ -791,9 +791,9 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * payload: a sender's frame that resembles a frame replayed a second
          * ago lost its slot to the next replayed one (DAGA 0x0E0), while
          * DAGA's own replays repeat one frame every second or so */
-        unsigned ham = st->has_ctr ? hamming_slow(f->data, ref, f->dlc, ip->fast) : 0;
+        unsigned ham = st->has_ctr ? hamming_step(ip, ref, f->data, f->dlc) : 0;
         unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
-                             ? hamming_slow(f->data, st->intr, f->dlc, ip->fast)
+                             ? hamming_step(ip, st->intr, f->data, f->dlc)
                              : 65;
         int ilike = ham_x < ham && (xstream || ham_x == 0);
         /* a frame at the phase of the last two extra frames (a stream at the

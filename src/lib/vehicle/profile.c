@@ -180,6 +180,14 @@ static void learn_id(idprof *ip, idtrain *t, const sg17_can_frame *f)
             t->ctr_ok8[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 7);
             t->ctr_ok4[i] += nib(f->data, i) == ((nib(t->prev, i) + 1) & 3);
         }
+        for (unsigned i = 0; i < 16; i++) {
+            int x = nib(t->prev, i), y = nib(f->data, i);
+            if (y != x) {
+                t->st_chg[i]++;
+                t->st_up[i] += y == ((x + 1) & 15);
+                t->st_dn[i] += y == ((x - 1) & 15);
+            }
+        }
         for (unsigned b = 0; b < 8; b++) /* the bits that changed (fast bits) */
             for (uint8_t x = f->data[b] ^ t->prev[b]; x; x &= (uint8_t)(x - 1))
                 t->flips[8 * b + (unsigned)__builtin_ctz(x)]++;
@@ -812,6 +820,20 @@ static void derive_id(const sg17_can_profile *p, idprof *ip, idtrain *t)
                      t->ctr_vals[i] == 0x000f)
                 ip->ctr4 = (uint16_t)(ip->ctr4 | 1u << i);
     }
+    /* ramps: a nibble (not a +1 counter) that changed STEP_MIN times or
+     * more and nearly always by one step the same way (DAGA 0x288 byte 2's high
+     * nibble steps +1 every 3 to 5 frames, byte 3 its complement) */
+    ip->step_up = ip->step_dn = 0;
+    if (ip->count >= MIN_TRAIN)
+        for (unsigned i = 0; i < 16 && i / 2 < ip->maxlen; i++) {
+            uint32_t c = t->st_chg[i];
+            if ((ip->ctrmask | ip->ctr8 | ip->ctr4) >> i & 1 || c < STEP_MIN)
+                continue;
+            if (t->st_up[i] * 1000u >= c * 995u)
+                ip->step_up = (uint16_t)(ip->step_up | 1u << i);
+            else if (t->st_dn[i] * 1000u >= c * 995u)
+                ip->step_dn = (uint16_t)(ip->step_dn | 1u << i);
+        }
     /* relations between two bytes (a signal sent twice, or with its
      * complement for E2E protection: Hyundai Genesis 0x316 bytes 1 and
      * 4, DAGA 0x288 bytes 2 and 3): held by every training frame of the

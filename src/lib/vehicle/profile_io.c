@@ -1,6 +1,6 @@
 /*
  * The CAN profile's text file: sg17_can_profile_save / _load (format
- * "sg17-can-profile 7"; versions 2 to 6 still load), docs/VEHICLE.md section 2.
+ * "sg17-can-profile 8"; versions 2 to 7 still load), docs/VEHICLE.md section 2.
  */
 #include <math.h> /* isfinite only */
 #include <stdio.h>
@@ -25,7 +25,7 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return SG17_E_IO;
-    fprintf(f, "sg17-can-profile 7\nhas_time %d\nload_max %u\nobserved_s %.6f\ntr_thr %u\n",
+    fprintf(f, "sg17-can-profile 8\nhas_time %d\nload_max %u\nobserved_s %.6f\ntr_thr %u\n",
             p->has_time > 0, p->load_max, p->observed_s, p->has_tr ? p->tr_thr : 0);
     for (size_t s = 0; s < p->n; s++) {
         const idprof *ip = &p->ids[s];
@@ -43,7 +43,7 @@ int sg17_can_profile_save(const sg17_can_profile *p, const char *path)
         fprintf(f, " %u %u %u %x %x %llx %llx ", ip->ck_alg, ip->ck_byte, ip->ck_c, ip->ctr8,
                 ip->ctr4, (unsigned long long)ip->rel_eq, (unsigned long long)ip->rel_not);
         put_hex(f, ip->fast, 8);
-        fprintf(f, " %u %u\n", ip->iso_ok, ip->alt);
+        fprintf(f, " %u %u %x %x\n", ip->iso_ok, ip->alt, ip->step_up, ip->step_dn);
     }
     for (size_t i = 0; p->has_tr && i < VEH_TR_SIZE; i++)
         if (p->trans.key[i])
@@ -132,7 +132,8 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
             break;
         }
         if (lineno == 1) {
-            if (strcmp(line, "sg17-can-profile 7\n") == 0 ||
+            if (strcmp(line, "sg17-can-profile 8\n") == 0 ||
+                strcmp(line, "sg17-can-profile 7\n") == 0 ||
                 strcmp(line, "sg17-can-profile 6\n") == 0 ||
                 strcmp(line, "sg17-can-profile 5\n") == 0 ||
                 strcmp(line, "sg17-can-profile 4\n") == 0 ||
@@ -285,6 +286,14 @@ int sg17_can_profile_load(const char *path, sg17_can_profile **out)
                 break;
             }
             ip->alt = (uint8_t)v[0];
+        }
+        if (version >= 8) { /* ramp nibbles (hamming_step) */
+            if (tok_u(&s, 16, 0xffff, &v[0]) || tok_u(&s, 16, 0xffff, &v[1])) {
+                e = SG17_E_FORMAT;
+                break;
+            }
+            ip->step_up = (uint16_t)v[0];
+            ip->step_dn = (uint16_t)v[1];
         }
         if (*s != '\n' && *s != 0) {
             e = SG17_E_FORMAT;

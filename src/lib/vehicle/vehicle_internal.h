@@ -170,6 +170,7 @@ typedef struct idprof {
                                       consecutive training frames (left out of slot contests' distances) */
     uint8_t iso_ok;                /* the silence rule (ISO_K) holds for it */
     uint8_t alt;                   /* an alternating sender: gaps short and long by turns (ALT_R) */
+    uint16_t step_up, step_dn;     /* nibbles that only ever stepped by +1 / -1 mod 16 (STEP_MIN) */
 } idprof;
 
 typedef struct slotst {
@@ -197,6 +198,7 @@ typedef struct idtrain {
     double last_t, sum_bin[HBINS];
     uint32_t hist[HBINS];
     uint32_t ctr_ok[16], ctr_ok8[16], ctr_ok4[16];
+    uint32_t st_chg[16], st_up[16], st_dn[16]; /* nibble changes, of them steps of +1 / -1 */
     uint32_t flips[64];    /* bit 8b+k of byte b changed between consecutive frames */
     uint16_t ctr_vals[16]; /* values each nibble took */
     uint8_t and_[64], or_[64], prev[8];
@@ -303,6 +305,12 @@ struct sg17_can_profile {
 #endif
 #ifndef ALT_R
 #define ALT_R 0.15 /* alternating: squared gap differences two apart < ALT_R x one apart */
+#endif
+#ifndef STEP_MIN
+#define STEP_MIN 8 /* a ramp nibble: changed at least this often in training, */
+#endif             /* >= 99.5 % of its changes one step the same way */
+#ifndef STEP_PEN
+#define STEP_PEN 4
 #endif
 #ifndef SLOT_ALPHA
 #define SLOT_ALPHA 0.25
@@ -418,6 +426,33 @@ static inline unsigned hamming_slow(const uint8_t *a, const uint8_t *b, unsigned
     unsigned h = 0;
     for (unsigned i = 0; i < n && i < 8; i++)
         h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip[i]));
+    return h;
+}
+
+/* A slot contest's payload distance from an earlier payload a to a later
+ * one b: the differing bits that are not fast (hamming_slow), but a nibble
+ * learned as a ramp (step_up / step_dn) counts STEP_PEN where it did not
+ * stay or take its one step, 0 where it did - a ramp's step may change
+ * every bit of it (0xB -> 0xC), a frame from elsewhere in the ramp few. */
+static inline unsigned hamming_step(const idprof *ip, const uint8_t *a, const uint8_t *b,
+                                    unsigned n)
+{
+    uint16_t st = (uint16_t)(ip->step_up | ip->step_dn);
+    if (!st)
+        return hamming_slow(a, b, n, ip->fast);
+    unsigned h = 0;
+    for (unsigned i = 0; i < n && i < 8; i++) {
+        uint8_t skip = ip->fast[i];
+        for (unsigned k = 2 * i; k < 2 * i + 2; k++) {
+            if (!(st >> k & 1))
+                continue;
+            skip = (uint8_t)(skip | (k & 1 ? 0x0f : 0xf0));
+            int x = nib(a, k), y = nib(b, k), dir = ip->step_up >> k & 1 ? 1 : 15;
+            if (y != x && y != ((x + dir) & 15))
+                h += STEP_PEN;
+        }
+        h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip));
+    }
     return h;
 }
 
