@@ -6,12 +6,12 @@
  * or similar one, a two-valued sender replayed at its rate, a 100-ms sender
  * learned for 3.5 s replayed at its rate, two streams of zeros crossing,
  * the old state of a sender that changed state replayed at its rate, a
- * slow ramp replayed at its rate, a
- * frame replayed once a second beside an alternating sender, a frame
+ * slow ramp replayed at its rate, a replay that took a slot by a tie-break,
+ * a frame replayed once a second beside an alternating sender, a frame
  * alone after its sender's last frame at the end of a capture, a stream
  * of an identifier sent once in training, a 2-byte payload fuzzed, a
- * sender that sends bursts, a sender whose logger drops runs of frames, a
- * 1-ms flood of an aperiodic identifier; and the counter's
+ * sender that sends bursts, a sender whose logger drops runs of frames or
+ * batches them, a 1-ms flood of an aperiodic identifier; and the counter's
  * resynchronisation without timestamps. Every test counts the frames the
  * alerts flag, injected and genuine.
  */
@@ -2272,6 +2272,63 @@ static void test_replay_tick_order(void)
     tick_test(1, "... the sender's previous frame replayed as its signal steps");
 }
 
+/* A sender (0x461, 10 ms) always right after its predecessor (0x460), its
+ * byte 1 a slow signal (0x30 now, 0x10 a while ago: one bit apart), and a
+ * replay at its rate of the old value: the first replayed frame right after
+ * the predecessor, ahead of the sender's (which then lost its slot by that
+ * order alone), the others 0.3 ms after the sender's. The sender's frames
+ * then resembled the frame found extra more than the replayed frame that
+ * had taken the slot, and each lost its slot by that resemblance: a lock-in
+ * (Ferrari 0x461 replayed at its rate, online 10 s, 0.94; without the rule
+ * here none of the 500 replayed frames is flagged, and 500 of the sender's). A frame that
+ * lost its slot by a tie-break (order, nearness, phase) starts no stream of
+ * extra frames that the sender's frames could be taken to continue. */
+static void pair_frames(sg17_can_frame *fr, int i, double t, uint8_t sig)
+{
+    uint8_t a[8] = {0x7D, 0x44, 0x08, 0x7D, 0x80, 0x05, 0x16, (uint8_t)(i & 0xFF)};
+    uint8_t b[8] = {0x78, sig, 0x7E, 0x03, 0x00, 0x1C, 0x84, (uint8_t)(i * 37 & 0xFF)};
+    mkframe(&fr[0], t, 0x460, a, 8);
+    mkframe(&fr[1], t + 0.0001, 0x461, b, 8);
+}
+
+static void test_replay_after_tie_break(void)
+{
+    static run_t r;
+    static sg17_can_frame fr[4000];
+    uint32_t js = 5;
+    for (int i = 0; i < 2000; i++) /* 20 s: the signal 0x10 or 0x30, 100 frames each */
+        pair_frames(&fr[2 * i], i, 1 + i * 0.01 + rock_jitter(&js) / 4, i / 100 % 2 ? 0x30 : 0x10);
+    sg17_can_profile *p = train_array(fr, 4000);
+    if (run_start(&r, p, "replay after a tie-break") == 0) {
+        for (int g = 0; g < 800; g++) {
+            sg17_can_frame q[2], x;
+            double t = 25 + g * 0.01 + rock_jitter(&js) / 4;
+            pair_frames(q, g, t, 0x30);
+            int k = g - 100; /* the replay: 500 frames from the 100th slot */
+            int rk = k >= 0 && k < 500;
+            if (rk) {
+                x = q[1];
+                x.data[1] = 0x10;
+                x.data[7] = (uint8_t)(k * 91 & 0xFF);
+                x.t = k == 0 ? t + 0.00005 : t + 0.0004;
+            }
+            run_feed(&r, &q[0], 0, 0);
+            if (rk && k == 0)
+                run_feed(&r, &x, 1, 0);
+            run_feed(&r, &q[1], 0, 0);
+            if (rk && k > 0)
+                run_feed(&r, &x, 1, 0);
+        }
+        int ni_hit, ng_hit;
+        run_count(&r, &ni_hit, &ng_hit);
+        tap_ok(ni_hit >= 495, "replay after a tie-break: %d of 500 injected frames flagged",
+               ni_hit);
+        tap_ok(ng_hit <= 1, "... and %d of the sender's (the first contest, a coin flip)", ng_hit);
+    }
+    sg17_can_detector_free(r.d);
+    sg17_can_profile_free(p);
+}
+
 int main(void)
 {
     test_replay_ctr4();
@@ -2296,6 +2353,7 @@ int main(void)
     test_burst_sender();
     test_replay_lossy_logger();
     test_replay_logger_batches();
+    test_replay_after_tie_break();
     test_replay_steady_signal();
     test_short_learning_span();
     test_crossing_equal_streams();

@@ -790,12 +790,18 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * (its last frame under CONTEST_P periods ago), or as its very
          * payload: a sender's frame that resembles a frame replayed a second
          * ago lost its slot to the next replayed one (DAGA 0x0E0), while
-         * DAGA's own replays repeat one frame every second or so */
+         * DAGA's own replays repeat one frame every second or so. And the
+         * stream going on must have begun on evidence: a frame that lost
+         * its slot by a tie-break (st->intr_weak: order, nearness, phase)
+         * may be the sender's, and its next frames would resemble it - each
+         * then lost its slot by that resemblance to the replayed stream
+         * that took the first (Ferrari 0x461 replayed at its rate: 0.94,
+         * now >= 0.95; 0x45F at a 5-s learning span 0.88, now >= 0.95) */
         unsigned ham = st->has_ctr ? hamming_step(ip, ref, f->data, f->dlc) : 0;
         unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
                              ? hamming_step(ip, st->intr, f->data, f->dlc)
                              : 65;
-        int ilike = ham_x < ham && (xstream || ham_x == 0);
+        int ilike = ham_x < ham && (xstream ? !st->intr_weak : ham_x == 0);
         /* a frame at the phase of the last two extra frames (a stream at the
          * sender's period, not a flood) and off the sender's schedule
          * continues their stream: alone in its slot - the sender's frame
@@ -851,6 +857,10 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
             note_intr(st, f->data, f->dlc, f->t);
         else if (v == 2 && !old_pend_x)
             note_intr(st, st->last_seen, st->last_dlc, old_pend_t);
+        if (st->slot.closed_x || (v == 2 && old_pend_x))
+            st->intr_weak = 0; /* it continued the extra stream's phase */
+        else if (v != 0 && veh_slot_weak(&st->slot) >= 0)
+            st->intr_weak = (uint8_t)veh_slot_weak(&st->slot);
         if (v == 1 && (!bad || (tentative && !flagged))) {
             if (xcont) {
                 /* at the phase of the stream of extra frames: no sender

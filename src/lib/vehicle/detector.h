@@ -45,8 +45,9 @@ typedef struct idstate {
         has_intr;               /* payload of the last frames flagged as extra, how many in a row */
     double intr_t, intr_t2;     /* time of the last frame found extra, of the one before */
     uint8_t xc_data[8], xc_dlc; /* the pending frame that continued the extra stream */
-    double seen_t;              /* time of the last frame that was no burst frame */
-    uint8_t dbl_n, has_seen;    /* burst frames after it */
+    uint8_t intr_weak; /* the stream of frames found extra began with a tie-break (veh_slot_weak) */
+    double seen_t;     /* time of the last frame that was no burst frame */
+    uint8_t dbl_n, has_seen; /* burst frames after it */
     uint64_t tv_seq;
     double tv_t, tv_ph, tv_E, tv_A; /* its time, the frame the sender may have re-phased on,
                                      * schedule (slotst E and A) */

@@ -366,6 +366,20 @@ const char *veh_slot_why(const slotst *s)
     return s->why < WHY_N ? txt[s->why] : "";
 }
 
+/* 1: the verdict was a tie-break (nearness, order, phase, a frame behind
+ * another flagged one, a closed slot): no evidence that the frame flagged
+ * began or continued a stream of extra frames; -1: it was flagged as near
+ * that stream (or waiting), as weak as the stream's last; 0: evidence.
+ * (Counting the slow-bit distance as a tie-break too: Ferrari 0x461
+ * replayed at its rate with the whole-capture profile 0.94 -> 0.92.) */
+int veh_slot_weak(const slotst *s)
+{
+    if (s->why == WHY_WAIT)
+        return -1;
+    return s->why == WHY_NEAR || s->why == WHY_ORDER || s->why == WHY_ADJ || s->why == WHY_XPH ||
+           s->why == WHY_SUS || s->why == WHY_CLOSED;
+}
+
 int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned ham, unsigned hmin,
                   int sus, int adj, double *dev)
 {

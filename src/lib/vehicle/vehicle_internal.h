@@ -489,5 +489,6 @@ int veh_slot_step(double P, double tol, slotst *s, double t, int bad, unsigned h
 /* What decided veh_slot_step's last verdict 1 or 2 (s->why), said of the
  * frame found extra: alert evidence. */
 const char *veh_slot_why(const slotst *s);
+int veh_slot_weak(const slotst *s);
 
 #endif
