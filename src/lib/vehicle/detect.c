@@ -797,9 +797,9 @@ static int feed1(sg17_can_detector *d, const sg17_can_frame *f, uint64_t seq,
          * then lost its slot by that resemblance to the replayed stream
          * that took the first (Ferrari 0x461 replayed at its rate: 0.94,
          * now >= 0.95; 0x45F at a 5-s learning span 0.88, now >= 0.95) */
-        unsigned ham = st->has_ctr ? hamming_step(ip, ref, f->data, f->dlc) : 0;
+        unsigned ham = st->has_ctr ? hamming_step(ip, ref, f->data, f->dlc, 1) : 0;
         unsigned ham_x = st->has_intr && st->has_ctr && f->dlc == st->intr_dlc
-                             ? hamming_step(ip, st->intr, f->data, f->dlc)
+                             ? hamming_step(ip, st->intr, f->data, f->dlc, 0)
                              : 65;
         int ilike = ham_x < ham && (xstream ? !st->intr_weak : ham_x == 0);
         /* a frame at the phase of the last two extra frames (a stream at the
