@@ -444,24 +444,24 @@ static inline unsigned hamming_step(const idprof *ip, const uint8_t *a, const ui
                                     unsigned n, int carry)
 {
     uint16_t st = (uint16_t)(ip->step_up | ip->step_dn);
-    if (!st && !carry)
-        return hamming_slow(a, b, n, ip->fast);
     unsigned h = 0;
     for (unsigned i = 0; i < n && i < 8; i++) {
-        uint8_t skip = ip->fast[i], d = (uint8_t)(b[i] - a[i]);
-        if (carry && (d == 1 || d == 0xff)) {
-            h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip)) ? 1 : 0;
+        uint8_t skip = ip->fast[i];
+        if (st >> (2 * i) & 3) { /* a ramp nibble in this byte (rare) */
+            for (unsigned k = 2 * i; k < 2 * i + 2; k++) {
+                if (!(st >> k & 1))
+                    continue;
+                skip = (uint8_t)(skip | (k & 1 ? 0x0f : 0xf0));
+                int x = nib(a, k), y = nib(b, k), dir = ip->step_up >> k & 1 ? 1 : 15;
+                if (y != x && y != ((x + dir) & 15))
+                    h += STEP_PEN;
+            }
+        }
+        uint8_t x = (uint8_t)((a[i] ^ b[i]) & ~skip);
+        if (!x)
             continue;
-        }
-        for (unsigned k = 2 * i; k < 2 * i + 2; k++) {
-            if (!(st >> k & 1))
-                continue;
-            skip = (uint8_t)(skip | (k & 1 ? 0x0f : 0xf0));
-            int x = nib(a, k), y = nib(b, k), dir = ip->step_up >> k & 1 ? 1 : 15;
-            if (y != x && y != ((x + dir) & 15))
-                h += STEP_PEN;
-        }
-        h += pop8((uint8_t)((a[i] ^ b[i]) & ~skip));
+        unsigned p = pop8(x), d = (uint8_t)(b[i] - a[i]);
+        h += carry && p > 1 && (d == 1 || d == 0xff) ? 1 : p;
     }
     return h;
 }
