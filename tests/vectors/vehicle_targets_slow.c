@@ -5,8 +5,8 @@
  * --clean-profile (a profile of the whole un-injected capture) - over the
  * clean captures of ../shared/vectors (read in place), and asserts, per
  * attack, that all 172 targets were scored and that at least as many of them
- * meet the issue's goal as when this test was written (2026-11-27, the
- * figures of docs/DETECTION.md).
+ * meet the issue's goal as in the figures of docs/DETECTION.md (floors raised
+ * 2026-11-28 to the counts of that day's stop 25).
  *
  * These floors are NOT the goal: the issue asks every target to meet it
  * (F1 >= 0.99 payload fuzzing, >= 0.95 replay and spoofing), and
@@ -31,8 +31,8 @@ struct floor {
 };
 
 static const struct floor floors[] = {
-    {"payload_fuzz", 171, 170}, {"replay_1hz", 146, 145}, {"spoof_flood", 172, 172},
-    {"replay", 158, 157},       {"spoof_rate", 170, 168},
+    {"payload_fuzz", 172, 172}, {"replay_1hz", 159, 157}, {"spoof_flood", 172, 172},
+    {"replay", 171, 170},       {"spoof_rate", 172, 172},
 };
 #define N_FLOORS (sizeof floors / sizeof floors[0])
 
