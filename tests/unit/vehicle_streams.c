@@ -2331,12 +2331,13 @@ static void test_replay_after_tie_break(void)
 }
 
 /* A sender whose byte 5 is a signal moving up and down one step at a time
- * across 0x9F/0xA0 and 0x7F/0x80, where one step changes five to eight
- * bits (a carry), and a spoofer at its rate copying the sender's last
- * payload with byte 3 inverted, drifting through the sender's phase. Where
- * the streams met, the sender's frame a carry away from its last was
- * farther in bits than the forged copy (one bit of byte 3 is slow, the
- * rest fast), lost its slot, and the spoofer kept it (Nissan 0x23D spoofed
+ * across 0x9F/0xA0 and 0x7F/0x80, where one step changes 6 or 8 bits (a
+ * carry), byte 3 a slower signal sweeping 0x60..0xA0 (so that its inverse
+ * stays within the learned range: no payload-const verdict), and a spoofer
+ * at its rate copying the sender's last payload with byte 3 inverted,
+ * drifting through the sender's phase. Where the streams met, the sender's
+ * frame a carry away from its last was farther in slow bits than the forged
+ * copy, lost its slot, and the spoofer kept it (Nissan 0x23D spoofed
  * at its rate, whole-capture profile: 0.45; here without the rule 1431 of
  * 1500 forged frames flagged and 69 of the sender's). A byte one step from
  * the reference counts as at most one bit there. (Started elsewhere in the
